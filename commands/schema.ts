@@ -1,0 +1,32 @@
+import {Args} from '@oclif/core'
+
+import {MailopsCommand} from '../src/command.js'
+import {jsonSchema, SCHEMAS} from '../src/config/schemas/index.js'
+import {InputError} from '../src/errors.js'
+import {tabular} from '../src/ui/table.js'
+
+export default class Schema extends MailopsCommand {
+  static summary = 'Print the JSON Schema of an input file or of a --json output.'
+  static examples = [
+    {description: 'List the schemas', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'The weights file, for your editor', command: '<%= config.bin %> <%= command.id %> weights > weights.schema.json'},
+  ]
+
+  static args = {
+    name: Args.string({description: 'schema name; omit to list them'}),
+  }
+
+  async run(): Promise<object> {
+    const {args} = await this.parse(Schema)
+    if (!args.name) {
+      this.log(tabular('table', ['name', 'kind', 'used by'], Object.entries(SCHEMAS).map(([n, s]) => [n, s.kind, s.description])))
+      return {schemas: Object.entries(SCHEMAS).map(([name, s]) => ({name, kind: s.kind, description: s.description}))}
+    }
+    if (!(args.name in SCHEMAS)) {
+      throw new InputError(`unknown schema '${args.name}'; known: ${Object.keys(SCHEMAS).join(', ')}`, {code: 'USAGE'})
+    }
+    const schema = jsonSchema(args.name)
+    this.log(JSON.stringify(schema, null, 2))
+    return schema
+  }
+}

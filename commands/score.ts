@@ -1,0 +1,52 @@
+import {Flags} from '@oclif/core'
+
+import {MailopsCommand} from '../src/command.js'
+import {loadOptional} from '../src/config/load.js'
+import {LatencyReport} from '../src/config/schemas/latency.js'
+import {ProvidersFile} from '../src/config/schemas/providers.js'
+import type {ScoreReport} from '../src/config/schemas/score.js'
+import {TcoReport} from '../src/config/schemas/tco.js'
+import {WeightsFile} from '../src/config/schemas/weights.js'
+import {feedProviders} from '../src/matrix/feeds.js'
+import {mergeProviders} from '../src/matrix/providers.js'
+import {renderScore} from '../src/matrix/render.js'
+import {scoreProviders} from '../src/matrix/score.js'
+import {resolveWeights} from '../src/matrix/weights.js'
+
+export default class Score extends MailopsCommand {
+  static summary = 'Rank mail providers on the 5-dimension, 20-indicator selection matrix.'
+  static description = `Scores the bundled provider catalog (or your own) by weighted sum (min-max normalised) or TOPSIS,
+with weights given directly or derived from AHP pairwise comparisons, and shows how far each
+dimension weight can move before the leader changes. Measured latency and computed TCO replace
+catalog values when given. \`mailops matrix\` lists the indicators.`
+
+  static examples = [
+    {description: 'Rank the bundled catalog with default weights', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'TOPSIS with AHP weights, your prices, Markdown out', command: '<%= config.bin %> <%= command.id %> --method topsis --weights weights.yaml --providers providers.yaml --format md'},
+    {description: 'Use measured latency and computed TCO', command: '<%= config.bin %> <%= command.id %> --latency latency.json --tco tco.json --json'},
+  ]
+
+  static flags = {
+    method: Flags.option({options: ['wsm', 'topsis'] as const, default: 'wsm' as const, summary: 'Weighted sum model or TOPSIS.'})(),
+    weights: Flags.string({summary: 'Weights file (YAML/JSON): dimension weights or an AHP matrix, indicator shares.'}),
+    providers: Flags.string({summary: 'Providers file laid over the bundled catalog.'}),
+    latency: Flags.string({summary: 'Latency report (mailops latency --json) for network-quality values.'}),
+    tco: Flags.string({summary: 'TCO report (mailops tco --json) for the cost-per-seat-year values.'}),
+    format: Flags.option({options: ['table', 'md'] as const, default: 'table' as const, summary: 'Human output form.'})(),
+  }
+
+  async run(): Promise<ScoreReport> {
+    const {flags} = await this.parse(Score)
+    // Every file is read and checked before anything is computed.
+    const weightsFile = loadOptional(WeightsFile, flags.weights)
+    const providersFile = loadOptional(ProvidersFile, flags.providers)
+    const latency = loadOptional(LatencyReport, flags.latency)
+    const tco = loadOptional(TcoReport, flags.tco)
+    const weights = resolveWeights(weightsFile.data, weightsFile.source)
+    const providers = mergeProviders(providersFile.data, providersFile.source)
+    const report = scoreProviders(feedProviders(providers, latency.data, tco.data), weights, flags.method)
+    this.log(renderScore(report, flags.format))
+    return report
+  }
+}
+

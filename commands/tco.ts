@@ -1,0 +1,45 @@
+import {Flags} from '@oclif/core'
+
+import {MailopsCommand} from '../src/command.js'
+import {loadInput, loadOptional} from '../src/config/load.js'
+import {ProvidersFile} from '../src/config/schemas/providers.js'
+import {TcoScenario, INDUSTRIES, type TcoReport} from '../src/config/schemas/tco.js'
+import {mergeProviders} from '../src/matrix/providers.js'
+import {renderTco} from '../src/tco/render.js'
+import {tcoReport} from '../src/tco/report.js'
+
+export default class Tco extends MailopsCommand {
+  static summary = 'Work out the transformation budget and multi-year TCO per provider.'
+  static description = `The budget is 0.8-1.5% of annual revenue, split infrastructure 30%, integration 25%, training 20%,
+risk reserve 15%, operations 10%, and allocated by the industry profile. Per provider: licences
+by billing, storage under the retention policy (30-day work mail, 10-year contract mail),
+self-hosted infrastructure per region, onboarding, operations staff, and NPV at a discount rate.`
+
+  static examples = [
+    {description: 'Bundled defaults (500 seats, 50 M revenue)', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'A scenario file with flags on top', command: '<%= config.bin %> <%= command.id %> --input scenario.yaml --seats 1200 --years 5'},
+    {description: 'Feed the result to score', command: '<%= config.bin %> <%= command.id %> --json > tco.json && <%= config.bin %> score --tco tco.json'},
+  ]
+
+  static flags = {
+    input: Flags.string({char: 'i', summary: 'Scenario file (YAML/JSON).'}),
+    providers: Flags.string({summary: 'Providers file laid over the bundled catalog.'}),
+    revenue: Flags.integer({min: 1, summary: 'Annual revenue (overrides the file).'}),
+    seats: Flags.integer({min: 1, summary: 'Seats in the first year (overrides the file).'}),
+    years: Flags.integer({min: 1, max: 15, summary: 'Years to cost (overrides the file).'}),
+    industry: Flags.option({options: INDUSTRIES, summary: 'Industry profile (overrides the file).'})(),
+    format: Flags.option({options: ['table', 'md'] as const, default: 'table' as const, summary: 'Human output form.'})(),
+  }
+
+  async run(): Promise<TcoReport> {
+    const {flags} = await this.parse(Tco)
+    const scenario = loadInput(TcoScenario, flags.input)
+    const providersFile = loadOptional(ProvidersFile, flags.providers)
+    const providers = mergeProviders(providersFile.data, providersFile.source)
+    const overrides = {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry}
+    for (const [key, value] of Object.entries(overrides)) if (value !== undefined) Object.assign(scenario.data, {[key]: value})
+    const report = tcoReport(scenario.data, providers, scenario.source)
+    this.log(renderTco(report, flags.format))
+    return report
+  }
+}

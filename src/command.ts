@@ -1,0 +1,64 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {ExitCode, toMailopsError} from './errors.js'
+import {type Lang, LANGS, setLang} from './i18n/index.js'
+import {renderError} from './ui/errors.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MailopsCommand)['baseFlags'] & T['flags']>
+
+/**
+ * The base of every mailops command: --json, --lang, --no-prompt, and the one place where
+ * an error becomes output and an exit code.
+ */
+export abstract class MailopsCommand extends Command {
+  static enableJsonFlag = true
+
+  static baseFlags = {
+    lang: Flags.option({
+      options: LANGS,
+      default: 'en' as Lang,
+      env: 'MAILOPS_LANG',
+      helpGroup: 'GLOBAL',
+      summary: 'Language of human-facing output.',
+    })(),
+    prompt: Flags.boolean({
+      allowNo: true,
+      default: true,
+      helpGroup: 'GLOBAL',
+      summary: 'Ask for missing answers (never without a TTY; --no-prompt fails instead, naming the flag).',
+    }),
+  }
+
+  public async init(): Promise<void> {
+    await super.init()
+    // Language must be known before parsing, so that flag errors are already translated.
+    setLang(langFromArgv(this.argv) ?? (LANGS.find((l) => l === process.env.MAILOPS_LANG) ?? 'en'))
+  }
+
+  /** Whether a prompt may be shown: a terminal on stdin and no --no-prompt. */
+  protected canPrompt(flags: {prompt: boolean}): boolean {
+    return flags.prompt && Boolean(process.stdin.isTTY) && !this.jsonEnabled()
+  }
+
+  protected async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
+    // --help and --version end by throwing an exit(0).
+    if (error.oclif?.exit === 0) return
+    const failure = toMailopsError(error)
+    process.exitCode = failure.exit
+    if (this.jsonEnabled()) {
+      this.logJson({error: failure.toJSON()})
+    } else {
+      process.stderr.write(renderError(failure) + '\n')
+    }
+    if (failure.exit === ExitCode.internal && process.env.DEBUG) process.stderr.write(`${error.stack}\n`)
+  }
+}
+
+function langFromArgv(argv: string[]): Lang | undefined {
+  for (const [i, arg] of argv.entries()) {
+    const value = arg === '--lang' ? argv[i + 1] : arg.startsWith('--lang=') ? arg.slice(7) : undefined
+    const lang = LANGS.find((l) => l === value)
+    if (lang) return lang
+  }
+  return undefined
+}

@@ -1,0 +1,29 @@
+import type {TSchema} from '@sinclair/typebox'
+
+import {LatencyReport} from './latency.js'
+import {PlanFile, PlanReport} from './plan.js'
+import {ProvidersFile} from './providers.js'
+import {ScoreReport} from './score.js'
+import {TcoReport, TcoScenario} from './tco.js'
+import {WeightsFile} from './weights.js'
+
+/** Every input file and --json output mailops has, by the name `mailops schema` uses. */
+export const SCHEMAS: Record<string, {kind: 'input' | 'output'; schema: TSchema; description: string}> = {
+  'weights': {kind: 'input', schema: WeightsFile, description: 'score --weights: dimension weights or AHP matrix'},
+  'providers': {kind: 'input', schema: ProvidersFile, description: 'score/tco --providers: provider catalog overrides'},
+  'tco-scenario': {kind: 'input', schema: TcoScenario, description: 'tco --input: company and cost assumptions'},
+  'plan': {kind: 'input', schema: PlanFile, description: 'plan --input: variant, phases, roles, tasks'},
+  'latency-report': {kind: 'output', schema: LatencyReport, description: 'latency --json; score --latency reads it'},
+  'score-report': {kind: 'output', schema: ScoreReport, description: 'score --json'},
+  'tco-report': {kind: 'output', schema: TcoReport, description: 'tco --json; score --tco reads it'},
+  'plan-report': {kind: 'output', schema: PlanReport, description: 'plan --json'},
+}
+
+/** The schema as plain JSON Schema 2020-12, with its $schema and $id. */
+export function jsonSchema(name: string): object {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `urn:mailops:schema:${name}`,
+    ...JSON.parse(JSON.stringify(SCHEMAS[name].schema)),
+  }
+}

@@ -1,0 +1,55 @@
+import {type Static, Type} from '@sinclair/typebox'
+
+import {INDICATOR_IDS} from '../../catalog/matrix.js'
+import {Currency, Id, IsoDate, NonNegative, Strict} from './common.js'
+
+const LocalText = Strict({en: Type.String(), 'zh-CN': Type.String()})
+const Text = Type.Union([Type.String({minLength: 1}), LocalText])
+
+const Values = Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Number()])), {
+  description: 'one number per matrix indicator, in the indicator unit',
+})
+
+const Pricing = Strict({
+  currency: Currency,
+  asOf: IsoDate,
+  source: Type.String({description: 'where the list price was read'}),
+  perSeatMonth: Strict({annual: NonNegative, monthly: NonNegative}, {description: 'licence per seat and month, by billing'}),
+  includedStorageGb: NonNegative,
+  extraStoragePerGbMonth: NonNegative,
+})
+
+const Operations = Strict({
+  ftePerThousandSeats: Type.Number({minimum: 0, description: 'operations staff needed per 1000 seats'}),
+  onboardingPerSeat: Type.Number({minimum: 0, description: 'one-time migration and training per seat'}),
+})
+
+/** A complete provider, as the bundled catalog has it and as scoring needs it. */
+export const Provider = Strict({
+  id: Id,
+  name: Text,
+  kind: Type.Union([Type.Literal('saas'), Type.Literal('self-hosted')]),
+  cloud: Type.Optional(Type.String({description: 'cloud whose regions measured latency stands for (aws, azure, gcp, alibaba)'})),
+  pricing: Pricing,
+  operations: Operations,
+  values: Values,
+})
+export type Provider = Static<typeof Provider>
+
+/** A user's providers file: new providers in full, or changes to bundled ones by id. */
+export const ProvidersFile = Strict({
+  providers: Type.Array(
+    Strict({
+      id: Id,
+      name: Type.Optional(Text),
+      kind: Type.Optional(Provider.properties.kind),
+      cloud: Type.Optional(Type.String()),
+      pricing: Type.Optional(Type.Partial(Pricing)),
+      operations: Type.Optional(Type.Partial(Operations)),
+      values: Type.Optional(Type.Partial(Values)),
+    }),
+    {minItems: 1},
+  ),
+  only: Type.Optional(Type.Array(Id, {minItems: 1, uniqueItems: true, description: 'keep only these providers'})),
+})
+export type ProvidersFile = Static<typeof ProvidersFile>

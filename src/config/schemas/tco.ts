@@ -1,0 +1,109 @@
+import {type Static, Type} from '@sinclair/typebox'
+
+import {Currency, Id, NonNegative, Share, Strict} from './common.js'
+
+export const BUDGET_CATEGORIES = ['infrastructure', 'integration', 'training', 'riskReserve', 'operations'] as const
+export const INDUSTRIES = ['fmcg', 'manufacturing', 'other'] as const
+
+/** The source material's split of the transformation fund. */
+export const DEFAULT_SPLIT = {infrastructure: 0.3, integration: 0.25, training: 0.2, riskReserve: 0.15, operations: 0.1}
+
+const Split = Strict(Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, Share])), {
+  description: 'share of the budget per category; they sum to 1',
+  default: DEFAULT_SPLIT,
+} as object)
+
+/** The company and its assumptions; every field has a default so `mailops tco` runs bare. */
+export const TcoScenario = Strict({
+  currency: Type.String({pattern: '^[A-Z]{3}$', default: 'USD', description: 'ISO 4217 code of every amount'}),
+  revenue: Type.Number({exclusiveMinimum: 0, default: 50_000_000, description: 'annual revenue'}),
+  seats: Type.Integer({minimum: 1, default: 500}),
+  seatGrowth: Type.Number({minimum: -0.9, maximum: 10, default: 0.1, description: 'yearly growth of seats, 0.1 = 10%'}),
+  years: Type.Integer({minimum: 1, maximum: 15, default: 3}),
+  discountRate: Type.Number({minimum: 0, maximum: 1, default: 0.08}),
+  billing: Type.Union([Type.Literal('annual'), Type.Literal('monthly')], {default: 'annual'}),
+  industry: Type.Union(INDUSTRIES.map((i) => Type.Literal(i)), {default: 'other'}),
+  budget: Strict(
+    {
+      low: Type.Number({exclusiveMinimum: 0, maximum: 1, default: 0.008}),
+      high: Type.Number({exclusiveMinimum: 0, maximum: 1, default: 0.015}),
+      split: Split,
+    },
+    {default: {}, description: 'transformation fund as a share of revenue'} as object,
+  ),
+  retention: Strict(
+    {
+      workMailDays: Type.Integer({minimum: 1, default: 30}),
+      contractMailYears: Type.Integer({minimum: 1, default: 10}),
+    },
+    {default: {}} as object,
+  ),
+  mailVolume: Strict(
+    {
+      gbPerSeatYear: Type.Number({minimum: 0, default: 6, description: 'mail stored per seat and year'}),
+      contractShare: Type.Number({minimum: 0, maximum: 1, default: 0.05, description: 'share of it that is contract mail'}),
+    },
+    {default: {}} as object,
+  ),
+  selfHosted: Strict(
+    {
+      regions: Type.Integer({minimum: 1, default: 3}),
+      edgePerRegion: Type.Integer({minimum: 0, default: 1}),
+      corePerRegion: Type.Integer({minimum: 0, default: 1}),
+      nodeMonthly: Type.Number({minimum: 0, default: 60, description: 'one cloud VM per month'}),
+      storagePerGbMonth: Type.Number({minimum: 0, default: 0.1}),
+      replicas: Type.Integer({minimum: 1, default: 2, description: 'copies of each mailbox (active-active)'}),
+    },
+    {default: {}} as object,
+  ),
+  staff: Strict({fteAnnualCost: Type.Number({minimum: 0, default: 90_000})}, {default: {}} as object),
+  fxRates: Type.Optional(
+    Type.Record(Type.String({pattern: '^[A-Z]{3}$'}), Type.Number({exclusiveMinimum: 0}), {
+      description: 'value of one unit of a provider currency in the scenario currency, e.g. {CNY: 0.14}',
+    }),
+  ),
+  providers: Type.Optional(Type.Array(Id, {minItems: 1, uniqueItems: true, description: 'providers to cost (default: all)'})),
+})
+export type TcoScenario = Static<typeof TcoScenario>
+
+const Money = NonNegative
+
+const BudgetLevel = Strict({share: Share, amount: Money, split: Type.Record(Type.String(), Money)})
+
+export const TcoYear = Strict({
+  year: Type.Integer({minimum: 0}),
+  seats: Type.Integer({minimum: 0}),
+  licence: Money,
+  storage: Money,
+  infrastructure: Money,
+  operations: Money,
+  onboarding: Money,
+  total: Money,
+})
+
+/** `mailops tco --json`; `mailops score --tco` reads it back. */
+export const TcoReport = Strict({
+  currency: Currency,
+  revenue: Money,
+  years: Type.Integer({minimum: 1}),
+  discountRate: Share,
+  budget: Strict({low: BudgetLevel, mid: BudgetLevel, high: BudgetLevel, split: Type.Record(Type.String(), Share)}),
+  profile: Strict({
+    industry: Type.String(),
+    allocation: Type.Array(Strict({area: Type.String(), share: Share, amount: Money})),
+  }),
+  providers: Type.Array(
+    Strict({
+      id: Id,
+      name: Type.String(),
+      priceAsOf: Type.String(),
+      years: Type.Array(TcoYear),
+      total: Money,
+      npv: Money,
+      perSeatYear: Money,
+      shareOfRevenue: Type.Number({minimum: 0}),
+    }),
+  ),
+  cheapestPerSeat: Id,
+})
+export type TcoReport = Static<typeof TcoReport>

@@ -1,0 +1,33 @@
+import {type Static, Type} from '@sinclair/typebox'
+
+import {DIMENSIONS, INDICATOR_IDS} from '../../catalog/matrix.js'
+import {Share, Strict} from './common.js'
+import {RANDOM_INDEX} from '../../matrix/ahp.js'
+
+const Judgement = Type.Union([
+  Type.Number({exclusiveMinimum: 0}),
+  Type.String({pattern: '^\\s*\\d+(\\.\\d+)?\\s*/\\s*\\d+(\\.\\d+)?\\s*$', description: 'a fraction such as 1/3'}),
+])
+
+/** How the matrix is weighted: direct dimension weights or AHP judgements, plus indicator shares. */
+export const WeightsFile = Strict({
+  dimensions: Type.Optional(
+    Strict(Object.fromEntries(DIMENSIONS.map((d) => [d, Share])), {description: 'weight per dimension; they sum to 1'}),
+  ),
+  ahp: Type.Optional(
+    Strict({
+      randomIndex: Type.Optional(Type.Union(Object.keys(RANDOM_INDEX).map((k) => Type.Literal(k)))),
+      matrix: Type.Array(Type.Array(Judgement), {
+        minItems: DIMENSIONS.length,
+        maxItems: DIMENSIONS.length,
+        description: `pairwise judgements, rows and columns in the order ${DIMENSIONS.join(', ')}`,
+      }),
+    }),
+  ),
+  indicators: Type.Optional(
+    Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Number({exclusiveMinimum: 0})])), {
+      description: 'relative importance of an indicator within its dimension (default 1 each)',
+    }),
+  ),
+})
+export type WeightsFile = Static<typeof WeightsFile>

@@ -1,0 +1,124 @@
+import type {Static, TSchema} from '@sinclair/typebox'
+import type {ErrorObject, ValidateFunction} from 'ajv'
+import {Ajv2020} from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+
+import {InputError, type Problem} from '../errors.js'
+import {t} from '../i18n/index.js'
+import {dotted, fromPointer, type SourceDocument} from './source.js'
+
+// ajv-formats ships CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020
+
+const ajv = addFormats(new Ajv2020({allErrors: true, verbose: true, useDefaults: true, strict: true}))
+const compiled = new WeakMap<TSchema, ValidateFunction>()
+const MAX_PROBLEMS = 10
+
+function validatorFor(schema: TSchema): ValidateFunction {
+  let validate = compiled.get(schema)
+  if (!validate) {
+    validate = ajv.compile(schema)
+    compiled.set(schema, validate)
+  }
+  return validate
+}
+
+/** Validates plain data (e.g. our own --json output) and returns the messages, empty when valid. */
+export function schemaErrors(schema: TSchema, data: unknown): string[] {
+  const validate = validatorFor(schema)
+  if (validate(data)) return []
+  return (validate.errors ?? []).map((error) => `${dotted(fromPointer(error.instancePath))}: ${describe(error)}`)
+}
+
+/**
+ * Validates a parsed input file against its schema, filling defaults in place.
+ * Throws an InputError listing every problem with file:line:col.
+ */
+export function validateSource<S extends TSchema>(source: SourceDocument, schema: S): Static<S> {
+  const data = source.toJS()
+  const validate = validatorFor(schema)
+  if (validate(data)) return data as Static<S>
+  const problems = relevant(validate.errors ?? []).map((error): Problem => {
+    const path = fromPointer(error.instancePath)
+    const unknownKey = error.keyword === 'additionalProperties'
+    const location = source.locate(unknownKey ? [...path, error.params.additionalProperty] : path, {key: unknownKey})
+    return {message: `${dotted(path)}: ${describe(error)}`, location}
+  })
+  const [first] = problems
+  const {file, line, col} = first.location!
+  const more = problems.length > 1 ? ` ${t('input.moreProblems', {count: problems.length - 1})}` : ''
+  throw new InputError(`${file}:${line}:${col}: ${first.message}${more}`, {problems, hint: t('hint.schema')})
+}
+
+/** anyOf failures repeat every branch's complaint; keep the summary and drop its branches. */
+function relevant(errors: ErrorObject[]): ErrorObject[] {
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath))
+  const kept = errors.filter((e) => e.keyword === 'anyOf' || !anyOfPaths.has(e.instancePath))
+  return kept.slice(0, MAX_PROBLEMS)
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value)
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (Number.isInteger(value)) return 'integer'
+  return typeof value
+}
+
+function describe(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>
+  switch (error.keyword) {
+    case 'type': {
+      return t('validation.type', {expected: String(p.type).replaceAll(',', ' or '), actual: typeOf(error.data)})
+    }
+    case 'required': {
+      return t('validation.required', {key: String(p.missingProperty)})
+    }
+    case 'additionalProperties': {
+      const known = Object.keys((error.parentSchema as {properties?: object}).properties ?? {})
+      return t('validation.unknownKey', {key: String(p.additionalProperty), valid: known.join(', ')})
+    }
+    case 'enum': {
+      return t('validation.enum', {value: show(error.data), valid: (p.allowedValues as unknown[]).map(show).join(', ')})
+    }
+    case 'const': {
+      return t('validation.enum', {value: show(error.data), valid: show(p.allowedValue)})
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      return t('validation.range', {value: show(error.data), comparison: String(p.comparison), limit: String(p.limit)})
+    }
+    case 'minItems':
+    case 'minProperties': {
+      return t('validation.minItems', {limit: String(p.limit)})
+    }
+    case 'maxItems':
+    case 'maxProperties': {
+      return t('validation.maxItems', {limit: String(p.limit)})
+    }
+    case 'minLength': {
+      return t('validation.minLength', {limit: String(p.limit)})
+    }
+    case 'pattern': {
+      return t('validation.pattern', {value: show(error.data), pattern: String(p.pattern)})
+    }
+    case 'format': {
+      return t('validation.format', {value: show(error.data), format: String(p.format)})
+    }
+    case 'uniqueItems': {
+      return t('validation.unique', {i: String(p.i), j: String(p.j)})
+    }
+    case 'anyOf':
+    case 'oneOf': {
+      return t('validation.anyOf', {value: show(error.data)})
+    }
+    default: {
+      return error.message ?? error.keyword
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import {DIMENSION_NAMES, DIMENSIONS, INDICATORS} from '../catalog/matrix.js'
+import type {ScoreReport} from '../config/schemas/score.js'
+import {t} from '../i18n/index.js'
+import {local} from '../i18n/text.js'
+import {fixed, percent} from '../ui/format.js'
+import {tabular, type TableFormat} from '../ui/table.js'
+
+const dimensionName = (id: string) => local(DIMENSION_NAMES[id as keyof typeof DIMENSION_NAMES])
+
+export function renderScore(report: ScoreReport, format: TableFormat): string {
+  const heading = (text: string) => (format === 'md' ? `## ${text}` : text)
+  const ranking = tabular(
+    format,
+    [t('score.rank'), t('score.provider'), t('score.score'), ...DIMENSIONS.map(dimensionName)],
+    report.ranking.map((r) => [
+      r.rank,
+      r.name + (Object.keys(r.sources).length > 0 ? ' *' : ''),
+      fixed(r.score),
+      ...DIMENSIONS.map((d) => fixed(r.dimensions[d], 3)),
+    ]),
+    ['right', 'left', 'right', ...DIMENSIONS.map(() => 'right' as const)],
+  )
+  const names = new Map(report.ranking.map((r) => [r.id, r.name]))
+  const leader = (id?: string) => (id ? names.get(id) ?? id : t('score.noChange'))
+  const sensitivity = tabular(
+    format,
+    [t('score.dimension'), t('score.weight'), t('score.stableRange'), t('score.leaderBelow'), t('score.leaderAbove')],
+    report.sensitivity.dimensions.map((s) => [
+      dimensionName(s.weight),
+      percent(s.value),
+      `${percent(s.min)} – ${percent(s.max)}`,
+      leader(s.leaderBelow),
+      leader(s.leaderAbove),
+    ]),
+  )
+  const lines = [
+    heading(t('score.title', {method: t(`score.method.${report.method}`)})),
+    '',
+    ranking,
+  ]
+  if (report.ranking.some((r) => Object.keys(r.sources).length > 0)) lines.push(t('score.fedNote'))
+  if (report.weights.ahp) {
+    lines.push('', t('score.ahp', {cr: fixed(report.weights.ahp.consistencyRatio), table: report.weights.ahp.randomIndex}))
+  }
+  lines.push('', heading(t('score.sensitivityTitle', {leader: report.ranking[0].name})), '', sensitivity)
+  return lines.join('\n')
+}
+
+/** The 20 indicators of the matrix, as a reference table. */
+export function renderMatrix(format: TableFormat): string {
+  return tabular(
+    format,
+    [t('matrix.id'), t('score.dimension'), t('matrix.indicator'), t('matrix.unit'), t('matrix.direction'), t('score.weight'), t('matrix.rationale')],
+    INDICATORS.map((i) => [
+      i.id,
+      dimensionName(i.dimension),
+      local(i.name),
+      i.unit,
+      t(`matrix.${i.direction}`),
+      percent(i.weight, 2),
+      local(i.rationale),
+    ]),
+  )
+}

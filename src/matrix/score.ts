@@ -1,0 +1,79 @@
+import {DIMENSIONS, INDICATORS} from '../catalog/matrix.js'
+import type {ScoreReport} from '../config/schemas/score.js'
+import {local} from '../i18n/text.js'
+import type {FedProvider} from './feeds.js'
+import {weightStability, type WeightStability} from './sensitivity.js'
+import {topsis} from './topsis.js'
+import type {DecisionMatrix, ScoringMethod} from './types.js'
+import {indicatorWeights, type ResolvedWeights} from './weights.js'
+import {weightedSum} from './wsm.js'
+
+export const METHODS: Record<ScoreReport['method'], ScoringMethod> = {wsm: weightedSum, topsis}
+
+function decisionMatrix(fed: readonly FedProvider[], indicators = INDICATORS): DecisionMatrix {
+  return {
+    criteria: indicators.map((i) => ({id: i.id, direction: i.direction})),
+    values: fed.map(({provider}) => indicators.map((i) => provider.values[i.id])),
+  }
+}
+
+/** Scores and ranks providers, with per-dimension sub-scores and weight sensitivity. */
+export function scoreProviders(fed: readonly FedProvider[], weights: ResolvedWeights, methodName: ScoreReport['method']): ScoreReport {
+  const method = METHODS[methodName]
+  const matrix = decisionMatrix(fed)
+  const dimensionVector = DIMENSIONS.map((d) => weights.dimensions[d])
+  const expand = (dimensionWeights: number[]) => indicatorWeights(dimensionWeights, weights.shares)
+  const indicatorVector = expand(dimensionVector)
+  const scores = method(matrix, indicatorVector)
+
+  // A dimension's sub-score is the same method applied to its four indicators alone.
+  const subScores = Object.fromEntries(
+    DIMENSIONS.map((dimension) => {
+      const members = INDICATORS.filter((i) => i.dimension === dimension)
+      return [dimension, method(decisionMatrix(fed, members), members.map((i) => weights.shares[i.id]))]
+    }),
+  )
+
+  const order = scores.map((score, index) => ({score, index})).sort((a, b) => b.score - a.score || a.index - b.index)
+  const idOf = (index?: number) => (index === undefined ? undefined : fed[index].provider.id)
+  const describe = (names: readonly string[]) => (s: WeightStability) => ({
+    weight: names[s.index],
+    value: s.weight,
+    min: s.min,
+    max: s.max,
+    ...(s.leaderBelow === undefined ? {} : {leaderBelow: idOf(s.leaderBelow)}),
+    ...(s.leaderAbove === undefined ? {} : {leaderAbove: idOf(s.leaderAbove)}),
+  })
+
+  return {
+    method: methodName,
+    weights: {
+      source: weights.source,
+      dimensions: weights.dimensions,
+      indicators: Object.fromEntries(INDICATORS.map((i, j) => [i.id, indicatorVector[j]])),
+      ...(weights.ahp
+        ? {
+            ahp: {
+              randomIndex: weights.ahp.randomIndex,
+              lambdaMax: weights.ahp.lambdaMax,
+              consistencyIndex: weights.ahp.consistencyIndex,
+              consistencyRatio: weights.ahp.consistencyRatio,
+            },
+          }
+        : {}),
+    },
+    ranking: order.map(({score, index}, position) => ({
+      rank: position + 1,
+      id: fed[index].provider.id,
+      name: local(fed[index].provider.name),
+      score,
+      dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, subScores[d][index]])),
+      values: fed[index].provider.values,
+      sources: fed[index].sources,
+    })),
+    sensitivity: {
+      dimensions: weightStability(method, matrix, dimensionVector, expand).map(describe(DIMENSIONS)),
+      indicators: weightStability(method, matrix, indicatorVector).map(describe(INDICATORS.map((i) => i.id))),
+    },
+  }
+}

@@ -1,0 +1,60 @@
+import type {TcoReport} from '../config/schemas/tco.js'
+import {t} from '../i18n/index.js'
+import {money, percent} from '../ui/format.js'
+import {tabular, type TableFormat} from '../ui/table.js'
+import {profileAreaName} from './report.js'
+
+export function renderTco(report: TcoReport, format: TableFormat): string {
+  const heading = (text: string) => (format === 'md' ? `## ${text}` : text)
+  const cur = (x: number) => money(x, report.currency)
+  const yearHeads = report.providers[0].years.map((y) => t('tco.year', {year: y.year}))
+  const costs = tabular(
+    format,
+    [t('score.provider'), ...yearHeads, t('tco.total'), t('tco.npv'), t('tco.perSeatYear'), t('tco.ofRevenue')],
+    report.providers.map((p) => [
+      p.name + (p.id === report.cheapestPerSeat ? ' ✓' : ''),
+      ...p.years.map((y) => cur(y.total)),
+      cur(p.total),
+      cur(p.npv),
+      cur(p.perSeatYear),
+      percent(p.shareOfRevenue, 2),
+    ]),
+    ['left', ...yearHeads.map(() => 'right' as const), 'right', 'right', 'right', 'right'],
+  )
+  const levels = ['low', 'mid', 'high'] as const
+  const categories = Object.keys(report.budget.split)
+  const budget = tabular(
+    format,
+    [t('tco.category'), t('tco.share'), ...levels.map((l) => `${t(`tco.level.${l}`)} (${percent(report.budget[l].share, 2)})`)],
+    [
+      ...categories.map((c) => [
+        t(`tco.split.${c}` as Parameters<typeof t>[0]),
+        percent(report.budget.split[c], 0),
+        ...levels.map((l) => cur(report.budget[l].split[c])),
+      ]),
+      [t('tco.total'), percent(1, 0), ...levels.map((l) => cur(report.budget[l].amount))],
+    ],
+    ['left', 'right', 'right', 'right', 'right'],
+  )
+  const profile = tabular(
+    format,
+    [t('tco.area'), t('tco.share'), t('tco.amountMid')],
+    report.profile.allocation.map((a) => [profileAreaName(report.profile.industry as 'other', a.area), percent(a.share, 0), cur(a.amount)]),
+    ['left', 'right', 'right'],
+  )
+  const cheapest = report.providers.find((p) => p.id === report.cheapestPerSeat)!
+  return [
+    heading(t('tco.costTitle', {years: report.years, rate: percent(report.discountRate, 1)})),
+    '',
+    costs,
+    t('tco.cheapest', {name: cheapest.name, amount: cur(cheapest.perSeatYear)}),
+    '',
+    heading(t('tco.budgetTitle', {revenue: cur(report.revenue)})),
+    '',
+    budget,
+    '',
+    heading(t('tco.profileTitle', {industry: t(`tco.industry.${report.profile.industry}` as Parameters<typeof t>[0])})),
+    '',
+    profile,
+  ].join('\n')
+}

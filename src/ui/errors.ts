@@ -1,0 +1,14 @@
+import {formatLocation, type MailopsError} from '../errors.js'
+import {t} from '../i18n/index.js'
+
+/** The human form of an error: message, every located problem, and the hint. */
+export function renderError(error: MailopsError): string {
+  const lines = [`${t('error.prefix')}: ${error.message}`]
+  if (error.problems.length > 1) {
+    for (const problem of error.problems) {
+      lines.push(`  - ${problem.location ? formatLocation(problem.location) + ': ' : ''}${problem.message}`)
+    }
+  }
+  if (error.hint) lines.push(`${t('error.hint')}: ${error.hint}`)
+  return lines.join('\n')
+}
