@@ -3,6 +3,12 @@ import {readFileSync} from 'node:fs'
 
 import {InputError, type SourceLocation} from '../errors.js'
 
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory',
+}
+
 export type DataPath = ReadonlyArray<string | number>
 
 /** A parsed YAML/JSON input file that can say where any value in it came from. */
@@ -31,7 +37,8 @@ export class SourceDocument {
     try {
       text = readFileSync(file, 'utf8')
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+      const code = (error as NodeJS.ErrnoException).code ?? ''
+      const reason = READ_ERRORS[code] ?? (error as Error).message
       throw InputError.at(undefined, 'input.unreadable', {file, reason})
     }
     return SourceDocument.parse(file, text)

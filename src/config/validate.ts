@@ -43,7 +43,7 @@ export function validateSource<S extends TSchema>(source: SourceDocument, schema
     const unknownKey = error.keyword === 'additionalProperties'
     const location = source.locate(unknownKey ? [...path, error.params.additionalProperty] : path, {key: unknownKey})
     return {message: `${dotted(path)}: ${describe(error)}`, location}
-  })
+  }).sort((a, b) => a.location!.line - b.location!.line || a.location!.col - b.location!.col)
   const [first] = problems
   const {file, line, col} = first.location!
   const more = problems.length > 1 ? ` ${t('input.moreProblems', {count: problems.length - 1})}` : ''

@@ -18,7 +18,7 @@ export interface CliResult {
 export function mailops(args: string[], env: Record<string, string> = {}): CliResult {
   const result = spawnSync(process.execPath, [RUN, ...args], {
     encoding: 'utf8',
-    env: {...process.env, NO_COLOR: '1', MAILOPS_LANG: '', ...env},
+    env: {...userEnv(), NO_COLOR: '1', ...env},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return {
@@ -27,6 +27,13 @@ export function mailops(args: string[], env: Record<string, string> = {}): CliRe
     stderr: result.stderr,
     json: () => JSON.parse(result.stdout),
   }
+}
+
+/** The environment a user's shell would give: without the test runner's own variables. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env = {...process.env}
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_ENV' || key.startsWith('MAILOPS_')) delete env[key]
+  return env
 }
 
 /** Writes a file into a fresh temporary folder and returns its path. */

@@ -1,5 +1,6 @@
 import type {TSchema} from '@sinclair/typebox'
 
+import {ErrorReport} from './error.js'
 import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
 import {ProvidersFile} from './providers.js'
@@ -17,6 +18,7 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output'; schema: TSchema;
   'score-report': {kind: 'output', schema: ScoreReport, description: 'score --json'},
   'tco-report': {kind: 'output', schema: TcoReport, description: 'tco --json; score --tco reads it'},
   'plan-report': {kind: 'output', schema: PlanReport, description: 'plan --json'},
+  'error': {kind: 'output', schema: ErrorReport, description: 'any command --json, when it fails'},
 }
 
 /** The schema as plain JSON Schema 2020-12, with its $schema and $id. */
