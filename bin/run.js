@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
-
-await execute({dir: import.meta.url})
+// `--version` is what scripts and CI ask most; answer it without loading oclif (≈110 ms here),
+// in exactly oclif's format (test/commands/version.test.ts holds the two together).
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  const {readFileSync} = await import('node:fs')
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}

@@ -14,9 +14,8 @@ import {now} from '../src/util/clock.js'
 
 export default class Plan extends MailopsCommand {
   static summary = 'Lay out the phased rollout: phases, tasks, milestones, budget per phase and RACI.'
-  static description = `Two variants from the source material: cross-border (months 0-3, 4-6, 7-12, 13-24) and
-enterprise (0-3, 4-9, 10-15, 16-24). Output as a table, Markdown, a Mermaid Gantt chart with explicit
-dates, or an iCalendar file (RFC 5545) to import into any calendar.`
+  static description =
+    'Two variants from the source material: cross-border (months 0-3, 4-6, 7-12, 13-24) and enterprise (0-3, 4-9, 10-15, 16-24). Output as a table, Markdown, a Mermaid Gantt chart with explicit dates, or an iCalendar file (RFC 5545) to import into any calendar.'
 
   static examples = [
     {description: 'Cross-border plan starting next month', command: '<%= config.bin %> <%= command.id %>'},

@@ -15,10 +15,8 @@ import {resolveWeights} from '../src/matrix/weights.js'
 
 export default class Score extends MailopsCommand {
   static summary = 'Rank mail providers on the 5-dimension, 20-indicator selection matrix.'
-  static description = `Scores the bundled provider catalog (or your own) by weighted sum (min-max normalised) or TOPSIS,
-with weights given directly or derived from AHP pairwise comparisons, and shows how far each
-dimension weight can move before the leader changes. Measured latency and computed TCO replace
-catalog values when given. \`mailops matrix\` lists the indicators.`
+  static description =
+    'Scores the bundled provider catalog (or your own) by weighted sum (min-max normalised) or TOPSIS, with weights given directly or derived from AHP pairwise comparisons, and shows how far each dimension weight can move before the leader changes. Measured latency and computed TCO replace catalog values when given. `mailops matrix` lists the indicators.'
 
   static examples = [
     {description: 'Rank the bundled catalog with default weights', command: '<%= config.bin %> <%= command.id %>'},

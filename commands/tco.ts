@@ -10,10 +10,8 @@ import {tcoReport} from '../src/tco/report.js'
 
 export default class Tco extends MailopsCommand {
   static summary = 'Work out the transformation budget and multi-year TCO per provider.'
-  static description = `The budget is 0.8-1.5% of annual revenue, split infrastructure 30%, integration 25%, training 20%,
-risk reserve 15%, operations 10%, and allocated by the industry profile. Per provider: licences
-by billing, storage under the retention policy (30-day work mail, 10-year contract mail),
-self-hosted infrastructure per region, onboarding, operations staff, and NPV at a discount rate.`
+  static description =
+    'The budget is 0.8-1.5% of annual revenue, split infrastructure 30%, integration 25%, training 20%, risk reserve 15%, operations 10%, and allocated by the industry profile. Per provider: licences by billing, storage under the retention policy (30-day work mail, 10-year contract mail), self-hosted infrastructure per region, onboarding, operations staff, and NPV at a discount rate.'
 
   static examples = [
     {description: 'Bundled defaults (500 seats, 50 M revenue)', command: '<%= config.bin %> <%= command.id %>'},

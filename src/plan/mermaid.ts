@@ -9,7 +9,8 @@ function label(text: string): string {
 
 /** A Mermaid Gantt chart with explicit ISO dates (no durations for Mermaid to reinterpret). */
 export function planToMermaid(plan: PlanReport): string {
-  const lines = ['gantt', `  title ${label(t('plan.title', {variant: plan.variant}))}`, '  dateFormat YYYY-MM-DD', '  axisFormat %Y-%m']
+  const variant = t(`plan.variant.${plan.variant}` as Parameters<typeof t>[0])
+  const lines = ['gantt', `  title ${label(t('plan.title', {variant}))}`, '  dateFormat YYYY-MM-DD', '  axisFormat %Y-%m']
   for (const phase of plan.phases) {
     lines.push(`  section ${label(`${phase.number}. ${phase.name}`)}`)
     for (const task of phase.tasks) {

@@ -128,3 +128,13 @@ describe('mailops matrix', () => {
     for (const indicator of INDICATORS) expect(text).toContain(`| ${indicator.id} |`)
   })
 })
+
+describe('docs/matrix.md', () => {
+  it('is what `mailops matrix --format md` prints, so the reference cannot drift', async () => {
+    const {readFileSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {ROOT} = await import('../helpers/cli.js')
+    const page = readFileSync(join(ROOT, 'docs', 'matrix.md'), 'utf8')
+    expect(page).toContain(mailops(['matrix', '--format', 'md']).stdout)
+  })
+})

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything mailops and its tests need on a fresh Debian 12 machine, then builds.
+# Idempotent and quick when nothing changed; the README's two commands both start here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: hyperfine for bench/. (The lab installs its own packages: mailops lab up.)
+debian_packages=(hyperfine)
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: Debian packages missing: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages exactly as locked; skipped when node_modules already matches the lockfile.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+npm run --silent build
