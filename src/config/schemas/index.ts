@@ -1,6 +1,8 @@
 import type {TSchema} from '@sinclair/typebox'
 
 import {ErrorReport} from './error.js'
+import {Inventory} from './inventory.js'
+import {ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport} from './reports.js'
 import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
 import {ProvidersFile} from './providers.js'
@@ -14,10 +16,16 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output'; schema: TSchema;
   'providers': {kind: 'input', schema: ProvidersFile, description: 'score/tco --providers: provider catalog overrides'},
   'tco-scenario': {kind: 'input', schema: TcoScenario, description: 'tco --input: company and cost assumptions'},
   'plan': {kind: 'input', schema: PlanFile, description: 'plan --input: variant, phases, roles, tasks'},
+  'inventory': {kind: 'input', schema: Inventory, description: 'exec/deploy/verify -i: hosts, SSH access, roles'},
   'latency-report': {kind: 'output', schema: LatencyReport, description: 'latency --json; score --latency reads it'},
   'score-report': {kind: 'output', schema: ScoreReport, description: 'score --json'},
   'tco-report': {kind: 'output', schema: TcoReport, description: 'tco --json; score --tco reads it'},
   'plan-report': {kind: 'output', schema: PlanReport, description: 'plan --json'},
+  'matrix-report': {kind: 'output', schema: MatrixReport, description: 'matrix --json'},
+  'exec-report': {kind: 'output', schema: ExecReport, description: 'exec --json'},
+  'lab-up-report': {kind: 'output', schema: LabUpReport, description: 'lab up --json'},
+  'lab-down-report': {kind: 'output', schema: LabDownReport, description: 'lab down --json'},
+  'lab-status-report': {kind: 'output', schema: LabStatusReport, description: 'lab status --json'},
   'error': {kind: 'output', schema: ErrorReport, description: 'any command --json, when it fails'},
 }
 

@@ -1,0 +1,57 @@
+import {Flags} from '@oclif/core'
+
+import {MailopsCommand} from '../src/command.js'
+import {InputError} from '../src/errors.js'
+import {loadInventory, selectHosts} from '../src/ssh/inventory.js'
+import {outcomeExit, runEverywhere, type CommandOutcome} from '../src/ssh/run.js'
+import {tabular} from '../src/ui/table.js'
+
+export default class Exec extends MailopsCommand {
+  static summary = 'Run a shell command on inventory hosts over SSH, in parallel.'
+  static description =
+    "One connection per host, host keys checked against the inventory's known_hosts, output collected per host. Exit code 0 when every command succeeded, 1 when one failed, 3 when a host could not be reached."
+
+  static strict = false
+  static examples = [
+    {description: 'Uptime of every lab host', command: '<%= config.bin %> <%= command.id %> -i /var/lib/mailops/lab/default/inventory.yaml -- uptime'},
+    {description: 'Two hosts, JSON, first contact', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --hosts mx1,mx2 --accept-new --json -- postqueue -p'},
+  ]
+
+  static flags = {
+    inventory: Flags.string({char: 'i', required: true, summary: 'Inventory file.'}),
+    hosts: Flags.string({summary: 'Comma-separated host names (default: all).'}),
+    'accept-new': Flags.boolean({summary: 'Record the host key of a host not in known_hosts yet (never a changed one).'}),
+    timeout: Flags.integer({default: 60, min: 1, summary: 'Seconds a command may run.'}),
+    'connect-timeout': Flags.integer({default: 10, min: 1, summary: 'Seconds to wait for the SSH handshake.'}),
+    parallel: Flags.integer({default: 32, min: 1, summary: 'Hosts worked on at once.'}),
+  }
+
+  async run(): Promise<{results: CommandOutcome[]}> {
+    const {flags, argv} = await this.parse(Exec)
+    const command = (argv as string[]).join(' ')
+    if (command.trim() === '') throw new InputError('no command given: put it after --, e.g. mailops exec -i inventory.yaml -- uptime', {code: 'USAGE'})
+    const inventory = loadInventory(flags.inventory)
+    const targets = selectHosts(inventory, flags.hosts?.split(',').filter(Boolean))
+    const results = await runEverywhere(targets, command, {
+      knownHosts: inventory.knownHosts,
+      acceptNew: flags['accept-new'],
+      connectTimeoutMs: flags['connect-timeout'] * 1000,
+      timeoutMs: flags.timeout * 1000,
+      concurrency: flags.parallel,
+      passphrase: process.env.MAILOPS_SSH_PASSPHRASE,
+    })
+    for (const r of results) {
+      for (const line of r.stdout.split('\n').filter(Boolean)) this.log(`${r.host} | ${line}`)
+      for (const line of r.stderr.split('\n').filter(Boolean)) this.logToStderr(`${r.host} ! ${line}`)
+    }
+    this.log(
+      tabular(
+        'table',
+        ['host', 'exit', 'ms', 'error'],
+        results.map((r) => [r.host, r.code ?? '-', Math.round(r.ms), r.error ? `${r.error.message}${r.error.hint ? `\n${r.error.hint}` : ''}` : '']),
+      ),
+    )
+    process.exitCode = outcomeExit(results)
+    return {results}
+  }
+}

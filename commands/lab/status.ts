@@ -1,0 +1,33 @@
+import {Flags} from '@oclif/core'
+
+import {MailopsCommand} from '../../src/command.js'
+import {labStatus} from '../../src/lab/lab.js'
+import {t} from '../../src/i18n/index.js'
+import {tabular} from '../../src/ui/table.js'
+
+export default class LabStatus extends MailopsCommand {
+  static summary = 'Show the hosts of a lab: address, role, whether sshd answers, processes.'
+  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --name bench --json']
+
+  static flags = {
+    name: Flags.string({default: 'default', summary: 'Lab name.'}),
+  }
+
+  async run() {
+    const {flags} = await this.parse(LabStatus)
+    const status = await labStatus(flags.name)
+    if (status.hosts.length === 0) {
+      this.log(`${t('lab.notUp', {name: flags.name})}. ${t('hint.labUp')}`)
+    } else {
+      this.log(
+        tabular(
+          'table',
+          ['host', 'address', 'role', 'pid', 'sshd', 'processes'],
+          status.hosts.map((h) => [h.name, h.address, h.role, h.pid ?? '', h.sshd ?? '-', `${h.processes}/${h.pidsLimit}`]),
+        ),
+      )
+      this.log(status.inventory ?? '')
+    }
+    return status
+  }
+}

@@ -1,0 +1,38 @@
+import {type Static, Type} from '@sinclair/typebox'
+
+import {Strict} from './common.js'
+
+const HostName = Type.String({pattern: '^[a-zA-Z0-9][a-zA-Z0-9._-]*$', description: 'inventory name of the host'})
+const Port = Type.Integer({minimum: 1, maximum: 65_535})
+const User = Type.String({pattern: '^[a-z_][a-z0-9_-]*$', description: 'login user; not root means commands run with sudo -n'})
+const KeyPath = Type.String({minLength: 1, description: 'private key file, relative to the inventory'})
+const Vars = Type.Record(Type.String(), Type.Unknown(), {description: 'variables for blueprints'})
+
+const Connection = {
+  port: Type.Optional(Port),
+  user: Type.Optional(User),
+  key: Type.Optional(KeyPath),
+  jump: Type.Optional(Type.String({description: 'name of the jump host (bastion) to reach this one through'})),
+}
+
+/** An inventory: the nodes mailops deploys to, verifies and probes from. */
+export const Inventory = Strict({
+  knownHosts: Type.Optional(Type.String({description: 'known_hosts file (default ~/.ssh/known_hosts), relative to the inventory'})),
+  defaults: Type.Optional(Strict(Connection)),
+  vars: Type.Optional(Vars),
+  jumpHosts: Type.Optional(
+    Type.Array(Strict({name: HostName, address: Type.String({minLength: 1}), ...Connection}), {description: 'bastions that are not mail nodes'}),
+  ),
+  hosts: Type.Array(
+    Strict({
+      name: HostName,
+      address: Type.String({minLength: 1, description: 'IP address or DNS name'}),
+      ...Connection,
+      role: Type.Union([Type.Literal('core'), Type.Literal('edge')]),
+      region: Type.Optional(Type.String()),
+      vars: Type.Optional(Vars),
+    }),
+    {minItems: 1},
+  ),
+})
+export type Inventory = Static<typeof Inventory>

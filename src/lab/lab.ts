@@ -1,0 +1,234 @@
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {$} from 'zx'
+import {stringify} from 'yaml'
+
+import {ExitCode, MailopsError} from '../errors.js'
+import {t} from '../i18n/index.js'
+import {mapLimit} from '../util/concurrency.js'
+import {writeFileAtomic} from '../util/fs.js'
+import {readBanner, waitForBanner} from '../util/net.js'
+import {cgroupExists, cgroupPids, createHostCgroups, HOST_LIMITS, removeHostCgroups} from './cgroup.js'
+import {ensurePackages, LAB_PACKAGES} from './packages.js'
+import {alive, inNetns, waitGone} from './processes.js'
+import {hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
+import {labSpec, type LabHostSpec, type LabSpec} from './spec.js'
+import {labFiles, type LabState, readState, writeState} from './state.js'
+
+export type Progress = (message: string) => void
+
+const quiet = $({quiet: true})
+const tolerant = $({quiet: true, nothrow: true})
+const cgroupName = (spec: LabSpec, host: LabHostSpec) => `${spec.name}-${host.name}`
+/** Hosts set up at once: each is a handful of short `ip` calls and one ssh-keygen. */
+const SETUP_CONCURRENCY = 4
+const SSHD_READY_MS = 15_000
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0) {
+    throw new MailopsError(t('lab.needRoot'), {code: 'LAB_NOT_ROOT', exit: ExitCode.badInput, hint: t('hint.labRoot')})
+  }
+}
+
+export interface LabUpOptions {
+  name: string
+  hosts: number
+  subnet: string
+}
+
+/** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
+export async function labUp(options: LabUpOptions, progress: Progress): Promise<LabState> {
+  const spec = labSpec(options.name, options.hosts, options.subnet)
+  requireRoot()
+  await ensurePackages(LAB_PACKAGES, progress)
+  if (existsSync(labFiles(spec.name).dir) || (await leftoverNetns(spec.name)).length > 0) {
+    progress(t('lab.cleaning', {name: spec.name}))
+    await labDown(spec.name, () => {}, spec)
+  }
+  const files = labFiles(spec.name)
+  mkdirSync(files.dir, {recursive: true, mode: 0o700})
+  const state: LabState = {spec, createdAt: new Date().toISOString(), pids: {}}
+  writeState(state)
+  await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
+  await quiet`ip link add ${spec.bridge} type bridge`
+  disableIpv6(spec.bridge)
+  await quiet`ip addr add ${`${spec.bridgeAddress}/24`} dev ${spec.bridge}`
+  await quiet`ip link set ${spec.bridge} up`
+
+  const clientKey = readFileSync(`${files.key}.pub`, 'utf8')
+  const hostKeys = await mapLimit(spec.hosts, SETUP_CONCURRENCY, async (host) => {
+    const key = await createHost(spec, host, clientKey, state)
+    progress(t('lab.hostCreated', {host: host.name, address: host.address}))
+    return key
+  })
+  for (const host of spec.hosts) {
+    await waitForBanner(host.address, 22, 'SSH-', SSHD_READY_MS).catch((error: Error) => {
+      throw new MailopsError(t('lab.sshdNotReady', {host: host.name, reason: error.message}), {
+        code: 'LAB_HOST_FAILED',
+        exit: ExitCode.internal,
+        hint: t('hint.labConsole', {file: `${files.hostDir(host.name)}/console.log`}),
+      })
+    })
+  }
+  writeFileAtomic(files.knownHosts, spec.hosts.map((h, i) => `${h.address},${h.fqdn} ${hostKeys[i]}`).join('\n') + '\n')
+  writeFileAtomic(files.inventory, labInventory(spec))
+  progress(t('lab.ready', {count: spec.hosts.length, inventory: files.inventory}))
+  return state
+}
+
+async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState): Promise<string> {
+  const dir = labFiles(spec.name).hostDir(host.name)
+  mkdirSync(dir, {recursive: true, mode: 0o700})
+  await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${host.fqdn} -f ${`${dir}/ssh_host_ed25519_key`}`
+  writeFileSync(`${dir}/authorized_keys`, clientKey, {mode: 0o600})
+  writeFileSync(`${dir}/sshd.conf`, sshdConfig(host))
+  writeFileSync(`${dir}/hosts`, hostsFile(spec))
+  writeFileSync(`${dir}/machine-id`, randomBytes(16).toString('hex') + '\n')
+  writeFileSync(`${dir}/init.sh`, initScript(host, dir), {mode: 0o700})
+
+  await quiet`ip netns add ${host.netns}`
+  await quiet`ip link add ${host.link} type veth peer name eth0 netns ${host.netns}`
+  await quiet`ip -n ${host.netns} link set eth0 address ${host.mac}`
+  await quiet`ip link set ${host.link} master ${spec.bridge} up`
+  await quiet`ip netns exec ${host.netns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1`
+  await quiet`ip -n ${host.netns} addr add ${`${host.address}/24`} dev eth0`
+  await quiet`ip -n ${host.netns} link set lo up`
+  await quiet`ip -n ${host.netns} link set eth0 up`
+
+  const procs = createHostCgroups(cgroupName(spec, host))
+  writeFileSync(`${dir}/launch.sh`, launchScript(host, dir, procs), {mode: 0o700})
+  const console = openSync(`${dir}/console.log`, 'a')
+  const child = spawn('/bin/sh', [`${dir}/launch.sh`], {detached: true, stdio: ['ignore', console, console]})
+  closeSync(console)
+  child.unref()
+  state.pids[host.name] = child.pid!
+  writeState(state)
+  return readFileSync(`${dir}/ssh_host_ed25519_key.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
+}
+
+function disableIpv6(link: string): void {
+  const file = `/proc/sys/net/ipv6/conf/${link}/disable_ipv6`
+  if (existsSync(file)) writeFileSync(file, '1')
+}
+
+function labInventory(spec: LabSpec): string {
+  const header = `# Written by \`mailops lab up\` for the lab "${spec.name}"; paths are relative to this file.\n`
+  return (
+    header +
+    stringify({
+      knownHosts: 'known_hosts',
+      defaults: {user: 'root', port: 22, key: 'id_ed25519'},
+      vars: {domain: spec.domain},
+      hosts: spec.hosts.map((h) => ({name: h.name, address: h.address, role: h.role, region: h.region})),
+    })
+  )
+}
+
+async function leftoverNetns(name: string): Promise<string[]> {
+  const list = await tolerant`ip netns list`
+  return list.stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter((ns) => ns.startsWith(`mailops-${name}-`))
+}
+
+/** SIGKILL, where a process that already ended is not an error. */
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+  }
+}
+
+export interface DownReport {
+  name: string
+  killed: number[]
+  namespaces: string[]
+  links: string[]
+  cgroups: string[]
+}
+
+/**
+ * Ends the lab's processes (only those recorded, or found inside the lab's own namespaces and
+ * cgroups), then removes namespaces, links, cgroups and the lab's folder. Safe to run twice.
+ */
+export async function labDown(name: string, progress: Progress, fallback?: LabSpec): Promise<DownReport> {
+  requireRoot()
+  const state = readState(name)
+  const spec = state?.spec ?? fallback
+  const report: DownReport = {name, killed: [], namespaces: [], links: [], cgroups: []}
+  const namespaces = new Set([...(spec?.hosts.map((h) => h.netns) ?? []), ...(await leftoverNetns(name))])
+
+  for (const host of spec?.hosts ?? []) {
+    const leaf = cgroupName(spec!, host)
+    const recorded = state?.pids[host.name]
+    const ours = (pid: number) => inNetns(pid, host.netns) || cgroupPids(leaf).includes(pid)
+    const victims = new Set<number>()
+    if (recorded && alive(recorded) && ours(recorded)) victims.add(recorded)
+    for (const pid of cgroupExists(leaf) ? cgroupPids(leaf) : []) victims.add(pid)
+    for (const pid of victims) kill(pid)
+    const left = await waitGone([...victims], 5000)
+    if (left.length > 0) throw new MailopsError(t('lab.stuck', {pids: left.join(' ')}), {code: 'LAB_STUCK', exit: ExitCode.internal})
+    report.killed.push(...victims)
+    if (cgroupExists(leaf)) {
+      removeHostCgroups(leaf)
+      report.cgroups.push(leaf)
+    }
+  }
+  for (const ns of namespaces) {
+    // Processes in a namespace of this lab that no record knows of (a crashed `up`).
+    const pids = (await tolerant`ip netns pids ${ns}`).stdout.split('\n').filter(Boolean).map(Number)
+    for (const pid of pids) if (inNetns(pid, ns)) kill(pid)
+    await waitGone(pids, 5000)
+    report.killed.push(...pids)
+    await tolerant`ip netns del ${ns}`
+    report.namespaces.push(ns)
+  }
+  // A veth usually goes with its namespace, but the kernel may take a moment: delete what is still there.
+  for (const link of [...(spec?.hosts.map((h) => h.link) ?? []), ...(spec ? [spec.bridge] : [])]) {
+    if ((await tolerant`ip link del ${link}`).exitCode === 0) report.links.push(link)
+  }
+  const deadline = Date.now() + 3000
+  while (spec && (await tolerant`ip link show ${spec.bridge}`).exitCode === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  rmSync(labFiles(name).dir, {recursive: true, force: true})
+  progress(t('lab.down', {name}))
+  return report
+}
+
+export interface HostStatus {
+  name: string
+  address: string
+  role: string
+  pid?: number
+  running: boolean
+  sshd: string | null
+  processes: number
+  pidsLimit: number
+}
+
+export async function labStatus(name: string): Promise<{name: string; inventory: string | null; hosts: HostStatus[]}> {
+  const state = readState(name)
+  if (!state) return {name, inventory: null, hosts: []}
+  const hosts = await Promise.all(
+    state.spec.hosts.map(async (host): Promise<HostStatus> => {
+      const pid = state.pids[host.name]
+      const running = pid !== undefined && alive(pid)
+      const sshd = running ? await readBanner(host.address, 22, 2000).catch(() => null) : null
+      return {
+        name: host.name,
+        address: host.address,
+        role: host.role,
+        pid,
+        running,
+        sshd,
+        processes: cgroupExists(cgroupName(state.spec, host)) ? cgroupPids(cgroupName(state.spec, host)).length : 0,
+        pidsLimit: HOST_LIMITS.pids,
+      }
+    }),
+  )
+  return {name, inventory: labFiles(name).inventory, hosts}
+}

@@ -1,0 +1,35 @@
+import {$} from 'zx'
+
+import {ExitCode, MailopsError} from '../errors.js'
+import {t} from '../i18n/index.js'
+
+/** Debian packages a lab host runs on. Hosts see the machine's /, so they are installed there. */
+export const LAB_PACKAGES = ['openssh-server', 'openssh-client', 'tini', 'iproute2', 'iputils-ping', 'sudo', 'procps', 'util-linux']
+
+export async function missingPackages(packages: readonly string[]): Promise<string[]> {
+  const result = await $({nothrow: true, quiet: true})`dpkg-query -W -f=${'${Package} ${Status}\n'} ${packages}`
+  const installed = new Set(
+    result.stdout
+      .split('\n')
+      .filter((line) => line.endsWith('install ok installed'))
+      .map((line) => line.split(' ')[0]),
+  )
+  return packages.filter((p) => !installed.has(p))
+}
+
+/**
+ * Installs what is missing. Never while hosts run: their overlay sees / as it was, and a package
+ * changing under a running host leaves it inconsistent.
+ */
+export async function ensurePackages(packages: readonly string[], report: (message: string) => void): Promise<string[]> {
+  const missing = await missingPackages(packages)
+  if (missing.length === 0) return []
+  if (process.getuid?.() !== 0) {
+    throw new MailopsError(t('lab.needRoot'), {code: 'LAB_NOT_ROOT', exit: ExitCode.badInput, hint: t('hint.labPackages', {packages: missing.join(' ')})})
+  }
+  report(t('lab.installing', {packages: missing.join(' ')}))
+  const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'}
+  await $({quiet: true, env})`apt-get update -qq`
+  await $({quiet: true, env})`apt-get install -y -qq --no-install-recommends ${missing}`
+  return missing
+}

@@ -1,0 +1,46 @@
+import {existsSync, readFileSync, readlinkSync, statSync} from 'node:fs'
+
+/** The network namespace inode of a process, or undefined when it is gone. */
+function netnsOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`)
+  } catch {
+    return undefined
+  }
+}
+
+/** Whether a process lives in the named network namespace (so it belongs to that lab host). */
+export function inNetns(pid: number, netns: string): boolean {
+  const path = `/run/netns/${netns}`
+  if (!existsSync(path)) return false
+  return netnsOf(pid) === `net:[${statSync(path).ino}]`
+}
+
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // A zombie has exited; only its parent's wait is missing.
+    return !/^\d+ \(.*\) Z /.test(stat)
+  } catch {
+    return false
+  }
+}
+
+/** Direct children of a process (Linux ≥ 3.5 with CONFIG_PROC_CHILDREN). */
+export function children(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}
+
+export async function waitGone(pids: readonly number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs
+  let left = pids.filter(alive)
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    left = left.filter(alive)
+  }
+  return left
+}

@@ -1,0 +1,87 @@
+import {InputError} from '../errors.js'
+
+/** Every address a lab may use: 198.18.0.0/15, reserved for benchmarking (RFC 2544). */
+export const LAB_RANGE = {first: ipToInt('198.18.0.0'), last: ipToInt('198.19.255.255')}
+export const MAX_HOSTS = 200
+/** Host i (1-based) gets .(HOST_OFFSET + i); the bridge is .1. */
+const HOST_OFFSET = 10
+
+export interface LabHostSpec {
+  index: number
+  name: string
+  fqdn: string
+  address: string
+  mac: string
+  netns: string
+  /** veth end on the bridge, in the root namespace */
+  link: string
+  role: 'core' | 'edge'
+  region: string
+}
+
+export interface LabSpec {
+  name: string
+  domain: string
+  /** the /24 the lab lives in, e.g. 198.18.0.0/24 */
+  subnet: string
+  bridge: string
+  bridgeAddress: string
+  hosts: LabHostSpec[]
+}
+
+const ZONES = ['apac', 'europe', 'americas'] as const
+
+export function ipToInt(ip: string): number {
+  const parts = ip.split('.').map(Number)
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return Number.NaN
+  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3]
+}
+
+export function intToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
+}
+
+export function inLabRange(ip: string): boolean {
+  const n = ipToInt(ip)
+  return n >= LAB_RANGE.first && n <= LAB_RANGE.last
+}
+
+/**
+ * Names, addresses and links of a lab, computed and checked before anything is created.
+ * The /24's position in 198.18.0.0/15 (0-511) keeps interface names of different labs apart.
+ */
+export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24'): LabSpec {
+  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) {
+    throw InputError.at(undefined, 'lab.badName', {name})
+  }
+  if (!Number.isInteger(hostCount) || hostCount < 1 || hostCount > MAX_HOSTS) {
+    throw InputError.at(undefined, 'lab.badHostCount', {count: hostCount, max: MAX_HOSTS})
+  }
+  const match = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(subnet)
+  const base = match ? ipToInt(`${match[1]}.0`) : Number.NaN
+  if (!match || !inLabRange(`${match[1]}.0`) || Number.isNaN(base)) {
+    throw InputError.at(undefined, 'lab.badSubnet', {subnet})
+  }
+  const slot = (base - LAB_RANGE.first) >>> 8
+  const domain = `${name}.mailops.test`
+  const hosts = Array.from({length: hostCount}, (_, i): LabHostSpec => {
+    const index = i + 1
+    const hostName = `node${index}`
+    return {
+      index,
+      name: hostName,
+      fqdn: `${hostName}.${domain}`,
+      address: intToIp(base + HOST_OFFSET + index),
+      // Fixed, locally administered MACs: re-created hosts keep theirs, so no ARP stalls.
+      mac: ['02', '6d', (slot >> 8).toString(16), (slot & 255).toString(16), '00', index.toString(16)]
+        .map((b) => b.padStart(2, '0'))
+        .join(':'),
+      netns: `mailops-${name}-${hostName}`,
+      link: `mo${slot}h${index}`,
+      // The first node holds mailboxes; the others are edges spread over the three zones.
+      role: index === 1 ? 'core' : 'edge',
+      region: ZONES[(index - 1) % ZONES.length],
+    }
+  })
+  return {name, domain, subnet, bridge: `mo${slot}br`, bridgeAddress: intToIp(base + 1), hosts}
+}

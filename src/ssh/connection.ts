@@ -1,0 +1,247 @@
+import {readFileSync} from 'node:fs'
+import type {Readable} from 'node:stream'
+import {Client, type ClientChannel, type ConnectConfig} from 'ssh2'
+
+import {InputError} from '../errors.js'
+import {t} from '../i18n/index.js'
+import {shellQuote} from '../util/shell.js'
+import {hostKeyMismatch, hostKeyRevoked, hostKeyUnknown, HostError} from './errors.js'
+import {checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, recordHostKey} from './known-hosts.js'
+import type {SshTarget} from './inventory.js'
+import {Semaphore} from '../util/concurrency.js'
+
+/** sshd's MaxSessions defaults to 10; keep two in reserve for whoever else uses the host. */
+export const MAX_CHANNELS = 8
+const CHANNEL_OPEN_ATTEMPTS = 6
+
+export interface ConnectOptions {
+  knownHosts: string
+  acceptNew?: boolean
+  connectTimeoutMs?: number
+  /** Key passphrase: from the environment or a prompt, never a flag. */
+  passphrase?: string
+}
+
+export interface ExecOptions {
+  /** Bytes for the command's stdin (secrets and files travel here, never in argv). */
+  stdin?: string | Buffer | Readable
+  timeoutMs?: number
+}
+
+export interface ExecResult {
+  code: number | null
+  signal?: string
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+const KEX = ['curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384', 'diffie-hellman-group14-sha256'] as const
+const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+}
+
+/**
+ * One SSH connection to one host, reused for every command: host key checked against
+ * known_hosts before anything is sent, at most MAX_CHANNELS commands at once, keepalive on.
+ */
+export class SshConnection {
+  private readonly channels = new Semaphore(MAX_CHANNELS)
+  private closed = false
+
+  private constructor(
+    readonly target: SshTarget,
+    private readonly client: Client,
+    private readonly via?: SshConnection,
+  ) {
+    client.on('close', () => {
+      this.closed = true
+    })
+  }
+
+  static async open(target: SshTarget, options: ConnectOptions): Promise<SshConnection> {
+    const via = target.jump ? await SshConnection.open(target.jump, options) : undefined
+    try {
+      const sock = via ? await via.forward(target.address, target.port) : undefined
+      const client = await handshake(target, options, sock)
+      return new SshConnection(target, client, via)
+    } catch (error) {
+      via?.close()
+      throw error
+    }
+  }
+
+  get isOpen(): boolean {
+    return !this.closed
+  }
+
+  /** A TCP stream to address:port opened from this host (how jump hosts carry the next hop). */
+  forward(address: string, port: number): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, address, port, (error, stream) => {
+        if (error) reject(new HostError(this.target.name, 'JUMP_FAILED', t('ssh.jumpFailed', {address: `${address}:${port}`, reason: error.message})))
+        else resolve(stream)
+      })
+    })
+  }
+
+  /**
+   * Runs a command, as root: through `sudo -n` when logged in as another user, so a missing
+   * sudo rule fails at once instead of waiting for a password.
+   */
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const wrapped = this.target.user === 'root' ? command : `sudo -n -- sh -c ${shellQuote(command)}`
+    return this.channels.run(() => this.run(wrapped, options))
+  }
+
+  private run(command: string, options: ExecOptions): Promise<ExecResult> {
+    const started = performance.now()
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new HostError(this.target.name, 'CONNECTION_CLOSED', t('ssh.closed')))
+        return
+      }
+      this.openExec(command, (error, channel) => {
+        if (error) {
+          reject(new HostError(this.target.name, 'EXEC_FAILED', error.message))
+          return
+        }
+        const stdout: Buffer[] = []
+        const stderr: Buffer[] = []
+        let code: number | null = null
+        let signal: string | undefined
+        let timer: NodeJS.Timeout | undefined
+        if (options.timeoutMs) {
+          timer = setTimeout(() => {
+            channel.signal('KILL')
+            channel.close()
+            reject(new HostError(this.target.name, 'COMMAND_TIMEOUT', t('ssh.commandTimeout', {ms: options.timeoutMs!})))
+          }, options.timeoutMs)
+        }
+        channel.on('data', (chunk: Buffer) => stdout.push(chunk))
+        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+        channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
+          code = exitCode
+          signal = exitSignal
+        })
+        // 'close', not 'exit': only then has all output arrived.
+        channel.on('close', () => {
+          clearTimeout(timer)
+          const result = {code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), ms: performance.now() - started}
+          resolve(signal ? {...result, signal} : result)
+        })
+        const {stdin} = options
+        if (stdin === undefined) channel.end()
+        else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) channel.end(stdin)
+        else stdin.pipe(channel)
+      })
+    })
+  }
+
+  /**
+   * sshd frees a finished session a moment after its channel closes, so a new channel can be
+   * refused ("no more sessions") although fewer than MaxSessions are open: retry briefly.
+   */
+  private openExec(command: string, done: (error: Error | undefined, channel: ClientChannel) => void, attempt = 1): void {
+    this.client.exec(command, (error, channel) => {
+      if (error && /Channel open failure/.test(error.message) && attempt < CHANNEL_OPEN_ATTEMPTS) {
+        setTimeout(() => this.openExec(command, done, attempt + 1), 10 * attempt)
+      } else {
+        done(error, channel)
+      }
+    })
+  }
+
+  /** SFTP upload, for blobs too large to carry on an exec's stdin. */
+  putFile(localPath: string, remotePath: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.sftp((error, sftp) => {
+        if (error) return reject(new HostError(this.target.name, 'SFTP_FAILED', error.message))
+        sftp.fastPut(localPath, remotePath, (putError) => {
+          sftp.end()
+          if (putError) reject(new HostError(this.target.name, 'SFTP_FAILED', putError.message))
+          else resolve()
+        })
+      })
+    })
+  }
+
+  close(): void {
+    this.client.end()
+    this.via?.close()
+  }
+}
+
+function handshake(target: SshTarget, options: ConnectOptions, sock?: ClientChannel): Promise<Client> {
+  const known = readKnownHosts(options.knownHosts)
+  const knownTypes = knownKeyTypes(known, target.address, target.port)
+  let refusal: HostError | undefined
+  const config: ConnectConfig = {
+    host: target.address,
+    port: target.port,
+    username: target.user,
+    sock,
+    readyTimeout: options.connectTimeoutMs ?? 10_000,
+    keepaliveInterval: 5000,
+    keepaliveCountMax: 3,
+    agent: process.env.SSH_AUTH_SOCK,
+    algorithms: {
+      kex: [...KEX],
+      // Ask for a key type we hold a key for, so a mismatch is a real one.
+      ...(knownTypes.length > 0 ? {serverHostKey: knownTypes.flatMap((type) => HOST_KEY_ALGORITHMS[type] ?? [type]) as never} : {}),
+    },
+    hostVerifier: (key: Buffer) => {
+      const verdict = checkHostKey(known, target.address, target.port, key)
+      const print = fingerprint(key)
+      switch (verdict.kind) {
+        case 'known':
+          return true
+        case 'unknown':
+          if (options.acceptNew) {
+            recordHostKey(options.knownHosts, target.address, target.port, key)
+            return true
+          }
+          refusal = hostKeyUnknown(target.name, target.address, print)
+          return false
+        case 'mismatch':
+          refusal = hostKeyMismatch(target.name, target.address, print, verdict.expected.join(', '), options.knownHosts, verdict.line)
+          return false
+        case 'revoked':
+          refusal = hostKeyRevoked(target.name, target.address, print)
+          return false
+      }
+    },
+  }
+  if (target.keyPath) {
+    config.privateKey = readFileSync(target.keyPath)
+    config.passphrase = options.passphrase
+  }
+  return new Promise((resolve, reject) => {
+    const client = new Client()
+    client.once('ready', () => resolve(client))
+    client.once('error', (error: Error & {level?: string}) => {
+      client.end()
+      reject(refusal ?? connectError(target, error, options))
+    })
+    try {
+      client.connect(config)
+    } catch (error) {
+      // ssh2 checks the key synchronously: an encrypted key without passphrase lands here.
+      reject(new InputError(t('ssh.badKey', {host: target.name, path: target.keyPath ?? '', reason: (error as Error).message}), {hint: t('hint.passphrase')}))
+    }
+  })
+}
+
+function connectError(target: SshTarget, error: Error & {level?: string; code?: string}, options: ConnectOptions): HostError {
+  if (error.level === 'client-timeout' || /Timed out while waiting for handshake/.test(error.message)) {
+    return new HostError(target.name, 'CONNECT_TIMEOUT', t('ssh.timeout', {address: `${target.address}:${target.port}`, ms: options.connectTimeoutMs ?? 10_000}))
+  }
+  if (error.level === 'client-authentication') {
+    return new HostError(target.name, 'AUTH_FAILED', t('ssh.authFailed', {user: target.user, address: target.address}), t('hint.authFailed'))
+  }
+  return new HostError(target.name, 'CONNECT_FAILED', t('ssh.connectFailed', {address: `${target.address}:${target.port}`, reason: error.code ?? error.message}))
+}

@@ -1,0 +1,24 @@
+import {ExitCode, MailopsError} from '../errors.js'
+import {t} from '../i18n/index.js'
+
+/** A host that could not be reached or refused us: the run goes on for the others. */
+export class HostError extends MailopsError {
+  constructor(
+    readonly host: string,
+    code: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(`${host}: ${message}`, {code, exit: ExitCode.unreachable, hint})
+    this.name = 'HostError'
+  }
+}
+
+export const hostKeyUnknown = (host: string, address: string, fingerprint: string) =>
+  new HostError(host, 'HOST_KEY_UNKNOWN', t('ssh.hostKeyUnknown', {address, fingerprint}), t('hint.acceptNew'))
+
+export const hostKeyMismatch = (host: string, address: string, fingerprint: string, expected: string, file: string, line: number) =>
+  new HostError(host, 'HOST_KEY_MISMATCH', t('ssh.hostKeyMismatch', {address, fingerprint, expected, file, line}), t('hint.hostKeyMismatch', {file, line}))
+
+export const hostKeyRevoked = (host: string, address: string, fingerprint: string) =>
+  new HostError(host, 'HOST_KEY_REVOKED', t('ssh.hostKeyRevoked', {address, fingerprint}))

@@ -1,0 +1,93 @@
+import {existsSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {dirname, resolve} from 'node:path'
+
+import {loadInput} from '../config/load.js'
+import {Inventory} from '../config/schemas/inventory.js'
+import {InputError} from '../errors.js'
+
+/** Everything needed to reach one host, paths resolved, jump chain linked. */
+export interface SshTarget {
+  name: string
+  address: string
+  port: number
+  user: string
+  keyPath?: string
+  jump?: SshTarget
+}
+
+export interface InventoryHost extends SshTarget {
+  role: 'core' | 'edge'
+  region?: string
+  vars: Record<string, unknown>
+}
+
+export interface LoadedInventory {
+  file: string
+  knownHosts: string
+  vars: Record<string, unknown>
+  hosts: InventoryHost[]
+}
+
+/** Reads and checks an inventory: names unique, jumps known and acyclic, key files present. */
+export function loadInventory(file: string): LoadedInventory {
+  const {data, source} = loadInput(Inventory, file)
+  const base = dirname(resolve(file))
+  const at = (path: Array<string | number>, key = false) => source?.locate(path, {key})
+  const defaults = data.defaults ?? {}
+  const entries = [
+    ...(data.jumpHosts ?? []).map((h, i) => ({entry: h, path: ['jumpHosts', i] as Array<string | number>})),
+    ...data.hosts.map((h, i) => ({entry: h, path: ['hosts', i] as Array<string | number>})),
+  ]
+  const byName = new Map<string, (typeof entries)[number]>()
+  for (const item of entries) {
+    if (byName.has(item.entry.name)) throw InputError.at(at([...item.path, 'name']), 'inventory.duplicate', {name: item.entry.name})
+    byName.set(item.entry.name, item)
+  }
+  const resolved = new Map<string, SshTarget>()
+  const target = (name: string, chain: string[]): SshTarget => {
+    const done = resolved.get(name)
+    if (done) return done
+    const {entry, path} = byName.get(name)!
+    // Bastions do not take the default jump: they are what it goes through.
+    const jumpName = entry.jump ?? (path[0] === 'hosts' ? defaults.jump : undefined)
+    if (jumpName !== undefined && !byName.has(jumpName)) {
+      throw InputError.at(at([...path, 'jump']), 'inventory.unknownJump', {name, jump: jumpName, valid: [...byName.keys()].join(', ')})
+    }
+    if (jumpName !== undefined && chain.includes(jumpName)) {
+      throw InputError.at(at([...path, 'jump']), 'inventory.jumpCycle', {chain: [...chain, name, jumpName].join(' → ')})
+    }
+    const key = entry.key ?? defaults.key
+    const keyPath = key === undefined ? undefined : resolve(base, key.replace(/^~(?=\/)/, homedir()))
+    if (keyPath && !existsSync(keyPath)) {
+      throw InputError.at(at(entry.key ? [...path, 'key'] : ['defaults', 'key']), 'inventory.noKey', {name, path: keyPath})
+    }
+    const result: SshTarget = {
+      name,
+      address: entry.address,
+      port: entry.port ?? defaults.port ?? 22,
+      user: entry.user ?? defaults.user ?? 'root',
+      keyPath,
+      jump: jumpName === undefined ? undefined : target(jumpName, [...chain, name]),
+    }
+    resolved.set(name, result)
+    return result
+  }
+  return {
+    file,
+    knownHosts: data.knownHosts ? resolve(base, data.knownHosts) : resolve(homedir(), '.ssh', 'known_hosts'),
+    vars: data.vars ?? {},
+    hosts: data.hosts.map((h) => ({...target(h.name, []), role: h.role, region: h.region, vars: h.vars ?? {}})),
+  }
+}
+
+/** The hosts named by --hosts (all when none), each name checked. */
+export function selectHosts(inventory: LoadedInventory, names?: string[]): InventoryHost[] {
+  if (!names || names.length === 0) return inventory.hosts
+  return names.map((name) => {
+    const host = inventory.hosts.find((h) => h.name === name)
+    if (!host) throw InputError.at(undefined, 'inventory.unknownHost', {name, valid: inventory.hosts.map((h) => h.name).join(', ')})
+    return host
+  })
+}
+

@@ -1,0 +1,61 @@
+import {MailopsError, toMailopsError} from '../errors.js'
+import {mapLimit, Semaphore} from '../util/concurrency.js'
+import {type ConnectOptions, SshConnection} from './connection.js'
+import type {SshTarget} from './inventory.js'
+
+export interface PoolOptions extends ConnectOptions {
+  /** Hosts worked on at once. */
+  concurrency?: number
+  /** Handshakes in flight at once, and the gap between their starts (sshd MaxStartups is 10:30:100). */
+  handshakes?: number
+  staggerMs?: number
+}
+
+export type HostResult<T> = {host: string; ok: true; value: T} | {host: string; ok: false; error: MailopsError}
+
+/**
+ * One connection per host, opened on first use and reused by every later step; bounded
+ * parallelism across hosts; a host that fails is reported, the others carry on.
+ */
+export class SshPool {
+  private readonly connections = new Map<string, Promise<SshConnection>>()
+  private readonly handshakes: Semaphore
+  private nextStart = 0
+
+  constructor(private readonly options: PoolOptions) {
+    this.handshakes = new Semaphore(options.handshakes ?? 8)
+  }
+
+  connection(target: SshTarget): Promise<SshConnection> {
+    const existing = this.connections.get(target.name)
+    if (existing) return existing
+    const opening = this.handshakes.run(async () => {
+      const wait = this.nextStart - Date.now()
+      this.nextStart = Math.max(Date.now(), this.nextStart) + (this.options.staggerMs ?? 10)
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+      return SshConnection.open(target, this.options)
+    })
+    this.connections.set(target.name, opening)
+    // A failed connection is not cached: a later step may try again.
+    opening.catch(() => this.connections.delete(target.name))
+    return opening
+  }
+
+  /** Runs `work` on every host with its connection; never rejects, one result per host in order. */
+  async each<T>(targets: readonly SshTarget[], work: (connection: SshConnection, target: SshTarget) => Promise<T>): Promise<Array<HostResult<T>>> {
+    return mapLimit(targets, this.options.concurrency ?? 32, async (target): Promise<HostResult<T>> => {
+      try {
+        const connection = await this.connection(target)
+        return {host: target.name, ok: true, value: await work(connection, target)}
+      } catch (error) {
+        return {host: target.name, ok: false, error: toMailopsError(error)}
+      }
+    })
+  }
+
+  async close(): Promise<void> {
+    const open = await Promise.allSettled(this.connections.values())
+    for (const result of open) if (result.status === 'fulfilled') result.value.close()
+    this.connections.clear()
+  }
+}

@@ -1,0 +1,26 @@
+import type {TestProject} from 'vitest/node'
+
+import {labDown, labUp} from '../../src/lab/lab.js'
+import {labFiles} from '../../src/lab/state.js'
+
+/** The one lab every end-to-end test shares: 4 hosts on 198.18.1.0/24, up once per run. */
+export const SHARED_LAB = {name: 'test', hosts: 4, subnet: '198.18.1.0/24'}
+
+export default async function setup(project: TestProject) {
+  if (process.getuid?.() !== 0) {
+    throw new Error('The end-to-end tests need root: they create lab hosts (network namespaces, mounts, cgroups). Run npm test as root.')
+  }
+  const log = (message: string) => process.stderr.write(`lab ${SHARED_LAB.name}: ${message}\n`)
+  await labUp(SHARED_LAB, log)
+  const files = labFiles(SHARED_LAB.name)
+  project.provide('lab', {name: SHARED_LAB.name, inventory: files.inventory, knownHosts: files.knownHosts, key: files.key, dir: files.dir})
+  return async () => {
+    await labDown(SHARED_LAB.name, log)
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    lab: {name: string; inventory: string; knownHosts: string; key: string; dir: string}
+  }
+}

@@ -1,0 +1,79 @@
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+
+import {mailops} from '../helpers/cli.js'
+
+// A lab of its own (the shared one stays up for the other tests): up, inspect, crash, down.
+const NAME = 'labtest'
+const SUBNET = '198.18.3.0/24'
+const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', NAME, host, '--', command])
+
+function leftovers() {
+  const netns = execFileSync('ip', ['netns', 'list'], {encoding: 'utf8'})
+    .split('\n')
+    .filter((l) => l.startsWith(`mailops-${NAME}-`))
+  const links = execFileSync('ip', ['-o', 'link'], {encoding: 'utf8'})
+    .split('\n')
+    .map((l) => l.split(': ')[1]?.split('@')[0])
+    .filter((l) => l?.startsWith('mo3h') || l === 'mo3br')
+  const cgroups = ['pids', 'memory'].flatMap((c) => {
+    const dir = `/sys/fs/cgroup/${c}/mailops-lab`
+    return existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith(`${NAME}-`)) : []
+  })
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`/lab/${NAME}`))
+  return {netns, links, cgroups, mounts, state: existsSync(`/var/lib/mailops/lab/${NAME}`)}
+}
+
+const nothingLeft = {netns: [], links: [], cgroups: [], mounts: [], state: false}
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+
+describe('mailops lab', () => {
+  it('brings hosts up, isolated, and takes them down leaving nothing behind, also after a crash', () => {
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--json'])
+    expect(up.code, up.stderr).toBe(0)
+    const created = up.json()
+    expect(created.hosts.map((h: {address: string}) => h.address)).toEqual(['198.18.3.11', '198.18.3.12'])
+    expect(readFileSync(created.inventory, 'utf8')).toContain('address: 198.18.3.12')
+
+    const status = mailops(['lab', 'status', '--name', NAME, '--json']).json()
+    expect(status.hosts.map((h: {running: boolean; sshd: string}) => [h.running, h.sshd.startsWith('SSH-2.0-OpenSSH')])).toEqual([
+      [true, true],
+      [true, true],
+    ])
+    const firstPids = status.hosts.map((h: {pid: number}) => h.pid)
+
+    // Its own hostname, no route off the lab net, no view of /work, writes that stay inside.
+    const inside = sh('node2', 'hostname; ip route | grep -c default; ls -A /work | wc -l; touch /etc/mailops-lab-marker; cat /proc/1/comm')
+    expect(inside.code, inside.stderr).toBe(0)
+    expect(inside.stdout).toBe('node2\n0\n0\ntini\n')
+    expect(existsSync('/etc/mailops-lab-marker')).toBe(false)
+    expect(readFileSync(`/sys/fs/cgroup/pids/mailops-lab/${NAME}-node2/pids.max`, 'utf8').trim()).toBe('2048')
+    // Hosts reach each other; nothing outside 198.18.0.0/15 is routable from inside.
+    expect(sh('node1', 'ping -c1 -W1 198.18.3.12 >/dev/null && echo ok').stdout).toBe('ok\n')
+    expect(sh('node1', 'ping -c1 -W1 10.0.0.1 2>&1; echo rc=$?').stdout).toMatch(/Network is unreachable[\s\S]*rc=2/)
+
+    // A crash (state left behind, hosts still running): the next `up` cleans up first.
+    const again = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr).toContain(`removing what an earlier run of lab ${NAME} left behind`)
+    for (const pid of firstPids) expect(alive(pid)).toBe(false)
+    const secondPids = mailops(['lab', 'status', '--name', NAME, '--json']).json().hosts.map((h: {pid: number}) => h.pid)
+
+    const down = mailops(['lab', 'down', '--name', NAME, '--json'])
+    expect(down.code, down.stderr).toBe(0)
+    for (const pid of secondPids) expect(alive(pid)).toBe(false)
+    expect(leftovers()).toEqual(nothingLeft)
+    // Twice is fine.
+    expect(mailops(['lab', 'down', '--name', NAME]).code).toBe(0)
+  })
+
+  it('refuses addresses outside 198.18.0.0/15 before touching anything', () => {
+    for (const subnet of ['10.0.0.0/24', '192.168.1.0/24', '198.20.0.0/24', '198.18.0.0/16']) {
+      const result = mailops(['lab', 'up', '--name', 'badnet', '--subnet', subnet])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain(`subnet '${subnet}' must be a /24 inside 198.18.0.0/15`)
+    }
+    expect(spawnSync('ip', ['netns', 'list'], {encoding: 'utf8'}).stdout).not.toContain('mailops-badnet-')
+  })
+})

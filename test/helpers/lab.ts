@@ -1,0 +1,24 @@
+import {copyFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {inject} from 'vitest'
+
+import {loadInventory, type LoadedInventory} from '../../src/ssh/inventory.js'
+
+/** The shared lab's inventory, loaded as mailops loads any inventory. */
+export function sharedLab(): LoadedInventory & {key: string; dir: string} {
+  const lab = inject('lab')
+  return {...loadInventory(lab.inventory), key: lab.key, dir: lab.dir}
+}
+
+/** A private copy of the lab's known_hosts that a test may change freely. */
+export function knownHostsCopy(content?: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'mailops-kh-')), 'known_hosts')
+  if (content === undefined) copyFileSync(inject('lab').knownHosts, path)
+  else writeFileSync(path, content)
+  return path
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8')
+}
