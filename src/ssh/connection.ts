@@ -229,6 +229,9 @@ function handshake(target: SshTarget, options: ConnectOptions, sock?: ClientChan
     })
     try {
       client.connect(config)
+      // SSH here is small request/response packets: with Nagle on, each channel open waits
+      // for the server's delayed ACK of our previous packet (≈40 ms per command).
+      client.setNoDelay(true)
     } catch (error) {
       // ssh2 checks the key synchronously: an encrypted key without passphrase lands here.
       reject(new InputError(t('ssh.badKey', {host: target.name, path: target.keyPath ?? '', reason: (error as Error).message}), {hint: t('hint.passphrase')}))
