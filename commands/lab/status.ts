@@ -22,8 +22,16 @@ export default class LabStatus extends MailopsCommand {
       this.log(
         tabular(
           'table',
-          ['host', 'address', 'role', 'pid', 'sshd', 'processes'],
-          status.hosts.map((h) => [h.name, h.address, h.role, h.pid ?? '', h.sshd ?? '-', `${h.processes}/${h.pidsLimit}`]),
+          ['host', 'address', 'role', 'link', 'pid', 'sshd', 'processes'],
+          status.hosts.map((h) => [
+            h.name,
+            h.address,
+            h.role,
+            h.link ? `+${h.link.delayMs} ms, ${h.link.lossPercent}% loss` : 'direct',
+            h.pid ?? '',
+            h.sshd ?? '-',
+            `${h.processes}/${h.pidsLimit}`,
+          ]),
         ),
       )
       this.log(status.inventory ?? '')

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../../src/command.js'
 import {labUp} from '../../src/lab/lab.js'
+import {parseImpairment} from '../../src/lab/link.js'
 import {labFiles} from '../../src/lab/state.js'
 import {progressReporter} from '../../src/ui/progress.js'
 
@@ -12,6 +13,7 @@ export default class LabUp extends MailopsCommand {
 
   static examples = [
     {description: 'Three hosts on 198.18.0.0/24', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'node2 80 ms away with 1% loss, like a far region', command: '<%= config.bin %> <%= command.id %> --delay node2=80,1%'},
     {description: 'Ten hosts in a second lab', command: '<%= config.bin %> <%= command.id %> --name bench --hosts 10 --subnet 198.18.2.0/24'},
   ]
 
@@ -19,11 +21,16 @@ export default class LabUp extends MailopsCommand {
     name: Flags.string({default: 'default', summary: 'Lab name (several labs can run side by side).'}),
     hosts: Flags.integer({default: 3, summary: 'Number of hosts: node1 is a core, the others edges.'}),
     subnet: Flags.string({default: '198.18.0.0/24', summary: 'A /24 inside 198.18.0.0/15.'}),
+    delay: Flags.string({
+      multiple: true,
+      summary: 'Put a host behind an emulated link: HOST=MS[,LOSS%] adds MS to its round trips and loses LOSS% of them.',
+    }),
   }
 
   async run() {
     const {flags} = await this.parse(LabUp)
-    const state = await labUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet}, progressReporter())
+    const impairments = Object.fromEntries((flags.delay ?? []).map(parseImpairment).map((d) => [d.host, d.impairment]))
+    const state = await labUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, impairments}, progressReporter())
     const files = labFiles(flags.name)
     this.log(files.inventory)
     return {

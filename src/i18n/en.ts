@@ -155,6 +155,8 @@ export const en = {
   'inventory.jumpCycle': "jump hosts form a loop: {chain}",
   'inventory.noKey': "key file of host {name} does not exist: {path}",
   'inventory.unknownHost': "no host '{name}' in the inventory; hosts: {valid}",
+
+  'lab.badDelay': "delay '{value}' must be HOST=MS or HOST=MS,LOSS% (e.g. node2=80,1%), with MS up to 10000 and LOSS below 100",
 }
 
 export type MessageKey = keyof typeof en

@@ -157,4 +157,6 @@ export const zhCN: Record<MessageKey, string> = {
   'inventory.jumpCycle': "跳板机形成循环：{chain}",
   'inventory.noKey': "主机 {name} 的密钥文件不存在：{path}",
   'inventory.unknownHost': "清单中没有主机 '{name}'；主机：{valid}",
+
+  'lab.badDelay': "延迟 '{value}' 的格式必须为 主机=毫秒 或 主机=毫秒,丢包率%（例如 node2=80,1%），毫秒不超过 10000，丢包率小于 100",
 }

@@ -1,17 +1,19 @@
 import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
+import {join} from 'node:path'
 import {$} from 'zx'
 import {stringify} from 'yaml'
 
-import {ExitCode, MailopsError} from '../errors.js'
+import {ExitCode, InputError, MailopsError} from '../errors.js'
 import {t} from '../i18n/index.js'
 import {mapLimit} from '../util/concurrency.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {readBanner, waitForBanner} from '../util/net.js'
 import {cgroupExists, cgroupPids, createHostCgroups, HOST_LIMITS, removeHostCgroups} from './cgroup.js'
 import {ensurePackages, LAB_PACKAGES} from './packages.js'
-import {alive, inNetns, waitGone} from './processes.js'
+import {FORWARDER_PY, type LinkImpairment, perDirectionLoss} from './link.js'
+import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
 import {labSpec, type LabHostSpec, type LabSpec} from './spec.js'
 import {labFiles, type LabState, readState, writeState} from './state.js'
@@ -24,6 +26,8 @@ const cgroupName = (spec: LabSpec, host: LabHostSpec) => `${spec.name}-${host.na
 /** Hosts set up at once: each is a handful of short `ip` calls and one ssh-keygen. */
 const SETUP_CONCURRENCY = 4
 const SSHD_READY_MS = 15_000
+/** Debian's python3 runs the link forwarder (whatever other python is first on PATH). */
+const PYTHON = '/usr/bin/python3'
 
 function requireRoot(): void {
   if (process.getuid?.() !== 0) {
@@ -35,11 +39,19 @@ export interface LabUpOptions {
   name: string
   hosts: number
   subnet: string
+  /** Hosts put behind an emulated slow or lossy link, by name. */
+  impairments?: Record<string, LinkImpairment>
 }
 
 /** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
 export async function labUp(options: LabUpOptions, progress: Progress): Promise<LabState> {
   const spec = labSpec(options.name, options.hosts, options.subnet)
+  const impairments = options.impairments ?? {}
+  for (const host of Object.keys(impairments)) {
+    if (!spec.hosts.some((h) => h.name === host)) {
+      throw InputError.at(undefined, 'lab.unknownHost', {host, name: spec.name, valid: spec.hosts.map((h) => h.name).join(', ')})
+    }
+  }
   requireRoot()
   await ensurePackages(LAB_PACKAGES, progress)
   if (existsSync(labFiles(spec.name).dir) || (await leftoverNetns(spec.name)).length > 0) {
@@ -48,8 +60,9 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
   }
   const files = labFiles(spec.name)
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
-  const state: LabState = {spec, createdAt: new Date().toISOString(), pids: {}}
+  const state: LabState = {spec, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments}
   writeState(state)
+  if (Object.keys(impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
   await quiet`ip link add ${spec.bridge} type bridge`
   disableIpv6(spec.bridge)
@@ -88,7 +101,9 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
   writeFileSync(`${dir}/init.sh`, initScript(host, dir), {mode: 0o700})
 
   await quiet`ip netns add ${host.netns}`
-  await quiet`ip link add ${host.link} type veth peer name eth0 netns ${host.netns}`
+  const impairment = state.impairments[host.name]
+  if (impairment) await startForwarder(spec, host, impairment, state)
+  else await quiet`ip link add ${host.link} type veth peer name eth0 netns ${host.netns}`
   await quiet`ip -n ${host.netns} link set eth0 address ${host.mac}`
   await quiet`ip link set ${host.link} master ${spec.bridge} up`
   await quiet`ip netns exec ${host.netns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1`
@@ -105,6 +120,33 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
   state.pids[host.name] = child.pid!
   writeState(state)
   return readFileSync(`${dir}/ssh_host_ed25519_key.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
+}
+
+/**
+ * Puts a host behind the link forwarder: it creates both TAP devices (they live as long as it
+ * does) and says "ready"; the caller then wires them like a veth pair.
+ */
+async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: LinkImpairment, state: LabState): Promise<void> {
+  const files = labFiles(spec.name)
+  const log = openSync(`${files.hostDir(host.name)}/forwarder.log`, 'a')
+  const args = [join(files.dir, 'forwarder.py'), host.link, host.netns, String(impairment.delayMs), String(perDirectionLoss(impairment.lossPercent))]
+  const child = spawn(PYTHON, args, {detached: true, stdio: ['ignore', 'pipe', log]})
+  closeSync(log)
+  state.forwarders[host.name] = child.pid!
+  writeState(state)
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`link forwarder for ${host.name} did not start`)), 5000)
+    child.stdout!.once('data', () => {
+      clearTimeout(timer)
+      child.stdout!.destroy()
+      child.unref()
+      resolve()
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`link forwarder for ${host.name} exited with ${code}; see ${files.hostDir(host.name)}/forwarder.log`))
+    })
+  })
 }
 
 function disableIpv6(link: string): void {
@@ -162,6 +204,12 @@ export async function labDown(name: string, progress: Progress, fallback?: LabSp
   const namespaces = new Set([...(spec?.hosts.map((h) => h.netns) ?? []), ...(await leftoverNetns(name))])
 
   for (const host of spec?.hosts ?? []) {
+    const forwarder = state?.forwarders?.[host.name]
+    if (forwarder && alive(forwarder) && commandLine(forwarder).includes(`${labFiles(name).dir}/forwarder.py`)) {
+      kill(forwarder)
+      await waitGone([forwarder], 5000)
+      report.killed.push(forwarder)
+    }
     const leaf = cgroupName(spec!, host)
     const recorded = state?.pids[host.name]
     const ours = (pid: number) => inNetns(pid, host.netns) || cgroupPids(leaf).includes(pid)
@@ -208,6 +256,7 @@ export interface HostStatus {
   sshd: string | null
   processes: number
   pidsLimit: number
+  link?: LinkImpairment
 }
 
 export async function labStatus(name: string): Promise<{name: string; inventory: string | null; hosts: HostStatus[]}> {
@@ -227,6 +276,7 @@ export async function labStatus(name: string): Promise<{name: string; inventory:
         sshd,
         processes: cgroupExists(cgroupName(state.spec, host)) ? cgroupPids(cgroupName(state.spec, host)).length : 0,
         pidsLimit: HOST_LIMITS.pids,
+        ...(state.impairments?.[host.name] ? {link: state.impairments[host.name]} : {}),
       }
     }),
   )

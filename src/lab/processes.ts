@@ -44,3 +44,11 @@ export async function waitGone(pids: readonly number[], timeoutMs: number): Prom
   }
   return left
 }
+
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+  } catch {
+    return ''
+  }
+}

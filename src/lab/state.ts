@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../util/fs.js'
+import type {LinkImpairment} from './link.js'
 import type {LabSpec} from './spec.js'
 
 /** Where labs keep their keys, inventory and state; one folder per lab name. */
@@ -18,6 +19,9 @@ export interface LabState {
   createdAt: string
   /** PID of each host's launcher (which became `unshare --kill-child`), by host name. */
   pids: Record<string, number>
+  /** PID of the link forwarder of each impaired host. */
+  forwarders: Record<string, number>
+  impairments: Record<string, LinkImpairment>
 }
 
 export function readState(name: string): LabState | undefined {

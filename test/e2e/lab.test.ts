@@ -30,7 +30,7 @@ const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readF
 
 describe('mailops lab', () => {
   it('brings hosts up, isolated, and takes them down leaving nothing behind, also after a crash', () => {
-    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--json'])
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--delay', 'node2=50', '--json'])
     expect(up.code, up.stderr).toBe(0)
     const created = up.json()
     expect(created.hosts.map((h: {address: string}) => h.address)).toEqual(['198.18.3.11', '198.18.3.12'])
@@ -42,6 +42,17 @@ describe('mailops lab', () => {
       [true, true],
     ])
     const firstPids = status.hosts.map((h: {pid: number}) => h.pid)
+    expect(status.hosts[1].link).toEqual({delayMs: 50, lossPercent: 0})
+    const forwarder = JSON.parse(readFileSync(`/var/lib/mailops/lab/${NAME}/lab.json`, 'utf8')).forwarders.node2
+
+    // node2 sits behind the emulated link: 50 ms more per round trip, node1 does not.
+    const rtt = (address: string) => {
+      const out = execFileSync('ping', ['-c', '5', '-i', '0.2', '-q', address], {encoding: 'utf8'})
+      return Number(/= [\d.]+\/([\d.]+)\//.exec(out)![1])
+    }
+    expect(rtt('198.18.3.12')).toBeGreaterThan(50)
+    expect(rtt('198.18.3.12')).toBeLessThan(51.5)
+    expect(rtt('198.18.3.11')).toBeLessThan(2)
 
     // Its own hostname, no route off the lab net, no view of /work, writes that stay inside.
     const inside = sh('node2', 'hostname; ip route | grep -c default; ls -A /work | wc -l; touch /etc/mailops-lab-marker; cat /proc/1/comm')
@@ -57,7 +68,7 @@ describe('mailops lab', () => {
     const again = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET])
     expect(again.code, again.stderr).toBe(0)
     expect(again.stderr).toContain(`removing what an earlier run of lab ${NAME} left behind`)
-    for (const pid of firstPids) expect(alive(pid)).toBe(false)
+    for (const pid of [...firstPids, forwarder]) expect(alive(pid)).toBe(false)
     const secondPids = mailops(['lab', 'status', '--name', NAME, '--json']).json().hosts.map((h: {pid: number}) => h.pid)
 
     const down = mailops(['lab', 'down', '--name', NAME, '--json'])

@@ -67,6 +67,7 @@ export const LabStatusReport = Strict({
       sshd: Type.Union([Type.String(), Type.Null()]),
       processes: Type.Integer({minimum: 0}),
       pidsLimit: Type.Integer(),
+      link: Type.Optional(Strict({delayMs: Type.Number({minimum: 0}), lossPercent: Type.Number({minimum: 0, maximum: 100})})),
     }),
   ),
 })
