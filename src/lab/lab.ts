@@ -15,7 +15,7 @@ import {ensurePackages, LAB_PACKAGES} from './packages.js'
 import {FORWARDER_PY, type LinkImpairment, perDirectionLoss} from './link.js'
 import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
-import {labSpec, type LabHostSpec, type LabSpec} from './spec.js'
+import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
 import {labFiles, type LabState, readState, writeState} from './state.js'
 
 export type Progress = (message: string) => void
@@ -64,6 +64,9 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
   writeState(state)
   if (Object.keys(impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
+  // Only lab hosts answer in 198.18.0.0/15: any address of it without a lab bridge is dropped
+  // here instead of following the default route off the machine.
+  await quiet`ip route replace blackhole ${LAB_NETWORK}`
   await quiet`ip link add ${spec.bridge} type bridge`
   disableIpv6(spec.bridge)
   await quiet`ip addr add ${`${spec.bridgeAddress}/24`} dev ${spec.bridge}`
@@ -243,8 +246,15 @@ export async function labDown(name: string, progress: Progress, fallback?: LabSp
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   rmSync(labFiles(name).dir, {recursive: true, force: true})
+  if (!(await otherLabsUp())) await tolerant`ip route del blackhole ${LAB_NETWORK}`
   progress(t('lab.down', {name}))
   return report
+}
+
+/** Whether any lab bridge is still there (the blackhole route stays while one is). */
+async function otherLabsUp(): Promise<boolean> {
+  const links = await tolerant`ip -o link show type bridge`
+  return /^\d+: mo\d+br[:@]/m.test(links.stdout)
 }
 
 export interface HostStatus {

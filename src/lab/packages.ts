@@ -4,7 +4,7 @@ import {ExitCode, MailopsError} from '../errors.js'
 import {t} from '../i18n/index.js'
 
 /** Debian packages a lab host runs on. Hosts see the machine's /, so they are installed there. */
-export const LAB_PACKAGES = ['openssh-server', 'openssh-client', 'tini', 'iproute2', 'iputils-ping', 'sudo', 'procps', 'util-linux', 'python3-minimal']
+export const LAB_PACKAGES = ['openssh-server', 'openssh-client', 'tini', 'iproute2', 'iputils-ping', 'sudo', 'procps', 'util-linux', 'python3-minimal', 'openssl']
 
 export async function missingPackages(packages: readonly string[]): Promise<string[]> {
   const result = await $({nothrow: true, quiet: true})`dpkg-query -W -f=${'${Package} ${Status}\n'} ${packages}`

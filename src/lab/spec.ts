@@ -2,6 +2,7 @@ import {InputError} from '../errors.js'
 
 /** Every address a lab may use: 198.18.0.0/15, reserved for benchmarking (RFC 2544). */
 export const LAB_RANGE = {first: ipToInt('198.18.0.0'), last: ipToInt('198.19.255.255')}
+export const LAB_NETWORK = '198.18.0.0/15'
 export const MAX_HOSTS = 200
 /** Host i (1-based) gets .(HOST_OFFSET + i); the bridge is .1. */
 const HOST_OFFSET = 10
