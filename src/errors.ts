@@ -101,7 +101,9 @@ export function toMailopsError(error: unknown): MailopsError {
   const e = (error ?? {}) as OclifLikeError
   const message = e.message ?? String(error)
   if (e.oclif?.exit === 2 || /^(Unexpected argument|Expected|Missing required flag|Nonexistent flag|Parsing --)/m.test(message)) {
-    return new InputError(message.split('\n')[0], {code: 'USAGE', hint: t('hint.seeHelp')})
+    // oclif puts the reason on the lines after "Parsing --flag".
+    const text = message.split('\n').map((line) => line.trim()).filter(Boolean).join(': ')
+    return new InputError(text, {code: 'USAGE', hint: t('hint.seeHelp')})
   }
   return new MailopsError(message, {code: 'INTERNAL', exit: ExitCode.internal, hint: t('hint.internal')})
 }

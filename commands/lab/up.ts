@@ -22,7 +22,7 @@ export default class LabUp extends MailopsCommand {
     hosts: Flags.integer({default: 3, summary: 'Number of hosts: node1 is a core, the others edges.'}),
     subnet: Flags.string({default: '198.18.0.0/24', summary: 'A /24 inside 198.18.0.0/15.'}),
     delay: Flags.string({
-      multiple: true,
+      multiple: true, multipleNonGreedy: true, delimiter: ',',
       summary: 'Put a host behind an emulated link: HOST=MS[,LOSS%] adds MS to its round trips and loses LOSS% of them.',
     }),
   }

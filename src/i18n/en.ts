@@ -157,6 +157,25 @@ export const en = {
   'inventory.unknownHost': "no host '{name}' in the inventory; hosts: {valid}",
 
   'lab.badDelay': "delay '{value}' must be HOST=MS or HOST=MS,LOSS% (e.g. node2=80,1%), with MS up to 10000 and LOSS below 100",
+
+  'latency.unknownName': "unknown {kind} '{name}'; valid: {valid}",
+  'latency.badHost': "'{value}' is not a host: give a DNS name or an IP address, optionally with :port (IPv6 as [addr]:port)",
+  'latency.remoteIcmpOnly': "--from probes with ICMP only (nodes need nothing but ping): add --probe icmp",
+  'latency.starting': "probing {count} targets: {samples} samples every {interval} ms (≈{seconds} s)",
+  'latency.progress': "{done}/{total} targets done",
+  'latency.from': "From",
+  'latency.target': "Target",
+  'latency.probe': "Probe",
+  'latency.zone': "Zone",
+  'latency.jitter': "jitter",
+  'latency.loss': "loss",
+  'latency.good': "good",
+  'latency.fair': "fair",
+  'latency.poor': "poor",
+  'latency.best': "Best region",
+  'latency.phasesTitle': "SMTP phases (median ms)",
+  'latency.zonesTitle': "Best region per zone",
+  'latency.matrixTitle': "Median RTT (ms): vantage points × targets",
 }
 
 export type MessageKey = keyof typeof en

@@ -159,4 +159,23 @@ export const zhCN: Record<MessageKey, string> = {
   'inventory.unknownHost': "清单中没有主机 '{name}'；主机：{valid}",
 
   'lab.badDelay': "延迟 '{value}' 的格式必须为 主机=毫秒 或 主机=毫秒,丢包率%（例如 node2=80,1%），毫秒不超过 10000，丢包率小于 100",
+
+  'latency.unknownName': "未知的{kind} '{name}'；有效值：{valid}",
+  'latency.badHost': "'{value}' 不是有效主机：请给出域名或 IP 地址，可附带 :端口（IPv6 写作 [地址]:端口）",
+  'latency.remoteIcmpOnly': "--from 仅支持 ICMP 探测（节点上只需 ping）：请加 --probe icmp",
+  'latency.starting': "正在探测 {count} 个目标：每 {interval} 毫秒一次，共 {samples} 次（约 {seconds} 秒）",
+  'latency.progress': "已完成 {done}/{total} 个目标",
+  'latency.from': "来源",
+  'latency.target': "目标",
+  'latency.probe': "探测",
+  'latency.zone': "区域",
+  'latency.jitter': "抖动",
+  'latency.loss': "丢包",
+  'latency.good': "良好",
+  'latency.fair': "一般",
+  'latency.poor': "较差",
+  'latency.best': "最佳区域",
+  'latency.phasesTitle': "SMTP 各阶段（中位数，毫秒）",
+  'latency.zonesTitle': "各经济区的最佳区域",
+  'latency.matrixTitle': "中位往返时延（毫秒）：探测点 × 目标",
 }

@@ -3,8 +3,11 @@ import type {TestProject} from 'vitest/node'
 import {labDown, labUp} from '../../src/lab/lab.js'
 import {labFiles} from '../../src/lab/state.js'
 
-/** The one lab every end-to-end test shares: 4 hosts on 198.18.1.0/24, up once per run. */
-export const SHARED_LAB = {name: 'test', hosts: 4, subnet: '198.18.1.0/24'}
+/**
+ * The one lab every end-to-end test shares: 4 hosts on 198.18.1.0/24, up once per run; node4
+ * sits behind an emulated link 30 ms away (a far region).
+ */
+export const SHARED_LAB = {name: 'test', hosts: 4, subnet: '198.18.1.0/24', impairments: {node4: {delayMs: 30, lossPercent: 0}}}
 
 export default async function setup(project: TestProject) {
   if (process.getuid?.() !== 0) {

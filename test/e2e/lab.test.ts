@@ -64,6 +64,10 @@ describe('mailops lab', () => {
     expect(sh('node1', 'ping -c1 -W1 198.18.3.12 >/dev/null && echo ok').stdout).toBe('ok\n')
     expect(sh('node1', 'ping -c1 -W1 10.0.0.1 2>&1; echo rc=$?').stdout).toMatch(/Network is unreachable[\s\S]*rc=2/)
 
+    // The rest of 198.18.0.0/15 is a blackhole while a lab is up: nothing follows the default route.
+    expect(execFileSync('ip', ['route', 'show', '198.18.0.0/15'], {encoding: 'utf8'})).toContain('blackhole')
+    expect(spawnSync('ping', ['-c', '1', '-W', '1', '198.18.250.1'], {encoding: 'utf8'}).status).not.toBe(0)
+
     // A crash (state left behind, hosts still running): the next `up` cleans up first.
     const again = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET])
     expect(again.code, again.stderr).toBe(0)

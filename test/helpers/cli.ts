@@ -1,4 +1,4 @@
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
@@ -27,6 +27,21 @@ export function mailops(args: string[], env: Record<string, string> = {}): CliRe
     stderr: result.stderr,
     json: () => JSON.parse(result.stdout),
   }
+}
+
+/**
+ * The same, without blocking this process: for tests whose peer (an SMTP server, say) runs in
+ * the test process itself and must keep answering while the CLI runs.
+ */
+export function mailopsAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [RUN, ...args], {env: {...userEnv(), NO_COLOR: '1', ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('close', (code) => resolve({code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout)}))
+  })
 }
 
 /** The environment a user's shell would give: without the test runner's own variables. */

@@ -7,6 +7,7 @@ import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
 import {ProvidersFile} from './providers.js'
 import {ScoreReport} from './score.js'
+import {TargetsFile} from './targets.js'
 import {TcoReport, TcoScenario} from './tco.js'
 import {WeightsFile} from './weights.js'
 
@@ -17,6 +18,7 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output'; schema: TSchema;
   'tco-scenario': {kind: 'input', schema: TcoScenario, description: 'tco --input: company and cost assumptions'},
   'plan': {kind: 'input', schema: PlanFile, description: 'plan --input: variant, phases, roles, tasks'},
   'inventory': {kind: 'input', schema: Inventory, description: 'exec/deploy/verify -i: hosts, SSH access, roles'},
+  'targets': {kind: 'input', schema: TargetsFile, description: 'latency --targets: hosts, ports, probes, zones'},
   'latency-report': {kind: 'output', schema: LatencyReport, description: 'latency --json; score --latency reads it'},
   'score-report': {kind: 'output', schema: ScoreReport, description: 'score --json'},
   'tco-report': {kind: 'output', schema: TcoReport, description: 'tco --json; score --tco reads it'},

@@ -1,0 +1,81 @@
+import {Flags} from '@oclif/core'
+
+import {MailopsCommand} from '../src/command.js'
+import type {LatencyReport} from '../src/config/schemas/latency.js'
+import {PROBES, ZONES} from '../src/config/schemas/targets.js'
+import {t} from '../src/i18n/index.js'
+import {latencyCsv, renderLatency} from '../src/latency/render.js'
+import {latencyReport} from '../src/latency/report.js'
+import {probeTargets, type RunOptions} from '../src/latency/runner.js'
+import {selectTargets} from '../src/latency/targets.js'
+import {ExitCode, InputError} from '../src/errors.js'
+import {progressReporter} from '../src/ui/progress.js'
+import {tabular} from '../src/ui/table.js'
+import {writeFileAtomic} from '../src/util/fs.js'
+
+export default class Latency extends MailopsCommand {
+  static summary = 'Measure latency and loss to regions or hosts: ICMP, TCP connect, or SMTP phase by phase.'
+  static description =
+    'Samples every target on one schedule (total time ≈ samples × interval however many targets), discards a warm-up sample, and reports n, min, p50, mean, p95, max, stddev, jitter (RFC 3550) and loss; lost and timed-out samples count as loss, never as zero. Percentiles interpolate linearly between closest ranks (numpy\'s default). With no host or file, probes the bundled cloud regions (AWS, Azure, Google Cloud, Alibaba Cloud) in the three economic zones. --from probes from every inventory node over SSH (ICMP), one matrix row per node. The JSON feeds `mailops score --latency`.'
+
+  static strict = false
+  static examples = [
+    {description: 'European regions of all clouds, TCP 443', command: '<%= config.bin %> <%= command.id %> --zone europe'},
+    {description: 'Your MX hosts, SMTP phase by phase', command: '<%= config.bin %> <%= command.id %> --probe smtp mx1.example.com mx2.example.com:2525'},
+    {description: 'From every deployed node to the lab core, ICMP', command: '<%= config.bin %> <%= command.id %> --from inventory.yaml --probe icmp 198.18.0.11'},
+    {description: 'Feed the score', command: '<%= config.bin %> <%= command.id %> --json > latency.json && <%= config.bin %> score --latency latency.json'},
+  ]
+
+  static flags = {
+    probe: Flags.option({options: PROBES, multiple: true, multipleNonGreedy: true, delimiter: ',', default: ['tcp'], summary: 'Probe kinds (repeatable).'})(),
+    targets: Flags.string({summary: 'Targets file (YAML/JSON).'}),
+    region: Flags.string({multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled region ids, e.g. aws-eu-central-1 (repeatable).'}),
+    zone: Flags.option({options: ZONES, multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled regions of these zones (repeatable).'})(),
+    cloud: Flags.string({multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled regions of these clouds: aws, azure, gcp, alibaba (repeatable).'}),
+    samples: Flags.integer({default: 10, min: 1, max: 10_000, summary: 'Samples per target (warm-up not counted).'}),
+    interval: Flags.integer({default: 200, min: 1, summary: 'Milliseconds between samples.'}),
+    timeout: Flags.integer({default: 1000, min: 1, summary: 'Milliseconds before a sample counts as lost.'}),
+    warmup: Flags.integer({default: 1, min: 0, max: 100, summary: 'Samples sent first and discarded.'}),
+    concurrency: Flags.integer({default: 128, min: 1, summary: 'Targets probed at once.'}),
+    from: Flags.string({summary: 'Inventory: probe from each of its nodes over SSH (ICMP).'}),
+    'accept-new': Flags.boolean({summary: 'With --from: record host keys not in known_hosts yet.'}),
+    list: Flags.boolean({summary: 'List the targets and exit without probing.'}),
+    format: Flags.option({options: ['table', 'csv'] as const, default: 'table' as const, summary: 'Human output form.'})(),
+    output: Flags.string({char: 'o', summary: 'Write the output to this file (atomically).'}),
+  }
+
+  async run(): Promise<LatencyReport | {targets: object[]}> {
+    const {flags, argv} = await this.parse(Latency)
+    const hosts = (argv as string[]).filter(Boolean)
+    const targets = selectTargets({hosts, file: flags.targets, regions: flags.region, zones: flags.zone, clouds: flags.cloud, probes: flags.probe})
+    // The SSH engine loads only for --from: a local run starts faster without it.
+    const remote = flags.from ? await import('../src/latency/remote.js') : undefined
+    const inventory = flags.from ? (await import('../src/ssh/inventory.js')).loadInventory(flags.from) : undefined
+    if (inventory && targets.some((target) => target.probe !== 'icmp')) {
+      throw new InputError(t('latency.remoteIcmpOnly'), {code: 'USAGE'})
+    }
+    if (flags.list) {
+      this.log(tabular('table', ['id', 'host', 'port', 'probe', 'zone'], targets.map((x) => [x.id, x.host, x.port ?? '', x.probe, x.zone ?? ''])))
+      return {targets}
+    }
+    const options: RunOptions = {samples: flags.samples, warmup: flags.warmup, intervalMs: flags.interval, timeoutMs: flags.timeout, concurrency: flags.concurrency}
+    const progress = progressReporter(!this.jsonEnabled() || Boolean(process.stderr.isTTY))
+    const seconds = (((options.samples + options.warmup - 1) * options.intervalMs + options.timeoutMs) / 1000).toFixed(1)
+    progress(t('latency.starting', {count: targets.length, samples: options.samples, interval: options.intervalMs, seconds}))
+    const measuredAt = new Date()
+    const results = inventory && remote
+      ? await remote.probeFromNodes(inventory.hosts, targets, options, {knownHosts: inventory.knownHosts, acceptNew: flags['accept-new'], passphrase: process.env.MAILOPS_SSH_PASSPHRASE})
+      : await probeTargets(targets, options, (done, total) => {
+          if (done === total || done % Math.max(1, Math.ceil(total / 10)) === 0) progress(t('latency.progress', {done, total}))
+        })
+    const report = latencyReport(results, options, flags.probe, measuredAt)
+    const text = flags.format === 'csv' ? latencyCsv(report) : renderLatency(report)
+    if (flags.output) writeFileAtomic(flags.output, flags.format === 'csv' || this.jsonEnabled() ? text : text + '\n')
+    else if (flags.format === 'csv') {
+      if (!this.jsonEnabled()) process.stdout.write(text)
+    } else this.log(text)
+    // Loss is a measurement; only a run where nothing at all answered is a failure to reach.
+    if (results.length > 0 && results.every((r) => r.stats.n === 0)) process.exitCode = ExitCode.unreachable
+    return report
+  }
+}

@@ -1,0 +1,150 @@
+import {execFileSync} from 'node:child_process'
+import {createServer, type Server} from 'node:net'
+import type {AddressInfo} from 'node:net'
+import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
+
+import {LatencyReport} from '../../src/config/schemas/latency.js'
+import {percentile} from '../../src/latency/stats.js'
+import {mailops, mailopsAsync, tempFile} from '../helpers/cli.js'
+import {expectValid} from '../helpers/schema.js'
+import {startSmtpPeer} from '../helpers/smtp-peer.js'
+
+const lab = inject('lab')
+// node4 of the shared lab is 30 ms away (test/e2e/lab-setup.ts); node1 is on the bridge.
+const FAR = {address: '198.18.1.14', delayMs: 30}
+const NEAR = '198.18.1.11'
+const within = (measured: number, expected: number) => Math.abs(measured - expected) <= 1 + 0.03 * expected
+
+function iputilsMedian(address: string, count: number, intervalMs: number): number {
+  const out = execFileSync('ping', ['-n', '-c', String(count), '-i', String(intervalMs / 1000), address], {encoding: 'utf8'})
+  const times = [...out.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1])).sort((a, b) => a - b)
+  return percentile(times, 0.5)
+}
+
+describe('mailops latency against real targets', () => {
+  it('measures the emulated 30 ms link with ICMP and TCP within 1 ms + 3%, and ICMP within 5% of iputils ping', () => {
+    const result = mailops(['latency', '--probe', 'icmp,tcp', `${FAR.address}:22`, NEAR, '--samples', '20', '--interval', '50', '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const report = result.json()
+    expectValid(LatencyReport, report)
+    const row = (id: string, probe: string) => report.targets.find((t: {id: string; probe: string}) => t.id === id && t.probe === probe)
+    const icmp = row(`${FAR.address}:22`, 'icmp').stats
+    const tcp = row(`${FAR.address}:22`, 'tcp').stats
+    expect(icmp).toMatchObject({sent: 20, n: 20, loss: 0})
+    expect(within(icmp.p50, FAR.delayMs), `icmp p50 ${icmp.p50}`).toBe(true)
+    expect(within(tcp.p50, FAR.delayMs), `tcp p50 ${tcp.p50}`).toBe(true)
+    expect(row(NEAR, 'icmp').stats.p50).toBeLessThan(2)
+    // The same target measured by iputils ping itself.
+    const reference = iputilsMedian(FAR.address, 20, 50)
+    expect(Math.abs(icmp.p50 - reference) / reference).toBeLessThan(0.05)
+  })
+
+  describe('on loopback services', () => {
+    let smtp: Awaited<ReturnType<typeof startSmtpPeer>>
+    let listener: Server
+    let tcpPort: number
+    beforeAll(async () => {
+      smtp = await startSmtpPeer()
+      listener = createServer((socket) => socket.destroy())
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+      tcpPort = (listener.address() as AddressInfo).port
+    })
+    afterAll(async () => {
+      await smtp.close()
+      listener.close()
+    })
+
+    it('times each SMTP phase: connect, banner, EHLO, STARTTLS, TLS handshake, QUIT', async () => {
+      const result = await mailopsAsync(['latency', '--probe', 'smtp', `127.0.0.1:${smtp.port}`, '--samples', '5', '--interval', '50', '--json'])
+      expect(result.code, result.stderr).toBe(0)
+      const [target] = result.json().targets
+      expect(target.stats).toMatchObject({n: 5, loss: 0})
+      expect(Object.keys(target.phases)).toEqual(['connect', 'banner', 'ehlo', 'starttls', 'tls', 'quit'])
+      for (const phase of Object.values(target.phases) as Array<{n: number; p50: number}>) {
+        expect(phase.n).toBe(5)
+        expect(phase.p50).toBeGreaterThan(0)
+      }
+      const sum = Object.values(target.phases as Record<string, {mean: number}>).reduce((s, p) => s + p.mean, 0)
+      expect(target.stats.mean).toBeCloseTo(sum, 6)
+      const human = await mailopsAsync(['latency', '--probe', 'smtp', `127.0.0.1:${smtp.port}`, '--samples', '2', '--interval', '20'])
+      expect(human.stdout).toContain('SMTP phases (median ms)')
+    })
+
+    it('counts a closed port as loss, never as zero, and exits 3 when nothing answered', () => {
+      listener.close()
+      const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${tcpPort}`, '--samples', '3', '--interval', '20', '--timeout', '200', '--json'])
+      expect(result.code).toBe(3)
+      const [target] = result.json().targets
+      expect(target.stats).toMatchObject({sent: 3, n: 0, loss: 100, p50: null, min: null})
+      expect(target.error).toContain(`no TCP handshake with 127.0.0.1:${tcpPort}`)
+    })
+
+    it('keeps to one schedule: 40 targets take about as long as one', () => {
+      const hosts = Array.from({length: 40}, (_, i) => `127.0.0.${i + 1}`)
+      const started = Date.now()
+      const result = mailops(['latency', '--probe', 'icmp', ...hosts, '--samples', '10', '--interval', '100', '--json'])
+      const elapsed = Date.now() - started
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.json().targets).toHaveLength(40)
+      // Ideal: 10 intervals (warm-up included) = 1 s; allow start-up and a loaded machine.
+      expect(elapsed).toBeLessThan(4000)
+    })
+
+    it('writes RFC 4180 CSV', () => {
+      const result = mailops(['latency', '--probe', 'icmp', '127.0.0.1', '--samples', '2', '--interval', '20', '--format', 'csv'])
+      const [header, row] = result.stdout.split('\r\n')
+      expect(header).toBe('from,id,host,port,probe,cloud,region,zone,sent,n,min,p50,mean,p95,max,stddev,jitter,masd,loss,dnsMs,error')
+      expect(row).toMatch(/^local,127\.0\.0\.1,127\.0\.0\.1,,icmp,,,,2,2,/)
+    })
+  })
+
+  it('probes from every inventory node over SSH: one matrix row per node', () => {
+    const result = mailops(['latency', '--from', lab.inventory, '--probe', 'icmp', FAR.address, NEAR, '--samples', '10', '--interval', '50', '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const report = result.json()
+    expectValid(LatencyReport, report)
+    const p50 = (from: string, id: string) => report.targets.find((t: {from: string; id: string}) => t.from === from && t.id === id).stats.p50
+    expect(report.targets).toHaveLength(8)
+    expect(within(p50('node1', FAR.address), FAR.delayMs)).toBe(true)
+    expect(p50('node2', NEAR)).toBeLessThan(2)
+    // From node4 everything is behind its own slow link.
+    expect(within(p50('node4', NEAR), FAR.delayMs)).toBe(true)
+    const human = mailops(['latency', '--from', lab.inventory, '--probe', 'icmp', NEAR, '--samples', '2', '--interval', '20'])
+    expect(human.stdout).toContain('Median RTT (ms): vantage points × targets')
+  })
+
+  it('feeds measured latency into the score', () => {
+    const targets = tempFile('targets.yaml', `targets:\n  - {id: azure-lab-eu, host: ${FAR.address}, port: 22, cloud: azure, zone: europe}\n  - {id: alibaba-lab-eu, host: ${NEAR}, port: 22, cloud: alibaba, zone: europe}\n`)
+    const latency = mailops(['latency', '--targets', targets, '--samples', '5', '--interval', '20', '--json'])
+    expect(latency.code, latency.stderr).toBe(0)
+    const file = tempFile('latency.json', latency.stdout)
+    const score = mailops(['score', '--latency', file, '--json']).json()
+    const m365 = score.ranking.find((r: {id: string}) => r.id === 'm365')
+    expect(m365.sources['network.latency']).toBe('measured')
+    expect(within(m365.values['network.latency'], FAR.delayMs)).toBe(true)
+  })
+})
+
+describe('mailops latency rejects bad input before probing anything', () => {
+  it.each([
+    [['--region', 'aws-mars-1'], "unknown region 'aws-mars-1'; valid: aws-us-east-1"],
+    [['--zone', 'africa'], 'Expected --zone=africa to be one of: apac, europe, americas'],
+    [['bad_host!'], "'bad_host!' is not a host"],
+    [['198.18.1.11:70000'], "'198.18.1.11:70000' is not a host"],
+    [['--samples', '0', '127.0.0.1'], 'Expected an integer greater than or equal to 1'],
+    [['--interval', '-5', '127.0.0.1'], '--interval'],
+    [['--targets', '/nonexistent/targets.yaml'], 'cannot read /nonexistent/targets.yaml: no such file'],
+  ])('%j', (args, message) => {
+    const result = mailops(['latency', ...args])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(message)
+    expect(result.stderr).not.toContain('probing')
+  })
+
+  it('names the line of a bad targets file', () => {
+    const file = tempFile('targets.yaml', 'targets:\n  - {id: a, host: 198.18.1.11, probe: udp}\n')
+    const result = mailops(['latency', '--targets', file])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`${file}:2:39: targets[0].probe`)
+  })
+})

@@ -1,0 +1,21 @@
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import type {AddressInfo} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {SMTPServer} from 'smtp-server'
+
+/** A fresh self-signed certificate (smtp-server's bundled one expired in 2025). */
+export function selfSignedCertificate(commonName = 'localhost'): {key: Buffer; cert: Buffer} {
+  const dir = mkdtempSync(join(tmpdir(), 'mailops-cert-'))
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '30', '-subj', `/CN=${commonName}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], {stdio: 'ignore'})
+  return {key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem'))}
+}
+
+/** An SMTP peer on loopback that offers STARTTLS and accepts nothing. */
+export async function startSmtpPeer(): Promise<{port: number; close: () => Promise<void>}> {
+  const server = new SMTPServer({...selfSignedCertificate(), authOptional: true, logger: false, disableReverseLookup: true, onData: (stream, _session, done) => stream.resume().on('end', () => done())})
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = (server as unknown as {server: {address(): AddressInfo}}).server.address()
+  return {port, close: () => new Promise((resolve) => server.close(() => resolve()))}
+}
