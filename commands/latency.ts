@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import type {LatencyReport} from '../src/config/schemas/latency.js'
-import {PROBES, ZONES} from '../src/config/schemas/targets.js'
+import {PROBES, ZONES} from '../src/config/constants.js'
 import {t} from '../src/i18n/index.js'
 import {latencyCsv, renderLatency} from '../src/latency/render.js'
 import {latencyReport} from '../src/latency/report.js'

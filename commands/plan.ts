@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import {loadInput} from '../src/config/load.js'
-import {PlanFile, type PlanReport, VARIANTS} from '../src/config/schemas/plan.js'
+import {VARIANTS} from '../src/config/constants.js'
+import type {PlanReport} from '../src/config/schemas/plan.js'
 import {InputError} from '../src/errors.js'
 import {buildPlan} from '../src/plan/build.js'
 import {isIsoDate} from '../src/plan/dates.js'
@@ -41,7 +42,7 @@ export default class Plan extends MailopsCommand {
     if (flags.start !== undefined && !isIsoDate(flags.start)) {
       throw InputError.at(undefined, 'plan.badStart', {value: flags.start})
     }
-    const file = loadInput(PlanFile, flags.input)
+    const file = loadInput('plan', flags.input)
     const overrides = {variant: flags.variant, start: flags.start, budget: flags.budget}
     for (const [key, value] of Object.entries(overrides)) if (value !== undefined) Object.assign(file.data, {[key]: value})
     const clock = now()

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {jsonSchema, SCHEMAS} from '../src/config/schemas/index.js'
+import {SCHEMA_REGISTRY, type SchemaName} from '../src/config/registry.js'
 import {InputError} from '../src/errors.js'
 import {tabular} from '../src/ui/table.js'
 
@@ -19,13 +19,13 @@ export default class Schema extends MailopsCommand {
   async run(): Promise<object> {
     const {args} = await this.parse(Schema)
     if (!args.name) {
-      this.log(tabular('table', ['name', 'kind', 'used by'], Object.entries(SCHEMAS).map(([n, s]) => [n, s.kind, s.description])))
-      return {schemas: Object.entries(SCHEMAS).map(([name, s]) => ({name, kind: s.kind, description: s.description}))}
+      this.log(tabular('table', ['name', 'kind', 'used by'], Object.entries(SCHEMA_REGISTRY).map(([n, s]) => [n, s.kind, s.description])))
+      return {schemas: Object.entries(SCHEMA_REGISTRY).map(([name, s]) => ({name, kind: s.kind, description: s.description}))}
     }
-    if (!(args.name in SCHEMAS)) {
-      throw new InputError(`unknown schema '${args.name}'; known: ${Object.keys(SCHEMAS).join(', ')}`, {code: 'USAGE'})
+    if (!(args.name in SCHEMA_REGISTRY)) {
+      throw new InputError(`unknown schema '${args.name}'; known: ${Object.keys(SCHEMA_REGISTRY).join(', ')}`, {code: 'USAGE'})
     }
-    const schema = jsonSchema(args.name)
+    const {schema} = SCHEMA_REGISTRY[args.name as SchemaName]
     this.log(JSON.stringify(schema, null, 2))
     return schema
   }

@@ -2,11 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import {loadOptional} from '../src/config/load.js'
-import {LatencyReport} from '../src/config/schemas/latency.js'
-import {ProvidersFile} from '../src/config/schemas/providers.js'
 import type {ScoreReport} from '../src/config/schemas/score.js'
-import {TcoReport} from '../src/config/schemas/tco.js'
-import {WeightsFile} from '../src/config/schemas/weights.js'
 import {feedProviders} from '../src/matrix/feeds.js'
 import {mergeProviders} from '../src/matrix/providers.js'
 import {renderScore} from '../src/matrix/render.js'
@@ -36,10 +32,10 @@ export default class Score extends MailopsCommand {
   async run(): Promise<ScoreReport> {
     const {flags} = await this.parse(Score)
     // Every file is read and checked before anything is computed.
-    const weightsFile = loadOptional(WeightsFile, flags.weights)
-    const providersFile = loadOptional(ProvidersFile, flags.providers)
-    const latency = loadOptional(LatencyReport, flags.latency)
-    const tco = loadOptional(TcoReport, flags.tco)
+    const weightsFile = loadOptional('weights', flags.weights)
+    const providersFile = loadOptional('providers', flags.providers)
+    const latency = loadOptional('latency-report', flags.latency)
+    const tco = loadOptional('tco-report', flags.tco)
     const weights = resolveWeights(weightsFile.data, weightsFile.source)
     const providers = mergeProviders(providersFile.data, providersFile.source)
     const report = scoreProviders(feedProviders(providers, latency.data, tco.data), weights, flags.method)

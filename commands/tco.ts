@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import {loadInput, loadOptional} from '../src/config/load.js'
-import {ProvidersFile} from '../src/config/schemas/providers.js'
-import {TcoScenario, INDUSTRIES, type TcoReport} from '../src/config/schemas/tco.js'
+import {INDUSTRIES} from '../src/config/constants.js'
+import type {TcoReport} from '../src/config/schemas/tco.js'
 import {mergeProviders} from '../src/matrix/providers.js'
 import {renderTco} from '../src/tco/render.js'
 import {tcoReport} from '../src/tco/report.js'
@@ -31,8 +31,8 @@ export default class Tco extends MailopsCommand {
 
   async run(): Promise<TcoReport> {
     const {flags} = await this.parse(Tco)
-    const scenario = loadInput(TcoScenario, flags.input)
-    const providersFile = loadOptional(ProvidersFile, flags.providers)
+    const scenario = loadInput('tco-scenario', flags.input)
+    const providersFile = loadOptional('providers', flags.providers)
     const providers = mergeProviders(providersFile.data, providersFile.source)
     const overrides = {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry}
     for (const [key, value] of Object.entries(overrides)) if (value !== undefined) Object.assign(scenario.data, {[key]: value})

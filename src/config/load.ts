@@ -1,5 +1,4 @@
-import type {Static, TSchema} from '@sinclair/typebox'
-
+import {type SchemaName, type SchemaTypes, schemaOf} from './registry.js'
 import {SourceDocument} from './source.js'
 import {validateSource} from './validate.js'
 
@@ -12,12 +11,12 @@ export interface Loaded<T> {
  * Reads and validates an input file (YAML or JSON), defaults filled in. Without a path, the
  * schema's defaults alone: every command runs on bundled defaults.
  */
-export function loadInput<S extends TSchema>(schema: S, path?: string): Loaded<Static<S>> {
+export function loadInput<K extends keyof SchemaTypes & SchemaName>(name: K, path?: string): Loaded<SchemaTypes[K]> {
   const source = path ? SourceDocument.read(path) : SourceDocument.parse('(defaults)', '{}')
-  return {data: validateSource(source, schema), source: path ? source : undefined}
+  return {data: validateSource(source, schemaOf(name)) as SchemaTypes[K], source: path ? source : undefined}
 }
 
 /** Reads an optional input file, or nothing when no path was given. */
-export function loadOptional<S extends TSchema>(schema: S, path?: string): Loaded<Static<S> | undefined> {
-  return path ? loadInput(schema, path) : {data: undefined}
+export function loadOptional<K extends keyof SchemaTypes & SchemaName>(name: K, path?: string): Loaded<SchemaTypes[K] | undefined> {
+  return path ? loadInput(name, path) : {data: undefined}
 }

@@ -1,4 +1,3 @@
-import type {Static, TSchema} from '@sinclair/typebox'
 import type {ErrorObject, ValidateFunction} from 'ajv'
 import {Ajv2020} from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
@@ -11,10 +10,11 @@ import {dotted, fromPointer, type SourceDocument} from './source.js'
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020
 
 const ajv = addFormats(new Ajv2020({allErrors: true, verbose: true, useDefaults: true, strict: true}))
-const compiled = new WeakMap<TSchema, ValidateFunction>()
+type Schema = Record<string, unknown>
+const compiled = new WeakMap<Schema, ValidateFunction>()
 const MAX_PROBLEMS = 10
 
-function validatorFor(schema: TSchema): ValidateFunction {
+function validatorFor(schema: Schema): ValidateFunction {
   let validate = compiled.get(schema)
   if (!validate) {
     validate = ajv.compile(schema)
@@ -24,7 +24,7 @@ function validatorFor(schema: TSchema): ValidateFunction {
 }
 
 /** Validates plain data (e.g. our own --json output) and returns the messages, empty when valid. */
-export function schemaErrors(schema: TSchema, data: unknown): string[] {
+export function schemaErrors(schema: Schema, data: unknown): string[] {
   const validate = validatorFor(schema)
   if (validate(data)) return []
   return (validate.errors ?? []).map((error) => `${dotted(fromPointer(error.instancePath))}: ${describe(error)}`)
@@ -34,10 +34,10 @@ export function schemaErrors(schema: TSchema, data: unknown): string[] {
  * Validates a parsed input file against its schema, filling defaults in place.
  * Throws an InputError listing every problem with file:line:col.
  */
-export function validateSource<S extends TSchema>(source: SourceDocument, schema: S): Static<S> {
+export function validateSource(source: SourceDocument, schema: Schema): unknown {
   const data = source.toJS()
   const validate = validatorFor(schema)
-  if (validate(data)) return data as Static<S>
+  if (validate(data)) return data
   const problems = relevant(validate.errors ?? []).map((error): Problem => {
     const path = fromPointer(error.instancePath)
     const unknownKey = error.keyword === 'additionalProperties'

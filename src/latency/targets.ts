@@ -2,7 +2,7 @@ import {isIP} from 'node:net'
 
 import {REGIONS} from '../catalog/regions.js'
 import {loadInput} from '../config/load.js'
-import {type PROBES, TargetsFile, ZONES} from '../config/schemas/targets.js'
+import {type PROBES, ZONES} from '../config/constants.js'
 import {InputError} from '../errors.js'
 
 export type Zone = (typeof ZONES)[number]
@@ -44,7 +44,7 @@ export function selectTargets(selection: TargetSelection): Target[] {
   const targets: Target[] = []
   for (const spec of selection.hosts ?? []) targets.push(...expand(parseHost(spec)))
   if (selection.file) {
-    for (const t of loadInput(TargetsFile, selection.file).data.targets) targets.push(...expand(t))
+    for (const t of loadInput('targets', selection.file).data.targets) targets.push(...expand(t))
   }
   const filtered = selection.regions || selection.zones || selection.clouds
   if (targets.length === 0 || filtered) {

@@ -1,5 +1,6 @@
 import {BUNDLED_PROVIDERS} from '../catalog/providers.js'
-import {Provider, type ProvidersFile} from '../config/schemas/providers.js'
+import {schemaOf} from '../config/registry.js'
+import type {Provider, ProvidersFile} from '../config/schemas/providers.js'
 import type {SourceDocument} from '../config/source.js'
 import {schemaErrors} from '../config/validate.js'
 import {InputError} from '../errors.js'
@@ -19,7 +20,7 @@ export function mergeProviders(file?: ProvidersFile, source?: SourceDocument): P
       operations: {...base?.operations, ...entry.operations},
       values: {...base?.values, ...entry.values},
     }
-    const problems = schemaErrors(Provider, merged)
+    const problems = schemaErrors(schemaOf('provider'), merged)
     if (problems.length > 0) {
       throw InputError.at(source?.locate(['providers', index]), 'providers.incomplete', {id: entry.id, problems: problems.join('; ')})
     }

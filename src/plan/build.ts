@@ -1,5 +1,5 @@
 import {PLAN_VARIANTS, ROLES} from '../catalog/plans.js'
-import {TcoScenario} from '../config/schemas/tco.js'
+import {DEFAULT_REVENUE} from '../config/constants.js'
 import type {PlanFile, PlanReport} from '../config/schemas/plan.js'
 import type {SourceDocument} from '../config/source.js'
 import {InputError} from '../errors.js'
@@ -28,7 +28,7 @@ export function buildPlan(file: PlanFile, options: PlanOptions, source?: SourceD
   checkTasks(file, phases, tasks, new Set(Object.keys(roleNames)), source)
 
   const start = file.start ? parseIsoDate(file.start) : nextMonthStart(options.now)
-  const revenue = file.revenue ?? (TcoScenario.properties.revenue.default as number)
+  const revenue = file.revenue ?? DEFAULT_REVENUE
   const budget = file.budget ?? revenue * MID_BUDGET_SHARE
   // A span of whole months [from, to) ends the day before month `to` begins.
   const lastDay = (month: number) => addDays(addMonths(start, month), -1)

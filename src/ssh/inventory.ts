@@ -3,7 +3,6 @@ import {homedir} from 'node:os'
 import {dirname, resolve} from 'node:path'
 
 import {loadInput} from '../config/load.js'
-import {Inventory} from '../config/schemas/inventory.js'
 import {InputError} from '../errors.js'
 
 /** Everything needed to reach one host, paths resolved, jump chain linked. */
@@ -31,7 +30,7 @@ export interface LoadedInventory {
 
 /** Reads and checks an inventory: names unique, jumps known and acyclic, key files present. */
 export function loadInventory(file: string): LoadedInventory {
-  const {data, source} = loadInput(Inventory, file)
+  const {data, source} = loadInput('inventory', file)
   const base = dirname(resolve(file))
   const at = (path: Array<string | number>, key = false) => source?.locate(path, {key})
   const defaults = data.defaults ?? {}

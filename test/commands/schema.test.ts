@@ -23,3 +23,13 @@ describe('mailops schema', () => {
     expect(result.stderr).toContain('known: weights, providers')
   })
 })
+
+describe('schemas.generated.json', () => {
+  it('is what the TypeBox definitions generate (run `npm run schemas` after changing one)', async () => {
+    const {readFileSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {generatedSchemas} = await import('../../src/config/schemas/index.js')
+    const {ROOT} = await import('../helpers/cli.js')
+    expect(readFileSync(join(ROOT, 'src', 'config', 'schemas.generated.json'), 'utf8')).toBe(generatedSchemas())
+  })
+})

@@ -5,16 +5,21 @@ import {Inventory} from './inventory.js'
 import {ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport} from './reports.js'
 import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
-import {ProvidersFile} from './providers.js'
+import {Provider, ProvidersFile} from './providers.js'
 import {ScoreReport} from './score.js'
 import {TargetsFile} from './targets.js'
 import {TcoReport, TcoScenario} from './tco.js'
 import {WeightsFile} from './weights.js'
 
-/** Every input file and --json output mailops has, by the name `mailops schema` uses. */
-export const SCHEMAS: Record<string, {kind: 'input' | 'output'; schema: TSchema; description: string}> = {
+/**
+ * Every input file and --json output mailops has, by the name `mailops schema` uses. These
+ * TypeBox definitions are the source: `npm run schemas` writes them as plain JSON Schema to
+ * schemas.generated.json, which is what the CLI loads (TypeBox itself costs ≈100 ms of start-up).
+ */
+export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; schema: TSchema; description: string}> = {
   'weights': {kind: 'input', schema: WeightsFile, description: 'score --weights: dimension weights or AHP matrix'},
   'providers': {kind: 'input', schema: ProvidersFile, description: 'score/tco --providers: provider catalog overrides'},
+  'provider': {kind: 'internal', schema: Provider, description: 'a complete provider, after a providers file is laid over the catalog'},
   'tco-scenario': {kind: 'input', schema: TcoScenario, description: 'tco --input: company and cost assumptions'},
   'plan': {kind: 'input', schema: PlanFile, description: 'plan --input: variant, phases, roles, tasks'},
   'inventory': {kind: 'input', schema: Inventory, description: 'exec/deploy/verify -i: hosts, SSH access, roles'},
@@ -31,11 +36,11 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output'; schema: TSchema;
   'error': {kind: 'output', schema: ErrorReport, description: 'any command --json, when it fails'},
 }
 
-/** The schema as plain JSON Schema 2020-12, with its $schema and $id. */
-export function jsonSchema(name: string): object {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: `urn:mailops:schema:${name}`,
-    ...JSON.parse(JSON.stringify(SCHEMAS[name].schema)),
-  }
+/** All schemas as plain JSON Schema 2020-12 documents, each with its $schema and $id. */
+export function generatedSchemas(): string {
+  const entries = Object.entries(SCHEMAS).map(([name, {kind, description, schema}]) => [
+    name,
+    {kind, description, schema: {$schema: 'https://json-schema.org/draft/2020-12/schema', $id: `urn:mailops:schema:${name}`, ...JSON.parse(JSON.stringify(schema))}},
+  ])
+  return JSON.stringify(Object.fromEntries(entries), null, 2) + '\n'
 }

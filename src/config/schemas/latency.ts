@@ -1,7 +1,7 @@
 import {type Static, Type} from '@sinclair/typebox'
 
 import {Strict} from './common.js'
-import {PROBES, ZONES} from './targets.js'
+import {PROBES, ZONES} from '../constants.js'
 
 const Ms = Type.Union([Type.Number({minimum: 0}), Type.Null()], {description: 'milliseconds; null when no sample arrived'})
 

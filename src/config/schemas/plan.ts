@@ -1,8 +1,8 @@
 import {type Static, Type} from '@sinclair/typebox'
 
+import {VARIANTS} from '../constants.js'
 import {Currency, Id, IsoDate, NonNegative, Share, Strict} from './common.js'
 
-export const VARIANTS = ['cross-border', 'enterprise'] as const
 
 const Text = Type.Union([Type.String({minLength: 1}), Strict({en: Type.String(), 'zh-CN': Type.String()})])
 

@@ -1,9 +1,8 @@
 import {type Static, Type} from '@sinclair/typebox'
 
+import {PROBES, ZONES} from '../constants.js'
 import {Strict} from './common.js'
 
-export const PROBES = ['icmp', 'tcp', 'smtp'] as const
-export const ZONES = ['apac', 'europe', 'americas'] as const
 
 /** A targets file for `mailops latency --targets`. */
 export const TargetsFile = Strict({

@@ -1,12 +1,9 @@
 import {type Static, Type} from '@sinclair/typebox'
 
+import {BUDGET_CATEGORIES, DEFAULT_REVENUE, DEFAULT_SPLIT, INDUSTRIES} from '../constants.js'
 import {Currency, Id, NonNegative, Share, Strict} from './common.js'
 
-export const BUDGET_CATEGORIES = ['infrastructure', 'integration', 'training', 'riskReserve', 'operations'] as const
-export const INDUSTRIES = ['fmcg', 'manufacturing', 'other'] as const
 
-/** The source material's split of the transformation fund. */
-export const DEFAULT_SPLIT = {infrastructure: 0.3, integration: 0.25, training: 0.2, riskReserve: 0.15, operations: 0.1}
 
 const Split = Strict(Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, Share])), {
   description: 'share of the budget per category; they sum to 1',
@@ -16,7 +13,7 @@ const Split = Strict(Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, Share])
 /** The company and its assumptions; every field has a default so `mailops tco` runs bare. */
 export const TcoScenario = Strict({
   currency: Type.String({pattern: '^[A-Z]{3}$', default: 'USD', description: 'ISO 4217 code of every amount'}),
-  revenue: Type.Number({exclusiveMinimum: 0, default: 50_000_000, description: 'annual revenue'}),
+  revenue: Type.Number({exclusiveMinimum: 0, default: DEFAULT_REVENUE, description: 'annual revenue'}),
   seats: Type.Integer({minimum: 1, default: 500}),
   seatGrowth: Type.Number({minimum: -0.9, maximum: 10, default: 0.1, description: 'yearly growth of seats, 0.1 = 10%'}),
   years: Type.Integer({minimum: 1, maximum: 15, default: 3}),

@@ -4,7 +4,6 @@ import {DIMENSIONS, INDICATORS} from '../../../src/catalog/matrix.js'
 import {BUNDLED_PROVIDERS} from '../../../src/catalog/providers.js'
 import {loadInput} from '../../../src/config/load.js'
 import {Provider} from '../../../src/config/schemas/providers.js'
-import {TcoScenario} from '../../../src/config/schemas/tco.js'
 import {schemaErrors} from '../../../src/config/validate.js'
 import {tcoReport} from '../../../src/tco/report.js'
 
@@ -21,7 +20,7 @@ describe('bundled catalog', () => {
   })
 
   it("keeps each provider's cost.tco equal to what `mailops tco` computes for the default scenario", () => {
-    const report = tcoReport(loadInput(TcoScenario).data, BUNDLED_PROVIDERS)
+    const report = tcoReport(loadInput('tco-scenario').data, BUNDLED_PROVIDERS)
     for (const provider of BUNDLED_PROVIDERS) {
       const computed = report.providers.find((p) => p.id === provider.id)!.perSeatYear
       expect(provider.values['cost.tco'], provider.id).toBe(Math.round(computed))

@@ -1,13 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
 import {loadInput} from '../../../src/config/load.js'
-import {PlanFile} from '../../../src/config/schemas/plan.js'
 import {buildPlan} from '../../../src/plan/build.js'
 import {addMonths, isIsoDate, isoDate, nextMonthStart, parseIsoDate} from '../../../src/plan/dates.js'
 import {planToMermaid} from '../../../src/plan/mermaid.js'
 import {raciDefect} from '../../../src/plan/raci.js'
 
-const defaults = () => loadInput(PlanFile).data
+const defaults = () => loadInput('plan').data
 const now = new Date(Date.UTC(2026, 10, 22))
 
 describe('dates', () => {

@@ -3,7 +3,6 @@ import {describe, expect, it} from 'vitest'
 import {escapeText, foldLine, planToIcs} from '../../../src/plan/ics.js'
 import {buildPlan} from '../../../src/plan/build.js'
 import {loadInput} from '../../../src/config/load.js'
-import {PlanFile} from '../../../src/config/schemas/plan.js'
 
 describe('RFC 5545 text', () => {
   it('escapes backslash, semicolon, comma and newlines', () => {
@@ -33,7 +32,7 @@ describe('RFC 5545 text', () => {
 })
 
 describe('plan as a calendar', () => {
-  const plan = buildPlan({...loadInput(PlanFile).data, start: '2027-01-01'}, {now: new Date()})
+  const plan = buildPlan({...loadInput('plan').data, start: '2027-01-01'}, {now: new Date()})
   const ics = planToIcs(plan, new Date(Date.UTC(2026, 10, 22, 8, 30, 0)))
 
   it('uses CRLF everywhere and wraps events in one calendar', () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {DEFAULT_SPLIT} from '../../../src/config/schemas/tco.js'
+import {DEFAULT_SPLIT} from '../../../src/config/constants.js'
 import {INDUSTRY_PROFILES, transformationBudget} from '../../../src/tco/budget.js'
 
 describe('transformation budget', () => {

@@ -3,10 +3,9 @@ import {describe, expect, it} from 'vitest'
 import {BUNDLED_PROVIDERS} from '../../../src/catalog/providers.js'
 import {loadInput} from '../../../src/config/load.js'
 import type {Provider} from '../../../src/config/schemas/providers.js'
-import {TcoScenario} from '../../../src/config/schemas/tco.js'
 import {providerCost, seatsInYear, storedGb} from '../../../src/tco/cost.js'
 
-const defaults = () => loadInput(TcoScenario).data
+const defaults = () => loadInput('tco-scenario').data
 
 const saas: Provider = {
   ...BUNDLED_PROVIDERS[0],

@@ -1,0 +1,13 @@
+/** Enumerations and defaults that both the schemas and the engine need, free of schema code. */
+
+export const PROBES = ['icmp', 'tcp', 'smtp'] as const
+export const ZONES = ['apac', 'europe', 'americas'] as const
+export const VARIANTS = ['cross-border', 'enterprise'] as const
+export const INDUSTRIES = ['fmcg', 'manufacturing', 'other'] as const
+export const BUDGET_CATEGORIES = ['infrastructure', 'integration', 'training', 'riskReserve', 'operations'] as const
+
+/** The source material's split of the transformation fund. */
+export const DEFAULT_SPLIT = {infrastructure: 0.3, integration: 0.25, training: 0.2, riskReserve: 0.15, operations: 0.1}
+
+/** Annual revenue of the default company (the scenario every command runs on bare). */
+export const DEFAULT_REVENUE = 50_000_000
