@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: hyperfine for bench/. (The lab installs its own packages: mailops lab up.)
-debian_packages=(hyperfine)
+# Debian packages: hyperfine (bench/), tmux and chromium + CJK fonts (assess end-to-end tests).
+# The lab installs its own packages (mailops lab up).
+debian_packages=(hyperfine tmux chromium fonts-noto-cjk)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

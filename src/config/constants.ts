@@ -11,3 +11,6 @@ export const DEFAULT_SPLIT = {infrastructure: 0.3, integration: 0.25, training: 
 
 /** Annual revenue of the default company (the scenario every command runs on bare). */
 export const DEFAULT_REVENUE = 50_000_000
+
+export const COMPLIANCE = ['gdpr', 'ccpa', 'hipaa', 'pipl', 'mlps', 'iso27001', 'soc2'] as const
+export const CURRENT_SYSTEMS = ['exchange-onprem', 'm365', 'google-workspace', 'self-hosted', 'other', 'none'] as const

@@ -115,6 +115,11 @@ function describe(error: ErrorObject): string {
     }
     case 'anyOf':
     case 'oneOf': {
+      // A union of constants is an enumeration: name the valid values.
+      const branches = error.schema as Array<{const?: unknown}>
+      if (Array.isArray(branches) && branches.every((b) => 'const' in b)) {
+        return t('validation.enum', {value: show(error.data), valid: branches.map((b) => show(b.const)).join(', ')})
+      }
       return t('validation.anyOf', {value: show(error.data)})
     }
     default: {

@@ -170,7 +170,7 @@ const cases: Case[] = [
     content: '{"measuredAt": "2026-11-22T10:00:00Z",\n "targets": [{"id": "x", "host": "h", "probe": "udp", "stats": {}}]}\n',
     args: (p) => ['score', '--latency', p],
     at: '2:48',
-    says: /targets\[0\]\.probe: is "udp"|targets\[0\]\.probe: is "udp", which matches none/,
+    says: /targets\[0\]\.probe: is "udp"; valid values: "icmp", "tcp", "smtp"/,
   },
 ]
 

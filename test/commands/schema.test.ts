@@ -20,7 +20,7 @@ describe('mailops schema', () => {
   it('rejects an unknown name with exit code 2 and the known names', () => {
     const result = mailops(['schema', 'nope'])
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain('known: weights, providers')
+    expect(result.stderr).toContain('known: answers, answers-complete, weights, providers')
   })
 })
 

@@ -1,8 +1,9 @@
 import type {TSchema} from '@sinclair/typebox'
 
+import {Answers, AnswersFile} from './answers.js'
 import {ErrorReport} from './error.js'
 import {Inventory} from './inventory.js'
-import {ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport} from './reports.js'
+import {AssessReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport} from './reports.js'
 import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
 import {Provider, ProvidersFile} from './providers.js'
@@ -17,6 +18,8 @@ import {WeightsFile} from './weights.js'
  * schemas.generated.json, which is what the CLI loads (TypeBox itself costs ≈100 ms of start-up).
  */
 export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; schema: TSchema; description: string}> = {
+  'answers': {kind: 'input', schema: AnswersFile, description: 'assess --answers: any subset of the answers; assess saves them all'},
+  'answers-complete': {kind: 'internal', schema: Answers, description: 'every answer an assessment needs'},
   'weights': {kind: 'input', schema: WeightsFile, description: 'score --weights: dimension weights or AHP matrix'},
   'providers': {kind: 'input', schema: ProvidersFile, description: 'score/tco --providers: provider catalog overrides'},
   'provider': {kind: 'internal', schema: Provider, description: 'a complete provider, after a providers file is laid over the catalog'},
@@ -28,6 +31,7 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'score-report': {kind: 'output', schema: ScoreReport, description: 'score --json'},
   'tco-report': {kind: 'output', schema: TcoReport, description: 'tco --json; score --tco reads it'},
   'plan-report': {kind: 'output', schema: PlanReport, description: 'plan --json'},
+  'assess-report': {kind: 'output', schema: AssessReport, description: 'assess --json'},
   'matrix-report': {kind: 'output', schema: MatrixReport, description: 'matrix --json'},
   'exec-report': {kind: 'output', schema: ExecReport, description: 'exec --json'},
   'lab-up-report': {kind: 'output', schema: LabUpReport, description: 'lab up --json'},

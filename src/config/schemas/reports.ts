@@ -71,3 +71,12 @@ export const LabStatusReport = Strict({
     }),
   ),
 })
+
+/** `mailops assess --json` */
+export const AssessReport = Strict({
+  out: Type.String({description: 'the report folder'}),
+  files: Type.Array(Type.String()),
+  answers: Type.Record(Type.String(), Type.Unknown(), {description: 'every answer used (schema: answers)'}),
+  recommended: Type.String({description: 'provider id ranked first'}),
+  cheapestPerSeat: Type.String({description: 'provider id with the lowest cost per seat-year'}),
+})

@@ -40,7 +40,7 @@ describe('inventory', () => {
     ['an unknown jump host', 'hosts:\n  - {name: a, address: x, role: edge, jump: b}\n', '2:45', /jumps through 'b', which is not in the inventory/],
     ['a jump loop', 'hosts:\n  - {name: a, address: x, role: edge, jump: b}\n  - {name: b, address: y, role: edge, jump: a}\n', '3:45', /jump hosts form a loop: a → b → a/],
     ['a missing key file', 'hosts:\n  - {name: a, address: x, role: edge, key: nope}\n', '2:44', /key file of host a does not exist: .*\/nope/],
-    ['a wrong role', 'hosts:\n  - {name: a, address: x, role: relay}\n', '2:33', /role: is "relay", which matches none/],
+    ['a wrong role', 'hosts:\n  - {name: a, address: x, role: relay}\n', '2:33', /role: is "relay"; valid values: "core", "edge"/],
   ])('rejects %s with its position', (_, text, at, message) => {
     const path = inventory(text)
     expect(() => loadInventory(path)).toThrow(message)

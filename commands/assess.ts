@@ -1,0 +1,82 @@
+import {Flags} from '@oclif/core'
+
+import {completeAnswers, mergeAnswers} from '../src/assess/answers.js'
+import {runAssessment} from '../src/assess/run.js'
+import {writeReport} from '../src/assess/write.js'
+import {MailopsCommand} from '../src/command.js'
+import {COMPLIANCE, CURRENT_SYSTEMS, INDUSTRIES, VARIANTS, ZONES} from '../src/config/constants.js'
+import {loadOptional} from '../src/config/load.js'
+import type {AnswersFile} from '../src/config/schemas/answers.js'
+import {getLang, t} from '../src/i18n/index.js'
+import {progressReporter} from '../src/ui/progress.js'
+import {now} from '../src/util/clock.js'
+
+const list = {multiple: true, multipleNonGreedy: true, delimiter: ','} as const
+
+export default class Assess extends MailopsCommand {
+  static summary = "The consultant's assessment: answers in, a report (Markdown + self-contained HTML), answers and an inventory skeleton out."
+  static description =
+    'Asks for the company, its markets, compliance needs and candidates (or takes them from flags and --answers), measures latency to the chosen zones, scores the candidates, works out budget and TCO and lays out the rollout, then writes a report folder. answers.yaml in it replays the assessment exactly. Without a TTY, or with --no-prompt, a missing answer is an error naming it.'
+
+  static examples = [
+    {description: 'Interactive, on a terminal', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Replay a saved assessment in Chinese, without probing', command: '<%= config.bin %> <%= command.id %> --answers answers.yaml --no-probe --lang zh-CN --out report-zh'},
+    {description: 'Everything from flags (CI)', command: '<%= config.bin %> <%= command.id %> --company "ACME Trading" --industry fmcg --revenue 80000000 --seats 600 --zones apac,europe --no-probe'},
+  ]
+
+  static flags = {
+    answers: Flags.string({summary: 'Answers file (YAML/JSON): any subset of the answers.'}),
+    out: Flags.string({char: 'o', default: 'mailops-report', summary: 'Folder for the report files.'}),
+    probe: Flags.boolean({allowNo: true, default: true, summary: 'Measure latency to the chosen zones (--no-probe: use catalog values).'}),
+    latency: Flags.string({summary: 'Use this latency report (mailops latency --json) instead of probing.'}),
+    company: Flags.string({summary: 'Company name.'}),
+    industry: Flags.option({options: INDUSTRIES, summary: 'Industry profile.'})(),
+    revenue: Flags.integer({min: 1, summary: 'Annual revenue.'}),
+    currency: Flags.string({summary: 'Currency (ISO 4217).'}),
+    seats: Flags.integer({min: 1, summary: 'Mail seats.'}),
+    'seat-growth': Flags.string({summary: 'Yearly seat growth, 0.1 = 10%.'}),
+    zones: Flags.option({options: ZONES, ...list, summary: 'Target markets: apac, europe, americas.'})(),
+    compliance: Flags.option({options: COMPLIANCE, ...list, summary: 'Compliance needs.'})(),
+    'current-system': Flags.option({options: CURRENT_SYSTEMS, summary: 'Current mail system.'})(),
+    candidates: Flags.string({...list, summary: 'Provider ids to compare.'}),
+    billing: Flags.option({options: ['annual', 'monthly'] as const, summary: 'Billing.'})(),
+    years: Flags.integer({min: 1, max: 15, summary: 'Years to cost.'}),
+    start: Flags.string({summary: 'Rollout start, YYYY-MM-DD.'}),
+    variant: Flags.option({options: VARIANTS, summary: 'Rollout plan.'})(),
+  }
+
+  async run() {
+    const {flags} = await this.parse(Assess)
+    const clock = now()
+    const file = loadOptional('answers', flags.answers)
+    const latency = loadOptional('latency-report', flags.latency)
+    const fromFlags: AnswersFile = {
+      company: flags.company,
+      industry: flags.industry,
+      revenue: flags.revenue,
+      currency: flags.currency,
+      seats: flags.seats,
+      seatGrowth: flags['seat-growth'] === undefined ? undefined : Number(flags['seat-growth']),
+      zones: flags.zones,
+      compliance: flags.compliance,
+      currentSystem: flags['current-system'],
+      candidates: flags.candidates,
+      billing: flags.billing,
+      years: flags.years,
+      start: flags.start,
+      variant: flags.variant,
+    }
+    let given = mergeAnswers(file.data, fromFlags)
+    if (this.canPrompt(flags)) {
+      const {askAnswers} = await import('../src/ui/prompts.js')
+      given = await askAnswers(given, clock)
+    }
+    const answers = completeAnswers(given, clock)
+    const progress = progressReporter()
+    const assessment = await runAssessment(answers, {latency: latency.data, probe: flags.probe, now: clock, progress})
+    const files = writeReport(flags.out, assessment, {now: clock, version: this.config.version, lang: getLang()})
+    progress(t('assess.wrote', {dir: flags.out}))
+    for (const f of files) this.log(f)
+    return {out: flags.out, files, answers, recommended: assessment.score.ranking[0].id, cheapestPerSeat: assessment.tco.cheapestPerSeat}
+  }
+}

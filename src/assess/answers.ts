@@ -1,0 +1,66 @@
+import {BUNDLED_PROVIDERS} from '../catalog/providers.js'
+import type {AnswersFile, Answers} from '../config/schemas/answers.js'
+import {schemaOf} from '../config/registry.js'
+import {schemaErrors} from '../config/validate.js'
+import {InputError} from '../errors.js'
+import {t} from '../i18n/index.js'
+import {isoDate, nextMonthStart} from '../plan/dates.js'
+
+/** The order answers are asked in, and listed in a saved answers file. */
+export const ANSWER_KEYS = [
+  'company', 'industry', 'revenue', 'currency', 'seats', 'seatGrowth', 'zones', 'compliance',
+  'currentSystem', 'candidates', 'billing', 'years', 'start', 'variant',
+] as const satisfies ReadonlyArray<keyof Answers>
+export type AnswerKey = (typeof ANSWER_KEYS)[number]
+
+/** Answers with no sensible default: without a TTY they must come from a flag or the file. */
+export const REQUIRED_ANSWERS: readonly AnswerKey[] = ['company', 'industry', 'revenue', 'seats', 'zones']
+
+/** Defaults offered by the prompts and used, without a TTY, for what was not given. */
+export function answerDefaults(now: Date): Omit<Answers, 'company' | 'industry' | 'revenue' | 'seats' | 'zones'> {
+  return {
+    currency: 'USD',
+    seatGrowth: 0.1,
+    compliance: [],
+    currentSystem: 'other',
+    candidates: BUNDLED_PROVIDERS.map((p) => p.id),
+    billing: 'annual',
+    years: 3,
+    start: isoDate(nextMonthStart(now)),
+    variant: 'cross-border',
+  }
+}
+
+/** Flags over the answers file: the later source wins key by key. */
+export function mergeAnswers(...sources: Array<AnswersFile | undefined>): AnswersFile {
+  const merged: AnswersFile = {}
+  for (const source of sources) {
+    for (const [key, value] of Object.entries(source ?? {})) if (value !== undefined) Object.assign(merged, {[key]: value})
+  }
+  return merged
+}
+
+export function missingAnswers(answers: AnswersFile): AnswerKey[] {
+  return REQUIRED_ANSWERS.filter((key) => answers[key] === undefined)
+}
+
+/** Fills defaults and checks the whole; candidates must be known providers. */
+export function completeAnswers(answers: AnswersFile, now: Date): Answers {
+  const missing = missingAnswers(answers)
+  if (missing.length > 0) {
+    throw new InputError(t('assess.missing', {keys: missing.join(', ')}), {
+      code: 'ANSWER_MISSING',
+      hint: t('hint.assessMissing', {flags: missing.map((k) => `--${k.replaceAll(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(' ')}),
+    })
+  }
+  const complete = {...answerDefaults(now), ...answers} as Answers
+  const ordered = Object.fromEntries(
+    [...ANSWER_KEYS, 'fxRates' as const].filter((k) => complete[k] !== undefined).map((k) => [k, complete[k]]),
+  ) as Answers
+  const problems = schemaErrors(schemaOf('answers-complete'), ordered)
+  if (problems.length > 0) throw new InputError(problems.join('; '), {hint: t('hint.schema')})
+  const known = new Set(BUNDLED_PROVIDERS.map((p) => p.id))
+  const unknown = ordered.candidates.find((id) => !known.has(id))
+  if (unknown) throw InputError.at(undefined, 'providers.unknown', {id: unknown, valid: [...known].join(', ')})
+  return ordered
+}

@@ -1,0 +1,63 @@
+import {loadInput} from '../config/load.js'
+import type {Answers} from '../config/schemas/answers.js'
+import type {LatencyReport} from '../config/schemas/latency.js'
+import type {PlanReport} from '../config/schemas/plan.js'
+import type {ScoreReport} from '../config/schemas/score.js'
+import type {TcoReport} from '../config/schemas/tco.js'
+import {latencyReport} from '../latency/report.js'
+import {probeTargets} from '../latency/runner.js'
+import {selectTargets} from '../latency/targets.js'
+import {feedProviders} from '../matrix/feeds.js'
+import {mergeProviders} from '../matrix/providers.js'
+import {scoreProviders} from '../matrix/score.js'
+import {resolveWeights} from '../matrix/weights.js'
+import {buildPlan} from '../plan/build.js'
+import {tcoReport} from '../tco/report.js'
+
+export interface Assessment {
+  answers: Answers
+  latency?: LatencyReport
+  tco: TcoReport
+  score: ScoreReport
+  plan: PlanReport
+}
+
+export interface AssessOptions {
+  /** Measurements to use instead of probing (a saved `mailops latency --json`). */
+  latency?: LatencyReport
+  /** Probe the bundled regions of the chosen zones (TCP 443) when no measurement is given. */
+  probe: boolean
+  now: Date
+  progress: (message: string) => void
+}
+
+/** Latency, TCO, score and plan from one set of answers: what `mailops assess` reports. */
+export async function runAssessment(answers: Answers, options: AssessOptions): Promise<Assessment> {
+  let latency = options.latency
+  if (!latency && options.probe) {
+    const targets = selectTargets({zones: answers.zones, probes: ['tcp']})
+    const run = {samples: 5, warmup: 1, intervalMs: 200, timeoutMs: 1000, concurrency: 128}
+    options.progress(`latency: ${targets.length} regions`)
+    latency = latencyReport(await probeTargets(targets, run), run, ['tcp'], options.now)
+  }
+  const catalog = mergeProviders()
+  const providers = answers.candidates.map((id) => catalog.find((p) => p.id === id)!)
+  const scenario = loadInput('tco-scenario').data
+  Object.assign(scenario, {
+    revenue: answers.revenue,
+    currency: answers.currency,
+    fxRates: answers.fxRates,
+    seats: answers.seats,
+    seatGrowth: answers.seatGrowth,
+    years: answers.years,
+    billing: answers.billing,
+    industry: answers.industry,
+  })
+  const tco = tcoReport(scenario, providers)
+  const score = scoreProviders(feedProviders(providers, latency, tco), resolveWeights(), 'wsm')
+  const plan = buildPlan(
+    {variant: answers.variant, start: answers.start, currency: answers.currency, budget: tco.budget.mid.amount},
+    {now: options.now},
+  )
+  return {answers, ...(latency ? {latency} : {}), tco, score, plan}
+}

@@ -1,0 +1,99 @@
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {PALETTE} from '../../src/report/svg.js'
+import {mailops, ROOT} from '../helpers/cli.js'
+import {readPng} from '../helpers/png.js'
+import {Terminal} from '../helpers/tmux.js'
+
+const EPOCH = '1800000000'
+const work = () => mkdtempSync(join(tmpdir(), 'mailops-assess-'))
+
+describe('mailops assess on a terminal (tmux, the real binary and prompts)', () => {
+  it('asks every question, lets an answer be changed, and its answers.yaml replays the same report', async () => {
+    const dir = work()
+    const out = join(dir, 'interactive')
+    const terminal = new Terminal(`cd ${ROOT} && SOURCE_DATE_EPOCH=${EPOCH} node bin/run.js assess --no-probe --out ${out}; echo "EXIT=$?"; sleep 60`)
+    try {
+      await terminal.answer('Company', 'ACME Trading', 'Enter')
+      await terminal.answer('Industry', 'Down', 'Enter')
+      await terminal.answer('Annual revenue', '80000000', 'Enter')
+      await terminal.answer('Currency', 'Enter')
+      await terminal.answer('Mail seats', '600', 'Enter')
+      await terminal.answer('Yearly seat growth', 'Enter')
+      await terminal.answer('Target markets', 'Space', 'Down', 'Space', 'Enter')
+      await terminal.answer('Compliance needs', 'Space', 'Enter')
+      await terminal.answer('Current mail system', 'Enter')
+      await terminal.answer('Candidate providers', 'Enter')
+      await terminal.answer('Billing', 'Enter')
+      await terminal.answer('Years to cost', 'Enter')
+      await terminal.answer('Rollout start', '2027-01-01', 'Enter')
+      await terminal.answer('Rollout plan', 'Enter')
+      // The summary, then "change an answer": seats 600 → 650.
+      await terminal.answer('Run the assessment with these answers?', 'Down', 'Enter')
+      await terminal.answer('Which answer?', 'Down', 'Down', 'Down', 'Down', 'Enter')
+      await terminal.waitFor(/Mail seats.*\(600\)/)
+      terminal.send('BSpace', 'BSpace', 'BSpace', '650', 'Enter')
+      await terminal.waitFor(/│ Mail seats\s+│ 650/)
+      terminal.send('Enter')
+      const screen = await terminal.waitFor('EXIT=', 30_000)
+      expect(screen).toContain('EXIT=0')
+    } finally {
+      terminal.close()
+    }
+    const answers = readFileSync(join(out, 'answers.yaml'), 'utf8')
+    expect(answers).toContain('company: ACME Trading')
+    expect(answers).toContain('industry: manufacturing')
+    expect(answers).toContain('seats: 650')
+    expect(answers).toMatch(/zones:\n\s+- apac\n\s+- europe/)
+    expect(answers).toMatch(/compliance:\n\s+- gdpr/)
+
+    const replay = join(dir, 'replay')
+    const result = mailops(['assess', '--answers', join(out, 'answers.yaml'), '--no-probe', '--out', replay], {SOURCE_DATE_EPOCH: EPOCH})
+    expect(result.code, result.stderr).toBe(0)
+    for (const file of ['report.md', 'report.html', 'inventory.yaml']) {
+      expect(readFileSync(join(replay, file), 'utf8'), file).toBe(readFileSync(join(out, file), 'utf8'))
+    }
+  })
+})
+
+describe('report.html in headless Chromium', () => {
+  const screenshot = (html: string, png: string) =>
+    execFileSync(
+      'chromium',
+      [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', `--user-data-dir=${work()}`, '--hide-scrollbars', '--window-size=1100,3400',
+        `--screenshot=${png}`, `file://${html}`,
+      ],
+      {stdio: 'ignore', timeout: 60_000},
+    )
+
+  it.each(['en', 'zh-CN'])('renders its charts (%s)', (lang) => {
+    const dir = work()
+    const out = join(dir, 'report')
+    const result = mailops(['assess', '--company', 'ACME', '--industry', 'fmcg', '--revenue', '80000000', '--seats', '600', '--zones', 'apac,europe', '--no-probe', '--out', out, '--lang', lang])
+    expect(result.code, result.stderr).toBe(0)
+    const png = join(dir, 'shot.png')
+    screenshot(join(out, 'report.html'), png)
+    const image = readPng(png)
+    expect(image.width).toBe(1100)
+    // The bars are drawn in the palette's colours: count them on screen.
+    const hex = (c: string) => [1, 3, 5].map((i) => Number.parseInt(c.slice(i, i + 2), 16))
+    const counts = PALETTE.slice(0, 6).map(() => 0)
+    const targets = PALETTE.slice(0, 6).map(hex)
+    for (let y = 0; y < image.height; y += 2) {
+      for (let x = 0; x < image.width; x += 2) {
+        const [r, g, b] = image.pixel(x, y)
+        targets.forEach(([tr, tg, tb], k) => {
+          if (Math.abs(r - tr) + Math.abs(g - tg) + Math.abs(b - tb) < 24) counts[k]++
+        })
+      }
+    }
+    // Six providers in the score and TCO charts, four phases in the Gantt: every colour shows.
+    for (const [k, count] of counts.entries()) expect(count, `pixels of ${PALETTE[k]}`).toBeGreaterThan(200)
+  })
+})

@@ -1,0 +1,63 @@
+import {render} from '@inquirer/testing'
+import {describe, expect, it} from 'vitest'
+
+import {PROMPTS, question} from '../../../src/ui/prompts.js'
+
+/** Renders the real @inquirer prompt of one assessment question. */
+async function ask(key: Parameters<typeof question>[0], current?: unknown) {
+  const {kind, config} = question(key, current)
+  return render(PROMPTS[kind] as never, config as never)
+}
+
+describe('assessment questions (real @inquirer prompts)', () => {
+  it('refuses a non-positive revenue and accepts a positive one', async () => {
+    const {answer, events, getScreen} = await ask('revenue')
+    events.type('-5')
+    events.keypress('enter')
+    await Promise.resolve()
+    expect(getScreen()).toContain('Enter a number greater than 0')
+    for (let i = 0; i < 2; i++) events.keypress('backspace')
+    events.type('80000000')
+    events.keypress('enter')
+    await expect(answer).resolves.toBe(80_000_000)
+  })
+
+  it('needs at least one zone, offered by name', async () => {
+    const {answer, events, getScreen} = await ask('zones')
+    expect(getScreen()).toContain('Asia-Pacific')
+    events.keypress('enter')
+    await Promise.resolve()
+    expect(getScreen()).toContain('Pick at least one')
+    events.keypress('space')
+    events.keypress('down')
+    events.keypress('space')
+    events.keypress('enter')
+    await expect(answer).resolves.toEqual(['apac', 'europe'])
+  })
+
+  it('offers the current answer as default and checks dates', async () => {
+    const {answer, events, getScreen} = await ask('start', '2027-01-01')
+    expect(getScreen()).toContain('2027-01-01')
+    events.keypress('enter')
+    await expect(answer).resolves.toBe('2027-01-01')
+
+    const bad = await ask('start', '2027-02-30')
+    bad.events.keypress('enter')
+    await bad.nextRender()
+    expect(bad.getScreen()).toContain('Enter a date as YYYY-MM-DD')
+  })
+
+  it('picks the industry from a list', async () => {
+    const {answer, events, getScreen} = await ask('industry')
+    expect(getScreen()).toContain('FMCG')
+    events.keypress('down')
+    events.keypress('enter')
+    await expect(answer).resolves.toBe('manufacturing')
+  })
+
+  it('checks every bundled provider as a candidate unless told otherwise', async () => {
+    const {answer, events} = await ask('candidates')
+    events.keypress('enter')
+    await expect(answer).resolves.toEqual(['m365', 'google-workspace', 'zoho-mail', 'tencent-exmail', 'alibaba-mail', 'self-hosted'])
+  })
+})
