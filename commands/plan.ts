@@ -11,6 +11,7 @@ import {planToIcs} from '../src/plan/ics.js'
 import {planToMermaid} from '../src/plan/mermaid.js'
 import {renderPlan} from '../src/plan/render.js'
 import {writeFileAtomic} from '../src/util/fs.js'
+import {assignDefined} from '../src/util/object.js'
 import {now} from '../src/util/clock.js'
 
 export default class Plan extends MailopsCommand {
@@ -43,8 +44,7 @@ export default class Plan extends MailopsCommand {
       throw InputError.at(undefined, 'plan.badStart', {value: flags.start})
     }
     const file = loadInput('plan', flags.input)
-    const overrides = {variant: flags.variant, start: flags.start, budget: flags.budget}
-    for (const [key, value] of Object.entries(overrides)) if (value !== undefined) Object.assign(file.data, {[key]: value})
+    assignDefined(file.data, {variant: flags.variant, start: flags.start, budget: flags.budget})
     const clock = now()
     const plan = buildPlan(file.data, {now: clock}, file.source)
     const text =

@@ -7,6 +7,7 @@ import type {TcoReport} from '../src/config/schemas/tco.js'
 import {mergeProviders} from '../src/matrix/providers.js'
 import {renderTco} from '../src/tco/render.js'
 import {tcoReport} from '../src/tco/report.js'
+import {assignDefined} from '../src/util/object.js'
 
 export default class Tco extends MailopsCommand {
   static summary = 'Work out the transformation budget and multi-year TCO per provider.'
@@ -34,8 +35,7 @@ export default class Tco extends MailopsCommand {
     const scenario = loadInput('tco-scenario', flags.input)
     const providersFile = loadOptional('providers', flags.providers)
     const providers = mergeProviders(providersFile.data, providersFile.source)
-    const overrides = {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry}
-    for (const [key, value] of Object.entries(overrides)) if (value !== undefined) Object.assign(scenario.data, {[key]: value})
+    assignDefined(scenario.data, {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry})
     const report = tcoReport(scenario.data, providers, scenario.source)
     this.log(renderTco(report, flags.format))
     return report

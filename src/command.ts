@@ -1,10 +1,8 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 
 import {ExitCode, toMailopsError} from './errors.js'
 import {type Lang, LANGS, setLang} from './i18n/index.js'
 import {renderError} from './ui/errors.js'
-
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof MailopsCommand)['baseFlags'] & T['flags']>
 
 /**
  * The base of every mailops command: --json, --lang, --no-prompt, and the one place where

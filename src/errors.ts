@@ -78,13 +78,6 @@ export class InputError extends MailopsError {
   }
 }
 
-export class UnreachableError extends MailopsError {
-  constructor(message: string, hint?: string) {
-    super(message, {code: 'UNREACHABLE', exit: ExitCode.unreachable, hint})
-    this.name = 'UnreachableError'
-  }
-}
-
 export function formatLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.col}`
 }

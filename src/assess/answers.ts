@@ -5,6 +5,7 @@ import {schemaErrors} from '../config/validate.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
 import {isoDate, nextMonthStart} from '../plan/dates.js'
+import {assignDefined} from '../util/object.js'
 
 /** The order answers are asked in, and listed in a saved answers file. */
 export const ANSWER_KEYS = [
@@ -33,11 +34,7 @@ export function answerDefaults(now: Date): Omit<Answers, 'company' | 'industry' 
 
 /** Flags over the answers file: the later source wins key by key. */
 export function mergeAnswers(...sources: Array<AnswersFile | undefined>): AnswersFile {
-  const merged: AnswersFile = {}
-  for (const source of sources) {
-    for (const [key, value] of Object.entries(source ?? {})) if (value !== undefined) Object.assign(merged, {[key]: value})
-  }
-  return merged
+  return assignDefined({}, ...sources)
 }
 
 export function missingAnswers(answers: AnswersFile): AnswerKey[] {

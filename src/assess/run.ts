@@ -13,6 +13,7 @@ import {scoreProviders} from '../matrix/score.js'
 import {resolveWeights} from '../matrix/weights.js'
 import {buildPlan} from '../plan/build.js'
 import {tcoReport} from '../tco/report.js'
+import {assignDefined} from '../util/object.js'
 
 export interface Assessment {
   answers: Answers
@@ -43,7 +44,7 @@ export async function runAssessment(answers: Answers, options: AssessOptions): P
   const catalog = mergeProviders()
   const providers = answers.candidates.map((id) => catalog.find((p) => p.id === id)!)
   const scenario = loadInput('tco-scenario').data
-  Object.assign(scenario, {
+  assignDefined(scenario, {
     revenue: answers.revenue,
     currency: answers.currency,
     fxRates: answers.fxRates,

@@ -26,15 +26,6 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Direct children of a process (Linux ≥ 3.5 with CONFIG_PROC_CHILDREN). */
-export function children(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
-  } catch {
-    return []
-  }
-}
-
 export async function waitGone(pids: readonly number[], timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs
   let left = pids.filter(alive)

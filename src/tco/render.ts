@@ -39,7 +39,7 @@ export function renderTco(report: TcoReport, format: TableFormat): string {
   const profile = tabular(
     format,
     [t('tco.area'), t('tco.share'), t('tco.amountMid')],
-    report.profile.allocation.map((a) => [profileAreaName(report.profile.industry as 'other', a.area), percent(a.share, 0), cur(a.amount)]),
+    report.profile.allocation.map((a) => [profileAreaName(report.profile.industry, a.area), percent(a.share, 0), cur(a.amount)]),
     ['left', 'right', 'right'],
   )
   const cheapest = report.providers.find((p) => p.id === report.cheapestPerSeat)!

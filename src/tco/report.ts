@@ -65,8 +65,8 @@ export function tcoReport(scenario: TcoScenario, providers: readonly Provider[],
   }
 }
 
-export function profileAreaName(industry: TcoScenario['industry'], area: string): string {
-  const found = INDUSTRY_PROFILES[industry].find((a) => a.area === area)
+export function profileAreaName(industry: string, area: string): string {
+  const found = INDUSTRY_PROFILES[industry as TcoScenario['industry']]?.find((a) => a.area === area)
   return found ? local(found.name) : area
 }
 
