@@ -54,6 +54,10 @@ export function completeAnswers(answers: AnswersFile, now: Date): Answers {
   const ordered = Object.fromEntries(
     [...ANSWER_KEYS, 'fxRates' as const].filter((k) => complete[k] !== undefined).map((k) => [k, complete[k]]),
   ) as Answers
+  if (ordered.currency !== 'USD' && ordered.fxRates?.USD === undefined) {
+    // The catalog prices in USD: the costs need its value in the chosen currency.
+    throw new InputError(t('assess.fxMissing', {currency: ordered.currency}), {code: 'ANSWER_MISSING', hint: t('hint.assessFx', {currency: ordered.currency})})
+  }
   const problems = schemaErrors(schemaOf('answers-complete'), ordered)
   if (problems.length > 0) throw new InputError(problems.join('; '), {hint: t('hint.schema')})
   const known = new Set(BUNDLED_PROVIDERS.map((p) => p.id))

@@ -236,6 +236,10 @@ export const en = {
   'report.next': "Next steps",
   'report.nextInventory': "inventory.yaml lists one core node and one edge node per chosen zone: fill in addresses and the mail domain, then run mailops deploy -i inventory.yaml.",
   'report.nextReplay': "answers.yaml replays this assessment exactly: mailops assess --answers answers.yaml.",
+
+  'assess.fxMissing': "currency {currency} needs the value of one USD in {currency} (the catalog prices in USD)",
+  'hint.assessFx': "Add to the answers file: fxRates: {USD: <1 USD in {currency}>}, or run on a terminal to be asked.",
+  'assess.fxQuestion': "Value of 1 USD in {currency}",
 }
 
 export type MessageKey = keyof typeof en

@@ -238,4 +238,8 @@ export const zhCN: Record<MessageKey, string> = {
   'report.next': "后续步骤",
   'report.nextInventory': "inventory.yaml 列出一个核心节点及每个所选经济区的一个边缘节点：填写地址和邮件域名后，运行 mailops deploy -i inventory.yaml。",
   'report.nextReplay': "answers.yaml 可完全重现本次评估：mailops assess --answers answers.yaml。",
+
+  'assess.fxMissing': "币种 {currency} 需要 1 美元折合多少 {currency}（目录价格以美元计）",
+  'hint.assessFx': "请在回答文件中加入：fxRates: {USD: <1 美元折合的 {currency}>}，或在终端中运行以便询问。",
+  'assess.fxQuestion': "1 美元折合多少 {currency}",
 }

@@ -62,6 +62,11 @@ async function ask(k: AnswerKey, answers: Partial<Answers>): Promise<void> {
   const {kind, config} = question(k, answers[k])
   const value = await (PROMPTS[kind] as unknown as (c: Record<string, unknown>) => Promise<unknown>)(config)
   Object.assign(answers, {[k]: typeof value === 'string' ? value.trim() : value})
+  if (k === 'currency' && answers.currency !== 'USD' && answers.fxRates?.USD === undefined) {
+    // Catalog prices are in USD: ask what one is worth in the chosen currency.
+    const rate = await number({message: t('assess.fxQuestion', {currency: answers.currency!}), required: true, step: 'any', validate: positive})
+    answers.fxRates = {...answers.fxRates, USD: rate!}
+  }
 }
 
 /**

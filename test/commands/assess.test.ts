@@ -46,6 +46,20 @@ describe('mailops assess without a terminal', () => {
     expect(existsSync(out)).toBe(false)
   })
 
+  it('needs an exchange rate for a currency other than USD, and uses it', () => {
+    const out = outDir()
+    const missing = mailops(['assess', ...flags, '--currency', 'CNY', '--out', out])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('currency CNY needs the value of one USD in CNY')
+    const file = tempFile('answers.yaml', 'currency: CNY\nfxRates: {USD: 7.2}\n')
+    const result = mailops(['assess', ...flags, '--answers', file, '--out', out, '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const assessment = JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'))
+    expect(assessment.tco.currency).toBe('CNY')
+    // Microsoft 365: 600 seats × 4 USD × 12 × 7.2 in year 1.
+    expect(assessment.tco.providers[0].years[1].licence).toBeCloseTo(600 * 4 * 12 * 7.2, 6)
+  })
+
   it('rejects a bad answers file with file:line:col, and writes nothing', () => {
     const out = outDir()
     const file = tempFile('answers.yaml', 'company: ACME\nrevenue: -5\nzones: [apac, mars]\n')
