@@ -1,5 +1,6 @@
 import generated from './schemas.generated.json' with {type: 'json'}
 import type {Answers, AnswersFile} from './schemas/answers.js'
+import type {Blueprint} from './schemas/blueprint.js'
 import type {Inventory} from './schemas/inventory.js'
 import type {LatencyReport} from './schemas/latency.js'
 import type {PlanFile} from './schemas/plan.js'
@@ -11,6 +12,7 @@ import type {WeightsFile} from './schemas/weights.js'
 /** The TypeScript type of the data each schema validates (derived from the TypeBox source). */
 export interface SchemaTypes {
   answers: AnswersFile
+  blueprint: Blueprint
   'answers-complete': Answers
   weights: WeightsFile
   providers: ProvidersFile

@@ -240,6 +240,23 @@ export const en = {
   'assess.fxMissing': "currency {currency} needs the value of one USD in {currency} (the catalog prices in USD)",
   'hint.assessFx': "Add to the answers file: fxRates: {USD: <1 USD in {currency}>}, or run on a terminal to be asked.",
   'assess.fxQuestion': "Value of 1 USD in {currency}",
+
+  'blueprint.unknown': "no blueprint '{name}'; bundled: {valid}",
+  'blueprint.noTemplate': "template file missing: {path}",
+  'blueprint.unknownService': "file notifies service '{name}', which the blueprint does not define",
+  'blueprint.notList': "{template}: {name} is used in #each but is not a list",
+  'blueprint.unknownVariable': "{template} uses '{name}', which is not a variable of the blueprint",
+  'blueprint.missingVariable': "{host}: variable '{name}' has no value and no default (set it in the inventory's vars)",
+  'blueprint.missingSecret': "{host}: secret '{name}' is not set (export {env}; secrets are never taken from files or flags)",
+  'blueprint.badVariable': "{host}: variable '{name}' must be {type}",
+  'deploy.missingPackages': "Debian packages missing: {packages}",
+  'hint.deployPackages': "Install them on the host first (lab hosts use the machine's packages: install them there before mailops lab up).",
+  'deploy.conflict': "{path} changed on the host since it was probed; nothing was changed (run again to plan anew)",
+  'deploy.validateFailed': "validation of {path} failed, the previous files are back and no service was touched: {output}",
+  'deploy.restartFailed': "{service} did not come back with the new files; the previous files are back and {service} was reloaded with them: {output}",
+  'deploy.progress': "{host}: {status} ({ms} ms)",
+  'deploy.skipped': "not attempted: the failure budget (--max-fail {max}) was spent",
+  'deploy.summary': "{ok} ok, {changed} changed, {failed} failed, {skipped} skipped; audit: {audit}",
 }
 
 export type MessageKey = keyof typeof en

@@ -1,6 +1,7 @@
 import type {TSchema} from '@sinclair/typebox'
 
 import {Answers, AnswersFile} from './answers.js'
+import {Blueprint} from './blueprint.js'
 import {ErrorReport} from './error.js'
 import {Inventory} from './inventory.js'
 import {AssessReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport} from './reports.js'
@@ -25,6 +26,7 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'provider': {kind: 'internal', schema: Provider, description: 'a complete provider, after a providers file is laid over the catalog'},
   'tco-scenario': {kind: 'input', schema: TcoScenario, description: 'tco --input: company and cost assumptions'},
   'plan': {kind: 'input', schema: PlanFile, description: 'plan --input: variant, phases, roles, tasks'},
+  'blueprint': {kind: 'input', schema: Blueprint, description: 'blueprints/NAME/blueprint.yaml: packages, files, validators, services, variables'},
   'inventory': {kind: 'input', schema: Inventory, description: 'exec/deploy/verify -i: hosts, SSH access, roles'},
   'targets': {kind: 'input', schema: TargetsFile, description: 'latency --targets: hosts, ports, probes, zones'},
   'latency-report': {kind: 'output', schema: LatencyReport, description: 'latency --json; score --latency reads it'},

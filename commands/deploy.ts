@@ -1,0 +1,64 @@
+import {Flags} from '@oclif/core'
+
+import {MailopsCommand} from '../src/command.js'
+import {type DeployReport, deploy} from '../src/deploy/run.js'
+import {ExitCode} from '../src/errors.js'
+import {t} from '../src/i18n/index.js'
+import {loadInventory, selectHosts} from '../src/ssh/inventory.js'
+import {progressReporter} from '../src/ui/progress.js'
+import {tabular} from '../src/ui/table.js'
+
+const UNREACHABLE = /^(CONNECT_|HOST_KEY_|AUTH_FAILED|JUMP_FAILED)/
+
+export default class Deploy extends MailopsCommand {
+  static summary = 'Provision inventory nodes over SSH from the bundled blueprints: probe, plan, apply.'
+  static description =
+    'Per host: one exec probes file hashes, modes, pending restarts and packages; the controller renders and diffs locally; one exec applies only the changes, files carried on stdin and written atomically (temporary file, fsync, rename), each validated; a failed validation or restart puts the previous files back. Compare-and-swap refuses a file changed since the probe. Pending restarts are recorded on the host first, so a re-run after a crash completes them. Cores before edges; canary first, then batches; --max-fail is the failure budget of the whole run. An audit record per host goes to a local JSONL file and to /var/log/mailops/audit.jsonl on the host.'
+
+  static examples = [
+    {description: 'See exactly what would change', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --dry-run'},
+    {description: 'Deploy, tolerating one failed host', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --max-fail 1'},
+    {description: 'The local lab', command: '<%= config.bin %> <%= command.id %> -i /var/lib/mailops/lab/default/inventory.yaml'},
+  ]
+
+  static flags = {
+    inventory: Flags.string({char: 'i', required: true, summary: 'Inventory file.'}),
+    hosts: Flags.string({summary: 'Comma-separated host names (default: all).'}),
+    'dry-run': Flags.boolean({summary: 'Print the per-host diff (secrets hidden) and change nothing.'}),
+    'max-fail': Flags.integer({default: 0, min: 0, summary: 'Failed hosts tolerated before the remaining waves are skipped.'}),
+    canary: Flags.integer({default: 1, min: 0, summary: 'Hosts deployed alone first.'}),
+    parallel: Flags.integer({default: 10, min: 1, summary: 'Hosts per wave after the canary.'}),
+    'accept-new': Flags.boolean({summary: 'Record the host key of a host not in known_hosts yet.'}),
+    'audit-dir': Flags.string({summary: 'Folder for the local audit log (default ~/.local/state/mailops/audit).'}),
+  }
+
+  async run(): Promise<DeployReport> {
+    const {flags} = await this.parse(Deploy)
+    const inventory = loadInventory(flags.inventory)
+    const report = await deploy({
+      root: this.config.root,
+      inventory,
+      hosts: selectHosts(inventory, flags.hosts?.split(',').filter(Boolean)),
+      dryRun: flags['dry-run'],
+      maxFail: flags['max-fail'],
+      canary: flags.canary,
+      parallel: flags.parallel,
+      acceptNew: flags['accept-new'],
+      auditDir: flags['audit-dir'],
+      progress: progressReporter(),
+    })
+    for (const host of report.hosts) if (host.diff) this.log(host.diff)
+    this.log(
+      tabular(
+        'table',
+        ['host', 'status', 'files changed', 'restarted', 'ms', 'error'],
+        report.hosts.map((h) => [h.host, h.status, h.files.filter((f) => f.action !== 'unchanged').map((f) => f.path).join('\n'), h.restarted.join(' '), Math.round(h.ms), h.error ? `${h.error.message}${h.error.hint ? `\n${h.error.hint}` : ''}` : '']),
+      ),
+    )
+    const count = (status: string) => report.hosts.filter((h) => h.status === status).length
+    this.log(t('deploy.summary', {ok: count('unchanged') + count('changed') + count('planned'), changed: count('changed'), failed: count('failed'), skipped: count('skipped'), audit: report.audit ?? '-'}))
+    if (report.hosts.some((h) => h.error && UNREACHABLE.test(h.error.code))) process.exitCode = ExitCode.unreachable
+    else if (count('failed') + count('skipped') > 0) process.exitCode = ExitCode.checksFailed
+    return report
+  }
+}

@@ -1,0 +1,40 @@
+import {type Static, Type} from '@sinclair/typebox'
+
+import {Strict} from './common.js'
+
+const Variable = Strict({
+  type: Type.Union([Type.Literal('string'), Type.Literal('integer'), Type.Literal('boolean'), Type.Literal('list')]),
+  default: Type.Optional(Type.Unknown()),
+  description: Type.String(),
+  secret: Type.Optional(Type.Boolean({description: 'from MAILOPS_SECRET_<NAME>; redacted in diffs, logs and audit'})),
+  pattern: Type.Optional(Type.String({description: 'for strings: a regular expression the value must match'})),
+})
+
+/** blueprints/NAME/blueprint.yaml: what a node of a role gets. */
+export const Blueprint = Strict({
+  name: Type.String({pattern: '^[a-z][a-z0-9-]*$'}),
+  summary: Type.String(),
+  roles: Type.Array(Type.Union([Type.Literal('core'), Type.Literal('edge')]), {minItems: 1}),
+  packages: Type.Array(Type.String(), {description: 'Debian packages the files and services need'}),
+  variables: Type.Record(Type.String({pattern: '^[a-z][a-z0-9_]*$'}), Variable),
+  files: Type.Array(
+    Strict({
+      path: Type.String({pattern: '^/[^\\0]*$'}),
+      template: Type.String({description: 'file under templates/'}),
+      mode: Type.String({pattern: '^0?[0-7]{3}$'}),
+      owner: Type.Optional(Type.String()),
+      group: Type.Optional(Type.String()),
+      validate: Type.Optional(Type.String({description: 'command that must succeed with the new file in place'})),
+      notify: Type.Optional(Type.Array(Type.String(), {description: 'services to reload when this file changes'})),
+    }),
+    {minItems: 1},
+  ),
+  services: Type.Record(
+    Type.String(),
+    Strict({
+      reload: Type.Union([Type.Literal('reload'), Type.Literal('restart')], {description: 'what a changed file triggers'}),
+      check: Type.Optional(Type.String({description: 'command that succeeds while the service runs'})),
+    }),
+  ),
+})
+export type Blueprint = Static<typeof Blueprint>

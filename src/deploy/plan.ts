@@ -1,0 +1,49 @@
+import {createHash} from 'node:crypto'
+import {createTwoFilesPatch} from 'diff'
+
+import type {RenderedFile} from '../blueprint/load.js'
+import type {HostFacts} from './probe.js'
+
+export type FileAction = 'create' | 'update' | 'unchanged'
+
+export interface PlannedFile extends RenderedFile {
+  action: FileAction
+  /** The hash the host had at probe time (null: absent): apply refuses if it changed since. */
+  expected: string | null
+}
+
+export interface HostPlan {
+  host: string
+  files: PlannedFile[]
+  /** Services to reload or restart: notified by a changed file, or left pending by a crash. */
+  handlers: string[]
+  changed: boolean
+}
+
+/** Pure: what a host needs, from what it should have (rendered) and what it has (probed). */
+export function planHost(host: string, rendered: readonly RenderedFile[], facts: HostFacts): HostPlan {
+  const files = rendered.map((file, i): PlannedFile => {
+    const current = facts.files[i]
+    const action: FileAction =
+      current.sha256 === null ? 'create' : current.sha256 !== file.sha256 || current.mode !== file.mode || current.owner !== file.owner || current.group !== file.group ? 'update' : 'unchanged'
+    return {...file, action, expected: current.sha256}
+  })
+  const notified = files.filter((f) => f.action !== 'unchanged').flatMap((f) => f.notify)
+  const handlers = [...new Set([...facts.pending, ...notified])]
+  return {host, files, handlers, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0}
+}
+
+/** A unified diff per changed file, secrets replaced (before and after) so none is ever shown. */
+export function planDiff(plan: HostPlan, before: Record<string, string>, secrets: readonly string[]): string {
+  const hide = (text: string) => secrets.reduce((t, s) => t.replaceAll(s, '********'), text)
+  return plan.files
+    .filter((f) => f.action !== 'unchanged')
+    .map((f) => createTwoFilesPatch(`${plan.host}:${f.path}`, `${plan.host}:${f.path}`, hide(before[f.path] ?? ''), hide(f.content), f.action === 'create' ? '(absent)' : '(current)', '(planned)'))
+    .join('')
+}
+
+/** A stable hash of what a plan does, for the audit trail (contents by hash only). */
+export function planHash(plans: readonly HostPlan[]): string {
+  const essence = plans.map((p) => ({host: p.host, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers}))
+  return createHash('sha256').update(JSON.stringify(essence)).digest('hex')
+}

@@ -1,0 +1,48 @@
+import {describe, expect, it} from 'vitest'
+
+import type {RenderedFile} from '../../../src/blueprint/load.js'
+import {planDiff, planHost} from '../../../src/deploy/plan.js'
+import {parseProbe} from '../../../src/deploy/probe.js'
+import {deployOrder, waves} from '../../../src/deploy/run.js'
+import type {InventoryHost} from '../../../src/ssh/inventory.js'
+
+const file = (path: string, content: string, sha256: string, notify: string[] = []): RenderedFile => ({path, content, sha256, mode: '0644', owner: 'root', group: 'root', notify})
+
+describe('deploy plan', () => {
+  const probe = parseProbe('F\tabsent\nF\taaa\t644\troot\troot\nF\tbbb\t600\troot\troot\nP\tpostfix\nI\tsysv\nO\tdebian 12\n')
+
+  it('reads the probe: hashes, modes, pending restarts, facts', () => {
+    expect(probe).toEqual({
+      files: [{sha256: null}, {sha256: 'aaa', mode: '0644', owner: 'root', group: 'root'}, {sha256: 'bbb', mode: '0600', owner: 'root', group: 'root'}],
+      pending: ['postfix'],
+      init: 'sysv',
+      missingPackages: [],
+      os: 'debian 12',
+    })
+  })
+
+  it('creates, updates (content or mode) or leaves each file; restarts what changed files notify and what was pending', () => {
+    const plan = planHost('mx1', [file('/a', 'A', 'new', ['dovecot']), file('/b', 'B', 'aaa', ['opendkim']), file('/c', 'C', 'bbb')], probe)
+    expect(plan.files.map((f) => [f.path, f.action, f.expected])).toEqual([
+      ['/a', 'create', null],
+      ['/b', 'unchanged', 'aaa'],
+      ['/c', 'update', 'bbb'],
+    ])
+    expect(plan.handlers).toEqual(['postfix', 'dovecot'])
+    expect(plan.changed).toBe(true)
+  })
+
+  it('hides secrets in diffs, before and after', () => {
+    const plan = planHost('mx1', [file('/etc/pw', 'password = s3cret-new\n', 'x')], parseProbe('F\tabsent\n'))
+    const diff = planDiff(plan, {}, ['s3cret-new'])
+    expect(diff).toContain('+password = ********')
+    expect(diff).not.toContain('s3cret')
+  })
+
+  it('orders cores before edges and cuts canary and batches', () => {
+    const host = (name: string, role: 'core' | 'edge') => ({name, role}) as InventoryHost
+    expect(deployOrder([host('e1', 'edge'), host('c1', 'core'), host('e2', 'edge')]).map((h) => h.name)).toEqual(['c1', 'e1', 'e2'])
+    expect(waves([1, 2, 3, 4, 5], 1, 2)).toEqual([[1], [2, 3], [4, 5]])
+    expect(waves([1, 2, 3], 0, 10)).toEqual([[1, 2, 3]])
+  })
+})
