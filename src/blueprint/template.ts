@@ -1,7 +1,7 @@
 import {InputError} from '../errors.js'
 
 /**
- * Templates are text with {{name}} placeholders, {{#each list}}…{{.}}…{{/each}} and
+ * Templates are text with {{name}} placeholders, {{#each list}}…{{.}} or {{.field}}…{{/each}} and
  * {{#if name}}…{{/if}}. Values are inserted as they are: a template is data written to a file,
  * never a script, so nothing in a value is ever interpreted.
  */
@@ -11,7 +11,9 @@ export function renderTemplate(template: string, vars: Record<string, unknown>, 
     const value = lookup(vars, key, name)
     if (kind === 'if') return value ? body : ''
     if (!Array.isArray(value)) throw InputError.at(undefined, 'blueprint.notList', {template: name, name: key})
-    return value.map((item) => body.replaceAll('{{.}}', String(item))).join('')
+    return value
+      .map((item) => body.replaceAll(/\{\{\.(\w*)\}\}/g, (_m, field: string) => String(field ? (item as Record<string, unknown>)[field] : item)))
+      .join('')
   })
   return expanded.replaceAll(/\{\{(\w+)\}\}/g, (_, key: string) => String(lookup(vars, key, name)))
 }

@@ -65,7 +65,8 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     ...Object.entries(services).map(
       ([name, spec]) => `  if [ "$s" = ${q(name)} ]; then action=${spec.reload}; fi`,
     ),
-    '  if service "$s" "${action:-restart}" > "$run/restart.out" 2>&1; then',
+    // A service that is not running yet (first deploy) is started instead.
+    '  if { if service "$s" status >/dev/null 2>&1; then service "$s" "${action:-restart}"; else service "$s" start; fi; } > "$run/restart.out" 2>&1; then',
     '    sed -i "/^$s\\$/d" "$pending"; restarted="$restarted \\"$s\\""',
     '  else',
     '    restore; service "$s" "${action:-restart}" >/dev/null 2>&1; unowe',

@@ -56,12 +56,15 @@ interface Desired {
 
 /** Every blueprint for the host's role, rendered with its variables: all checked before any connection. */
 function desiredState(root: string, inventory: LoadedInventory, host: InventoryHost): Desired {
+  // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
+  const core = inventory.hosts.find((h) => h.role === 'core')
+  const facts = {role: host.role, host_name: host.name, core_address: core?.address ?? ''}
   const blueprints = listBlueprints(root)
     .map((name) => loadBlueprint(root, name))
     .filter((b) => b.roles.includes(host.role))
   const desired: Desired = {host, files: [], packages: [], services: {}, secrets: []}
   for (const blueprint of blueprints) {
-    const vars = resolveVariables(blueprint, host.name, {role: host.role}, inventory.vars, host.vars)
+    const vars = resolveVariables(blueprint, host.name, inventory.vars, host.vars, facts)
     desired.files.push(...renderFiles(blueprint, vars))
     desired.packages.push(...blueprint.packages)
     Object.assign(desired.services, blueprint.services)

@@ -3,8 +3,14 @@ import {$} from 'zx'
 import {ExitCode, MailopsError} from '../errors.js'
 import {t} from '../i18n/index.js'
 
-/** Debian packages a lab host runs on. Hosts see the machine's /, so they are installed there. */
-export const LAB_PACKAGES = ['openssh-server', 'openssh-client', 'tini', 'iproute2', 'iputils-ping', 'sudo', 'procps', 'util-linux', 'python3-minimal', 'openssl']
+/**
+ * Debian packages a lab host runs on, the mail stack the blueprints deploy included, and the
+ * clients tests use (swaks, curl). Hosts see the machine's /, so they are installed there.
+ */
+export const LAB_PACKAGES = [
+  'openssh-server', 'openssh-client', 'tini', 'iproute2', 'iputils-ping', 'sudo', 'procps', 'util-linux', 'python3-minimal', 'openssl',
+  'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'opendkim', 'opendkim-tools', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
+]
 
 export async function missingPackages(packages: readonly string[]): Promise<string[]> {
   const result = await $({nothrow: true, quiet: true})`dpkg-query -W -f=${'${Package} ${Status}\n'} ${packages}`
@@ -29,6 +35,8 @@ export async function ensurePackages(packages: readonly string[], report: (messa
   }
   report(t('lab.installing', {packages: missing.join(' ')}))
   const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'}
+  // Postfix on the machine itself stays unconfigured: only lab hosts get a configuration.
+  await $({quiet: true, input: 'postfix postfix/main_mailer_type select No configuration\n'})`debconf-set-selections`
   await $({quiet: true, env})`apt-get update -qq`
   await $({quiet: true, env})`apt-get install -y -qq --no-install-recommends ${missing}`
   return missing

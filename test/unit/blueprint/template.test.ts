@@ -16,13 +16,22 @@ describe('templates', () => {
 })
 
 describe('bundled blueprints', () => {
-  it('load and render with their defaults', () => {
-    expect(listBlueprints(ROOT)).toContain('base')
+  it('load, and render with their defaults plus a value for each required variable', () => {
+    expect(listBlueprints(ROOT)).toEqual(['base', 'core', 'edge'])
+    const samples = {string: 'sample', integer: 1, boolean: true, list: []}
     for (const name of listBlueprints(ROOT)) {
       const blueprint = loadBlueprint(ROOT, name)
-      const files = renderFiles(blueprint, resolveVariables(blueprint, 'h', {role: 'core'}))
-      expect(files.length).toBeGreaterThan(0)
-      for (const f of files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/)
+      const required = Object.entries(blueprint.variables).filter(([, v]) => v.default === undefined)
+      const secrets = required.filter(([, v]) => v.secret).map(([n]) => `MAILOPS_SECRET_${n.toUpperCase()}`)
+      for (const env of secrets) process.env[env] = 'secret-sample'
+      try {
+        const given = Object.fromEntries(required.map(([n, v]) => [n, n === 'domain' ? 'example.com' : samples[v.type]]))
+        const files = renderFiles(blueprint, resolveVariables(blueprint, 'h', given))
+        expect(files.length).toBeGreaterThan(0)
+        for (const f of files) expect(f.content).not.toMatch(/\{\{/)
+      } finally {
+        for (const env of secrets) delete process.env[env]
+      }
     }
   })
 
