@@ -124,6 +124,15 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
     expect(swaks('--server', EDGE2, '--to', `nobody@${DOMAIN}`, '--from', 'bob@peer.test').stdout).toMatch(/550 5\.1\.1 .*User unknown in relay recipient table/)
   })
 
+  it('prints the DNS records, with the DKIM key read back from the core', () => {
+    const result = mailops(['dns', '-i', inventory, '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const {records, zone} = result.json()
+    expect(records.find((r: {comment?: string}) => r.comment === 'DKIM').value).toBe(`v=DKIM1; k=rsa; p=${pki.dkimPublic}`)
+    expect(records.filter((r: {type: string}) => r.type === 'MX').map((r: {value: string}) => r.value)).toEqual([`node2.${DOMAIN}.`, `node3.${DOMAIN}.`])
+    expect(zone).toContain(`${DOMAIN}.\t3600\tIN\tTXT\t"v=spf1 ip4:${CORE} -all"`)
+  })
+
   it('changes and restarts nothing on a re-run', () => {
     const again = deploy()
     expect(again.code).toBe(0)

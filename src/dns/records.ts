@@ -1,0 +1,73 @@
+import {createHash} from 'node:crypto'
+
+export interface DnsNode {
+  name: string
+  address: string
+  role: 'core' | 'edge'
+}
+
+export interface DnsRecord {
+  name: string
+  type: 'A' | 'MX' | 'TXT' | 'PTR'
+  value: string
+  /** MX preference */
+  priority?: number
+  comment?: string
+}
+
+export interface DnsInput {
+  domain: string
+  nodes: DnsNode[]
+  dkimSelector: string
+  /** base64 DER SubjectPublicKeyInfo, as read back from the core */
+  dkimPublic: string
+  dmarcPolicy: 'none' | 'quarantine' | 'reject'
+}
+
+/** The MTA-STS policy (RFC 8461) to serve at https://mta-sts.DOMAIN/.well-known/mta-sts.txt */
+export function mtaStsPolicy(input: DnsInput): string {
+  const mx = input.nodes.filter((n) => n.role === 'edge').map((n) => `mx: ${n.name}.${input.domain}`)
+  return ['version: STSv1', 'mode: enforce', ...mx, 'max_age: 604800', ''].join('\r\n')
+}
+
+/**
+ * What to publish for a deployed domain: A per node, MX per edge, SPF naming the nodes that
+ * send (the cores), DKIM with the key the core signs with, DMARC, MTA-STS, TLS-RPT, and the
+ * PTR each node's address should have (set at the address's owner).
+ */
+export function dnsRecords(input: DnsInput): DnsRecord[] {
+  const fqdn = (n: DnsNode) => `${n.name}.${input.domain}.`
+  const edges = input.nodes.filter((n) => n.role === 'edge')
+  const senders = input.nodes.filter((n) => n.role === 'core')
+  const policy = mtaStsPolicy(input)
+  return [
+    ...input.nodes.map((n): DnsRecord => ({name: fqdn(n), type: 'A', value: n.address})),
+    ...edges.map((n): DnsRecord => ({name: `${input.domain}.`, type: 'MX', priority: 10, value: fqdn(n)})),
+    {name: `${input.domain}.`, type: 'TXT', value: `v=spf1 ${senders.map((n) => `ip4:${n.address}`).join(' ')} -all`, comment: 'SPF'},
+    {name: `${input.dkimSelector}._domainkey.${input.domain}.`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${input.dkimPublic}`, comment: 'DKIM'},
+    {name: `_dmarc.${input.domain}.`, type: 'TXT', value: `v=DMARC1; p=${input.dmarcPolicy}; adkim=s; aspf=s; rua=mailto:dmarc-reports@${input.domain}`, comment: 'DMARC'},
+    {name: `_mta-sts.${input.domain}.`, type: 'TXT', value: `v=STSv1; id=${createHash('sha256').update(policy).digest('hex').slice(0, 20)}`, comment: 'MTA-STS'},
+    {name: `_smtp._tls.${input.domain}.`, type: 'TXT', value: `v=TLSRPTv1; rua=mailto:tlsrpt@${input.domain}`, comment: 'TLS-RPT'},
+    ...input.nodes.map((n): DnsRecord => ({name: `${n.address.split('.').reverse().join('.')}.in-addr.arpa.`, type: 'PTR', value: fqdn(n), comment: 'set by the owner of the address'})),
+  ]
+}
+
+/** TXT data as quoted strings of at most 255 octets each (RFC 1035 §3.3.14). */
+export function txtStrings(value: string): string {
+  const parts: string[] = []
+  for (let i = 0; i < value.length; i += 255) parts.push(`"${value.slice(i, i + 255).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`)
+  return parts.length > 1 ? `( ${parts.join(' ')} )` : parts[0]
+}
+
+/** A zone-file snippet (the PTR lines commented out: they belong to the address's owner). */
+export function zoneSnippet(records: readonly DnsRecord[]): string {
+  return (
+    records
+      .map((r) => {
+        const data = r.type === 'TXT' ? txtStrings(r.value) : r.type === 'MX' ? `${r.priority} ${r.value}` : r.value
+        const line = `${r.name}\t3600\tIN\t${r.type}\t${data}${r.comment && r.type !== 'PTR' ? `\t; ${r.comment}` : ''}`
+        return r.type === 'PTR' ? `; ${line}\t; ${r.comment}` : line
+      })
+      .join('\n') + '\n'
+  )
+}
