@@ -24,6 +24,7 @@ export default class Deploy extends MailopsCommand {
   static flags = {
     inventory: Flags.string({char: 'i', required: true, summary: 'Inventory file.'}),
     hosts: Flags.string({summary: 'Comma-separated host names (default: all).'}),
+    blueprint: Flags.string({multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Deploy only these blueprints (default: all, by role).'}),
     'dry-run': Flags.boolean({summary: 'Print the per-host diff (secrets hidden) and change nothing.'}),
     'max-fail': Flags.integer({default: 0, min: 0, summary: 'Failed hosts tolerated before the remaining waves are skipped.'}),
     canary: Flags.integer({default: 1, min: 0, summary: 'Hosts deployed alone first.'}),
@@ -39,6 +40,7 @@ export default class Deploy extends MailopsCommand {
       root: this.config.root,
       inventory,
       hosts: selectHosts(inventory, flags.hosts?.split(',').filter(Boolean)),
+      blueprints: flags.blueprint,
       dryRun: flags['dry-run'],
       maxFail: flags['max-fail'],
       canary: flags.canary,

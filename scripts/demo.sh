@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# The main job on built-in defaults: what a consultant gets before anything is deployed.
+# The main job on the built-in default, the local lab: start three lab hosts, deploy a core and two
+# edges to them from the bundled blueprints, send a message through an edge and read it back over
+# IMAP, print the DNS records to publish; then the consultant's side on bundled defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${MAILOPS_DEMO_DIR:-demo-output}
+lab=/var/lib/mailops/lab/default
 mkdir -p "$out"
+
+node bin/run.js lab up --hosts 3
+node bin/run.js deploy -i "$lab/inventory.yaml"
+domain=$(awk '/^  domain:/ {print $2}' "$lab/inventory.yaml")
+password=$(awk '/^demo_password:/ {print $2}' "$lab/secrets.yaml")
+swaks --silent 2 --helo demo.client --server 198.18.0.12 --from someone@example.org --to "demo@$domain" \
+  --header "Subject: hello from the demo" --body "Delivered through edge node2 to core node1."
+sleep 1
+echo "--- read back over IMAP (TLS, lab CA) ---"
+curl -s --cacert "$lab/ca.pem" "imaps://198.18.0.11/INBOX;UID=1" -u "demo@$domain:$password" | grep -E '^(Subject|From):|Delivered'
+node bin/run.js dns -i "$lab/inventory.yaml"
+
 node bin/run.js tco --json > "$out/tco.json"
-node bin/run.js tco
 node bin/run.js score --tco "$out/tco.json"
-node bin/run.js plan
 node bin/run.js plan --format ics --output "$out/plan.ics"
-node bin/run.js plan --format mermaid --output "$out/plan.mmd"
 node bin/run.js assess --company "Demo Trading Co." --industry fmcg --revenue 50000000 --seats 500 \
   --zones apac,europe,americas --compliance gdpr,pipl --no-probe --out "$out/assessment"
 echo
-echo "Written: $out/tco.json, $out/plan.ics, $out/plan.mmd, $out/assessment/report.html"
+echo "Lab up: mailops lab status; mailops lab ssh node1; mailops lab down to remove it."
+echo "Written: $out/tco.json, $out/plan.ics, $out/assessment/report.html"

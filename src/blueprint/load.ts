@@ -47,14 +47,20 @@ export interface RenderedFile {
 }
 
 /**
- * Values for every variable of a blueprint, from host vars over inventory vars over defaults,
- * secrets from the environment; each checked against its declared type.
+ * Values for every variable of a blueprint, from host vars over inventory vars over defaults;
+ * secrets from the environment or else the inventory's secrets file, never from vars. Each value
+ * is checked against its declared type.
  */
-export function resolveVariables(blueprint: Blueprint, host: string, ...layers: Array<Record<string, unknown>>): Record<string, unknown> {
+export function resolveVariables(
+  blueprint: Blueprint,
+  host: string,
+  secrets: Record<string, string>,
+  ...layers: Array<Record<string, unknown>>
+): Record<string, unknown> {
   const values: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(blueprint.variables)) {
     const envName = `MAILOPS_SECRET_${name.toUpperCase()}`
-    const given = spec.secret ? process.env[envName] : layers.reduceRight<unknown>((found, layer) => found ?? layer[name], undefined)
+    const given = spec.secret ? (process.env[envName] ?? secrets[name]) : layers.reduceRight<unknown>((found, layer) => found ?? layer[name], undefined)
     const value = given ?? spec.default
     if (value === undefined) throw InputError.at(undefined, spec.secret ? 'blueprint.missingSecret' : 'blueprint.missingVariable', {host, name, env: envName})
     const typeOk =

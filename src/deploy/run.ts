@@ -18,6 +18,8 @@ export interface DeployOptions {
   root: string
   inventory: LoadedInventory
   hosts: InventoryHost[]
+  /** Deploy only these blueprints (default: every blueprint of each host's role). */
+  blueprints?: string[]
   dryRun: boolean
   maxFail: number
   canary: number
@@ -55,16 +57,14 @@ interface Desired {
 }
 
 /** Every blueprint for the host's role, rendered with its variables: all checked before any connection. */
-function desiredState(root: string, inventory: LoadedInventory, host: InventoryHost): Desired {
+function desiredState(root: string, inventory: LoadedInventory, host: InventoryHost, only?: string[]): Desired {
   // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
   const core = inventory.hosts.find((h) => h.role === 'core')
   const facts = {role: host.role, host_name: host.name, core_address: core?.address ?? ''}
-  const blueprints = listBlueprints(root)
-    .map((name) => loadBlueprint(root, name))
-    .filter((b) => b.roles.includes(host.role))
+  const blueprints = (only ?? listBlueprints(root)).map((name) => loadBlueprint(root, name)).filter((b) => b.roles.includes(host.role))
   const desired: Desired = {host, files: [], packages: [], services: {}, secrets: []}
   for (const blueprint of blueprints) {
-    const vars = resolveVariables(blueprint, host.name, inventory.vars, host.vars, facts)
+    const vars = resolveVariables(blueprint, host.name, inventory.secrets, inventory.vars, host.vars, facts)
     desired.files.push(...renderFiles(blueprint, vars))
     desired.packages.push(...blueprint.packages)
     Object.assign(desired.services, blueprint.services)
@@ -87,7 +87,7 @@ export function waves<T>(items: readonly T[], canary: number, size: number): T[]
 }
 
 export async function deploy(options: DeployOptions): Promise<DeployReport> {
-  const desired = deployOrder(options.hosts).map((host) => desiredState(options.root, options.inventory, host))
+  const desired = deployOrder(options.hosts).map((host) => desiredState(options.root, options.inventory, host, options.blueprints))
   const runId = `${new Date().toISOString().replaceAll(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
   const pool = new SshPool({knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs, passphrase: process.env.MAILOPS_SSH_PASSPHRASE})
   const plans: HostPlan[] = []

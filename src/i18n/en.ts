@@ -247,7 +247,7 @@ export const en = {
   'blueprint.notList': "{template}: {name} is used in #each but is not a list",
   'blueprint.unknownVariable': "{template} uses '{name}', which is not a variable of the blueprint",
   'blueprint.missingVariable': "{host}: variable '{name}' has no value and no default (set it in the inventory's vars)",
-  'blueprint.missingSecret': "{host}: secret '{name}' is not set (export {env}; secrets are never taken from files or flags)",
+  'blueprint.missingSecret': "{host}: secret '{name}' is not set (export {env}, or put it in the inventory's secretsFile; never in vars or flags)",
   'blueprint.badVariable': "{host}: variable '{name}' must be {type}",
   'deploy.missingPackages': "Debian packages missing: {packages}",
   'hint.deployPackages': "Install them on the host first (lab hosts use the machine's packages: install them there before mailops lab up).",
@@ -257,6 +257,10 @@ export const en = {
   'deploy.progress': "{host}: {status} ({ms} ms)",
   'deploy.skipped': "not attempted: the failure budget (--max-fail {max}) was spent",
   'deploy.summary': "{ok} ok, {changed} changed, {failed} failed, {skipped} skipped; audit: {audit}",
+
+  'inventory.noSecrets': "secrets file does not exist: {path}",
+  'inventory.secretsReadable': "secrets file {path} can be read by others than its owner: chmod 600 it",
+  'inventory.secretsShape': "secrets file {path} must be a YAML map of names to strings",
 }
 
 export type MessageKey = keyof typeof en

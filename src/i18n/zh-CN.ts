@@ -249,7 +249,7 @@ export const zhCN: Record<MessageKey, string> = {
   'blueprint.notList': "{template}：#each 中使用的 {name} 不是列表",
   'blueprint.unknownVariable': "{template} 使用了 '{name}'，但它不是蓝图的变量",
   'blueprint.missingVariable': "{host}：变量 '{name}' 没有值也没有默认值（请在清单的 vars 中设置）",
-  'blueprint.missingSecret': "{host}：密钥 '{name}' 未设置（请导出 {env}；密钥从不取自文件或参数）",
+  'blueprint.missingSecret': "{host}：密钥 '{name}' 未设置（请导出 {env}，或写入清单的 secretsFile；切勿写在 vars 或参数中）",
   'blueprint.badVariable': "{host}：变量 '{name}' 必须为 {type}",
   'deploy.missingPackages': "缺少 Debian 软件包：{packages}",
   'hint.deployPackages': "请先在主机上安装（实验主机使用本机的软件包：在 mailops lab up 之前于本机安装）。",
@@ -259,4 +259,8 @@ export const zhCN: Record<MessageKey, string> = {
   'deploy.progress': "{host}：{status}（{ms} 毫秒）",
   'deploy.skipped': "未执行：故障预算（--max-fail {max}）已用完",
   'deploy.summary': "成功 {ok}，变更 {changed}，失败 {failed}，跳过 {skipped}；审计：{audit}",
+
+  'inventory.noSecrets': "密钥文件不存在：{path}",
+  'inventory.secretsReadable': "密钥文件 {path} 可被所有者以外的用户读取：请执行 chmod 600",
+  'inventory.secretsShape': "密钥文件 {path} 必须是名称到字符串的 YAML 映射",
 }

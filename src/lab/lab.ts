@@ -16,6 +16,7 @@ import {FORWARDER_PY, type LinkImpairment, perDirectionLoss} from './link.js'
 import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
 import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
+import {labMailSetup, type LabMailSetup} from './pki.js'
 import {labFiles, type LabState, readState, writeState} from './state.js'
 
 export type Progress = (message: string) => void
@@ -88,7 +89,7 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
     })
   }
   writeFileAtomic(files.knownHosts, spec.hosts.map((h, i) => `${h.address},${h.fqdn} ${hostKeys[i]}`).join('\n') + '\n')
-  writeFileAtomic(files.inventory, labInventory(spec))
+  writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir)))
   progress(t('lab.ready', {count: spec.hosts.length, inventory: files.inventory}))
   return state
 }
@@ -157,14 +158,15 @@ function disableIpv6(link: string): void {
   if (existsSync(file)) writeFileSync(file, '1')
 }
 
-function labInventory(spec: LabSpec): string {
+function labInventory(spec: LabSpec, mail: LabMailSetup): string {
   const header = `# Written by \`mailops lab up\` for the lab "${spec.name}"; paths are relative to this file.\n`
   return (
     header +
     stringify({
       knownHosts: 'known_hosts',
+      secretsFile: mail.secretsFile,
       defaults: {user: 'root', port: 22, key: 'id_ed25519'},
-      vars: {domain: spec.domain},
+      vars: mail.vars,
       hosts: spec.hosts.map((h) => ({name: h.name, address: h.address, role: h.role, region: h.region})),
     })
   )

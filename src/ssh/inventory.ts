@@ -1,9 +1,10 @@
-import {existsSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {parse} from 'yaml'
 import {homedir} from 'node:os'
 import {dirname, resolve} from 'node:path'
 
 import {loadInput} from '../config/load.js'
-import {InputError} from '../errors.js'
+import {InputError, type SourceLocation} from '../errors.js'
 
 /** Everything needed to reach one host, paths resolved, jump chain linked. */
 export interface SshTarget {
@@ -25,6 +26,8 @@ export interface LoadedInventory {
   file: string
   knownHosts: string
   vars: Record<string, unknown>
+  /** Secret values from the secrets file (the environment still wins, see resolveVariables). */
+  secrets: Record<string, string>
   hosts: InventoryHost[]
 }
 
@@ -76,8 +79,20 @@ export function loadInventory(file: string): LoadedInventory {
     file,
     knownHosts: data.knownHosts ? resolve(base, data.knownHosts) : resolve(homedir(), '.ssh', 'known_hosts'),
     vars: data.vars ?? {},
+    secrets: data.secretsFile ? readSecrets(resolve(base, data.secretsFile), at(['secretsFile'])) : {},
     hosts: data.hosts.map((h) => ({...target(h.name, []), role: h.role, region: h.region, vars: h.vars ?? {}})),
   }
+}
+
+/** A secrets file may hold only secrets, and only its owner may read it. */
+function readSecrets(path: string, location: SourceLocation | undefined): Record<string, string> {
+  if (!existsSync(path)) throw InputError.at(location, 'inventory.noSecrets', {path})
+  if ((statSync(path).mode & 0o077) !== 0) throw InputError.at(location, 'inventory.secretsReadable', {path})
+  const values = parse(readFileSync(path, 'utf8')) as unknown
+  if (typeof values !== 'object' || values === null || Object.values(values).some((v) => typeof v !== 'string')) {
+    throw InputError.at(location, 'inventory.secretsShape', {path})
+  }
+  return values as Record<string, string>
 }
 
 /** The hosts named by --hosts (all when none), each name checked. */

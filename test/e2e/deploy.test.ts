@@ -26,7 +26,8 @@ function inventory(hostVars: Record<string, Record<string, unknown>> = {}, vars:
   return tempFile('inventory.yaml', stringify({knownHosts: `${labDir}/known_hosts`, defaults: {user: 'root', key: `${labDir}/id_ed25519`}, vars, hosts}))
 }
 
-const deploy = (inv: string, ...args: string[]) => mailops(['deploy', '-i', inv, '--json', '--audit-dir', join(labDir, 'audit'), ...args])
+// The base blueprint only: these tests are about the engine (the mail blueprints: mail.test.ts).
+const deploy = (inv: string, ...args: string[]) => mailops(['deploy', '-i', inv, '--blueprint', 'base', '--json', '--audit-dir', join(labDir, 'audit'), ...args])
 const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', LAB.name, host, '--', command]).stdout
 const hash = (text: string) => createHash('sha256').update(text).digest('hex')
 const SSHD_FILE = '/etc/ssh/sshd_config.d/50-mailops-hardening.conf'
@@ -42,7 +43,7 @@ afterAll(() => {
 describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', () => {
   it('applies the blueprint, then a re-run changes and restarts nothing', () => {
     const inv = inventory()
-    const dry = mailops(['deploy', '-i', inv, '--dry-run'])
+    const dry = mailops(['deploy', '-i', inv, '--blueprint', 'base', '--dry-run'])
     expect(dry.code, dry.stderr).toBe(0)
     expect(dry.stdout).toContain(`+++ node1:${SSHD_FILE}\t(planned)`)
     expect(sh('node1', `test -e ${SSHD_FILE} && echo present || echo absent`)).toBe('absent\n')
@@ -111,7 +112,7 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
       const inv = lab()
       const host = inv.hosts.find((h) => h.name === hostName)!
       const blueprint = loadBlueprint(ROOT, 'base')
-      const files = renderFiles(blueprint, resolveVariables(blueprint, host.name, {role: host.role}, inv.vars, host.vars))
+      const files = renderFiles(blueprint, resolveVariables(blueprint, host.name, inv.secrets, inv.vars, host.vars, {role: host.role}))
       const connection = await SshConnection.open(host, {knownHosts: inv.knownHosts})
       const facts = parseProbe((await connection.exec(probeScript(files, blueprint.packages))).stdout)
       return {connection, plan: planHost(host.name, files, facts), services: blueprint.services}
@@ -151,7 +152,7 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
 describe('deploy input', () => {
   it('rejects a variable of the wrong type with exit code 2, and touches no host', () => {
     const before = sh('node1', 'sha256sum /etc/motd')
-    const result = mailops(['deploy', '-i', inventory({node2: {ssh_max_auth_tries: 'many'}}, {motd: 'never deployed'})])
+    const result = mailops(['deploy', '-i', inventory({node2: {ssh_max_auth_tries: 'many'}}, {motd: 'never deployed'}), '--blueprint', 'base'])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain("node2: variable 'ssh_max_auth_tries' must be integer")
     expect(sh('node1', 'sha256sum /etc/motd')).toBe(before)

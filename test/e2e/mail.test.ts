@@ -1,50 +1,42 @@
-import {execFileSync, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {authenticate} from 'mailauth'
 import {SMTPServer} from 'smtp-server'
-import {stringify} from 'yaml'
+import {parse, stringify} from 'yaml'
 
-import {mailops, tempFile} from '../helpers/cli.js'
-import {labPki, type LabPki} from '../helpers/pki.js'
+import {mailops} from '../helpers/cli.js'
 import {selfSignedCertificate} from '../helpers/smtp-peer.js'
 
-// One core and two edges of a lab of their own, deployed by mailops with the bundled blueprints,
-// and an "internet recipient" (smtp-server) on the lab bridge that the core relays outbound mail to.
+// One core and two edges of a lab of their own, deployed by mailops with the bundled blueprints
+// from the inventory `lab up` wrote (its CA, certificate, DKIM key and demo mailbox), and an
+// "internet recipient" (smtp-server) on the lab bridge that the core relays outbound mail to.
 const LAB = {name: 'mailtest', subnet: '198.18.7.0/24'}
 const DOMAIN = `${LAB.name}.mailops.test`
 const [CORE, EDGE1, EDGE2] = ['198.18.7.11', '198.18.7.12', '198.18.7.13']
 const PEER = {address: '198.18.7.1', port: 2525}
 const labDir = `/var/lib/mailops/lab/${LAB.name}`
-const PASSWORD = 'alice: s3cret pass'
+const CA_FILE = `${labDir}/ca.pem`
 
-let pki: LabPki
 let inventory: string
+let password: string
+let dkimPublic: string
 const received: Array<{from: string; to: string[]; raw: string}> = []
 let peer: SMTPServer
 
 const swaks = (...args: string[]) => spawnSync('swaks', ['--timeout', '10', '--helo', 'client.peer.test', ...args], {encoding: 'utf8'})
-const curl = (...args: string[]) => spawnSync('curl', ['-s', '--max-time', '10', '--cacert', pki.caFile, ...args], {encoding: 'utf8'})
-const deploy = () =>
-  mailops(['deploy', '-i', inventory, '--json', '--audit-dir', `${labDir}/audit`], {MAILOPS_SECRET_TLS_KEY: pki.key, MAILOPS_SECRET_DKIM_PRIVATE_KEY: pki.dkimKey})
+const curl = (...args: string[]) => spawnSync('curl', ['-s', '--max-time', '10', '--cacert', CA_FILE, ...args], {encoding: 'utf8'})
+const deploy = () => mailops(['deploy', '-i', inventory, '--json', '--audit-dir', `${labDir}/audit`])
 
 beforeAll(async () => {
   const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet])
   if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
-  pki = labPki([`node1.${DOMAIN}`, `node2.${DOMAIN}`, `node3.${DOMAIN}`], [CORE, EDGE1, EDGE2])
-  const hash = execFileSync('doveadm', ['pw', '-s', 'SHA512-CRYPT', '-p', PASSWORD], {encoding: 'utf8'}).trim()
-  inventory = tempFile(
-    'inventory.yaml',
-    stringify({
-      knownHosts: `${labDir}/known_hosts`,
-      defaults: {user: 'root', key: `${labDir}/id_ed25519`},
-      vars: {domain: DOMAIN, tls_cert: pki.certChain, mail_users: [{name: 'alice', password_hash: hash}], relayhost: `[${PEER.address}]:${PEER.port}`},
-      hosts: [
-        {name: 'node1', address: CORE, role: 'core', region: 'europe'},
-        {name: 'node2', address: EDGE1, role: 'edge', region: 'apac'},
-        {name: 'node3', address: EDGE2, role: 'edge', region: 'americas'},
-      ],
-    }),
-  )
+  const lab = parse(readFileSync(`${labDir}/inventory.yaml`, 'utf8'))
+  lab.vars.relayhost = `[${PEER.address}]:${PEER.port}`
+  inventory = `${labDir}/inventory-relay.yaml`
+  writeFileSync(inventory, stringify(lab))
+  password = parse(readFileSync(`${labDir}/secrets.yaml`, 'utf8')).demo_password
+  dkimPublic = spawnSync('openssl', ['rsa', '-in', `${labDir}/dkim.key`, '-pubout', '-outform', 'DER'], {encoding: 'buffer'}).stdout.toString('base64')
   peer = new SMTPServer({
     ...selfSignedCertificate(),
     authOptional: true,
@@ -82,36 +74,36 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
   })
 
   it('delivers mail sent to an edge for a core user, readable over IMAP and POP3 (TLS)', async () => {
-    const sent = swaks('--server', EDGE1, '--to', `alice@${DOMAIN}`, '--from', 'bob@peer.test', '--header', 'Subject: through the edge', '--body', 'hello from apac')
+    const sent = swaks('--server', EDGE1, '--to', `demo@${DOMAIN}`, '--from', 'bob@peer.test', '--header', 'Subject: through the edge', '--body', 'hello from apac')
     expect(sent.status, sent.stdout).toBe(0)
     let imap = ''
     for (let i = 0; i < 50 && !imap.includes('hello from apac'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
-      imap = curl(`imaps://${CORE}/INBOX;UID=1`, '-u', `alice@${DOMAIN}:${PASSWORD}`).stdout
+      imap = curl(`imaps://${CORE}/INBOX;UID=1`, '-u', `demo@${DOMAIN}:${password}`).stdout
     }
     expect(imap).toContain('Subject: through the edge')
     expect(imap).toContain('hello from apac')
-    expect(curl(`pop3s://${CORE}/1`, '-u', `alice@${DOMAIN}:${PASSWORD}`).stdout).toContain('hello from apac')
+    expect(curl(`pop3s://${CORE}/1`, '-u', `demo@${DOMAIN}:${password}`).stdout).toContain('hello from apac')
     // IMAP on 143 logs in only after STARTTLS.
-    expect(curl(`imap://${CORE}/INBOX`, '-u', `alice@${DOMAIN}:${PASSWORD}`).status).not.toBe(0)
-    expect(curl('--ssl-reqd', `imap://${CORE}/INBOX`, '-u', `alice@${DOMAIN}:${PASSWORD}`, '-X', 'EXAMINE INBOX').stdout).toContain('Read-only mailbox')
+    expect(curl(`imap://${CORE}/INBOX`, '-u', `demo@${DOMAIN}:${password}`).status).not.toBe(0)
+    expect(curl('--ssl-reqd', `imap://${CORE}/INBOX`, '-u', `demo@${DOMAIN}:${password}`, '-X', 'EXAMINE INBOX').stdout).toContain('Read-only mailbox')
   })
 
   it('sends outbound mail submitted on 587 (AUTH after STARTTLS) with a DKIM signature that verifies', async () => {
     const plain = swaks('--server', CORE, '--port', '587', '--quit-after', 'EHLO')
     expect(plain.stdout).toContain('250-STARTTLS')
     expect(plain.stdout).not.toMatch(/250[- ]AUTH/)
-    const sent = swaks('--server', CORE, '--port', '587', '--tls', '--auth', 'PLAIN', '--auth-user', `alice@${DOMAIN}`, '--auth-password', PASSWORD, '--from', `alice@${DOMAIN}`, '--to', 'partner@peer.test', '--header', 'Subject: signed', '--body', 'outbound')
+    const sent = swaks('--server', CORE, '--port', '587', '--tls', '--auth', 'PLAIN', '--auth-user', `demo@${DOMAIN}`, '--auth-password', password, '--from', `demo@${DOMAIN}`, '--to', 'partner@peer.test', '--header', 'Subject: signed', '--body', 'outbound')
     expect(sent.status, sent.stdout).toBe(0)
     for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100))
     const message = received.find((m) => m.to.includes('partner@peer.test'))!
     expect(message.raw).toMatch(/^DKIM-Signature:[\s\S]*?\bd=mailtest\.mailops\.test;/m)
     const selector = `mail._domainkey.${DOMAIN}`
     const resolver = async (name: string, type: string) => {
-      if (type === 'TXT' && name === selector) return [[`v=DKIM1; k=rsa; p=${pki.dkimPublic}`]]
+      if (type === 'TXT' && name === selector) return [[`v=DKIM1; k=rsa; p=${dkimPublic}`]]
       throw Object.assign(new Error(`no ${type} for ${name}`), {code: 'ENOTFOUND'})
     }
-    const {dkim} = await authenticate(message.raw, {ip: CORE, helo: `node1.${DOMAIN}`, sender: `alice@${DOMAIN}`, resolver, trustReceived: false} as never)
+    const {dkim} = await authenticate(message.raw, {ip: CORE, helo: `node1.${DOMAIN}`, sender: `demo@${DOMAIN}`, resolver, trustReceived: false} as never)
     expect(dkim.results[0].status.result).toBe('pass')
     expect(dkim.results[0].signingDomain).toBe(DOMAIN)
   })
@@ -128,7 +120,7 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
     const result = mailops(['dns', '-i', inventory, '--json'])
     expect(result.code, result.stderr).toBe(0)
     const {records, zone} = result.json()
-    expect(records.find((r: {comment?: string}) => r.comment === 'DKIM').value).toBe(`v=DKIM1; k=rsa; p=${pki.dkimPublic}`)
+    expect(records.find((r: {comment?: string}) => r.comment === 'DKIM').value).toBe(`v=DKIM1; k=rsa; p=${dkimPublic}`)
     expect(records.filter((r: {type: string}) => r.type === 'MX').map((r: {value: string}) => r.value)).toEqual([`node2.${DOMAIN}.`, `node3.${DOMAIN}.`])
     expect(zone).toContain(`${DOMAIN}.\t3600\tIN\tTXT\t"v=spf1 ip4:${CORE} -all"`)
   })

@@ -18,6 +18,7 @@ const Connection = {
 /** An inventory: the nodes mailops deploys to, verifies and probes from. */
 export const Inventory = Strict({
   knownHosts: Type.Optional(Type.String({description: 'known_hosts file (default ~/.ssh/known_hosts), relative to the inventory'})),
+  secretsFile: Type.Optional(Type.String({description: 'YAML map of secret values, mode 0600 (environment MAILOPS_SECRET_<NAME> wins), relative to the inventory'})),
   defaults: Type.Optional(Strict(Connection)),
   vars: Type.Optional(Vars),
   jumpHosts: Type.Optional(

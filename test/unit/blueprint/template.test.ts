@@ -26,7 +26,7 @@ describe('bundled blueprints', () => {
       for (const env of secrets) process.env[env] = 'secret-sample'
       try {
         const given = Object.fromEntries(required.map(([n, v]) => [n, n === 'domain' ? 'example.com' : samples[v.type]]))
-        const files = renderFiles(blueprint, resolveVariables(blueprint, 'h', given))
+        const files = renderFiles(blueprint, resolveVariables(blueprint, 'h', {}, given))
         expect(files.length).toBeGreaterThan(0)
         for (const f of files) expect(f.content).not.toMatch(/\{\{/)
       } finally {
@@ -35,12 +35,13 @@ describe('bundled blueprints', () => {
     }
   })
 
-  it('take secrets only from the environment', () => {
+  it('take secrets from the environment or the secrets file, never from vars', () => {
     const blueprint = {...loadBlueprint(ROOT, 'base'), variables: {token: {type: 'string' as const, secret: true, description: 'x'}}}
-    expect(() => resolveVariables(blueprint, 'mx1', {token: 'from-a-file'})).toThrow("mx1: secret 'token' is not set (export MAILOPS_SECRET_TOKEN")
+    expect(() => resolveVariables(blueprint, 'mx1', {}, {token: 'from-vars'})).toThrow("mx1: secret 'token' is not set (export MAILOPS_SECRET_TOKEN")
+    expect(resolveVariables(blueprint, 'mx1', {token: 'from-secrets-file'}, {token: 'from-vars'})).toEqual({token: 'from-secrets-file'})
     process.env.MAILOPS_SECRET_TOKEN = 'from-env'
     try {
-      expect(resolveVariables(blueprint, 'mx1', {token: 'from-a-file'})).toEqual({token: 'from-env'})
+      expect(resolveVariables(blueprint, 'mx1', {token: 'from-secrets-file'})).toEqual({token: 'from-env'})
     } finally {
       delete process.env.MAILOPS_SECRET_TOKEN
     }
