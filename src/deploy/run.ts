@@ -57,11 +57,11 @@ interface Desired {
 }
 
 /** Every blueprint for the host's role, rendered with its variables: all checked before any connection. */
-function desiredState(root: string, inventory: LoadedInventory, host: InventoryHost, only?: string[]): Desired {
+function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
   // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
   const core = inventory.hosts.find((h) => h.role === 'core')
   const facts = {role: host.role, host_name: host.name, core_address: core?.address ?? ''}
-  const blueprints = (only ?? listBlueprints(root)).map((name) => loadBlueprint(root, name)).filter((b) => b.roles.includes(host.role))
+  const blueprints = catalog.filter((b) => b.roles.includes(host.role))
   const desired: Desired = {host, files: [], packages: [], services: {}, secrets: []}
   for (const blueprint of blueprints) {
     const vars = resolveVariables(blueprint, host.name, inventory.secrets, inventory.vars, host.vars, facts)
@@ -87,7 +87,8 @@ export function waves<T>(items: readonly T[], canary: number, size: number): T[]
 }
 
 export async function deploy(options: DeployOptions): Promise<DeployReport> {
-  const desired = deployOrder(options.hosts).map((host) => desiredState(options.root, options.inventory, host, options.blueprints))
+  const catalog = (options.blueprints ?? listBlueprints(options.root)).map((name) => loadBlueprint(options.root, name))
+  const desired = deployOrder(options.hosts).map((host) => desiredState(catalog, options.inventory, host))
   const runId = `${new Date().toISOString().replaceAll(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
   const pool = new SshPool({knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs, passphrase: process.env.MAILOPS_SSH_PASSPHRASE})
   const plans: HostPlan[] = []

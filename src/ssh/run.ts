@@ -1,5 +1,6 @@
 import {ExitCode, type ExitCodeValue} from '../errors.js'
 import type {ExecResult} from './connection.js'
+import {isUnreachable} from './errors.js'
 import type {SshTarget} from './inventory.js'
 import {type HostResult, type PoolOptions, SshPool} from './pool.js'
 
@@ -30,7 +31,7 @@ export async function runEverywhere(targets: readonly SshTarget[], command: stri
 
 /** Unreachable hosts outrank failed commands: the fleet could not even be asked. */
 export function outcomeExit(outcomes: readonly CommandOutcome[]): ExitCodeValue {
-  if (outcomes.some((o) => o.error)) return ExitCode.unreachable
+  if (outcomes.some((o) => o.error && isUnreachable(o.error.code))) return ExitCode.unreachable
   if (outcomes.some((o) => !o.ok)) return ExitCode.checksFailed
   return ExitCode.ok
 }
