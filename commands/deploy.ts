@@ -24,7 +24,7 @@ export default class Deploy extends MailopsCommand {
     inventory: Flags.string({char: 'i', required: true, summary: 'Inventory file.'}),
     hosts: Flags.string({summary: 'Comma-separated host names (default: all).'}),
     blueprint: Flags.string({multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Deploy only these blueprints (default: all, by role).'}),
-    'dry-run': Flags.boolean({summary: 'Print the per-host diff (secrets hidden) and change nothing.'}),
+    'dry-run': Flags.boolean({default: false, summary: 'Print the per-host diff (secrets hidden) and change nothing.'}),
     'max-fail': Flags.integer({default: 0, min: 0, summary: 'Failed hosts tolerated before the remaining waves are skipped.'}),
     canary: Flags.integer({default: 1, min: 0, summary: 'Hosts deployed alone first.'}),
     parallel: Flags.integer({default: 10, min: 1, summary: 'Hosts per wave after the canary.'}),

@@ -10,7 +10,9 @@ import {planHost} from '../../src/deploy/plan.js'
 import {parseProbe, probeScript} from '../../src/deploy/probe.js'
 import {SshConnection} from '../../src/ssh/connection.js'
 import {loadInventory} from '../../src/ssh/inventory.js'
+import {DeployReport} from '../../src/config/schemas/reports.js'
 import {mailops, ROOT, tempFile} from '../helpers/cli.js'
+import {expectValid} from '../helpers/schema.js'
 
 // Deploys change sshd on their hosts: a lab of their own, so the shared one stays as it is.
 const LAB = {name: 'deploytest', subnet: '198.18.4.0/24'}
@@ -51,6 +53,7 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
     const first = deploy(inv)
     expect(first.code, first.stderr).toBe(0)
     const report = first.json()
+    expectValid(DeployReport, report)
     expect(report.hosts.map((h: {host: string; status: string; restarted: string[]}) => [h.host, h.status, h.restarted])).toEqual([
       ['node1', 'changed', ['ssh']],
       ['node2', 'changed', ['ssh']],

@@ -5,7 +5,9 @@ import {authenticate} from 'mailauth'
 import {SMTPServer} from 'smtp-server'
 import {parse, stringify} from 'yaml'
 
+import {DnsReport} from '../../src/config/schemas/reports.js'
 import {mailops} from '../helpers/cli.js'
+import {expectValid} from '../helpers/schema.js'
 import {selfSignedCertificate} from '../helpers/smtp-peer.js'
 
 // One core and two edges of a lab of their own, deployed by mailops with the bundled blueprints
@@ -119,6 +121,7 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
   it('prints the DNS records, with the DKIM key read back from the core', () => {
     const result = mailops(['dns', '-i', inventory, '--json'])
     expect(result.code, result.stderr).toBe(0)
+    expectValid(DnsReport, result.json())
     const {records, zone} = result.json()
     expect(records.find((r: {comment?: string}) => r.comment === 'DKIM').value).toBe(`v=DKIM1; k=rsa; p=${dkimPublic}`)
     expect(records.filter((r: {type: string}) => r.type === 'MX').map((r: {value: string}) => r.value)).toEqual([`node2.${DOMAIN}.`, `node3.${DOMAIN}.`])

@@ -4,7 +4,7 @@ import {Answers, AnswersFile} from './answers.js'
 import {Blueprint} from './blueprint.js'
 import {ErrorReport} from './error.js'
 import {Inventory} from './inventory.js'
-import {AssessReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport} from './reports.js'
+import {AssessReport, BlueprintList, DeployReport, DnsReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport} from './reports.js'
 import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
 import {Provider, ProvidersFile} from './providers.js'
@@ -33,6 +33,9 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'score-report': {kind: 'output', schema: ScoreReport, description: 'score --json'},
   'tco-report': {kind: 'output', schema: TcoReport, description: 'tco --json; score --tco reads it'},
   'plan-report': {kind: 'output', schema: PlanReport, description: 'plan --json'},
+  'deploy-report': {kind: 'output', schema: DeployReport, description: 'deploy --json'},
+  'dns-report': {kind: 'output', schema: DnsReport, description: 'dns --json'},
+  'blueprint-list': {kind: 'output', schema: BlueprintList, description: 'blueprint list --json (blueprint show --json: schema blueprint)'},
   'assess-report': {kind: 'output', schema: AssessReport, description: 'assess --json'},
   'matrix-report': {kind: 'output', schema: MatrixReport, description: 'matrix --json'},
   'exec-report': {kind: 'output', schema: ExecReport, description: 'exec --json'},

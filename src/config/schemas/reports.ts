@@ -80,3 +80,45 @@ export const AssessReport = Strict({
   recommended: Type.String({description: 'provider id ranked first'}),
   cheapestPerSeat: Type.String({description: 'provider id with the lowest cost per seat-year'}),
 })
+
+const HostError = Strict({code: Type.String(), message: Type.String(), hint: Type.Optional(Type.String())})
+
+/** `mailops deploy --json` */
+export const DeployReport = Strict({
+  runId: Type.String(),
+  planHash: Type.String({description: 'sha256 of what the run planned (paths, actions, content hashes, handlers)'}),
+  dryRun: Type.Boolean(),
+  audit: Type.Union([Type.String(), Type.Null()], {description: 'local audit JSONL file; null on a dry run'}),
+  hosts: Type.Array(
+    Strict({
+      host: Type.String(),
+      status: Type.Union(['unchanged', 'changed', 'planned', 'failed', 'skipped'].map((s) => Type.Literal(s))),
+      files: Type.Array(Strict({path: Type.String(), action: Type.String(), before: Type.Union([Type.String(), Type.Null()]), after: Type.String()})),
+      restarted: Type.Array(Type.String()),
+      ms: Type.Number({minimum: 0}),
+      diff: Type.Optional(Type.String({description: 'unified diff, secrets hidden (dry run)'})),
+      error: Type.Optional(HostError),
+    }),
+  ),
+})
+
+/** `mailops dns --json` */
+export const DnsReport = Strict({
+  domain: Type.String(),
+  records: Type.Array(
+    Strict({
+      name: Type.String(),
+      type: Type.Union(['A', 'MX', 'TXT', 'PTR'].map((s) => Type.Literal(s))),
+      value: Type.String(),
+      priority: Type.Optional(Type.Integer()),
+      comment: Type.Optional(Type.String()),
+    }),
+  ),
+  zone: Type.String(),
+  mtaStsPolicy: Type.String(),
+})
+
+/** `mailops blueprint list --json` */
+export const BlueprintList = Strict({
+  blueprints: Type.Array(Strict({name: Type.String(), roles: Type.Array(Type.String()), summary: Type.String()})),
+})
