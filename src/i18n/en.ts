@@ -261,6 +261,8 @@ export const en = {
   'inventory.noSecrets': "secrets file does not exist: {path}",
   'inventory.secretsReadable': "secrets file {path} can be read by others than its owner: chmod 600 it",
   'inventory.secretsShape': "secrets file {path} must be a YAML map of names to strings",
+
+  'lab.upFailed': "lab {name} did not come up and was removed again: {reason}",
 }
 
 export type MessageKey = keyof typeof en

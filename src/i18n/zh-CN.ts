@@ -263,4 +263,6 @@ export const zhCN: Record<MessageKey, string> = {
   'inventory.noSecrets': "密钥文件不存在：{path}",
   'inventory.secretsReadable': "密钥文件 {path} 可被所有者以外的用户读取：请执行 chmod 600",
   'inventory.secretsShape': "密钥文件 {path} 必须是名称到字符串的 YAML 映射",
+
+  'lab.upFailed': "实验环境 {name} 未能启动，已重新移除：{reason}",
 }

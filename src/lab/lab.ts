@@ -63,7 +63,21 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
   const state: LabState = {spec, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments}
   writeState(state)
-  if (Object.keys(impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
+  try {
+    await createLab(spec, state, progress)
+  } catch (error) {
+    // A lab that did not come up whole is taken down whole: nothing is left running.
+    await labDown(spec.name, () => {}, spec).catch(() => undefined)
+    if (error instanceof MailopsError) throw error
+    throw new MailopsError(t('lab.upFailed', {name: spec.name, reason: String((error as Error).message ?? error).trim().split('\n')[0]}), {code: 'LAB_UP_FAILED', exit: ExitCode.internal})
+  }
+  progress(t('lab.ready', {count: spec.hosts.length, inventory: files.inventory}))
+  return state
+}
+
+async function createLab(spec: LabSpec, state: LabState, progress: Progress): Promise<void> {
+  const files = labFiles(spec.name)
+  if (Object.keys(state.impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
   // Only lab hosts answer in 198.18.0.0/15: any address of it without a lab bridge is dropped
   // here instead of following the default route off the machine.
@@ -90,8 +104,6 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
   }
   writeFileAtomic(files.knownHosts, spec.hosts.map((h, i) => `${h.address},${h.fqdn} ${hostKeys[i]}`).join('\n') + '\n')
   writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir)))
-  progress(t('lab.ready', {count: spec.hosts.length, inventory: files.inventory}))
-  return state
 }
 
 async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState): Promise<string> {
@@ -139,7 +151,8 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: Link
   state.forwarders[host.name] = child.pid!
   writeState(state)
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`link forwarder for ${host.name} did not start`)), 5000)
+    const log = `${files.hostDir(host.name)}/forwarder.log`
+    const timer = setTimeout(() => reject(new Error(`link forwarder for ${host.name} did not start within 15 s; see ${log}`)), 15_000)
     child.stdout!.once('data', () => {
       clearTimeout(timer)
       child.stdout!.destroy()
@@ -148,7 +161,7 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: Link
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
-      reject(new Error(`link forwarder for ${host.name} exited with ${code}; see ${files.hostDir(host.name)}/forwarder.log`))
+      reject(new Error(`link forwarder for ${host.name} exited with ${code}: ${readFileSync(log, 'utf8').trim().split('\n').at(-1)}`))
     })
   })
 }

@@ -31,7 +31,7 @@ const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readF
 describe('mailops lab', () => {
   it('brings hosts up, isolated, and takes them down leaving nothing behind, also after a crash', () => {
     const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--delay', 'node2=50', '--json'])
-    expect(up.code, up.stderr).toBe(0)
+    expect(up.code, up.stderr + up.stdout).toBe(0)
     const created = up.json()
     expect(created.hosts.map((h: {address: string}) => h.address)).toEqual(['198.18.3.11', '198.18.3.12'])
     expect(readFileSync(created.inventory, 'utf8')).toContain('address: 198.18.3.12')
@@ -70,7 +70,7 @@ describe('mailops lab', () => {
 
     // A crash (state left behind, hosts still running): the next `up` cleans up first.
     const again = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET])
-    expect(again.code, again.stderr).toBe(0)
+    expect(again.code, again.stderr + again.stdout).toBe(0)
     expect(again.stderr).toContain(`removing what an earlier run of lab ${NAME} left behind`)
     for (const pid of [...firstPids, forwarder]) expect(alive(pid)).toBe(false)
     const secondPids = mailops(['lab', 'status', '--name', NAME, '--json']).json().hosts.map((h: {pid: number}) => h.pid)
@@ -81,6 +81,17 @@ describe('mailops lab', () => {
     expect(leftovers()).toEqual(nothingLeft)
     // Twice is fine.
     expect(mailops(['lab', 'down', '--name', NAME]).code).toBe(0)
+  })
+
+  it('removes a lab that fails half-way up: nothing is left running', () => {
+    // A link of the name the lab wants for node2 makes its creation fail after node1 is up.
+    execFileSync('ip', ['link', 'add', 'mo3h2', 'type', 'veth', 'peer', 'name', 'mo3x2'])
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--json'])
+    expect(up.code).toBe(70)
+    expect(up.json().error).toMatchObject({code: 'LAB_UP_FAILED', message: expect.stringContaining('File exists')})
+    expect(leftovers()).toEqual(nothingLeft)
+    // pgrep counts the processes started from the lab's folder (it exits 1 when there are none).
+    expect(spawnSync('pgrep', ['-c', '-f', `mailops/lab/${NAME}/`], {encoding: 'utf8'}).stdout.trim()).toBe('0')
   })
 
   it('refuses addresses outside 198.18.0.0/15 before touching anything', () => {
