@@ -140,12 +140,14 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
 
 /**
  * Puts a host behind the link forwarder: it creates both TAP devices (they live as long as it
- * does) and says "ready"; the caller then wires them like a veth pair.
+ * does) and says "ready"; the inner one then moves into the host as eth0, and the pair is wired
+ * like a veth pair.
  */
 async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: LinkImpairment, state: LabState): Promise<void> {
   const files = labFiles(spec.name)
   const log = openSync(`${files.hostDir(host.name)}/forwarder.log`, 'a')
-  const args = [join(files.dir, 'forwarder.py'), host.link, host.netns, String(impairment.delayMs), String(perDirectionLoss(impairment.lossPercent))]
+  const inner = `${host.link}i`
+  const args = [join(files.dir, 'forwarder.py'), host.link, inner, String(impairment.delayMs), String(perDirectionLoss(impairment.lossPercent))]
   const child = spawn(PYTHON, args, {detached: true, stdio: ['ignore', 'pipe', log]})
   closeSync(log)
   state.forwarders[host.name] = child.pid!
@@ -164,6 +166,8 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: Link
       reject(new Error(`link forwarder for ${host.name} exited with ${code}: ${readFileSync(log, 'utf8').trim().split('\n').at(-1)}`))
     })
   })
+  await quiet`ip link set ${inner} netns ${host.netns}`
+  await quiet`ip -n ${host.netns} link set ${inner} name eth0`
 }
 
 function disableIpv6(link: string): void {

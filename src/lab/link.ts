@@ -25,15 +25,17 @@ export function perDirectionLoss(lossPercent: number): number {
 }
 
 /**
- * The link forwarder (this kernel has no sch_netem): two TAP devices, one on the bridge in the
- * root namespace, one inside the host as its eth0, and frames copied between them after a fixed
- * delay, dropping a share of IPv4 frames. One process per impaired host, Debian's python3.
+ * The link forwarder (this kernel has no sch_netem): two TAP devices, one for the bridge and one
+ * that the lab moves into the host as its eth0, and frames copied between them after a fixed
+ * delay, dropping a share of IPv4 frames. Both are made in the root namespace: the caller moves
+ * the inner one (a TAP stays bound to its file wherever it goes). One process per impaired host,
+ * Debian's python3.
  */
 export const FORWARDER_PY = String.raw`
-import collections, ctypes, fcntl, os, random, select, struct, sys, time
+import collections, fcntl, os, random, select, struct, sys, time
 
-TUNSETIFF, IFF_TAP, IFF_NO_PI, CLONE_NEWNET = 0x400454CA, 0x0002, 0x1000, 0x40000000
-outer_name, netns, one_way_ms, drop = sys.argv[1], sys.argv[2], float(sys.argv[3]) / 2, float(sys.argv[4])
+TUNSETIFF, IFF_TAP, IFF_NO_PI = 0x400454CA, 0x0002, 0x1000
+outer_name, inner_name, one_way_ms, drop = sys.argv[1], sys.argv[2], float(sys.argv[3]) / 2, float(sys.argv[4])
 
 def tap(name):
     fd = os.open("/dev/net/tun", os.O_RDWR)
@@ -42,11 +44,7 @@ def tap(name):
     return fd
 
 outer = tap(outer_name)
-libc = ctypes.CDLL(None, use_errno=True)
-ns = os.open("/run/netns/" + netns, os.O_RDONLY)
-if libc.setns(ns, CLONE_NEWNET) != 0:
-    sys.exit("setns failed: errno %d" % ctypes.get_errno())
-inner = tap("eth0")
+inner = tap(inner_name)
 print("ready", flush=True)
 
 delay = one_way_ms / 1000.0
