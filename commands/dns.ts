@@ -28,7 +28,7 @@ export default class Dns extends MailopsCommand {
     const selector = typeof inventory.vars.dkim_selector === 'string' ? inventory.vars.dkim_selector : 'mail'
     const core = inventory.hosts.find((h) => h.role === 'core')
     if (!core) throw new InputError(`${flags.inventory}: no host with role core`)
-    const pool = new SshPool({knownHosts: inventory.knownHosts, acceptNew: flags['accept-new'], passphrase: process.env.MAILOPS_SSH_PASSPHRASE})
+    const pool = new SshPool({knownHosts: inventory.knownHosts, acceptNew: flags['accept-new']})
     let dkimPublic: string
     try {
       const [result] = await pool.each([core], (c) => c.exec('openssl rsa -in /etc/opendkim/keys/dkim.private -pubout -outform DER 2>/dev/null | base64 -w0'))

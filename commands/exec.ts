@@ -38,7 +38,6 @@ export default class Exec extends MailopsCommand {
       connectTimeoutMs: flags['connect-timeout'] * 1000,
       timeoutMs: flags.timeout * 1000,
       concurrency: flags.parallel,
-      passphrase: process.env.MAILOPS_SSH_PASSPHRASE,
     })
     for (const r of results) {
       for (const line of r.stdout.split('\n').filter(Boolean)) this.log(`${r.host} | ${line}`)

@@ -90,7 +90,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const catalog = (options.blueprints ?? listBlueprints(options.root)).map((name) => loadBlueprint(options.root, name))
   const desired = deployOrder(options.hosts).map((host) => desiredState(catalog, options.inventory, host))
   const runId = `${new Date().toISOString().replaceAll(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
-  const pool = new SshPool({knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs, passphrase: process.env.MAILOPS_SSH_PASSPHRASE})
+  const pool = new SshPool({knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs})
   const plans: HostPlan[] = []
   const outcomes = new Map<string, HostOutcome>()
   const operator = `${userInfo().username}@${process.env.HOSTNAME ?? 'localhost'}`

@@ -3,12 +3,11 @@ import type {ScoreReport} from '../config/schemas/score.js'
 import {t} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
 import {fixed, percent} from '../ui/format.js'
-import {tabular, type TableFormat} from '../ui/table.js'
+import {heading, tabular, type TableFormat} from '../ui/table.js'
 
 const dimensionName = (id: string) => local(DIMENSION_NAMES[id as keyof typeof DIMENSION_NAMES])
 
 export function renderScore(report: ScoreReport, format: TableFormat): string {
-  const heading = (text: string) => (format === 'md' ? `## ${text}` : text)
   const ranking = tabular(
     format,
     [t('score.rank'), t('score.provider'), t('score.score'), ...DIMENSIONS.map(dimensionName)],
@@ -34,7 +33,7 @@ export function renderScore(report: ScoreReport, format: TableFormat): string {
     ]),
   )
   const lines = [
-    heading(t('score.title', {method: t(`score.method.${report.method}`)})),
+    heading(format, t('score.title', {method: t(`score.method.${report.method}`)})),
     '',
     ranking,
   ]
@@ -42,7 +41,7 @@ export function renderScore(report: ScoreReport, format: TableFormat): string {
   if (report.weights.ahp) {
     lines.push('', t('score.ahp', {cr: fixed(report.weights.ahp.consistencyRatio), table: report.weights.ahp.randomIndex}))
   }
-  lines.push('', heading(t('score.sensitivityTitle', {leader: report.ranking[0].name})), '', sensitivity)
+  lines.push('', heading(format, t('score.sensitivityTitle', {leader: report.ranking[0].name})), '', sensitivity)
   return lines.join('\n')
 }
 

@@ -1,11 +1,10 @@
 import type {PlanReport} from '../config/schemas/plan.js'
 import {t} from '../i18n/index.js'
 import {money, percent} from '../ui/format.js'
-import {tabular, type TableFormat} from '../ui/table.js'
+import {heading, tabular, type TableFormat} from '../ui/table.js'
 
 /** Phases with their budget, then every task with its dates and RACI. */
 export function renderPlan(plan: PlanReport, format: TableFormat): string {
-  const heading = (text: string) => (format === 'md' ? `## ${text}` : text)
   const phases = tabular(
     format,
     [t('plan.phase'), t('plan.months'), t('plan.start'), t('plan.end'), t('tco.share'), t('plan.budget')],
@@ -26,12 +25,12 @@ export function renderPlan(plan: PlanReport, format: TableFormat): string {
     ),
   )
   return [
-    heading(t('plan.title', {variant: t(`plan.variant.${plan.variant}` as Parameters<typeof t>[0])})),
+    heading(format, t('plan.title', {variant: t(`plan.variant.${plan.variant}` as Parameters<typeof t>[0])})),
     t('plan.summary', {start: plan.start, end: plan.end, budget: money(plan.budget, plan.currency)}),
     '',
     phases,
     '',
-    heading(t('plan.tasksTitle')),
+    heading(format, t('plan.tasksTitle')),
     '',
     tasks,
     t('plan.legend'),

@@ -18,7 +18,7 @@ export interface ConnectOptions {
   knownHosts: string
   acceptNew?: boolean
   connectTimeoutMs?: number
-  /** Key passphrase: from the environment or a prompt, never a flag. */
+  /** Key passphrase; MAILOPS_SSH_PASSPHRASE when not given. Never a flag. */
   passphrase?: string
 }
 
@@ -218,7 +218,7 @@ function handshake(target: SshTarget, options: ConnectOptions, sock?: ClientChan
   }
   if (target.keyPath) {
     config.privateKey = readFileSync(target.keyPath)
-    config.passphrase = options.passphrase
+    config.passphrase = options.passphrase ?? process.env.MAILOPS_SSH_PASSPHRASE
   }
   return new Promise((resolve, reject) => {
     const client = new Client()

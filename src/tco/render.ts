@@ -1,11 +1,10 @@
 import type {TcoReport} from '../config/schemas/tco.js'
 import {t} from '../i18n/index.js'
 import {money, percent} from '../ui/format.js'
-import {tabular, type TableFormat} from '../ui/table.js'
+import {heading, tabular, type TableFormat} from '../ui/table.js'
 import {profileAreaName} from './report.js'
 
 export function renderTco(report: TcoReport, format: TableFormat): string {
-  const heading = (text: string) => (format === 'md' ? `## ${text}` : text)
   const cur = (x: number) => money(x, report.currency)
   const yearHeads = report.providers[0].years.map((y) => t('tco.year', {year: y.year}))
   const costs = tabular(
@@ -44,16 +43,16 @@ export function renderTco(report: TcoReport, format: TableFormat): string {
   )
   const cheapest = report.providers.find((p) => p.id === report.cheapestPerSeat)!
   return [
-    heading(t('tco.costTitle', {years: report.years, rate: percent(report.discountRate, 1)})),
+    heading(format, t('tco.costTitle', {years: report.years, rate: percent(report.discountRate, 1)})),
     '',
     costs,
     t('tco.cheapest', {name: cheapest.name, amount: cur(cheapest.perSeatYear)}),
     '',
-    heading(t('tco.budgetTitle', {revenue: cur(report.revenue)})),
+    heading(format, t('tco.budgetTitle', {revenue: cur(report.revenue)})),
     '',
     budget,
     '',
-    heading(t('tco.profileTitle', {industry: t(`tco.industry.${report.profile.industry}` as Parameters<typeof t>[0])})),
+    heading(format, t('tco.profileTitle', {industry: t(`tco.industry.${report.profile.industry}` as Parameters<typeof t>[0])})),
     '',
     profile,
   ].join('\n')

@@ -1,6 +1,11 @@
 import Table from 'cli-table3'
 
 export type TableFormat = 'table' | 'md'
+
+/** A section title: a Markdown heading in md, plain text on a terminal. */
+export function heading(format: TableFormat, text: string): string {
+  return format === 'md' ? `## ${text}` : text
+}
 type Cell = string | number
 
 /** A table in the chosen form: boxed for a terminal, or GitHub Markdown. */
