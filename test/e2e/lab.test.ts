@@ -1,6 +1,6 @@
 import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
-import {describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it} from 'vitest'
 
 import {mailops} from '../helpers/cli.js'
 
@@ -29,6 +29,12 @@ const nothingLeft = {netns: [], links: [], cgroups: [], mounts: [], state: false
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
 
 describe('mailops lab', () => {
+  // A failed assertion must not leave the lab (or the test's stray link) for the next test to trip over.
+  afterEach(() => {
+    mailops(['lab', 'down', '--name', NAME])
+    spawnSync('ip', ['link', 'delete', 'mo3h2'])
+  })
+
   it('brings hosts up, isolated, and takes them down leaving nothing behind, also after a crash', () => {
     const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--delay', 'node2=50', '--json'])
     expect(up.code, up.stderr + up.stdout).toBe(0)
@@ -45,14 +51,17 @@ describe('mailops lab', () => {
     expect(status.hosts[1].link).toEqual({delayMs: 50, lossPercent: 0})
     const forwarder = JSON.parse(readFileSync(`/var/lib/mailops/lab/${NAME}/lab.json`, 'utf8')).forwarders.node2
 
-    // node2 sits behind the emulated link: 50 ms more per round trip, node1 does not.
-    const rtt = (address: string) => {
+    // node2 sits behind the emulated link: 50 ms more per round trip, node1 does not. The delay is
+    // a floor, so the fastest of 5 pings shows it; scheduling noise on a busy CI machine only adds
+    // (the bound is the latency issue's own: 1 ms + 3%).
+    const minRtt = (address: string) => {
       const out = execFileSync('ping', ['-c', '5', '-i', '0.2', '-q', address], {encoding: 'utf8'})
-      return Number(/= [\d.]+\/([\d.]+)\//.exec(out)![1])
+      return Number(/= ([\d.]+)\//.exec(out)![1])
     }
-    expect(rtt('198.18.3.12')).toBeGreaterThan(50)
-    expect(rtt('198.18.3.12')).toBeLessThan(51.5)
-    expect(rtt('198.18.3.11')).toBeLessThan(2)
+    const slow = minRtt('198.18.3.12')
+    expect(slow).toBeGreaterThan(50)
+    expect(slow).toBeLessThan(50 + 1 + 1.5)
+    expect(minRtt('198.18.3.11')).toBeLessThan(2)
 
     // Its own hostname, no route off the lab net, no view of /work, writes that stay inside.
     const inside = sh('node2', 'hostname; ip route | grep -c default; ls -A /work | wc -l; touch /etc/mailops-lab-marker; cat /proc/1/comm')
