@@ -12,7 +12,7 @@ node bin/run.js lab up --hosts 3
 node bin/run.js deploy -i "$lab/inventory.yaml"
 read -r domain password < <(node -e '
   const read = (file) => require("yaml").parse(require("fs").readFileSync(file, "utf8"))
-  console.log(read(process.argv[1]).vars.domain, read(process.argv[2]).demo_password)' "$lab/inventory.yaml" "$lab/secrets.yaml")
+  console.log(read(process.argv[1]).vars.domain, read(process.argv[2]).verify_password)' "$lab/inventory.yaml" "$lab/secrets.yaml")
 swaks --silent 2 --helo demo.client --server 198.18.0.12 --from someone@example.org --to "demo@$domain" \
   --header "Subject: hello from the demo" --body "Delivered through edge node2 to core node1."
 sleep 1

@@ -17,8 +17,9 @@ export interface LabMailSetup {
 
 /**
  * What a lab needs to deploy the mail blueprints as it is: a private CA with one certificate for
- * every host (names and addresses), a DKIM key, and a demo mailbox. Keys and the demo password go
- * to a 0600 secrets file; the CA to ca.pem for clients.
+ * every host (names and addresses), a DKIM key, and a demo mailbox (also postmaster, and the
+ * account `mailops verify` logs in with). Keys and its password go to a 0600 secrets file; the CA
+ * to ca.pem for clients (tls_ca_file, which verify checks chains against).
  */
 export async function labMailSetup(spec: LabSpec, dir: string): Promise<LabMailSetup> {
   const at = (file: string) => join(dir, file)
@@ -32,10 +33,17 @@ export async function labMailSetup(spec: LabSpec, dir: string): Promise<LabMailS
   const hash = (await $({quiet: true, input: `${password}\n${password}\n`})`doveadm pw -s SHA512-CRYPT`).stdout.trim()
   const read = (file: string) => readFileSync(at(file), 'utf8').trim()
   const secretsFile = 'secrets.yaml'
-  writeFileSync(at(secretsFile), stringify({tls_key: read('tls.key'), dkim_private_key: read('dkim.key'), demo_password: password}), {mode: 0o600})
+  writeFileSync(at(secretsFile), stringify({tls_key: read('tls.key'), dkim_private_key: read('dkim.key'), verify_password: password}), {mode: 0o600})
   chmodSync(at(secretsFile), 0o600)
   return {
     secretsFile,
-    vars: {domain: spec.domain, tls_cert: `${read('tls.pem')}\n${read('ca.pem')}`, mail_users: [{name: 'demo', password_hash: hash}]},
+    vars: {
+      domain: spec.domain,
+      tls_cert: `${read('tls.pem')}\n${read('ca.pem')}`,
+      tls_ca_file: 'ca.pem',
+      mail_users: [{name: 'demo', password_hash: hash}],
+      postmaster_to: 'demo',
+      verify_user: 'demo',
+    },
   }
 }

@@ -37,7 +37,7 @@ beforeAll(async () => {
   lab.vars.relayhost = `[${PEER.address}]:${PEER.port}`
   inventory = `${labDir}/inventory-relay.yaml`
   writeFileSync(inventory, stringify(lab))
-  password = parse(readFileSync(`${labDir}/secrets.yaml`, 'utf8')).demo_password
+  password = parse(readFileSync(`${labDir}/secrets.yaml`, 'utf8')).verify_password
   dkimPublic = spawnSync('openssl', ['rsa', '-in', `${labDir}/dkim.key`, '-pubout', '-outform', 'DER'], {encoding: 'buffer'}).stdout.toString('base64')
   peer = new SMTPServer({
     ...selfSignedCertificate(),
