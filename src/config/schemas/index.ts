@@ -4,7 +4,7 @@ import {Answers, AnswersFile} from './answers.js'
 import {Blueprint} from './blueprint.js'
 import {ErrorReport} from './error.js'
 import {Inventory} from './inventory.js'
-import {AssessReport, BlueprintList, DeployReport, DnsReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport} from './reports.js'
+import {AssessReport, BlueprintList, DeployReport, DnsReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport, VerifyChecks, VerifyReport} from './reports.js'
 import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
 import {Provider, ProvidersFile} from './providers.js'
@@ -38,6 +38,8 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'blueprint-list': {kind: 'output', schema: BlueprintList, description: 'blueprint list --json (blueprint show --json: schema blueprint)'},
   'assess-report': {kind: 'output', schema: AssessReport, description: 'assess --json'},
   'matrix-report': {kind: 'output', schema: MatrixReport, description: 'matrix --json'},
+  'verify-report': {kind: 'output', schema: VerifyReport, description: 'verify --json'},
+  'verify-checks': {kind: 'output', schema: VerifyChecks, description: 'verify --list --json'},
   'exec-report': {kind: 'output', schema: ExecReport, description: 'exec --json'},
   'lab-up-report': {kind: 'output', schema: LabUpReport, description: 'lab up --json'},
   'lab-down-report': {kind: 'output', schema: LabDownReport, description: 'lab down --json'},

@@ -122,3 +122,37 @@ export const DnsReport = Strict({
 export const BlueprintList = Strict({
   blueprints: Type.Array(Strict({name: Type.String(), roles: Type.Array(Type.String()), summary: Type.String()})),
 })
+
+const CheckStatus = Type.Union(['pass', 'warn', 'fail', 'skip', 'error'].map((s) => Type.Literal(s)))
+
+/** `mailops verify --json` */
+export const VerifyReport = Strict({
+  strict: Type.Boolean({description: 'warnings counted as failures'}),
+  summary: Strict({pass: Type.Integer({minimum: 0}), warn: Type.Integer({minimum: 0}), fail: Type.Integer({minimum: 0}), skip: Type.Integer({minimum: 0}), error: Type.Integer({minimum: 0})}),
+  nodes: Type.Array(
+    Strict({
+      name: Type.String(),
+      address: Type.String({description: "'-' for the domain's own row"}),
+      role: Type.Union(['core', 'edge', 'domain'].map((s) => Type.Literal(s))),
+      status: CheckStatus,
+      ms: Type.Number({minimum: 0}),
+      checks: Type.Array(
+        Strict({
+          id: Type.String({pattern: '^[a-z]+\\.[a-z-]+$'}),
+          group: Type.Union(['network', 'smtp', 'tls', 'auth', 'relay', 'delivery', 'dns', 'host'].map((s) => Type.Literal(s))),
+          target: Type.Optional(Type.String({description: 'port or endpoint, for per-port checks'})),
+          status: CheckStatus,
+          message: Type.String(),
+          evidence: Type.Optional(Type.String()),
+          hint: Type.Optional(Type.String()),
+          ms: Type.Number({minimum: 0}),
+        }),
+      ),
+    }),
+  ),
+})
+
+/** `mailops verify --list --json` */
+export const VerifyChecks = Strict({
+  checks: Type.Array(Strict({id: Type.String(), scope: Type.Union(['node', 'edge', 'core', 'domain'].map((s) => Type.Literal(s))), perTarget: Type.Optional(Type.Boolean()), proves: Type.String(), fix: Type.String()})),
+})

@@ -1,0 +1,21 @@
+import type {NodeReport} from '../verify/run.js'
+import type {CheckStatus} from '../verify/types.js'
+import {tabular} from './table.js'
+
+const LABEL: Record<CheckStatus, string> = {pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'skip', error: 'ERROR'}
+const COLOUR: Record<CheckStatus, string> = {pass: '32', warn: '33', fail: '31', skip: '90', error: '35'}
+
+/** One table per node: check, target, status, message; failures and warnings carry evidence and the fix. */
+export function renderVerify(nodes: readonly NodeReport[], summary: Record<CheckStatus, number>, strict: boolean): string {
+  const paint = (status: CheckStatus) => (process.stdout.isTTY ? `\u001B[${COLOUR[status]}m${LABEL[status]}\u001B[0m` : LABEL[status])
+  const sections = nodes.map((node) => {
+    const rows = node.checks.map((c) => {
+      const detail = c.status === 'pass' || c.status === 'skip' ? c.message : [c.message, c.evidence && `evidence: ${c.evidence}`, c.hint && `fix: ${c.hint}`].filter(Boolean).join('\n')
+      return [c.id, c.target ?? '', paint(c.status), detail]
+    })
+    const title = `${node.name} (${node.role}${node.address === '-' ? '' : `, ${node.address}`}): ${LABEL[node.status]}`
+    return `${title}\n${tabular('table', ['check', 'target', 'status', 'message'], rows)}`
+  })
+  const verdict = summary.error > 0 ? 'UNREACHABLE' : summary.fail > 0 || (strict && summary.warn > 0) ? 'FAILED' : 'PASSED'
+  return [...sections, `${verdict}: ${summary.pass} passed, ${summary.warn} warnings${strict ? ' (strict)' : ''}, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} not checked`].join('\n\n')
+}

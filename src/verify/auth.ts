@@ -1,0 +1,110 @@
+import {randomBytes} from 'node:crypto'
+
+import {smtpAuthBeforeTls} from './smtp.js'
+import {openTls} from './tls.js'
+import {type CheckResult, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
+import {code, ehloKeywords, firstLine, type Endpoint, imapQuote, ImapSession, Pop3Session, SmtpSession, smtpReplyEnd, type Wire} from './wire.js'
+
+const endpoint = (name: string): Endpoint => ENDPOINTS.core.find((e) => e.name === name)!
+
+/** Capabilities before TLS on submission, IMAP and POP3 (port 25 is covered by the SMTP session). */
+export async function beforeTlsChecks(node: VerifyNode, ctx: ProbeContext): Promise<CheckResult[]> {
+  const guard = async (target: string, check: () => Promise<CheckResult>) => {
+    try {
+      return await check()
+    } catch (error) {
+      return outcome('auth.before-tls', 'fail', `could not read capabilities: ${(error as Error).message}`, {target})
+    }
+  }
+  return Promise.all([
+    guard('submission:587', async () => {
+      const {session} = await SmtpSession.open(node.address, 587, ctx.timeoutMs)
+      try {
+        return smtpAuthBeforeTls(ehloKeywords(await session.command(`EHLO ${ctx.helo}`)), 'submission:587')
+      } finally {
+        await session.quit()
+      }
+    }),
+    guard('imap:143', async () => {
+      const {session, greeting} = await ImapSession.open(node.address, 143, ctx.timeoutMs)
+      try {
+        const capabilities = `${greeting} ${(await session.command('CAPABILITY')).response}`.toUpperCase()
+        const offered = /\bLOGINDISABLED\b/.test(capabilities) ? [] : ['LOGIN']
+        offered.push(...(capabilities.match(/\bAUTH=[A-Z0-9-]+/g) ?? []))
+        return offered.length > 0
+          ? outcome('auth.before-tls', 'fail', `IMAP offers ${[...new Set(offered)].join(' ')} before STARTTLS`, {target: 'imap:143', evidence: firstLine(capabilities)})
+          : outcome('auth.before-tls', 'pass', 'LOGINDISABLED, no AUTH= before STARTTLS', {target: 'imap:143'})
+      } finally {
+        await session.logout()
+      }
+    }),
+    guard('pop3:110', async () => {
+      const {session} = await Pop3Session.open(node.address, 110, ctx.timeoutMs)
+      try {
+        const capa = (await session.command('CAPA', true)).response
+        const lines = capa.split(/\r?\n/).map((l) => l.trim().toUpperCase())
+        const offered = lines.filter((l) => l === 'USER' || (l.startsWith('SASL') && l.split(' ').length > 1))
+        return offered.length > 0
+          ? outcome('auth.before-tls', 'fail', `POP3 offers ${offered.join(', ')} before STLS`, {target: 'pop3:110', evidence: lines.join(' ')})
+          : outcome('auth.before-tls', 'pass', 'no USER or SASL before STLS', {target: 'pop3:110'})
+      } finally {
+        await session.quit()
+      }
+    }),
+  ])
+}
+
+/** Logs in over TLS with `password`; true when accepted, false when refused. */
+async function logIn(node: VerifyNode, target: string, user: string, password: string, ctx: ProbeContext): Promise<{accepted: boolean; reply: string}> {
+  const tls = {rejectUnauthorized: false}
+  if (target === 'submission:587') {
+    const wire = await openTls(node, endpoint(target), tls, ctx)
+    return once(wire, async () => {
+      wire.send(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`)
+      const reply = await wire.read(smtpReplyEnd)
+      return {accepted: code(reply) === 235, reply: firstLine(reply)}
+    })
+  }
+  if (target === 'imaps:993') {
+    const {session} = await ImapSession.open(node.address, 993, ctx.timeoutMs, {servername: node.fqdn, ...tls})
+    return once(session.wire, async () => {
+      const {ok, response} = await session.command(`LOGIN ${imapQuote(user)} ${imapQuote(password)}`)
+      return {accepted: ok, reply: response.trim().split(/\r?\n/).pop()!}
+    })
+  }
+  const {session} = await Pop3Session.open(node.address, 995, ctx.timeoutMs, {servername: node.fqdn, ...tls})
+  return once(session.wire, async () => {
+    await session.command(`USER ${user}`)
+    const {ok, response} = await session.command(`PASS ${password}`)
+    return {accepted: ok, reply: firstLine(response)}
+  })
+}
+
+async function once<T>(wire: Wire, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } finally {
+    wire.close()
+  }
+}
+
+/** The verify account accepted and a wrong password refused, on submission, IMAPS and POP3S. */
+export async function loginChecks(node: VerifyNode, ctx: ProbeContext, wanted: (id: CheckResult['id']) => boolean): Promise<CheckResult[]> {
+  const targets = ['submission:587', 'imaps:993', 'pop3s:995']
+  const credentials = ctx.credentials
+  if (!credentials) {
+    const why = 'no verify account: set vars.verify_user and the secret verify_password (secrets file or MAILOPS_VERIFY_PASSWORD)'
+    return (['auth.login', 'auth.bad-login'] as const).filter(wanted).flatMap((id) => targets.map((target) => outcome(id, 'skip', why, {target})))
+  }
+  const attempt = async (id: 'auth.login' | 'auth.bad-login', target: string): Promise<CheckResult> => {
+    const good = id === 'auth.login'
+    try {
+      const {accepted, reply} = await logIn(node, target, credentials.user, good ? credentials.password : `wrong-${randomBytes(9).toString('base64url')}`, ctx)
+      if (good) return accepted ? outcome(id, 'pass', `${credentials.user} logged in over TLS`, {target}) : outcome(id, 'fail', `${credentials.user} refused`, {target, evidence: reply})
+      return accepted ? outcome(id, 'fail', 'a wrong password was ACCEPTED', {target, evidence: reply}) : outcome(id, 'pass', 'wrong password refused', {target, evidence: reply})
+    } catch (error) {
+      return outcome(id, 'fail', `login attempt broke off: ${(error as Error).message}`, {target})
+    }
+  }
+  return Promise.all((['auth.login', 'auth.bad-login'] as const).filter(wanted).flatMap((id) => targets.map((target) => attempt(id, target))))
+}

@@ -1,0 +1,207 @@
+/**
+ * Every check `mailops verify` runs: what a pass proves, and how to fix a failure. The
+ * documentation (docs/verify-checks.md) and the default hint of every failed check come from here.
+ */
+export const GROUPS = ['network', 'smtp', 'tls', 'auth', 'relay', 'delivery', 'dns', 'host'] as const
+export type CheckGroup = (typeof GROUPS)[number]
+
+export interface CheckSpec {
+  /** Runs on: every node, edges, cores, or once per domain. */
+  scope: 'node' | 'edge' | 'core' | 'domain'
+  /** One result per endpoint/port (target) rather than one per node. */
+  perTarget?: boolean
+  proves: string
+  fix: string
+}
+
+export const CHECKS = {
+  'network.port': {
+    scope: 'node',
+    perTarget: true,
+    proves: 'Each mail port is open exactly where the role needs it (core: 25, 465, 587, 143, 993, 110, 995; edge: 25 only) and closed elsewhere.',
+    fix: 'Start the service that should listen, or remove the listener / firewall the port the role must not expose (an edge has no mailboxes and no submission).',
+  },
+  'smtp.banner': {
+    scope: 'node',
+    proves: 'Port 25 greets with 220 and names the node by its fully qualified name (what EHLO, PTR and the certificate should agree on).',
+    fix: 'Set myhostname = NODE.DOMAIN and smtpd_banner = $myhostname ESMTP in main.cf (the bundled blueprints do).',
+  },
+  'smtp.ehlo': {
+    scope: 'node',
+    proves: 'EHLO offers PIPELINING, 8BITMIME, SIZE and STARTTLS, which senders rely on.',
+    fix: 'Do not disable them with smtpd_discard_ehlo_keywords; set smtpd_tls_security_level = may and a certificate for STARTTLS.',
+  },
+  'smtp.vrfy': {
+    scope: 'node',
+    proves: 'VRFY is disabled, so the node does not confirm which addresses exist.',
+    fix: 'Set disable_vrfy_command = yes in main.cf.',
+  },
+  'smtp.postmaster': {
+    scope: 'node',
+    proves: 'Mail for postmaster@DOMAIN is accepted, as RFC 5321 §4.5.1 requires.',
+    fix: 'Set vars.postmaster_to to a mailbox (the core blueprint aliases postmaster@ and abuse@ to it) and redeploy.',
+  },
+  'tls.available': {
+    scope: 'node',
+    perTarget: true,
+    proves: 'The endpoint speaks TLS: STARTTLS (or STLS) is offered and the handshake completes, or the implicit-TLS port handshakes.',
+    fix: 'Configure a certificate and key (smtpd_tls_cert_file/smtpd_tls_key_file, ssl_cert/ssl_key) and TLS on the listener.',
+  },
+  'tls.protocols': {
+    scope: 'node',
+    perTarget: true,
+    proves: 'TLS 1.0 and 1.1 are refused and TLS 1.3 is offered (a warning when only 1.2 is).',
+    fix: 'Postfix: smtpd_tls_protocols and smtpd_tls_mandatory_protocols = >=TLSv1.2; Dovecot: ssl_min_protocol = TLSv1.2; no @SECLEVEL=0 in cipher lists.',
+  },
+  'tls.cipher': {
+    scope: 'node',
+    perTarget: true,
+    proves: 'The cipher a modern client gets is forward-secret AEAD (TLS 1.3, or ECDHE/DHE with GCM or ChaCha20-Poly1305).',
+    fix: 'Use the default cipher lists of Postfix (medium) and Dovecot with OpenSSL 3; remove custom lists that allow RSA key exchange or CBC first.',
+  },
+  'tls.chain': {
+    scope: 'node',
+    perTarget: true,
+    proves: 'The certificate chain verifies against the CA file given with --ca-file (or the system roots).',
+    fix: 'Serve the full chain (leaf then intermediates) in the certificate file, signed by a CA clients trust, and not expired.',
+  },
+  'tls.hostname': {
+    scope: 'node',
+    perTarget: true,
+    proves: "The certificate names the node (its NODE.DOMAIN in subjectAltName), so clients that check names accept it.",
+    fix: 'Issue the certificate with every node name (and the domain) as subjectAltName DNS entries.',
+  },
+  'tls.expiry': {
+    scope: 'node',
+    perTarget: true,
+    proves: 'The certificate served is valid for at least 30 more days (warning below 30, failure below 7 or when expired).',
+    fix: 'Renew the certificate (vars.tls_cert / secret tls_key) and redeploy; automate renewal well before 30 days.',
+  },
+  'auth.before-tls': {
+    scope: 'node',
+    perTarget: true,
+    proves: 'No authentication is offered before TLS (no AUTH in EHLO, IMAP LOGINDISABLED, no POP3 USER), so passwords never cross in clear. Checked from capabilities only: no password is ever sent unencrypted.',
+    fix: 'Postfix: smtpd_tls_auth_only = yes; Dovecot: disable_plaintext_auth = yes (ssl = required).',
+  },
+  'auth.login': {
+    scope: 'core',
+    perTarget: true,
+    proves: 'The verify account logs in over TLS on submission (587, AUTH PLAIN after STARTTLS), IMAPS (993) and POP3S (995).',
+    fix: 'Check the account in vars.mail_users and its password (secret verify_password); Postfix must reach Dovecot auth (smtpd_sasl_path = private/auth).',
+  },
+  'auth.bad-login': {
+    scope: 'core',
+    perTarget: true,
+    proves: 'A wrong password is refused on submission, IMAPS and POP3S.',
+    fix: 'Never use a passdb that accepts any password (e.g. nopassword=y or a static passdb); check Dovecot passdb.',
+  },
+  'relay.open': {
+    scope: 'node',
+    proves: 'An unauthenticated client cannot relay: RCPT to a foreign domain is refused with 5xx (no mail is sent).',
+    fix: 'Postfix: smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination (no permit, no broad mynetworks).',
+  },
+  'delivery.inbound': {
+    scope: 'edge',
+    proves: 'A message sent to this edge for the verify account reaches the core mailbox and is fetched over IMAPS; the time it took is the evidence. The message is deleted afterwards.',
+    fix: "Follow the message in /var/log/postfix.log on the edge then the core: transport_maps to the core, relay_recipients, the core's LMTP to Dovecot.",
+  },
+  'delivery.outbound-dkim': {
+    scope: 'core',
+    proves: 'Mail submitted on the core (587) leaves with a DKIM signature for the domain that verifies against the published key (captured by the peer given with --peer, checked with mailauth).',
+    fix: "Check OpenDKIM is running and Postfix uses it (smtpd_milters, milter_macro_daemon_name = ORIGINATING on submission); publish the key `mailops dns` prints.",
+  },
+  'delivery.outbound-spf': {
+    scope: 'core',
+    proves: "The core's address is allowed by the domain's SPF record for mail it sends.",
+    fix: 'Publish the SPF record `mailops dns` prints (ip4: of every node that sends).',
+  },
+  'delivery.outbound-dmarc': {
+    scope: 'core',
+    proves: 'Outbound mail passes DMARC: DKIM or SPF aligned with the From domain.',
+    fix: 'Sign with d=DOMAIN and publish the DMARC record `mailops dns` prints.',
+  },
+  'dns.mx': {
+    scope: 'domain',
+    proves: 'The domain has MX records naming exactly the edge nodes, each resolving to its address.',
+    fix: 'Publish the MX and A records `mailops dns` prints.',
+  },
+  'dns.spf': {
+    scope: 'domain',
+    proves: 'Exactly one SPF record: valid syntax, at most 10 DNS lookups (RFC 7208 §4.6.4), no +all or ?all, and it allows the cores.',
+    fix: 'Publish the SPF record `mailops dns` prints; flatten includes that exceed 10 lookups.',
+  },
+  'dns.dkim': {
+    scope: 'core',
+    proves: 'SELECTOR._domainkey.DOMAIN publishes the public key of the private key on the core (read over SSH).',
+    fix: 'Publish the DKIM record `mailops dns` prints (it reads the key back from the core).',
+  },
+  'dns.dmarc': {
+    scope: 'domain',
+    proves: '_dmarc.DOMAIN has a valid DMARC record; p=none is a warning (monitoring only).',
+    fix: 'Publish the DMARC record `mailops dns` prints; move to p=quarantine or p=reject once reports are clean.',
+  },
+  'dns.mta-sts': {
+    scope: 'domain',
+    proves: '_mta-sts.DOMAIN announces an MTA-STS policy (v=STSv1 with an id).',
+    fix: 'Publish the _mta-sts TXT record and serve the policy file `mailops dns` prints at https://mta-sts.DOMAIN/.well-known/mta-sts.txt.',
+  },
+  'dns.tls-rpt': {
+    scope: 'domain',
+    proves: '_smtp._tls.DOMAIN asks for TLS reports (v=TLSRPTv1 with a rua).',
+    fix: 'Publish the TLS-RPT record `mailops dns` prints.',
+  },
+  'dns.ptr': {
+    scope: 'node',
+    proves: "The node's address has a PTR record to its name, and that name resolves back to the address (forward-confirmed reverse DNS), as receivers expect.",
+    fix: 'Ask the owner of the address (the cloud provider) to set the PTR `mailops dns` lists.',
+  },
+  'host.services': {
+    scope: 'node',
+    proves: "Every service of the node's blueprint is running (core: Postfix, Dovecot, OpenDKIM; edge: Postfix).",
+    fix: 'Start it (service NAME start) and read its log (/var/log/postfix.log, /var/log/dovecot.log) for why it stopped.',
+  },
+  'host.queue': {
+    scope: 'node',
+    proves: 'The Postfix queue is short (warning from 100 messages, failure from 1000).',
+    fix: 'Inspect with postqueue -p and the log; a growing queue means the next hop (core, relayhost) refuses or is unreachable.',
+  },
+  'host.disk': {
+    scope: 'node',
+    proves: 'The file systems of the queue and the mailboxes have headroom (warning below 20% free, failure below 10%).',
+    fix: 'Free or add space; check log rotation (/etc/logrotate.d/mailops) and mailbox retention.',
+  },
+  'host.memory': {
+    scope: 'node',
+    proves: 'Available memory has headroom (warning below 10%, failure below 5%).',
+    fix: 'Find the process using memory (ps aux --sort=-rss) or give the node more memory.',
+  },
+  'host.certificate': {
+    scope: 'node',
+    proves: 'The certificate file on the node exists, matches its key, and is valid for at least 30 days.',
+    fix: 'Redeploy with a valid vars.tls_cert and secret tls_key pair.',
+  },
+} as const satisfies Record<string, CheckSpec>
+
+export type CheckId = keyof typeof CHECKS
+export const CHECK_IDS = Object.keys(CHECKS) as CheckId[]
+export const groupOf = (id: CheckId): CheckGroup => id.split('.')[0] as CheckGroup
+
+/** The documentation page of every check, generated from CHECKS (a test keeps the file current). */
+export function checksMarkdown(): string {
+  const lines = [
+    '# `mailops verify` checks',
+    '',
+    'Generated from `src/verify/catalog.ts`; `mailops verify --list` prints the same. Select with `--only`/`--skip` by group (`tls`) or id (`tls.expiry`).',
+    '',
+  ]
+  for (const group of GROUPS) {
+    lines.push(`## ${group}`, '', '| id | runs on | proves | how to fix a failure |', '|---|---|---|---|')
+    for (const id of CHECK_IDS.filter((c) => groupOf(c) === group)) {
+      const spec: CheckSpec = CHECKS[id]
+      const scope = {node: 'every node', edge: 'edges', core: 'cores', domain: 'the domain'}[spec.scope] + (spec.perTarget ? ', per port' : '')
+      lines.push(`| \`${id}\` | ${scope} | ${spec.proves.replaceAll('|', '\\|')} | ${spec.fix.replaceAll('|', '\\|')} |`)
+    }
+    lines.push('')
+  }
+  return lines.join('\n').trimEnd() + '\n'
+}

@@ -1,0 +1,93 @@
+import {shellQuote} from '../util/shell.js'
+import {expiryOutcome} from './tls.js'
+import {type CheckResult, outcome} from './types.js'
+
+export const CERT_FILE = '/etc/mailops/tls/cert.pem'
+export const KEY_FILE = '/etc/mailops/tls/key.pem'
+export const DKIM_KEY_FILE = '/etc/opendkim/keys/dkim.private'
+const QUEUE = {warn: 100, fail: 1000}
+const DISK_FREE = {warn: 20, fail: 10}
+const MEMORY_FREE = {warn: 10, fail: 5}
+
+export interface HostFacts {
+  services: Array<{name: string; running: boolean}>
+  /** messages in the Postfix queue; null when postqueue did not answer */
+  queue: number | null
+  disks: Array<{path: string; mount: string; freePercent: number}>
+  memory: {totalKb: number; availableKb: number} | null
+  certificate: {present: boolean; notAfter?: Date; keyMatches?: boolean}
+  /** base64 DER public key of the DKIM signing key, when the node has one */
+  dkimPublic?: string
+}
+
+/** One exec that reports all the host checks need; tagged lines, nothing secret (public keys only). */
+export function hostScript(services: readonly string[]): string {
+  return [
+    `for s in ${services.map(shellQuote).join(' ')}; do if service "$s" status >/dev/null 2>&1; then printf 'S\\t%s\\t1\\n' "$s"; else printf 'S\\t%s\\t0\\n' "$s"; fi; done`,
+    `q=$(postqueue -j 2>/dev/null) && printf 'Q\\t%s\\n' "$(printf '%s' "$q" | grep -c .)"`,
+    `for d in /var/spool/postfix /var/mail; do [ -d "$d" ] && df -P "$d" | awk -v d="$d" 'NR==2 {printf "D\\t%s\\t%s\\t%s\\n", d, $6, 100 - $5}'; done`,
+    `awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {printf "M\\t%s\\t%s\\n", t, a}' /proc/meminfo`,
+    `if [ -f ${CERT_FILE} ]; then`,
+    `  printf 'C\\t%s\\t%s\\n' "$(openssl x509 -in ${CERT_FILE} -noout -enddate | cut -d= -f2)" "$([ "$(openssl x509 -in ${CERT_FILE} -noout -pubkey | sha256sum)" = "$(openssl pkey -in ${KEY_FILE} -pubout 2>/dev/null | sha256sum)" ] && echo 1 || echo 0)"`,
+    'else echo "C\tabsent"; fi',
+    `[ -f ${DKIM_KEY_FILE} ] && printf 'K\\t%s\\n' "$(openssl rsa -in ${DKIM_KEY_FILE} -pubout -outform DER 2>/dev/null | base64 -w0)"`,
+    'true',
+  ].join('\n')
+}
+
+export function parseHost(output: string): HostFacts {
+  const facts: HostFacts = {services: [], queue: null, disks: [], memory: null, certificate: {present: false}}
+  for (const line of output.split('\n')) {
+    const [tag, ...f] = line.split('\t')
+    if (tag === 'S') facts.services.push({name: f[0], running: f[1] === '1'})
+    else if (tag === 'Q') facts.queue = Number(f[0])
+    else if (tag === 'D') facts.disks.push({path: f[0], mount: f[1], freePercent: Number(f[2])})
+    else if (tag === 'M') facts.memory = {totalKb: Number(f[0]), availableKb: Number(f[1])}
+    else if (tag === 'C') facts.certificate = f[0] === 'absent' ? {present: false} : {present: true, notAfter: new Date(f[0]), keyMatches: f[1] === '1'}
+    else if (tag === 'K' && f[0]) facts.dkimPublic = f[0]
+  }
+  return facts
+}
+
+const level = (value: number, limits: {warn: number; fail: number}, higherIsWorse: boolean) =>
+  higherIsWorse ? (value >= limits.fail ? 'fail' : value >= limits.warn ? 'warn' : 'pass') : value < limits.fail ? 'fail' : value < limits.warn ? 'warn' : 'pass'
+
+export function hostChecks(facts: HostFacts, now: Date, wanted: (id: CheckResult['id']) => boolean): CheckResult[] {
+  const results: CheckResult[] = []
+  if (wanted('host.services')) {
+    const stopped = facts.services.filter((s) => !s.running).map((s) => s.name)
+    const evidence = facts.services.map((s) => `${s.name}: ${s.running ? 'running' : 'stopped'}`).join(', ')
+    results.push(
+      stopped.length > 0
+        ? outcome('host.services', 'fail', `not running: ${stopped.join(', ')}`, {evidence, hint: `Start it: ${stopped.map((s) => `service ${s} start`).join('; ')}; then read its log for why it stopped.`})
+        : outcome('host.services', 'pass', `running: ${facts.services.map((s) => s.name).join(', ')}`),
+    )
+  }
+  if (wanted('host.queue')) {
+    results.push(
+      facts.queue === null
+        ? outcome('host.queue', 'fail', 'postqueue did not answer (is Postfix running?)')
+        : outcome('host.queue', level(facts.queue, QUEUE, true), `${facts.queue} messages queued`),
+    )
+  }
+  if (wanted('host.disk')) {
+    const worst = [...facts.disks].sort((a, b) => a.freePercent - b.freePercent)[0]
+    results.push(
+      worst
+        ? outcome('host.disk', level(worst.freePercent, DISK_FREE, false), `${worst.freePercent}% free on ${worst.mount} (${worst.path})`, {evidence: facts.disks.map((d) => `${d.path}: ${d.freePercent}%`).join(', ')})
+        : outcome('host.disk', 'fail', 'no mail spool or mailbox directory found'),
+    )
+  }
+  if (wanted('host.memory')) {
+    const m = facts.memory
+    const percent = m && m.totalKb > 0 ? Math.round((100 * m.availableKb) / m.totalKb) : null
+    results.push(percent === null ? outcome('host.memory', 'fail', 'could not read /proc/meminfo') : outcome('host.memory', level(percent, MEMORY_FREE, false), `${percent}% of memory available`))
+  }
+  if (wanted('host.certificate')) {
+    const c = facts.certificate
+    if (!c.present) results.push(outcome('host.certificate', 'fail', `${CERT_FILE} is missing`))
+    else if (!c.keyMatches) results.push(outcome('host.certificate', 'fail', `${CERT_FILE} does not match ${KEY_FILE}`))
+    else results.push(expiryOutcome('host.certificate', c.notAfter!, now))
+  }
+  return results
+}

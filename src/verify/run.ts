@@ -1,0 +1,159 @@
+import type {Resolver} from 'node:dns/promises'
+
+import type {MailopsError} from '../errors.js'
+import type {SshPool} from '../ssh/pool.js'
+import type {SshTarget} from '../ssh/inventory.js'
+import {mapLimit} from '../util/concurrency.js'
+import {beforeTlsChecks, loginChecks} from './auth.js'
+import {CHECKS, type CheckId} from './catalog.js'
+import {inboundCheck, outboundChecks, type Peer} from './delivery.js'
+import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
+import {type HostFacts, hostChecks, hostScript, parseHost} from './host.js'
+import {networkChecks, portStates} from './network.js'
+import type {Selection} from './select.js'
+import {smtpChecks} from './smtp.js'
+import {TLS_IDS, tlsChecks} from './tls.js'
+import {type CheckResult, type CheckStatus, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
+
+export interface MailNode extends VerifyNode {
+  role: 'core' | 'edge'
+  /** how to reach it over SSH (inventory nodes only) */
+  ssh?: SshTarget
+  /** the blueprint services the node must run */
+  services?: string[]
+}
+
+export interface VerifyPlan {
+  nodes: MailNode[]
+  /** present with an inventory: enables dns, and the domain's own row */
+  dns?: DnsExpectations
+  selected: Selection
+  probe: ProbeContext
+  resolver?: Resolver
+  /** captures outbound mail (--peer) */
+  peer?: Peer
+  pool?: SshPool
+  concurrency: number
+  onNode?: (report: NodeReport) => void
+}
+
+export interface NodeReport {
+  name: string
+  address: string
+  role: VerifyNode['role']
+  status: CheckStatus
+  ms: number
+  checks: CheckResult[]
+}
+
+const SEVERITY: CheckStatus[] = ['pass', 'skip', 'warn', 'fail', 'error']
+export const worst = (statuses: CheckStatus[]): CheckStatus => statuses.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'pass' as CheckStatus)
+
+/** Times a unit of checks and stamps its duration on each result it returns. */
+async function timed(work: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+  const started = performance.now()
+  const results = await work()
+  const ms = Math.round(performance.now() - started)
+  return results.map((r) => ({...r, ms}))
+}
+
+/** Checks one node: ports first (they tell whether it is reachable at all), then every selected unit at once. */
+async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNode) => Promise<HostFacts>): Promise<CheckResult[]> {
+  const {probe: ctx, selected} = plan
+  const wanted = (id: CheckId) => selected(id) && appliesTo(id, node)
+  const states = await portStates(node.address, ctx.timeoutMs)
+  if ([...states.values()].every((s) => s === 'filtered' || s === 'unreachable')) {
+    const planned = (Object.keys(CHECKS) as CheckId[]).filter(wanted)
+    return planned.map((id) => outcome(id, 'error', `${node.address} does not answer on any mail port (${[...new Set(states.values())].join(', ')})`, {hint: 'Check that the node is up and that this machine can route to it.'}))
+  }
+  const units: Array<Promise<CheckResult[]>> = []
+  const add = (ids: readonly CheckId[], work: () => Promise<CheckResult[]>) => {
+    if (ids.some(wanted)) units.push(timed(work))
+  }
+  add(['network.port'], async () => networkChecks(node, states))
+  add(['smtp.banner', 'smtp.ehlo', 'smtp.vrfy', 'smtp.postmaster', 'relay.open', 'auth.before-tls'], () => smtpChecks(node, ctx, wanted))
+  for (const endpoint of ENDPOINTS[node.role]) add(TLS_IDS, () => tlsChecks(node, endpoint, ctx).then((rs) => rs.filter((r) => wanted(r.id))))
+  if (node.role === 'core') {
+    add(['auth.before-tls'], () => beforeTlsChecks(node, ctx))
+    add(['auth.login', 'auth.bad-login'], () => loginChecks(node, ctx, wanted))
+  }
+  if (node.ssh) {
+    add(['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate'], async () => {
+      try {
+        return hostChecks(await facts(node), ctx.now, wanted)
+      } catch (error) {
+        return sshError(error as MailopsError, ['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate'].filter((id) => wanted(id as CheckId)) as CheckId[])
+      }
+    })
+  }
+  if (plan.dns && plan.resolver) {
+    const {dns, resolver} = plan
+    add(['dns.ptr'], async () => [await ptrCheck(node, resolver)])
+    add(['dns.dkim'], async () => {
+      try {
+        return [await dkimDnsCheck(dns, resolver, (await facts(node)).dkimPublic)]
+      } catch (error) {
+        return sshError(error as MailopsError, ['dns.dkim'])
+      }
+    })
+  }
+  const core = plan.nodes.find((n) => n.role === 'core')
+  if (node.role === 'edge' && core) add(['delivery.inbound'], async () => [await inboundCheck(node, core, ctx)])
+  if (node.role === 'core' && plan.resolver) add(['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'], () => outboundChecks(node, ctx, plan.peer, plan.resolver!).then((rs) => rs.filter((r) => wanted(r.id))))
+  return (await Promise.all(units)).flat()
+}
+
+/** scope: where a check applies; checks that need an inventory (dns, host, delivery) are only planned with one. */
+function appliesTo(id: CheckId, node: MailNode): boolean {
+  const scope: string = CHECKS[id].scope
+  if (scope === 'domain') return false
+  if (scope === 'core' || scope === 'edge') return node.role === scope
+  return true
+}
+
+function sshError(error: MailopsError, ids: CheckId[]): CheckResult[] {
+  return ids.map((id) => outcome(id, 'error', `over SSH: ${error.message}`, {hint: error.hint ?? 'Check SSH access with: mailops exec -i INVENTORY -- true'}))
+}
+
+/** Runs the plan: nodes concurrently, the domain's records alongside; one report per node (and the domain). */
+export async function runVerify(plan: VerifyPlan): Promise<NodeReport[]> {
+  const factsByNode = new Map<string, Promise<HostFacts>>()
+  const facts = (node: MailNode): Promise<HostFacts> => {
+    let pending = factsByNode.get(node.name)
+    if (!pending) {
+      pending = (async () => {
+        const connection = await plan.pool!.connection(node.ssh!)
+        const result = await connection.exec(hostScript(node.services ?? ['postfix']), {timeoutMs: plan.probe.timeoutMs * 3})
+        return parseHost(result.stdout)
+      })()
+      factsByNode.set(node.name, pending)
+    }
+    return pending
+  }
+  const report = (name: string, address: string, role: VerifyNode['role'], checks: CheckResult[], ms: number): NodeReport => {
+    const node = {name, address, role, status: worst(checks.map((c) => c.status)), ms, checks}
+    plan.onNode?.(node)
+    return node
+  }
+  const domainRow = async (): Promise<NodeReport[]> => {
+    if (!plan.dns || !plan.resolver) return []
+    const started = performance.now()
+    const checks = await timed(() => domainDnsChecks(plan.dns!, plan.resolver!, plan.selected))
+    return checks.length > 0 ? [report(plan.dns.domain, '-', 'domain', checks, Math.round(performance.now() - started))] : []
+  }
+  const [nodes, domain] = await Promise.all([
+    mapLimit(plan.nodes, plan.concurrency, async (node) => {
+      const started = performance.now()
+      const checks = await verifyNode(node, plan, facts)
+      return report(node.name, node.address, node.role, checks, Math.round(performance.now() - started))
+    }),
+    domainRow(),
+  ])
+  return [...nodes, ...domain]
+}
+
+export function summarise(nodes: readonly NodeReport[]): Record<CheckStatus, number> {
+  const summary: Record<CheckStatus, number> = {pass: 0, warn: 0, fail: 0, skip: 0, error: 0}
+  for (const node of nodes) for (const check of node.checks) summary[check.status]++
+  return summary
+}

@@ -1,0 +1,74 @@
+import {readFileSync} from 'node:fs'
+import type {Resolver} from 'node:dns/promises'
+import {isIPv4} from 'node:net'
+import {dirname, resolve} from 'node:path'
+
+import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
+import {InputError} from '../errors.js'
+import type {LoadedInventory} from '../ssh/inventory.js'
+import type {DnsExpectations} from './dns.js'
+import type {MailNode} from './run.js'
+
+export interface InventoryTargets {
+  nodes: MailNode[]
+  dns?: DnsExpectations
+  credentials?: {user: string; password: string}
+  /** PEM of vars.tls_ca_file, the CA chains are checked against */
+  ca?: string
+}
+
+/** Nodes, domain, account and CA from an inventory; the services each must run from its role's blueprints. */
+export function inventoryTargets(root: string, inventory: LoadedInventory, hosts: LoadedInventory['hosts']): InventoryTargets {
+  const domain = typeof inventory.vars.domain === 'string' ? inventory.vars.domain : undefined
+  const blueprints = listBlueprints(root).map((name) => loadBlueprint(root, name))
+  const services = (role: string) => [...new Set(blueprints.filter((b) => b.roles.includes(role as never)).flatMap((b) => Object.keys(b.services)))]
+  const nodes = hosts.map(
+    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? `${h.name}.${domain}` : h.address, ssh: h, services: services(h.role)}),
+  )
+  const selector = typeof inventory.vars.dkim_selector === 'string' ? inventory.vars.dkim_selector : 'mail'
+  const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined
+  const password = process.env.MAILOPS_SECRET_VERIFY_PASSWORD ?? inventory.secrets.verify_password
+  const caFile = typeof inventory.vars.tls_ca_file === 'string' ? resolve(dirname(resolve(inventory.file)), inventory.vars.tls_ca_file) : undefined
+  return {
+    nodes,
+    // The domain's records are about every node, not the ones picked with --hosts.
+    dns: domain ? {domain, selector, edges: nodes.filter((n) => n.role === 'edge'), cores: nodes.filter((n) => n.role === 'core')} : undefined,
+    credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
+    ca: caFile ? readCa(caFile) : undefined,
+  }
+}
+
+export function readCa(file: string): string {
+  try {
+    const pem = readFileSync(file, 'utf8')
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it')
+    return pem
+  } catch (error) {
+    throw new InputError(`CA file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {hint: 'Give a PEM bundle of the CA certificates that sign the nodes (--ca-file or vars.tls_ca_file).'})
+  }
+}
+
+/**
+ * Bare targets: an IPv4 address is a node of `role`; a name with MX records stands for its MX
+ * hosts (as edges); any other name is a node of `role` at its address.
+ */
+export async function bareTargets(targets: readonly string[], role: 'core' | 'edge', resolver: Resolver): Promise<MailNode[]> {
+  const nodes: MailNode[] = []
+  for (const target of targets) {
+    if (isIPv4(target)) {
+      nodes.push({name: target, address: target, fqdn: target, role})
+      continue
+    }
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?$/i.test(target)) {
+      throw new InputError(`'${target}' is neither an IPv4 address nor a host or domain name`, {code: 'USAGE', hint: 'e.g. mailops verify mx1.example.com 198.18.0.12'})
+    }
+    const mx = await resolver.resolveMx(target).catch(() => [])
+    const names = mx.length > 0 ? mx.sort((a, b) => a.priority - b.priority).map((m) => m.exchange.replace(/\.$/, '')) : [target]
+    for (const name of names) {
+      const [address] = await resolver.resolve4(name).catch(() => [] as string[])
+      if (!address) throw new InputError(`cannot resolve ${name}${name === target ? '' : ` (MX of ${target})`}`, {code: 'USAGE', hint: 'Check the name, or choose a resolver with --resolver.'})
+      nodes.push({name, address, fqdn: name.toLowerCase(), role: mx.length > 0 ? 'edge' : role})
+    }
+  }
+  return nodes
+}

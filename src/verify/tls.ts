@@ -1,0 +1,136 @@
+import {checkServerIdentity, type ConnectionOptions, type PeerCertificate, type TLSSocket} from 'node:tls'
+
+import type {CheckId} from './catalog.js'
+import {type CheckResult, outcome, type ProbeContext, type VerifyNode} from './types.js'
+import {type Endpoint, ehloKeywords, firstLine, ImapSession, Pop3Session, SmtpSession, Wire} from './wire.js'
+
+const DAY_MS = 86_400_000
+export const EXPIRY_WARN_DAYS = 30
+export const EXPIRY_FAIL_DAYS = 7
+
+export const TLS_IDS = ['tls.available', 'tls.protocols', 'tls.cipher', 'tls.chain', 'tls.hostname', 'tls.expiry'] as const satisfies readonly CheckId[]
+
+/** Thrown when the service does not offer TLS at all (no STARTTLS in EHLO, STLS refused, …). */
+export class NoTls extends Error {}
+
+/**
+ * A TLS connection to an endpoint, however it gets there: implicit TLS, or the protocol's own
+ * upgrade (SMTP STARTTLS, IMAP STARTTLS, POP3 STLS). Returns the wire, already secured.
+ */
+export async function openTls(node: VerifyNode, endpoint: Endpoint, options: ConnectionOptions, ctx: ProbeContext): Promise<Wire> {
+  const tls = {servername: node.fqdn, ...options}
+  if (endpoint.tls === 'implicit') return Wire.open(node.address, endpoint.port, ctx.timeoutMs, tls)
+  if (endpoint.tls === 'smtp') {
+    const {session, banner} = await SmtpSession.open(node.address, endpoint.port, ctx.timeoutMs)
+    try {
+      if (!banner.startsWith('220')) throw new NoTls(`no 220 banner: ${firstLine(banner)}`)
+      const ehlo = await session.command(`EHLO ${ctx.helo}`)
+      if (!ehloKeywords(ehlo).includes('STARTTLS')) throw new NoTls('STARTTLS is not offered in EHLO')
+      await session.startTls(tls, ctx.helo)
+      return session.wire
+    } catch (error) {
+      session.wire.close()
+      throw error
+    }
+  }
+  const {session} = endpoint.tls === 'imap' ? await ImapSession.open(node.address, endpoint.port, ctx.timeoutMs) : await Pop3Session.open(node.address, endpoint.port, ctx.timeoutMs)
+  try {
+    const agreed = await session.command(endpoint.tls === 'imap' ? 'STARTTLS' : 'STLS')
+    if (!agreed.ok) throw new NoTls(`${endpoint.tls === 'imap' ? 'STARTTLS' : 'STLS'} refused: ${firstLine(agreed.response)}`)
+    await session.wire.upgrade(tls)
+    return session.wire
+  } catch (error) {
+    session.wire.close()
+    throw error
+  }
+}
+
+/** Whether a handshake limited to `version` succeeds (weak versions need security level 0 on our side to be offered at all). */
+async function accepts(node: VerifyNode, endpoint: Endpoint, version: 'TLSv1' | 'TLSv1.1', ctx: ProbeContext): Promise<boolean> {
+  try {
+    const wire = await openTls(node, endpoint, {minVersion: version, maxVersion: version, ciphers: 'DEFAULT:@SECLEVEL=0', rejectUnauthorized: false}, ctx)
+    wire.close()
+    return true
+  } catch (error) {
+    if (error instanceof NoTls) throw error
+    return false
+  }
+}
+
+/** Forward secrecy and AEAD: every TLS 1.3 suite; for 1.2, ECDHE/DHE with GCM or ChaCha20-Poly1305. */
+export function strongCipher(protocol: string, cipher: string): boolean {
+  if (protocol === 'TLSv1.3') return true
+  return /^(ECDHE|DHE)-/.test(cipher) && /(GCM|CHACHA20-POLY1305)/.test(cipher)
+}
+
+export function chainSubjects(cert: PeerCertificate & {issuerCertificate?: PeerCertificate}): string[] {
+  const names: string[] = []
+  for (let c: (PeerCertificate & {issuerCertificate?: PeerCertificate}) | undefined = cert; c && names.length < 5; c = c.issuerCertificate === c ? undefined : c.issuerCertificate) {
+    names.push(String(c.subject?.CN ?? '?'))
+  }
+  return names
+}
+
+/** tls.available, tls.protocols, tls.cipher, tls.chain, tls.hostname, tls.expiry for one endpoint. */
+export async function tlsChecks(node: VerifyNode, endpoint: Endpoint, ctx: ProbeContext): Promise<CheckResult[]> {
+  const target = endpoint.name
+  let socket: TLSSocket
+  let wire: Wire
+  try {
+    wire = await openTls(node, endpoint, {rejectUnauthorized: false, ...(ctx.ca ? {ca: ctx.ca} : {})}, ctx)
+    socket = wire.tlsSocket!
+  } catch (error) {
+    const message = error instanceof NoTls ? error.message : `TLS handshake failed: ${(error as Error).message}`
+    return [
+      outcome('tls.available', 'fail', message, {target}),
+      ...TLS_IDS.slice(1).map((id) => outcome(id, 'skip', 'no TLS session to inspect', {target})),
+    ]
+  }
+  const protocol = socket.getProtocol() ?? 'unknown'
+  const cipher = socket.getCipher().name
+  const cert = socket.getPeerCertificate(true)
+  const authorized = socket.authorized
+  const authorizationError = socket.authorizationError ? String(socket.authorizationError) : undefined
+  wire.close()
+
+  const results = [outcome('tls.available', 'pass', `${endpoint.tls === 'implicit' ? 'implicit TLS' : 'STARTTLS'}: ${protocol} ${cipher}`, {target})]
+
+  const [tls10, tls11] = await Promise.all([accepts(node, endpoint, 'TLSv1', ctx), accepts(node, endpoint, 'TLSv1.1', ctx)])
+  const weak = [tls10 && 'TLS 1.0', tls11 && 'TLS 1.1'].filter(Boolean)
+  if (weak.length > 0) results.push(outcome('tls.protocols', 'fail', `accepts ${weak.join(' and ')}`, {target, evidence: `handshake limited to ${weak.join('/')} succeeded`}))
+  else if (protocol !== 'TLSv1.3') results.push(outcome('tls.protocols', 'warn', `TLS 1.3 is not offered (negotiated ${protocol})`, {target}))
+  else results.push(outcome('tls.protocols', 'pass', 'TLS 1.0/1.1 refused, TLS 1.3 offered', {target}))
+
+  results.push(
+    strongCipher(protocol, cipher)
+      ? outcome('tls.cipher', 'pass', `${protocol} ${cipher}`, {target})
+      : outcome('tls.cipher', 'fail', `negotiated ${cipher} on ${protocol}: not forward-secret AEAD`, {target}),
+  )
+
+  const chain = chainSubjects(cert).join(' ← ')
+  results.push(
+    authorized
+      ? outcome('tls.chain', 'pass', `verifies against ${ctx.ca ? 'the CA file' : 'the system roots'}`, {target, evidence: chain})
+      : outcome('tls.chain', 'fail', `does not verify: ${authorizationError}`, {target, evidence: chain}),
+  )
+
+  const identity = checkServerIdentity(node.fqdn, cert)
+  results.push(
+    identity
+      ? outcome('tls.hostname', 'fail', `certificate does not name ${node.fqdn}`, {target, evidence: cert.subjectaltname ?? `CN=${cert.subject?.CN}`})
+      : outcome('tls.hostname', 'pass', `names ${node.fqdn}`, {target}),
+  )
+
+  results.push(expiryOutcome('tls.expiry', new Date(cert.valid_to), ctx.now, target))
+  return results
+}
+
+/** warn < 30 days, fail < 7 days or expired. */
+export function expiryOutcome(id: 'tls.expiry' | 'host.certificate', notAfter: Date, now: Date, target?: string): CheckResult {
+  const days = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS)
+  const evidence = `notAfter ${notAfter.toISOString()}`
+  if (days < 0) return outcome(id, 'fail', `certificate expired ${-days} days ago`, {target, evidence})
+  if (days < EXPIRY_FAIL_DAYS) return outcome(id, 'fail', `certificate expires in ${days} days`, {target, evidence})
+  if (days < EXPIRY_WARN_DAYS) return outcome(id, 'warn', `certificate expires in ${days} days`, {target, evidence})
+  return outcome(id, 'pass', `valid for ${days} more days`, {target, evidence})
+}

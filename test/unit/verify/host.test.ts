@@ -1,0 +1,49 @@
+import {describe, expect, it} from 'vitest'
+
+import {hostChecks, parseHost} from '../../../src/verify/host.js'
+
+const now = new Date('2026-11-23T00:00:00Z')
+const all = () => true
+const output = (over: {queue?: number; free?: number; available?: number; notAfter?: string; match?: number; dovecot?: number} = {}) =>
+  [
+    'S\tpostfix\t1',
+    `S\tdovecot\t${over.dovecot ?? 1}`,
+    `Q\t${over.queue ?? 0}`,
+    `D\t/var/spool/postfix\t/\t${over.free ?? 80}`,
+    'D\t/var/mail\t/srv\t90',
+    `M\t1000\t${over.available ?? 500}`,
+    `C\t${over.notAfter ?? 'Nov 23 00:00:00 2027 GMT'}\t${over.match ?? 1}`,
+    'K\tMIIBIjAN',
+  ].join('\n')
+const statuses = (text: string) => Object.fromEntries(hostChecks(parseHost(text), now, all).map((r) => [r.id, r.status]))
+
+describe('host checks', () => {
+  it('reads the probe and passes a healthy node', () => {
+    const facts = parseHost(output())
+    expect(facts.dkimPublic).toBe('MIIBIjAN')
+    expect(facts.disks).toEqual([
+      {path: '/var/spool/postfix', mount: '/', freePercent: 80},
+      {path: '/var/mail', mount: '/srv', freePercent: 90},
+    ])
+    expect(statuses(output())).toEqual({'host.services': 'pass', 'host.queue': 'pass', 'host.disk': 'pass', 'host.memory': 'pass', 'host.certificate': 'pass'})
+  })
+
+  it('warns and fails at the documented thresholds', () => {
+    expect(statuses(output({queue: 99}))['host.queue']).toBe('pass')
+    expect(statuses(output({queue: 100}))['host.queue']).toBe('warn')
+    expect(statuses(output({queue: 1000}))['host.queue']).toBe('fail')
+    expect(statuses(output({free: 20}))['host.disk']).toBe('pass')
+    expect(statuses(output({free: 19}))['host.disk']).toBe('warn')
+    expect(statuses(output({free: 9}))['host.disk']).toBe('fail')
+    expect(statuses(output({available: 90}))['host.memory']).toBe('warn')
+    expect(statuses(output({available: 40}))['host.memory']).toBe('fail')
+    expect(statuses(output({notAfter: 'Dec 10 00:00:00 2026 GMT'}))['host.certificate']).toBe('warn')
+    expect(statuses(output({notAfter: 'Nov 20 00:00:00 2026 GMT'}))['host.certificate']).toBe('fail')
+    expect(statuses(output({match: 0}))['host.certificate']).toBe('fail')
+  })
+
+  it('names the stopped service and how to start it', () => {
+    const [services] = hostChecks(parseHost(output({dovecot: 0})), now, (id) => id === 'host.services')
+    expect(services).toMatchObject({status: 'fail', message: 'not running: dovecot', hint: expect.stringContaining('service dovecot start')})
+  })
+})
