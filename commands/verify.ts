@@ -88,7 +88,7 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       }
     } else {
       const asked = [...(flags.only ?? [])].filter((name) => !BARE_GROUPS.has(name) && !BARE_IDS.has(name as CheckId))
-      if (asked.length > 0) throw new InputError(`${asked.join(', ')} need an inventory (SSH, domain, verify account)`, {code: 'USAGE', hint: 'Give -i inventory.yaml, or check bare targets with network, smtp, tls, relay, auth.'})
+      if (asked.length > 0) throw new InputError(`--only ${asked.join(',')} needs an inventory (SSH access, domain, verify account)`, {code: 'USAGE', hint: 'Give -i inventory.yaml, or check bare targets with network, smtp, tls, relay, auth.'})
       plan = {
         nodes: await bareTargets(bare, flags.role, resolver),
         selected: (id) => BARE_IDS.has(id) && chosen(id),

@@ -5,6 +5,7 @@ import {type CheckResult, outcome, type ProbeContext, type VerifyNode} from './t
 import {type Endpoint, ehloKeywords, firstLine, ImapSession, Pop3Session, SmtpSession, Wire} from './wire.js'
 
 const DAY_MS = 86_400_000
+const plural = (days: number) => `${days} day${days === 1 ? '' : 's'}`
 export const EXPIRY_WARN_DAYS = 30
 export const EXPIRY_FAIL_DAYS = 7
 
@@ -127,10 +128,11 @@ export async function tlsChecks(node: VerifyNode, endpoint: Endpoint, ctx: Probe
 
 /** warn < 30 days, fail < 7 days or expired. */
 export function expiryOutcome(id: 'tls.expiry' | 'host.certificate', notAfter: Date, now: Date, target?: string): CheckResult {
-  const days = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS)
+  const left = notAfter.getTime() - now.getTime()
   const evidence = `notAfter ${notAfter.toISOString()}`
-  if (days < 0) return outcome(id, 'fail', `certificate expired ${-days} days ago`, {target, evidence})
-  if (days < EXPIRY_FAIL_DAYS) return outcome(id, 'fail', `certificate expires in ${days} days`, {target, evidence})
-  if (days < EXPIRY_WARN_DAYS) return outcome(id, 'warn', `certificate expires in ${days} days`, {target, evidence})
+  if (left < 0) return outcome(id, 'fail', `certificate expired ${plural(Math.floor(-left / DAY_MS))} ago`, {target, evidence})
+  const days = Math.floor(left / DAY_MS)
+  if (days < EXPIRY_FAIL_DAYS) return outcome(id, 'fail', `certificate expires in ${plural(days)}`, {target, evidence})
+  if (days < EXPIRY_WARN_DAYS) return outcome(id, 'warn', `certificate expires in ${plural(days)}`, {target, evidence})
   return outcome(id, 'pass', `valid for ${days} more days`, {target, evidence})
 }

@@ -132,6 +132,16 @@ async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Pr
   }
 }
 
+/** Reads the server's greeting; a server that never greets must not keep the socket (and the process) alive. */
+async function greeting(wire: Wire, read: () => Promise<string>): Promise<string> {
+  try {
+    return await read()
+  } catch (error) {
+    wire.close()
+    throw error
+  }
+}
+
 /** End of a whole SMTP reply: the first line of the form "ddd text" (continuations are "ddd-"). */
 export function smtpReplyEnd(buffer: string): number {
   const match = /^\d{3}(?: [^\n]*)?\r?\n/m.exec(buffer)
@@ -164,7 +174,7 @@ export class SmtpSession {
   static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{session: SmtpSession; banner: string}> {
     const wire = await Wire.open(address, port, timeoutMs, tls)
     const session = new SmtpSession(wire)
-    return {session, banner: await session.reply()}
+    return {session, banner: await greeting(wire, () => session.reply())}
   }
 
   reply(): Promise<string> {
@@ -213,8 +223,8 @@ export class ImapSession {
 
   static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{session: ImapSession; greeting: string}> {
     const wire = await Wire.open(address, port, timeoutMs, tls)
-    const greeting = await wire.read((b) => (b.indexOf('\n') >= 0 ? b.indexOf('\n') + 1 : 0))
-    return {session: new ImapSession(wire), greeting}
+    const line = await greeting(wire, () => wire.read((b) => (b.indexOf('\n') >= 0 ? b.indexOf('\n') + 1 : 0)))
+    return {session: new ImapSession(wire), greeting: line}
   }
 
   /** Sends a command; resolves with everything up to and including its tagged status line. */
@@ -242,7 +252,7 @@ export class Pop3Session {
 
   static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{session: Pop3Session; greeting: string}> {
     const wire = await Wire.open(address, port, timeoutMs, tls)
-    return {session: new Pop3Session(wire), greeting: await wire.read(pop3ResponseEnd(false))}
+    return {session: new Pop3Session(wire), greeting: await greeting(wire, () => wire.read(pop3ResponseEnd(false)))}
   }
 
   async command(text: string, multi = false): Promise<{ok: boolean; response: string}> {

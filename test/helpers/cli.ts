@@ -14,17 +14,21 @@ export interface CliResult {
   json: () => any
 }
 
+/** A command that hangs must fail its test, not stall the run: spawnSync blocks vitest's own timers. */
+const HANG_MS = 180_000
+
 /** Runs the built binary exactly as a user would: no TTY, real exit code. */
 export function mailops(args: string[], env: Record<string, string> = {}): CliResult {
   const result = spawnSync(process.execPath, [RUN, ...args], {
     encoding: 'utf8',
     env: {...userEnv(), NO_COLOR: '1', ...env},
     stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: HANG_MS,
   })
   return {
     code: result.status ?? -1,
     stdout: result.stdout,
-    stderr: result.stderr,
+    stderr: result.signal ? `${result.stderr}\n[killed by ${result.signal}: still running after ${HANG_MS / 1000} s]` : result.stderr,
     json: () => JSON.parse(result.stdout),
   }
 }

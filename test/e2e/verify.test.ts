@@ -1,0 +1,233 @@
+import {execFileSync} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {parse, stringify} from 'yaml'
+
+import type {DnsRecord} from '../../src/dns/records.js'
+import {VerifyReport} from '../../src/config/schemas/reports.js'
+import {mailops} from '../helpers/cli.js'
+import {startNsd} from '../helpers/dns-server.js'
+import {xmllint} from '../helpers/junit.js'
+import {expectValid} from '../helpers/schema.js'
+
+// A lab of its own, deployed by mailops with the bundled blueprints; the core relays outbound mail
+// to the bridge address, where verify itself listens (--peer); NSD on the bridge serves the
+// records `mailops dns` printed (--resolver).
+const LAB = {name: 'verifytest', subnet: '198.18.9.0/24'}
+const GATEWAY = '198.18.9.1'
+const DOMAIN = `${LAB.name}.mailops.test`
+const labDir = `/var/lib/mailops/lab/${LAB.name}`
+const inventory = `${labDir}/inventory-relay.yaml`
+
+type Check = {id: string; target?: string; status: string; message: string; hint?: string; evidence?: string}
+type Node = {name: string; role: string; status: string; checks: Check[]}
+
+let records: DnsRecord[]
+let dns: {stop: () => Promise<void>} | undefined
+
+const verify = (...args: string[]) => mailops(['verify', '-i', inventory, '--resolver', GATEWAY, '--peer', `${GATEWAY}:2525`, '--json', ...args])
+const deploy = (file = inventory) => {
+  const result = mailops(['deploy', '-i', file, '--json', '--audit-dir', `${labDir}/audit`])
+  expect(result.code, result.stderr + result.stdout).toBe(0)
+}
+const onNode = (sh: string, node = 'node1') => {
+  const result = mailops(['lab', 'ssh', '--name', LAB.name, node, '--', sh])
+  expect(result.code, result.stderr).toBe(0)
+}
+const checksOf = (report: {nodes: Node[]}, node: string) => report.nodes.find((n) => n.name === node)!.checks
+const failed = (report: {nodes: Node[]}) => report.nodes.flatMap((n) => n.checks.filter((c) => c.status !== 'pass').map((c) => ({node: n.name, ...c})))
+const serve = async (served: DnsRecord[]) => {
+  await dns?.stop()
+  dns = await startNsd({address: GATEWAY, domain: DOMAIN, records: served})
+}
+
+beforeAll(async () => {
+  const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet])
+  if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
+  const lab = parse(readFileSync(`${labDir}/inventory.yaml`, 'utf8'))
+  lab.vars.relayhost = `[${GATEWAY}]:2525`
+  writeFileSync(inventory, stringify(lab))
+  deploy()
+  const printed = mailops(['dns', '-i', inventory, '--json'])
+  expect(printed.code, printed.stderr).toBe(0)
+  records = printed.json().records
+  await serve(records)
+})
+
+// Each break is undone after its test, passed or not, so that one failure does not cascade.
+let repair: (() => unknown) | undefined
+const undoBreak = async () => {
+  const undo = repair
+  repair = undefined
+  await undo?.()
+}
+afterEach(undoBreak)
+
+afterAll(async () => {
+  await dns?.stop()
+  mailops(['lab', 'down', '--name', LAB.name])
+})
+
+describe('mailops verify on nodes deployed by mailops deploy', () => {
+  it('passes every check of every group, delivery and DNS included', () => {
+    const result = verify()
+    expect(result.code, result.stderr + result.stdout.slice(0, 3000)).toBe(0)
+    const report = result.json()
+    expectValid(VerifyReport, report)
+    expect(failed(report)).toEqual([])
+    expect(report.nodes.map((n: Node) => [n.name, n.role, n.status])).toEqual([
+      ['node1', 'core', 'pass'],
+      ['node2', 'edge', 'pass'],
+      ['node3', 'edge', 'pass'],
+      [DOMAIN, 'domain', 'pass'],
+    ])
+    const groups = new Set(report.nodes.flatMap((n: Node) => n.checks.map((c) => c.id.split('.')[0])))
+    expect([...groups].sort()).toEqual(['auth', 'delivery', 'dns', 'host', 'network', 'relay', 'smtp', 'tls'])
+    // 7 TLS endpoints on the core, 6 checks each; one on an edge.
+    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('tls.'))).toHaveLength(42)
+    expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(6)
+    expect(checksOf(report, 'node2').find((c) => c.id === 'delivery.inbound')!.message).toMatch(/^delivered to demo@verifytest\.mailops\.test on node1 in \d+ ms$/)
+    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('delivery.')).map((c) => c.message)).toEqual([
+      `DKIM pass, d=${DOMAIN} s=mail`,
+      'SPF pass for 198.18.9.11',
+      'DMARC pass (aligned)',
+    ])
+    expect(result.stdout).not.toContain(parse(readFileSync(`${labDir}/secrets.yaml`, 'utf8')).verify_password)
+  })
+
+  it('writes JUnit XML that validates against the Jenkins JUnit schema, one testcase per check per node', () => {
+    const result = mailops(['verify', '-i', inventory, '--resolver', GATEWAY, '--skip', 'delivery', '--format', 'junit'])
+    expect(result.code, result.stderr).toBe(0)
+    const lint = xmllint(result.stdout)
+    expect(lint.status, lint.stderr).toBe(0)
+    const json = mailops(['verify', '-i', inventory, '--resolver', GATEWAY, '--skip', 'delivery', '--json']).json()
+    const cases = result.stdout.match(/<testcase /g)!.length
+    expect(cases).toBe(json.nodes.reduce((n: number, node: Node) => n + node.checks.length, 0))
+    expect(result.stdout).toMatch(/<testsuite name="node1" id="0" hostname="198\.18\.9\.11" timestamp="[\dT:-]+" tests="\d+" failures="0" errors="0" skipped="0"/)
+  })
+
+  it('finds an open relay on an edge, with the fix; deploy repairs the drift', async () => {
+    // The classic mistake: "trust everyone" in mynetworks (Postfix itself refuses a bare `permit`).
+    repair = () => deploy()
+    onNode("postconf -e 'mynetworks = 0.0.0.0/0' && postfix reload", 'node3')
+    const result = verify('--only', 'relay')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node3', id: 'relay.open', status: 'fail', message: expect.stringContaining('OPEN RELAY'), evidence: expect.stringMatching(/^250 /), hint: expect.stringContaining('reject_unauth_destination')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'relay').code).toBe(0)
+  })
+
+  it('finds AUTH offered before TLS', async () => {
+    repair = () => deploy()
+    onNode("postconf -e 'smtpd_sasl_auth_enable = yes' 'smtpd_tls_auth_only = no' && postfix reload")
+    const result = verify('--only', 'auth')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node1', id: 'auth.before-tls', target: 'smtp:25', status: 'fail', message: 'AUTH is offered before STARTTLS', hint: expect.stringContaining('smtpd_tls_auth_only = yes')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'auth').code).toBe(0)
+  })
+
+  it('finds TLS 1.0 allowed on an edge', async () => {
+    repair = () => deploy()
+    onNode("postconf -e 'smtpd_tls_protocols = >=TLSv1' 'tls_medium_cipherlist = DEFAULT:@SECLEVEL=0' && postfix reload", 'node2')
+    const result = verify('--only', 'tls.protocols')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node2', id: 'tls.protocols', target: 'smtp:25', status: 'fail', message: 'accepts TLS 1.0 and TLS 1.1', hint: expect.stringContaining('>=TLSv1.2')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'tls.protocols').code).toBe(0)
+  })
+
+  it('finds an expired certificate on every endpoint and on disk', async () => {
+    execFileSync('openssl', ['x509', '-req', '-in', `${labDir}/tls.csr`, '-CA', `${labDir}/ca.pem`, '-CAkey', `${labDir}/ca.key`, '-days', '-1', '-extfile', `${labDir}/tls.ext`, '-out', `${labDir}/expired.pem`], {stdio: 'ignore'})
+    const lab = parse(readFileSync(inventory, 'utf8'))
+    lab.vars.tls_cert = `${readFileSync(`${labDir}/expired.pem`, 'utf8')}${readFileSync(`${labDir}/ca.pem`, 'utf8')}`
+    const expired = `${labDir}/inventory-expired.yaml`
+    writeFileSync(expired, stringify(lab))
+    repair = () => deploy()
+    deploy(expired)
+    const result = verify('--only', 'tls.expiry,tls.chain,host.certificate', '--hosts', 'node1,node2')
+    expect(result.code).toBe(1)
+    const problems = failed(result.json())
+    // 7 endpoints on the core + 1 on the edge, two checks each, and the file on both.
+    expect(problems.filter((p) => p.id === 'tls.expiry')).toHaveLength(8)
+    expect(problems.filter((p) => p.id === 'tls.chain')).toHaveLength(8)
+    expect(problems.filter((p) => p.id === 'host.certificate')).toHaveLength(2)
+    expect(problems.find((p) => p.id === 'tls.expiry')).toMatchObject({status: 'fail', message: 'certificate expired 1 day ago', hint: expect.stringContaining('Renew the certificate')})
+    expect(problems.find((p) => p.id === 'tls.chain')!.message).toBe('does not verify: CERT_HAS_EXPIRED')
+    await undoBreak()
+    expect(verify('--only', 'tls.expiry,tls.chain,host.certificate').code).toBe(0)
+  })
+
+  it('finds a DKIM record that is not the key the core signs with', async () => {
+    const other = execFileSync('sh', ['-c', 'openssl genrsa 2048 2>/dev/null | openssl rsa -pubout -outform DER 2>/dev/null | base64 -w0'], {encoding: 'utf8'})
+    repair = () => serve(records)
+    await serve(records.map((r) => (r.comment === 'DKIM' ? {...r, value: `v=DKIM1; k=rsa; p=${other}`} : r)))
+    const result = verify('--only', 'dns')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node1', id: 'dns.dkim', status: 'fail', message: `mail._domainkey.${DOMAIN} publishes a different key than the one the core signs with`, hint: expect.stringContaining('mailops dns')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'dns').code).toBe(0)
+  })
+
+  it('finds a stopped Dovecot', async () => {
+    repair = () => onNode('service dovecot start </dev/null >/dev/null 2>&1')
+    onNode('service dovecot stop </dev/null >/dev/null 2>&1')
+    const result = verify('--only', 'host.services,network', '--hosts', 'node1')
+    expect(result.code).toBe(1)
+    const problems = failed(result.json())
+    expect(problems.find((p) => p.id === 'host.services')).toMatchObject({status: 'fail', message: 'not running: dovecot', hint: expect.stringContaining('service dovecot start')})
+    expect(problems.filter((p) => p.id === 'network.port').map((p) => p.target)).toEqual(['143/tcp', '993/tcp', '110/tcp', '995/tcp'])
+    await undoBreak()
+    expect(verify('--only', 'host.services,network', '--hosts', 'node1').code).toBe(0)
+  })
+})
+
+describe('mailops verify without an inventory', () => {
+  it('checks the MX hosts of a domain as a stranger would: no SSH, no login, no mail', () => {
+    const result = mailops(['verify', DOMAIN, '--resolver', GATEWAY, '--ca-file', `${labDir}/ca.pem`, '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const report = result.json()
+    expect(report.nodes.map((n: Node) => [n.name, n.role])).toEqual([
+      [`node2.${DOMAIN}`, 'edge'],
+      [`node3.${DOMAIN}`, 'edge'],
+    ])
+    const groups = new Set(report.nodes.flatMap((n: Node) => n.checks.map((c) => c.id.split('.')[0])))
+    expect([...groups].sort()).toEqual(['auth', 'network', 'relay', 'smtp', 'tls'])
+    expect(failed(report).map((c) => [c.id, c.status])).toEqual([
+      ['smtp.postmaster', 'skip'],
+      ['smtp.postmaster', 'skip'],
+    ])
+  })
+
+  it('exits 3 for a node that does not answer, and says so per check', () => {
+    const result = mailops(['verify', '198.18.9.99', '--timeout', '1', '--only', 'network,smtp', '--json'])
+    expect(result.code).toBe(3)
+    const [node] = result.json().nodes
+    expect(node.status).toBe('error')
+    expect(node.checks.every((c: Check) => c.status === 'error' && c.message.startsWith('198.18.9.99 does not answer on any mail port'))).toBe(true)
+  })
+
+  it('rejects bad input with exit code 2 before connecting anywhere', () => {
+    const cases: Array<[string[], string]> = [
+      [['verify', '-i', inventory, '--only', 'tsl'], "unknown check or group 'tsl'"],
+      [['verify', '-i', inventory, '198.18.9.12'], 'give either an inventory or bare targets, not both'],
+      [['verify', '198.18.9.12', '--only', 'host'], '--only host needs an inventory'],
+      [['verify', '-i', inventory, '--peer', 'somewhere'], "--peer 'somewhere' is not ADDRESS:PORT"],
+      [['verify', 'not a host!'], "'not a host!' is neither an IPv4 address nor a host or domain name"],
+      [['verify'], 'nothing to verify'],
+    ]
+    for (const [args, message] of cases) {
+      const result = mailops(args)
+      expect(result.code, args.join(' ')).toBe(2)
+      expect(result.stderr).toContain(message)
+    }
+  })
+})
