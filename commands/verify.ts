@@ -14,6 +14,7 @@ import {type NodeReport, runVerify, summarise} from '../src/verify/run.js'
 import {selection} from '../src/verify/select.js'
 import {bareTargets, inventoryTargets, readCa} from '../src/verify/targets.js'
 import {now} from '../src/util/clock.js'
+import {t} from '../src/i18n/index.js'
 
 /** Without an inventory there is no SSH, domain or account: only what a stranger could check. */
 const BARE_GROUPS = new Set(['network', 'smtp', 'tls', 'relay', 'auth'])
@@ -63,8 +64,8 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       return {checks: CHECK_IDS.map((id) => ({id, ...CHECKS[id]}))}
     }
     const bare = argv as string[]
-    if (!flags.inventory && bare.length === 0) throw new InputError('nothing to verify: give -i inventory.yaml or hosts/domains', {code: 'USAGE', hint: 'e.g. mailops verify -i inventory.yaml, or mailops verify mx1.example.com'})
-    if (flags.inventory && bare.length > 0) throw new InputError(`give either an inventory or bare targets, not both (got ${bare.join(' ')})`, {code: 'USAGE'})
+    if (!flags.inventory && bare.length === 0) throw new InputError(t('verify.nothing'), {code: 'USAGE', hint: 'e.g. mailops verify -i inventory.yaml, or mailops verify mx1.example.com'})
+    if (flags.inventory && bare.length > 0) throw new InputError(t('verify.both', {targets: bare.join(' ')}), {code: 'USAGE'})
     const chosen = selection(flags.only, flags.skip)
     const resolver = dnsResolver(flags.resolver)
     const peerAddress = flags.peer ? parseListen(flags.peer) : undefined
@@ -88,7 +89,7 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       }
     } else {
       const asked = [...(flags.only ?? [])].filter((name) => !BARE_GROUPS.has(name) && !BARE_IDS.has(name as CheckId))
-      if (asked.length > 0) throw new InputError(`--only ${asked.join(',')} needs an inventory (SSH access, domain, verify account)`, {code: 'USAGE', hint: 'Give -i inventory.yaml, or check bare targets with network, smtp, tls, relay, auth.'})
+      if (asked.length > 0) throw new InputError(t('verify.needsInventory', {names: asked.join(',')}), {code: 'USAGE', hint: 'Give -i inventory.yaml, or check bare targets with network, smtp, tls, relay, auth.'})
       plan = {
         nodes: await bareTargets(bare, flags.role, resolver),
         selected: (id) => BARE_IDS.has(id) && chosen(id),
@@ -97,9 +98,9 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       }
     }
     const wantsOutbound = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'].some((id) => plan.selected(id as CheckId))
-    const peer = peerAddress && wantsOutbound && plan.dns ? await startPeer(peerAddress).catch((error: Error) => Promise.reject(new InputError(`cannot listen on ${flags.peer}: ${error.message}`, {code: 'USAGE'}))) : undefined
+    const peer = peerAddress && wantsOutbound && plan.dns ? await startPeer(peerAddress).catch((error: Error) => Promise.reject(new InputError(t('verify.peerListen', {peer: flags.peer!, reason: error.message}), {code: 'USAGE'}))) : undefined
     const progress = progressReporter(!this.jsonEnabled())
-    progress(`checking ${plan.nodes.length} node${plan.nodes.length === 1 ? '' : 's'}${plan.dns ? ` and ${plan.dns.domain}` : ''}`)
+    progress(t('verify.checking', {count: plan.nodes.length, domain: plan.dns ? t('verify.andDomain', {domain: plan.dns.domain}) : ''}))
     let nodes: NodeReport[]
     try {
       nodes = await runVerify({
@@ -107,7 +108,7 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
         peer,
         onNode: (n) => {
           const s = summarise([n])
-          progress(`${n.name}: ${n.checks.length} checks, ${s.fail} failed, ${s.warn} warnings${s.error ? `, ${s.error} not checked` : ''} (${(n.ms / 1000).toFixed(1)} s)`)
+          progress(t('verify.nodeDone', {node: n.name, checks: n.checks.length, failed: s.fail, warnings: s.warn, errors: s.error, seconds: (n.ms / 1000).toFixed(1)}))
         },
       })
     } finally {
@@ -123,6 +124,6 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
 
 function parseListen(value: string): {host: string; port: number} {
   const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(value)
-  if (!match || Number(match[2]) > 65_535) throw new InputError(`--peer '${value}' is not ADDRESS:PORT`, {code: 'USAGE', hint: 'e.g. --peer 198.18.0.1:2525'})
+  if (!match || Number(match[2]) > 65_535) throw new InputError(t('verify.badPeer', {value}), {code: 'USAGE', hint: 'e.g. --peer 198.18.0.1:2525'})
   return {host: match[1], port: Number(match[2])}
 }

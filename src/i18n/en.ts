@@ -263,6 +263,24 @@ export const en = {
   'inventory.secretsShape': "secrets file {path} must be a YAML map of names to strings",
 
   'lab.upFailed': "lab {name} did not come up and was removed again: {reason}",
+
+  'verify.checking': "checking {count} node(s){domain}",
+  'verify.andDomain': " and the records of {domain}",
+  'verify.nodeDone': "{node}: {checks} checks, {failed} failed, {warnings} warnings, {errors} not checked ({seconds} s)",
+  'verify.summary': "{verdict}: {pass} passed, {warn} warnings{strict}, {fail} failed, {skip} skipped, {error} not checked",
+  'verify.strict': " (strict)",
+  'verify.passed': "PASSED",
+  'verify.failed': "FAILED",
+  'verify.unreachable': "UNREACHABLE",
+  'verify.nothing': "nothing to verify: give -i inventory.yaml or hosts/domains",
+  'verify.both': "give either an inventory or bare targets, not both (got {targets})",
+  'verify.needsInventory': "--only {names} needs an inventory (SSH access, domain, verify account)",
+  'verify.unknownSelector': "unknown check or group '{name}'",
+  'verify.badPeer': "--peer '{value}' is not ADDRESS:PORT",
+  'verify.peerListen': "cannot listen on {peer}: {reason}",
+  'verify.badTarget': "'{target}' is neither an IPv4 address nor a host or domain name",
+  'verify.unresolved': "cannot resolve {name}{via}",
+  'verify.caFile': "CA file {path}: {reason}",
 }
 
 export type MessageKey = keyof typeof en

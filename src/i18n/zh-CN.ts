@@ -265,4 +265,22 @@ export const zhCN: Record<MessageKey, string> = {
   'inventory.secretsShape': "密钥文件 {path} 必须是名称到字符串的 YAML 映射",
 
   'lab.upFailed': "实验环境 {name} 未能启动，已重新移除：{reason}",
+
+  'verify.checking': "正在检查 {count} 个节点{domain}",
+  'verify.andDomain': "及 {domain} 的 DNS 记录",
+  'verify.nodeDone': "{node}：{checks} 项检查，{failed} 项失败，{warnings} 项警告，{errors} 项未能检查（{seconds} 秒）",
+  'verify.summary': "{verdict}：{pass} 项通过，{warn} 项警告{strict}，{fail} 项失败，{skip} 项跳过，{error} 项未能检查",
+  'verify.strict': "（严格模式）",
+  'verify.passed': "通过",
+  'verify.failed': "未通过",
+  'verify.unreachable': "无法连接",
+  'verify.nothing': "没有可检查的对象：请提供 -i inventory.yaml 或主机/域名",
+  'verify.both': "只能提供清单文件或裸目标之一，不能同时提供（收到 {targets}）",
+  'verify.needsInventory': "--only {names} 需要清单文件（SSH 访问、域名、验证账户）",
+  'verify.unknownSelector': "未知的检查项或分组 '{name}'",
+  'verify.badPeer': "--peer '{value}' 不是 地址:端口 格式",
+  'verify.peerListen': "无法在 {peer} 上监听：{reason}",
+  'verify.badTarget': "'{target}' 既不是 IPv4 地址，也不是主机名或域名",
+  'verify.unresolved': "无法解析 {name}{via}",
+  'verify.caFile': "CA 文件 {path}：{reason}",
 }

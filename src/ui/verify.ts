@@ -1,6 +1,7 @@
 import type {NodeReport} from '../verify/run.js'
 import type {CheckStatus} from '../verify/types.js'
 import {tabular} from './table.js'
+import {t} from '../i18n/index.js'
 
 const LABEL: Record<CheckStatus, string> = {pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'skip', error: 'ERROR'}
 const COLOUR: Record<CheckStatus, string> = {pass: '32', warn: '33', fail: '31', skip: '90', error: '35'}
@@ -16,6 +17,6 @@ export function renderVerify(nodes: readonly NodeReport[], summary: Record<Check
     const title = `${node.name} (${node.role}${node.address === '-' ? '' : `, ${node.address}`}): ${LABEL[node.status]}`
     return `${title}\n${tabular('table', ['check', 'target', 'status', 'message'], rows)}`
   })
-  const verdict = summary.error > 0 ? 'UNREACHABLE' : summary.fail > 0 || (strict && summary.warn > 0) ? 'FAILED' : 'PASSED'
-  return [...sections, `${verdict}: ${summary.pass} passed, ${summary.warn} warnings${strict ? ' (strict)' : ''}, ${summary.fail} failed, ${summary.skip} skipped, ${summary.error} not checked`].join('\n\n')
+  const verdict = t(summary.error > 0 ? 'verify.unreachable' : summary.fail > 0 || (strict && summary.warn > 0) ? 'verify.failed' : 'verify.passed')
+  return [...sections, t('verify.summary', {verdict, ...summary, strict: strict ? t('verify.strict') : ''})].join('\n\n')
 }

@@ -8,6 +8,7 @@ import {InputError} from '../errors.js'
 import type {LoadedInventory} from '../ssh/inventory.js'
 import type {DnsExpectations} from './dns.js'
 import type {MailNode} from './run.js'
+import {t} from '../i18n/index.js'
 
 export interface InventoryTargets {
   nodes: MailNode[]
@@ -44,7 +45,7 @@ export function readCa(file: string): string {
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it')
     return pem
   } catch (error) {
-    throw new InputError(`CA file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {hint: 'Give a PEM bundle of the CA certificates that sign the nodes (--ca-file or vars.tls_ca_file).'})
+    throw new InputError(t('verify.caFile', {path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}), {hint: 'Give a PEM bundle of the CA certificates that sign the nodes (--ca-file or vars.tls_ca_file).'})
   }
 }
 
@@ -60,13 +61,13 @@ export async function bareTargets(targets: readonly string[], role: 'core' | 'ed
       continue
     }
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?$/i.test(target)) {
-      throw new InputError(`'${target}' is neither an IPv4 address nor a host or domain name`, {code: 'USAGE', hint: 'e.g. mailops verify mx1.example.com 198.18.0.12'})
+      throw new InputError(t('verify.badTarget', {target}), {code: 'USAGE', hint: 'e.g. mailops verify mx1.example.com 198.18.0.12'})
     }
     const mx = await resolver.resolveMx(target).catch(() => [])
     const names = mx.length > 0 ? mx.sort((a, b) => a.priority - b.priority).map((m) => m.exchange.replace(/\.$/, '')) : [target]
     for (const name of names) {
       const [address] = await resolver.resolve4(name).catch(() => [] as string[])
-      if (!address) throw new InputError(`cannot resolve ${name}${name === target ? '' : ` (MX of ${target})`}`, {code: 'USAGE', hint: 'Check the name, or choose a resolver with --resolver.'})
+      if (!address) throw new InputError(t('verify.unresolved', {name, via: name === target ? '' : ` (MX ${target})`}), {code: 'USAGE', hint: 'Check the name, or choose a resolver with --resolver.'})
       nodes.push({name, address, fqdn: name.toLowerCase(), role: mx.length > 0 ? 'edge' : role})
     }
   }
