@@ -20,7 +20,7 @@ export function portState(address: string, port: number, timeoutMs: number): Pro
 }
 
 /** Every mail port: open where the role needs it, closed elsewhere. Bare hosts are judged as the role given. */
-export async function networkChecks(node: VerifyNode & {role: 'core' | 'edge'}, states: Map<number, PortState>): Promise<CheckResult[]> {
+export function networkChecks(node: VerifyNode & {role: 'core' | 'edge'}, states: Map<number, PortState>): CheckResult[] {
   const needed = new Set(ENDPOINTS[node.role].map((e) => e.port))
   return MAIL_PORTS.map((port) => {
     const state = states.get(port)!

@@ -97,7 +97,8 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
       }
     })
   }
-  const core = plan.nodes.find((n) => n.role === 'core')
+  // Edges forward to the first core (the blueprints' core_address), picked with --hosts or not.
+  const core = plan.dns?.cores[0]
   if (node.role === 'edge' && core) add(['delivery.inbound'], async () => [await inboundCheck(node, core, ctx)])
   if (node.role === 'core' && plan.resolver) add(['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'], () => outboundChecks(node, ctx, plan.peer, plan.resolver!).then((rs) => rs.filter((r) => wanted(r.id))))
   return (await Promise.all(units)).flat()

@@ -23,17 +23,18 @@ export function inventoryTargets(root: string, inventory: LoadedInventory, hosts
   const domain = typeof inventory.vars.domain === 'string' ? inventory.vars.domain : undefined
   const blueprints = listBlueprints(root).map((name) => loadBlueprint(root, name))
   const services = (role: string) => [...new Set(blueprints.filter((b) => b.roles.includes(role as never)).flatMap((b) => Object.keys(b.services)))]
-  const nodes = hosts.map(
+  const fleet = inventory.hosts.map(
     (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? `${h.name}.${domain}` : h.address, ssh: h, services: services(h.role)}),
   )
+  const nodes = fleet.filter((n) => hosts.some((h) => h.name === n.name))
   const selector = typeof inventory.vars.dkim_selector === 'string' ? inventory.vars.dkim_selector : 'mail'
   const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined
   const password = process.env.MAILOPS_SECRET_VERIFY_PASSWORD ?? inventory.secrets.verify_password
   const caFile = typeof inventory.vars.tls_ca_file === 'string' ? resolve(dirname(resolve(inventory.file)), inventory.vars.tls_ca_file) : undefined
   return {
     nodes,
-    // The domain's records are about every node, not the ones picked with --hosts.
-    dns: domain ? {domain, selector, edges: nodes.filter((n) => n.role === 'edge'), cores: nodes.filter((n) => n.role === 'core')} : undefined,
+    // The domain's records (and where its mail is delivered) are about every node, not the ones picked with --hosts.
+    dns: domain ? {domain, selector, edges: fleet.filter((n) => n.role === 'edge'), cores: fleet.filter((n) => n.role === 'core')} : undefined,
     credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
     ca: caFile ? readCa(caFile) : undefined,
   }

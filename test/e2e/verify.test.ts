@@ -106,6 +106,15 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(result.stdout).toMatch(/<testsuite name="node1" id="0" hostname="198\.18\.9\.11" timestamp="[\dT:-]+" tests="\d+" failures="0" errors="0" skipped="0"/)
   })
 
+  it('checks the whole domain and delivers to the core when --hosts picks one edge', () => {
+    const result = verify('--hosts', 'node2', '--only', 'dns,delivery')
+    expect(result.code, result.stdout.slice(0, 2000)).toBe(0)
+    const report = result.json()
+    expect(report.nodes.map((n: Node) => n.name)).toEqual(['node2', DOMAIN])
+    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'delivery.inbound'])
+    expect(checksOf(report, DOMAIN).find((c) => c.id === 'dns.mx')!.message).toContain(`node2.${DOMAIN}, node3.${DOMAIN}`)
+  })
+
   it('finds an open relay on an edge, with the fix; deploy repairs the drift', async () => {
     // The classic mistake: "trust everyone" in mynetworks (Postfix itself refuses a bare `permit`).
     repair = () => deploy()
