@@ -216,6 +216,20 @@ describe('mailops verify without an inventory', () => {
     ])
   })
 
+  it('passes with a warning, which fails only under --strict', () => {
+    // By address, the banner's name cannot be checked against it: a warning, not a failure.
+    const args = ['verify', '198.18.9.12', '--ca-file', `${labDir}/ca.pem`, '--only', 'smtp.banner,tls.hostname', '--json']
+    const lenient = mailops(args)
+    expect(lenient.code, lenient.stderr).toBe(0)
+    expect(lenient.json().nodes[0].checks.map((c: Check) => [c.id, c.status])).toEqual([
+      ['smtp.banner', 'warn'],
+      ['tls.hostname', 'pass'],
+    ])
+    const strict = mailops([...args, '--strict'])
+    expect(strict.code).toBe(1)
+    expect(strict.json().strict).toBe(true)
+  })
+
   it('exits 3 for a node that does not answer, and says so per check', () => {
     const result = mailops(['verify', '198.18.9.99', '--timeout', '1', '--only', 'network,smtp', '--json'])
     expect(result.code).toBe(3)
