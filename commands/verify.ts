@@ -1,24 +1,16 @@
 import {Args, Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {ExitCode, InputError} from '../src/errors.js'
-import {loadInventory, selectHosts} from '../src/ssh/inventory.js'
-import {SshPool} from '../src/ssh/pool.js'
+import {InputError} from '../src/errors.js'
+import {t} from '../src/i18n/index.js'
 import {progressReporter} from '../src/ui/progress.js'
 import {renderVerify} from '../src/ui/verify.js'
-import {CHECK_IDS, CHECKS, checksMarkdown, type CheckId} from '../src/verify/catalog.js'
-import {dnsResolver} from '../src/verify/dns.js'
-import {startPeer} from '../src/verify/delivery.js'
+import {now as currentTime} from '../src/util/clock.js'
+import {CHECK_IDS, CHECKS, checksMarkdown} from '../src/verify/catalog.js'
+import {type Peer, startPeer} from '../src/verify/delivery.js'
 import {junitXml} from '../src/verify/junit.js'
-import {type NodeReport, runVerify, summarise} from '../src/verify/run.js'
-import {selection} from '../src/verify/select.js'
-import {bareTargets, inventoryTargets, readCa} from '../src/verify/targets.js'
-import {now} from '../src/util/clock.js'
-import {t} from '../src/i18n/index.js'
-
-/** Without an inventory there is no SSH, domain or account: only what a stranger could check. */
-const BARE_GROUPS = new Set(['network', 'smtp', 'tls', 'relay', 'auth'])
-const BARE_IDS = new Set<CheckId>(CHECK_IDS.filter((id) => BARE_GROUPS.has(id.split('.')[0]) && !['auth.login', 'auth.bad-login'].includes(id)))
+import {type NodeReport, runVerify, summarise, verifyExit} from '../src/verify/run.js'
+import {parsePeer, planVerify} from '../src/verify/plan.js'
 
 export default class Verify extends MailopsCommand {
   static summary = 'Check that mail nodes are correct and safe: ports, SMTP, TLS, AUTH, relay, delivery, DNS and host health.'
@@ -63,42 +55,32 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       if (!this.jsonEnabled()) this.log(checksMarkdown().trimEnd())
       return {checks: CHECK_IDS.map((id) => ({id, ...CHECKS[id]}))}
     }
-    const bare = argv as string[]
-    if (!flags.inventory && bare.length === 0) throw new InputError(t('verify.nothing'), {code: 'USAGE', hint: 'e.g. mailops verify -i inventory.yaml, or mailops verify mx1.example.com'})
-    if (flags.inventory && bare.length > 0) throw new InputError(t('verify.both', {targets: bare.join(' ')}), {code: 'USAGE'})
-    const chosen = selection(flags.only, flags.skip)
-    const resolver = dnsResolver(flags.resolver)
-    const peerAddress = flags.peer ? parseListen(flags.peer) : undefined
-    const strict = flags.strict
-
-    let plan: Parameters<typeof runVerify>[0]
-    const probe = {timeoutMs: flags.timeout * 1000, deliveryTimeoutMs: flags['delivery-timeout'] * 1000, now: now(), helo: 'verify.mailops.invalid'}
-    let pool: SshPool | undefined
-    if (flags.inventory) {
-      const inventory = loadInventory(flags.inventory)
-      const targets = inventoryTargets(this.config.root, inventory, selectHosts(inventory, flags.hosts?.split(',').filter(Boolean)))
-      pool = new SshPool({knownHosts: inventory.knownHosts, acceptNew: flags['accept-new'], connectTimeoutMs: flags.timeout * 1000})
-      plan = {
-        nodes: targets.nodes,
-        dns: targets.dns,
-        selected: chosen,
-        probe: {...probe, domain: targets.dns?.domain, credentials: targets.credentials, ca: flags['ca-file'] ? readCa(flags['ca-file']) : targets.ca},
-        resolver,
-        pool,
-        concurrency: flags.parallel,
-      }
-    } else {
-      const asked = [...(flags.only ?? [])].filter((name) => !BARE_GROUPS.has(name) && !BARE_IDS.has(name as CheckId))
-      if (asked.length > 0) throw new InputError(t('verify.needsInventory', {names: asked.join(',')}), {code: 'USAGE', hint: 'Give -i inventory.yaml, or check bare targets with network, smtp, tls, relay, auth.'})
-      plan = {
-        nodes: await bareTargets(bare, flags.role, resolver),
-        selected: (id) => BARE_IDS.has(id) && chosen(id),
-        probe: {...probe, ca: flags['ca-file'] ? readCa(flags['ca-file']) : undefined},
-        concurrency: flags.parallel,
-      }
+    const now = currentTime()
+    const plan = await planVerify({
+      root: this.config.root,
+      inventory: flags.inventory,
+      targets: argv as string[],
+      hosts: flags.hosts?.split(',').filter(Boolean),
+      only: flags.only,
+      skip: flags.skip,
+      role: flags.role,
+      caFile: flags['ca-file'],
+      resolver: flags.resolver,
+      timeoutMs: flags.timeout * 1000,
+      deliveryTimeoutMs: flags['delivery-timeout'] * 1000,
+      parallel: flags.parallel,
+      acceptNew: flags['accept-new'],
+      now,
+    })
+    const peerAddress = flags.peer ? parsePeer(flags.peer) : undefined
+    const wantsOutbound = (['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'] as const).some((id) => plan.selected(id))
+    let peer: Peer | undefined
+    try {
+      peer = peerAddress && wantsOutbound && plan.dns ? await startPeer(peerAddress) : undefined
+    } catch (error) {
+      await plan.pool?.close()
+      throw new InputError(t('verify.peerListen', {peer: flags.peer!, reason: (error as Error).message}), {code: 'USAGE'})
     }
-    const wantsOutbound = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'].some((id) => plan.selected(id as CheckId))
-    const peer = peerAddress && wantsOutbound && plan.dns ? await startPeer(peerAddress).catch((error: Error) => Promise.reject(new InputError(t('verify.peerListen', {peer: flags.peer!, reason: error.message}), {code: 'USAGE'}))) : undefined
     const progress = progressReporter(!this.jsonEnabled())
     progress(t('verify.checking', {count: plan.nodes.length, domain: plan.dns ? t('verify.andDomain', {domain: plan.dns.domain}) : ''}))
     let nodes: NodeReport[]
@@ -113,17 +95,13 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       })
     } finally {
       await peer?.close()
-      await pool?.close()
+      await plan.pool?.close()
     }
     const summary = summarise(nodes)
-    if (!this.jsonEnabled()) this.log(flags.format === 'junit' ? junitXml(nodes, strict, probe.now) : renderVerify(nodes, summary, strict))
-    process.exitCode = summary.error > 0 ? ExitCode.unreachable : summary.fail > 0 || (strict && summary.warn > 0) ? ExitCode.checksFailed : ExitCode.ok
+    const {strict} = flags
+    if (!this.jsonEnabled()) this.log(flags.format === 'junit' ? junitXml(nodes, strict, now) : renderVerify(nodes, summary, strict))
+    process.exitCode = verifyExit(summary, strict)
     return {strict, summary, nodes}
   }
 }
 
-function parseListen(value: string): {host: string; port: number} {
-  const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(value)
-  if (!match || Number(match[2]) > 65_535) throw new InputError(t('verify.badPeer', {value}), {code: 'USAGE', hint: 'e.g. --peer 198.18.0.1:2525'})
-  return {host: match[1], port: Number(match[2])}
-}

@@ -1,6 +1,6 @@
 import type {Resolver} from 'node:dns/promises'
 
-import type {MailopsError} from '../errors.js'
+import {ExitCode, type ExitCodeValue, type MailopsError} from '../errors.js'
 import type {SshPool} from '../ssh/pool.js'
 import type {SshTarget} from '../ssh/inventory.js'
 import {mapLimit} from '../util/concurrency.js'
@@ -151,6 +151,12 @@ export async function runVerify(plan: VerifyPlan): Promise<NodeReport[]> {
     domainRow(),
   ])
   return [...nodes, ...domain]
+}
+
+/** 3 when a node could not be reached, 1 when a check failed (or warned, under --strict), else 0. */
+export function verifyExit(summary: Record<CheckStatus, number>, strict: boolean): ExitCodeValue {
+  if (summary.error > 0) return ExitCode.unreachable
+  return summary.fail > 0 || (strict && summary.warn > 0) ? ExitCode.checksFailed : ExitCode.ok
 }
 
 export function summarise(nodes: readonly NodeReport[]): Record<CheckStatus, number> {

@@ -5,10 +5,13 @@ import {dirname, resolve} from 'node:path'
 
 import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
 import {InputError} from '../errors.js'
-import type {LoadedInventory} from '../ssh/inventory.js'
-import type {DnsExpectations} from './dns.js'
-import type {MailNode} from './run.js'
 import {t} from '../i18n/index.js'
+import {type LoadedInventory, loadInventory, selectHosts} from '../ssh/inventory.js'
+import {SshPool} from '../ssh/pool.js'
+import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
+import {type DnsExpectations, dnsResolver} from './dns.js'
+import type {MailNode, VerifyPlan} from './run.js'
+import {selection} from './select.js'
 
 export interface InventoryTargets {
   nodes: MailNode[]
@@ -73,4 +76,67 @@ export async function bareTargets(targets: readonly string[], role: 'core' | 'ed
     }
   }
   return nodes
+}
+
+/** Without an inventory there is no SSH, domain or account: only what a stranger could check. */
+const BARE_GROUPS = new Set<string>(['network', 'smtp', 'tls', 'relay', 'auth'])
+const BARE_IDS = new Set<CheckId>(CHECK_IDS.filter((id) => BARE_GROUPS.has(groupOf(id)) && id !== 'auth.login' && id !== 'auth.bad-login'))
+
+export interface VerifyRequest {
+  /** package root, where the blueprints are */
+  root: string
+  inventory?: string
+  /** bare hosts or domains, when there is no inventory */
+  targets: string[]
+  hosts?: string[]
+  only?: string[]
+  skip?: string[]
+  role: 'core' | 'edge'
+  caFile?: string
+  resolver?: string
+  timeoutMs: number
+  deliveryTimeoutMs: number
+  parallel: number
+  acceptNew: boolean
+  now: Date
+}
+
+/** Everything checked before a single connection: inputs, selection, nodes, account, CA. */
+export async function planVerify(request: VerifyRequest): Promise<VerifyPlan> {
+  if (!request.inventory && request.targets.length === 0) throw new InputError(t('verify.nothing'), {code: 'USAGE', hint: 'e.g. mailops verify -i inventory.yaml, or mailops verify mx1.example.com'})
+  if (request.inventory && request.targets.length > 0) throw new InputError(t('verify.both', {targets: request.targets.join(' ')}), {code: 'USAGE'})
+  const chosen = selection(request.only, request.skip)
+  const resolver = dnsResolver(request.resolver)
+  const probe = {timeoutMs: request.timeoutMs, deliveryTimeoutMs: request.deliveryTimeoutMs, now: request.now, helo: 'verify.mailops.invalid'}
+  const givenCa = request.caFile ? readCa(request.caFile) : undefined
+  if (request.inventory) {
+    const inventory = loadInventory(request.inventory)
+    const targets = inventoryTargets(request.root, inventory, selectHosts(inventory, request.hosts))
+    return {
+      nodes: targets.nodes,
+      dns: targets.dns,
+      selected: chosen,
+      probe: {...probe, domain: targets.dns?.domain, credentials: targets.credentials, ca: givenCa ?? targets.ca},
+      resolver,
+      pool: new SshPool({knownHosts: inventory.knownHosts, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs}),
+      concurrency: request.parallel,
+    }
+  }
+  const needInventory = (request.only ?? []).filter((name) => !BARE_GROUPS.has(name) && !BARE_IDS.has(name as CheckId))
+  if (needInventory.length > 0) {
+    throw new InputError(t('verify.needsInventory', {names: needInventory.join(',')}), {code: 'USAGE', hint: 'Give -i inventory.yaml, or check bare targets with network, smtp, tls, relay, auth.'})
+  }
+  return {
+    nodes: await bareTargets(request.targets, request.role, resolver),
+    selected: (id) => BARE_IDS.has(id) && chosen(id),
+    probe: {...probe, ca: givenCa},
+    concurrency: request.parallel,
+  }
+}
+
+/** --peer ADDRESS:PORT */
+export function parsePeer(value: string): {host: string; port: number} {
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(value)
+  if (!match || Number(match[2]) > 65_535) throw new InputError(t('verify.badPeer', {value}), {code: 'USAGE', hint: 'e.g. --peer 198.18.0.1:2525'})
+  return {host: match[1], port: Number(match[2])}
 }
