@@ -115,7 +115,7 @@ export async function loginChecks(node: VerifyNode, ctx: ProbeContext, wanted: (
  * client's address, up to 15 s) only when a failed password differs from the last one, so
  * repeated runs stay at its first step instead of slowing every later login.
  */
-export function wrongPassword(password: string): string {
+function wrongPassword(password: string): string {
   const wrong = 'mailops-verify-wrong-password'
   return wrong === password ? `${wrong}-2` : wrong
 }

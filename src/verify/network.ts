@@ -2,10 +2,10 @@ import {connect} from 'node:net'
 
 import {type CheckResult, ENDPOINTS, MAIL_PORTS, outcome, type VerifyNode} from './types.js'
 
-export type PortState = 'open' | 'closed' | 'filtered' | 'unreachable'
+type PortState = 'open' | 'closed' | 'filtered' | 'unreachable'
 
 /** open (connected), closed (refused), filtered (no answer), unreachable (no route). */
-export function portState(address: string, port: number, timeoutMs: number): Promise<PortState> {
+function portState(address: string, port: number, timeoutMs: number): Promise<PortState> {
   return new Promise((resolve) => {
     const socket = connect({host: address, port})
     const done = (state: PortState) => {

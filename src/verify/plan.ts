@@ -13,7 +13,7 @@ import {type DnsExpectations, dnsResolver} from './dns.js'
 import type {MailNode, VerifyPlan} from './run.js'
 import {selection} from './select.js'
 
-export interface InventoryTargets {
+interface InventoryTargets {
   nodes: MailNode[]
   dns?: DnsExpectations
   credentials?: {user: string; password: string}
@@ -22,7 +22,7 @@ export interface InventoryTargets {
 }
 
 /** Nodes, domain, account and CA from an inventory; the services each must run from its role's blueprints. */
-export function inventoryTargets(root: string, inventory: LoadedInventory, hosts: LoadedInventory['hosts']): InventoryTargets {
+function inventoryTargets(root: string, inventory: LoadedInventory, hosts: LoadedInventory['hosts']): InventoryTargets {
   const domain = typeof inventory.vars.domain === 'string' ? inventory.vars.domain : undefined
   const blueprints = listBlueprints(root).map((name) => loadBlueprint(root, name))
   const services = (role: string) => [...new Set(blueprints.filter((b) => b.roles.includes(role as never)).flatMap((b) => Object.keys(b.services)))]
@@ -43,7 +43,7 @@ export function inventoryTargets(root: string, inventory: LoadedInventory, hosts
   }
 }
 
-export function readCa(file: string): string {
+function readCa(file: string): string {
   try {
     const pem = readFileSync(file, 'utf8')
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it')
@@ -57,7 +57,7 @@ export function readCa(file: string): string {
  * Bare targets: an IPv4 address is a node of `role`; a name with MX records stands for its MX
  * hosts (as edges); any other name is a node of `role` at its address.
  */
-export async function bareTargets(targets: readonly string[], role: 'core' | 'edge', resolver: Resolver): Promise<MailNode[]> {
+async function bareTargets(targets: readonly string[], role: 'core' | 'edge', resolver: Resolver): Promise<MailNode[]> {
   const nodes: MailNode[] = []
   for (const target of targets) {
     if (isIPv4(target)) {

@@ -47,7 +47,7 @@ export interface NodeReport {
 }
 
 const SEVERITY: CheckStatus[] = ['pass', 'skip', 'warn', 'fail', 'error']
-export const worst = (statuses: CheckStatus[]): CheckStatus => statuses.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'pass' as CheckStatus)
+const worst = (statuses: CheckStatus[]): CheckStatus => statuses.reduce((a, b) => (SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a), 'pass' as CheckStatus)
 
 /** Times a unit of checks and stamps its duration on each result it returns. */
 async function timed(work: () => Promise<CheckResult[]>): Promise<CheckResult[]> {

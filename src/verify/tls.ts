@@ -6,8 +6,8 @@ import {type Endpoint, ehloKeywords, firstLine, ImapSession, Pop3Session, SmtpSe
 
 const DAY_MS = 86_400_000
 const plural = (days: number) => `${days} day${days === 1 ? '' : 's'}`
-export const EXPIRY_WARN_DAYS = 30
-export const EXPIRY_FAIL_DAYS = 7
+const EXPIRY_WARN_DAYS = 30
+const EXPIRY_FAIL_DAYS = 7
 
 export const TLS_IDS = ['tls.available', 'tls.protocols', 'tls.cipher', 'tls.chain', 'tls.hostname', 'tls.expiry'] as const satisfies readonly CheckId[]
 
@@ -64,7 +64,7 @@ export function strongCipher(protocol: string, cipher: string): boolean {
   return /^(ECDHE|DHE)-/.test(cipher) && /(GCM|CHACHA20-POLY1305)/.test(cipher)
 }
 
-export function chainSubjects(cert: PeerCertificate & {issuerCertificate?: PeerCertificate}): string[] {
+function chainSubjects(cert: PeerCertificate & {issuerCertificate?: PeerCertificate}): string[] {
   const names: string[] = []
   for (let c: (PeerCertificate & {issuerCertificate?: PeerCertificate}) | undefined = cert; c && names.length < 5; c = c.issuerCertificate === c ? undefined : c.issuerCertificate) {
     names.push(String(c.subject?.CN ?? '?'))

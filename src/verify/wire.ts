@@ -2,7 +2,7 @@ import {connect, type Socket} from 'node:net'
 import {connect as tlsConnect, type ConnectionOptions, type TLSSocket} from 'node:tls'
 
 /** How a service speaks TLS: from the first byte, or after a plain-text upgrade command. */
-export type TlsMode = 'implicit' | 'smtp' | 'imap' | 'pop3'
+type TlsMode = 'implicit' | 'smtp' | 'imap' | 'pop3'
 
 export interface Endpoint {
   /** e.g. smtp:25, submission:587, imaps:993 */
