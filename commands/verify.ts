@@ -23,7 +23,8 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
   static strict = false
   static args = {targets: Args.string({description: 'Hosts or domains to check without an inventory.'})}
   static examples = [
-    {description: 'Every node of the lab, every check (the lab inventory names the CA, domain and verify account)', command: '<%= config.bin %> <%= command.id %> -i /var/lib/mailops/lab/default/inventory.yaml --resolver 198.18.0.1'},
+    {description: 'Every node, every check; DNS asked of the resolver your clients use', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --resolver 9.9.9.9'},
+    {description: 'The lab (its inventory names the CA, domain and verify account; it serves no DNS)', command: '<%= config.bin %> <%= command.id %> -i /var/lib/mailops/lab/default/inventory.yaml --skip dns'},
     {description: 'In CI: JUnit for the test report, warnings fail too', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --format junit --strict > verify.xml'},
     {description: 'Only TLS and relay, on one node', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --hosts mx1 --only tls,relay'},
     {description: 'Without delivery (sends no mail)', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --skip delivery'},
