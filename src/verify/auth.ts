@@ -1,7 +1,7 @@
 import {smtpAuthBeforeTls} from './smtp.js'
 import {openTls} from './tls.js'
 import {type CheckResult, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
-import {code, ehloKeywords, firstLine, type Endpoint, imapQuote, ImapSession, Pop3Session, SmtpSession, smtpReplyEnd, type Wire} from './wire.js'
+import {authPlain, code, ehloKeywords, firstLine, type Endpoint, imapQuote, ImapSession, Pop3Session, SmtpSession} from './wire.js'
 
 const endpoint = (name: string): Endpoint => ENDPOINTS.core.find((e) => e.name === name)!
 
@@ -57,33 +57,24 @@ async function logIn(node: VerifyNode, target: string, user: string, password: s
   const tls = {rejectUnauthorized: false}
   if (target === 'submission:587') {
     const wire = await openTls(node, endpoint(target), tls, ctx)
-    return once(wire, async () => {
-      wire.send(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`)
-      const reply = await wire.read(smtpReplyEnd)
+    return wire.closeAfter(async () => {
+      const reply = await authPlain(wire, user, password)
       return {accepted: code(reply) === 235, reply: firstLine(reply)}
     })
   }
   if (target === 'imaps:993') {
     const {session} = await ImapSession.open(node.address, 993, ctx.timeoutMs, {servername: node.fqdn, ...tls})
-    return once(session.wire, async () => {
+    return session.wire.closeAfter(async () => {
       const {ok, response} = await session.command(`LOGIN ${imapQuote(user)} ${imapQuote(password)}`)
       return {accepted: ok, reply: response.trim().split(/\r?\n/).pop()!}
     })
   }
   const {session} = await Pop3Session.open(node.address, 995, ctx.timeoutMs, {servername: node.fqdn, ...tls})
-  return once(session.wire, async () => {
+  return session.wire.closeAfter(async () => {
     await session.command(`USER ${user}`)
     const {ok, response} = await session.command(`PASS ${password}`)
     return {accepted: ok, reply: firstLine(response)}
   })
-}
-
-async function once<T>(wire: Wire, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } finally {
-    wire.close()
-  }
 }
 
 /** The verify account accepted and a wrong password refused, on submission, IMAPS and POP3S. */

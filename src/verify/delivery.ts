@@ -7,7 +7,7 @@ import {SMTPServer} from 'smtp-server'
 import {mailauthResolver} from './dns.js'
 import {openTls} from './tls.js'
 import {type CheckResult, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
-import {code, ehloKeywords, firstLine, imapQuote, ImapSession, SmtpSession, smtpReplyEnd, type Wire} from './wire.js'
+import {authPlain, code, ehloKeywords, firstLine, imapQuote, ImapSession, SmtpSession, smtpReplyEnd, type Wire} from './wire.js'
 
 const POLL_MS = 200
 
@@ -157,15 +157,12 @@ export async function outboundChecks(
   let captured: Captured
   try {
     const wire = await openTls(core, ENDPOINTS.core.find((e) => e.port === 587)!, {rejectUnauthorized: false}, ctx)
-    try {
-      const {user, password} = ctx.credentials
-      wire.send(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`)
-      const auth = await wire.read(smtpReplyEnd)
+    await wire.closeAfter(async () => {
+      const {user, password} = ctx.credentials!
+      const auth = await authPlain(wire, user, password)
       if (code(auth) !== 235) throw new Error(`AUTH refused: ${firstLine(auth)}`)
       await transaction(wire, user, 'verify@peer.mailops.invalid', probeMessage(user, 'verify@peer.mailops.invalid', tag, ctx.now))
-    } finally {
-      wire.close()
-    }
+    })
     captured = await peer.wait(tag, deadline)
   } catch (error) {
     return all('fail', `outbound message did not arrive: ${(error as Error).message}`, "Read /var/log/postfix.log on the core; the peer must be the core's relayhost or the recipient's MX.")

@@ -100,6 +100,20 @@ export class Wire {
     this.socket.destroy()
   }
 
+  /** Runs `work`, then closes the connection whether it succeeded or not. */
+  async closeAfter<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } finally {
+      this.close()
+    }
+  }
+
+  /** A polite last word (QUIT, LOGOUT) then close; the server may hang up first, which ends the session just as well. */
+  async farewell(last: () => Promise<unknown>): Promise<void> {
+    await this.closeAfter(() => last().catch(() => undefined))
+  }
+
   private listen(socket: Socket | TLSSocket): void {
     socket.setEncoding('utf8')
     socket.on('data', (chunk: string) => {
@@ -194,15 +208,15 @@ export class SmtpSession {
     return {socket, ehlo: await this.command(`EHLO ${helo}`)}
   }
 
-  async quit(): Promise<void> {
-    try {
-      await this.command('QUIT')
-    } catch {
-      // The server may close first; the session is over either way.
-    } finally {
-      this.wire.close()
-    }
+  quit(): Promise<void> {
+    return this.wire.farewell(() => this.command('QUIT'))
   }
+}
+
+/** SMTP AUTH PLAIN (RFC 4616) on a connection already secured; the server's reply. */
+export async function authPlain(wire: Wire, user: string, password: string): Promise<string> {
+  wire.send(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`).toString('base64')}`)
+  return wire.read(smtpReplyEnd)
 }
 
 export const code = (reply: string): number => Number(reply.slice(0, 3))
@@ -235,14 +249,8 @@ export class ImapSession {
     return {ok: new RegExp(`^${tag} OK`, 'm').test(response), response}
   }
 
-  async logout(): Promise<void> {
-    try {
-      await this.command('LOGOUT')
-    } catch {
-      // closed first
-    } finally {
-      this.wire.close()
-    }
+  logout(): Promise<void> {
+    return this.wire.farewell(() => this.command('LOGOUT'))
   }
 }
 
@@ -261,14 +269,8 @@ export class Pop3Session {
     return {ok: response.startsWith('+OK'), response}
   }
 
-  async quit(): Promise<void> {
-    try {
-      await this.command('QUIT')
-    } catch {
-      // closed first
-    } finally {
-      this.wire.close()
-    }
+  quit(): Promise<void> {
+    return this.wire.farewell(() => this.command('QUIT'))
   }
 }
 
