@@ -21,9 +21,10 @@ export default class LabUp extends MailopsCommand {
     name: Flags.string({default: 'default', summary: 'Lab name (several labs can run side by side).'}),
     hosts: Flags.integer({default: 3, summary: 'Number of hosts: node1 is a core, the others edges.'}),
     subnet: Flags.string({default: '198.18.0.0/24', summary: 'A /24 inside 198.18.0.0/15.'}),
+    // No delimiter: the comma belongs to the value (HOST=MS,LOSS%); repeat the flag for more hosts.
     delay: Flags.string({
-      multiple: true, multipleNonGreedy: true, delimiter: ',',
-      summary: 'Put a host behind an emulated link: HOST=MS[,LOSS%] adds MS to its round trips and loses LOSS% of them.',
+      multiple: true, multipleNonGreedy: true,
+      summary: 'Put a host behind an emulated link: HOST=MS or HOST=MS,LOSS% adds MS to its round trips and loses LOSS% of them; repeat for more hosts.',
     }),
   }
 

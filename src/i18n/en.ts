@@ -156,7 +156,7 @@ export const en = {
   'inventory.noKey': "key file of host {name} does not exist: {path}",
   'inventory.unknownHost': "no host '{name}' in the inventory; hosts: {valid}",
 
-  'lab.badDelay': "delay '{value}' must be HOST=MS or HOST=MS,LOSS% (e.g. node2=80,1%), with MS up to 10000 and LOSS below 100",
+  'lab.badDelay': "--delay '{value}' is not HOST=MS or HOST=MS,LOSS%: write e.g. --delay node2=80 or --delay node2=80,1% (MS up to 10000, LOSS below 100; repeat --delay for more hosts)",
 
   'latency.unknownName': "unknown {kind} '{name}'; valid: {valid}",
   'latency.badHost': "'{value}' is not a host: give a DNS name or an IP address, optionally with :port (IPv6 as [addr]:port)",

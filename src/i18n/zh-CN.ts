@@ -158,7 +158,7 @@ export const zhCN: Record<MessageKey, string> = {
   'inventory.noKey': "主机 {name} 的密钥文件不存在：{path}",
   'inventory.unknownHost': "清单中没有主机 '{name}'；主机：{valid}",
 
-  'lab.badDelay': "延迟 '{value}' 的格式必须为 主机=毫秒 或 主机=毫秒,丢包率%（例如 node2=80,1%），毫秒不超过 10000，丢包率小于 100",
+  'lab.badDelay': "--delay '{value}' 不是 主机=毫秒 或 主机=毫秒,丢包率% 的格式：请写成例如 --delay node2=80 或 --delay node2=80,1%（毫秒不超过 10000，丢包率小于 100；多台主机请重复 --delay）",
 
   'latency.unknownName': "未知的{kind} '{name}'；有效值：{valid}",
   'latency.badHost': "'{value}' 不是有效主机：请给出域名或 IP 地址，可附带 :端口（IPv6 写作 [地址]:端口）",

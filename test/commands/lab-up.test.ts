@@ -1,0 +1,20 @@
+import {describe, expect, it} from 'vitest'
+
+import {mailops} from '../helpers/cli.js'
+
+// Both stop at flag parsing or the lab's host list, before anything needs root or touches a host.
+describe('mailops lab up --delay', () => {
+  it('takes the documented HOST=MS,LOSS% as one value: the comma is not a list separator', () => {
+    const result = mailops(['lab', 'up', '--name', 'exnone', '--hosts', '1', '--delay', 'node2=80,1%', '--delay', 'node3=40'])
+    expect(result.code).toBe(2)
+    // The value reached the lab whole and named a host it does not have; it was not cut at the comma.
+    expect(result.stderr).toContain("no host 'node2' in lab exnone; hosts: node1")
+    expect(result.stderr).not.toContain("'1%'")
+  })
+
+  it('shows the accepted forms when a value is wrong', () => {
+    const result = mailops(['lab', 'up', '--name', 'exnone', '--delay', 'node2=80,1'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("--delay 'node2=80,1' is not HOST=MS or HOST=MS,LOSS%: write e.g. --delay node2=80 or --delay node2=80,1%")
+  })
+})
