@@ -65,7 +65,7 @@ export function resolveWeights(file?: WeightsFile, source?: SourceDocument): Res
   return {dimensions, shares, source: 'ahp', ahp: {...result, randomIndex: table}}
 }
 
-function indicatorShares(relative: Record<string, number>): Record<string, number> {
+function indicatorShares(relative: Partial<Record<string, number>>): Record<string, number> {
   const importance = (id: string) => relative[id] ?? 1
   const totals = new Map<DimensionId, number>()
   for (const indicator of INDICATORS) totals.set(indicator.dimension, (totals.get(indicator.dimension) ?? 0) + importance(indicator.id))

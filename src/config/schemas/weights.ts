@@ -25,7 +25,8 @@ export const WeightsFile = Strict({
     }),
   ),
   indicators: Type.Optional(
-    Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Number({exclusiveMinimum: 0})])), {
+    // Each key optional: an indicator left out keeps importance 1 (the README's example sets one).
+    Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Optional(Type.Number({exclusiveMinimum: 0}))])), {
       description: 'relative importance of an indicator within its dimension (default 1 each)',
     }),
   ),
