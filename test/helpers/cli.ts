@@ -49,7 +49,7 @@ export function mailopsAsync(args: string[], env: Record<string, string> = {}): 
 }
 
 /** The environment a user's shell would give: without the test runner's own variables. */
-function userEnv(): NodeJS.ProcessEnv {
+export function userEnv(): NodeJS.ProcessEnv {
   const env = {...process.env}
   for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_ENV' || key.startsWith('MAILOPS_')) delete env[key]
   return env
