@@ -10,8 +10,8 @@ export default class LabSsh extends MailopsCommand {
   static summary = "Open a shell on a lab host (or run a command) with OpenSSH and the lab's pinned host key."
   static strict = false
   static examples = [
-    '<%= config.bin %> <%= command.id %> node1',
-    '<%= config.bin %> <%= command.id %> node2 -- postconf -n',
+    {description: 'A shell on node1', command: '<%= config.bin %> <%= command.id %> node1'},
+    {description: "One command: Postfix's settings on node2 (once mailops deploy has configured it)", command: '<%= config.bin %> <%= command.id %> node2 -- postconf -n'},
   ]
 
   static args = {
