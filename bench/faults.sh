@@ -42,10 +42,10 @@ require("fs").writeFileSync(`${work}/dead.yaml`, `knownHosts: known_hosts\ndefau
 ' "$work"
 echo "1. deploy --blueprint base to 1,000 hosts whose packets vanish (--connect-timeout 10)"
 set +e
-/usr/bin/time -f '%e %M' -o "$work/time" node bin/run.js deploy -i "$work/dead.yaml" --blueprint base --canary 0 --parallel 1000 --max-fail 1000 --json > "$work/dead.json"
+/usr/bin/time -f '%e %M' -o "$work/time" node bin/run.js deploy -i "$work/dead.yaml" --blueprint base --canary 0 --parallel 1000 --max-fail 1000 --json > "$work/dead.json" 2>/dev/null
 code=$?
 set -e
-read -r seconds rss_kb < "$work/time"
+read -r seconds rss_kb < <(tail -n 1 "$work/time")
 failed=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(r.hosts.filter((h) => h.error && h.error.code === "CONNECT_TIMEOUT").length)' "$work/dead.json")
 echo "  exit $code, $failed of 1000 hosts CONNECT_TIMEOUT"
 [ "$code" = 3 ] && [ "$failed" = 1000 ] || { echo "  MISSED: expected exit 3 and 1000 timeouts"; status=1; }

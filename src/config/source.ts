@@ -57,7 +57,8 @@ export class SourceDocument {
       }
     }
     const source = new SourceDocument(file, text, data, empty || data === null || data === undefined)
-    source.checkAliases()
+    // Without a '*' there is no alias to expand.
+    if (text.includes('*')) source.checkAliases()
     return source
   }
 
