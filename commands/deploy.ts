@@ -30,6 +30,9 @@ export default class Deploy extends MailopsCommand {
     parallel: Flags.integer({default: 10, min: 1, summary: 'Hosts per wave after the canary.'}),
     'accept-new': Flags.boolean({summary: 'Record the host key of a host not in known_hosts yet.'}),
     'audit-dir': Flags.string({summary: 'Folder for the local audit log (default ~/.local/state/mailops/audit).'}),
+    'connect-timeout': Flags.integer({default: 10, min: 1, summary: 'Seconds to wait for each SSH handshake (all hosts connect at once).'}),
+    'probe-timeout': Flags.integer({default: 60, min: 1, summary: 'Seconds the probe of one host may take before that host counts as failed.'}),
+    'confirm-timeout': Flags.integer({default: 30, min: 2, summary: 'Seconds an sshd change waits for a fresh SSH login before the host restores the previous files itself.'}),
   }
 
   async run(): Promise<DeployReport> {
@@ -46,6 +49,9 @@ export default class Deploy extends MailopsCommand {
       parallel: flags.parallel,
       acceptNew: flags['accept-new'],
       auditDir: flags['audit-dir'],
+      connectTimeoutMs: flags['connect-timeout'] * 1000,
+      probeTimeoutMs: flags['probe-timeout'] * 1000,
+      bounds: {confirmS: flags['confirm-timeout']},
       progress: progressReporter(),
     })
     for (const host of report.hosts) if (host.diff) this.log(host.diff)

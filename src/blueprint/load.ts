@@ -1,10 +1,11 @@
-import {createHash} from 'node:crypto'
+import {createHash, createPrivateKey, X509Certificate} from 'node:crypto'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {loadInput} from '../config/load.js'
 import type {Blueprint} from '../config/schemas/blueprint.js'
 import {InputError} from '../errors.js'
+import {schemaErrors} from '../config/validate.js'
 import {renderTemplate} from './template.js'
 
 export interface LoadedBlueprint extends Blueprint {
@@ -44,12 +45,16 @@ export interface RenderedFile {
   group: string
   validate?: string
   notify: string[]
+  /** Rendered from a secret: never read back from a host, never shown, diffed by hash only. */
+  sensitive: boolean
 }
 
 /**
  * Values for every variable of a blueprint, from host vars over inventory vars over defaults;
  * secrets from the environment or else the inventory's secrets file, never from vars. Each value
- * is checked against its declared type.
+ * is checked by what it means before any connection: its type, a real integer in its range, a
+ * string's pattern, list items against their schema, PEM keys and certificates parsed (and a
+ * certificate against its key). A message never quotes a secret.
  */
 export function resolveVariables(
   blueprint: Blueprint,
@@ -63,20 +68,81 @@ export function resolveVariables(
     const given = spec.secret ? (process.env[envName] ?? secrets[name]) : layers.reduceRight<unknown>((found, layer) => found ?? layer[name], undefined)
     const value = given ?? spec.default
     if (value === undefined) throw InputError.at(undefined, spec.secret ? 'blueprint.missingSecret' : 'blueprint.missingVariable', {host, name, env: envName})
-    const typeOk =
-      (spec.type === 'string' && typeof value === 'string' && (!spec.pattern || new RegExp(spec.pattern, 'u').test(value))) ||
-      (spec.type === 'integer' && Number.isInteger(value)) ||
-      (spec.type === 'boolean' && typeof value === 'boolean') ||
-      (spec.type === 'list' && Array.isArray(value))
-    if (!typeOk) throw InputError.at(undefined, 'blueprint.badVariable', {host, name, type: spec.type + (spec.pattern ? ` matching ${spec.pattern}` : '')})
+    const problem = variableProblem(spec, value)
+    if (problem) throw InputError.at(undefined, 'blueprint.badVariable', {host, name, type: problem})
     values[name] = value
+  }
+  for (const [name, spec] of Object.entries(blueprint.variables)) {
+    if (spec.matchesKey === undefined || values[name] === '' || values[spec.matchesKey] === '') continue
+    const leaf = new X509Certificate(pemBlocks(String(values[name]), 'CERTIFICATE')[0])
+    if (!leaf.checkPrivateKey(createPrivateKey(String(values[spec.matchesKey])))) {
+      throw InputError.at(undefined, 'blueprint.keyMismatch', {host, name, key: spec.matchesKey})
+    }
   }
   return values
 }
 
+type VariableSpec = Blueprint['variables'][string]
+
+/** What a value should be, when it is not (undefined when it is fine). */
+function variableProblem(spec: VariableSpec, value: unknown): string | undefined {
+  switch (spec.type) {
+    case 'integer': {
+      const range = `an integer from ${spec.minimum ?? Number.MIN_SAFE_INTEGER} to ${spec.maximum ?? Number.MAX_SAFE_INTEGER}`
+      // 1e30 is an integer to JavaScript, but not one a daemon can read: only safe integers pass.
+      if (!Number.isSafeInteger(value)) return range
+      const n = value as number
+      return (spec.minimum !== undefined && n < spec.minimum) || (spec.maximum !== undefined && n > spec.maximum) ? range : undefined
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'true or false'
+    case 'list': {
+      if (!Array.isArray(value)) return 'a list'
+      if (!spec.items) return undefined
+      for (const [i, item] of value.entries()) {
+        const errors = schemaErrors(spec.items, item)
+        if (errors.length > 0) return `a list whose items match its schema (item ${i + 1}: ${errors[0]})`
+      }
+      return undefined
+    }
+    case 'string': {
+      if (typeof value !== 'string') return 'a string'
+      if (spec.pattern && !new RegExp(spec.pattern, 'u').test(value)) return `a string matching ${spec.pattern}`
+      if (value === '' || !spec.format) return undefined
+      return spec.format === 'private-key' ? pemKeyProblem(value) : pemChainProblem(value)
+    }
+  }
+}
+
+function pemBlocks(text: string, label: string): string[] {
+  return text.match(new RegExp(`-----BEGIN ${label}-----[\\s\\S]+?-----END ${label}-----`, 'g')) ?? []
+}
+
+function pemKeyProblem(value: string): string | undefined {
+  try {
+    createPrivateKey(value)
+    return undefined
+  } catch {
+    return 'a PEM private key (openssl pkey -in FILE -noout must accept it)'
+  }
+}
+
+function pemChainProblem(value: string): string | undefined {
+  const blocks = pemBlocks(value, 'CERTIFICATE')
+  try {
+    if (blocks.length === 0) throw new Error('no certificate')
+    for (const block of blocks) new X509Certificate(block)
+    return undefined
+  } catch {
+    return 'a PEM certificate chain, leaf first (openssl x509 -in FILE -noout must accept it)'
+  }
+}
+
 export function renderFiles(blueprint: LoadedBlueprint, vars: Record<string, unknown>): RenderedFile[] {
+  const secrets = Object.entries(blueprint.variables).filter(([, spec]) => spec.secret).map(([name]) => name)
   return blueprint.files.map((f) => {
-    const content = renderTemplate(blueprint.templates[f.template], vars, f.template)
+    const template = blueprint.templates[f.template]
+    const content = renderTemplate(template, vars, f.template)
     return {
       path: f.path,
       content,
@@ -86,6 +152,7 @@ export function renderFiles(blueprint: LoadedBlueprint, vars: Record<string, unk
       group: f.group ?? 'root',
       ...(f.validate ? {validate: f.validate} : {}),
       notify: f.notify ?? [],
+      sensitive: secrets.some((name) => new RegExp(`\\{\\{\\s*(@root\\.)?${name}\\s*\\}\\}`).test(template)),
     }
   })
 }

@@ -1,24 +1,49 @@
+import Handlebars from 'handlebars'
+
 import {InputError} from '../errors.js'
 
 /**
- * Templates are text with {{name}} placeholders, {{#each list}}…{{.}} or {{.field}}…{{/each}} and
- * {{#if name}}…{{/if}}. Values are inserted as they are: a template is data written to a file,
- * never a script, so nothing in a value is ever interpreted.
+ * Templates are Handlebars: {{name}}, {{#each list}}…{{this}} or {{field}}…{{/each}} (the
+ * blueprint's variables as {{@root.name}} inside a list), {{#if name}}…{{/if}}. Handlebars
+ * renders in one pass over the template: a value is inserted as it is and never read again as a
+ * template, so `{{tls_key}}` in a mailbox name stays those eleven characters. No HTML escaping
+ * (these are config files), no helpers beyond each/if, a variable the blueprint lacks is an
+ * error (strict), and standalone block lines keep their line breaks (what a config file reads).
+ * Chosen over a home-made renderer because its parser is the well-tested one that already
+ * separates template from data; mustache would do too, but needs lambdas for #if on a value.
  */
-export function renderTemplate(template: string, vars: Record<string, unknown>, name = 'template'): string {
-  const block = /\{\{#(each|if) (\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g
-  const expanded = template.replaceAll(block, (_, kind: string, key: string, body: string) => {
-    const value = lookup(vars, key, name)
-    if (kind === 'if') return value ? body : ''
-    if (!Array.isArray(value)) throw InputError.at(undefined, 'blueprint.notList', {template: name, name: key})
-    return value
-      .map((item) => body.replaceAll(/\{\{\.(\w*)\}\}/g, (_m, field: string) => String(field ? (item as Record<string, unknown>)[field] : item)))
-      .join('')
-  })
-  return expanded.replaceAll(/\{\{(\w+)\}\}/g, (_, key: string) => String(lookup(vars, key, name)))
+const OPTIONS: CompileOptions = {
+  noEscape: true,
+  strict: true,
+  knownHelpers: {each: true, if: true},
+  knownHelpersOnly: true,
+  ignoreStandalone: true,
 }
 
-function lookup(vars: Record<string, unknown>, key: string, template: string): unknown {
-  if (!(key in vars)) throw InputError.at(undefined, 'blueprint.unknownVariable', {template, name: key})
-  return vars[key]
+type CompileOptions = Parameters<typeof Handlebars.compile>[1]
+
+const compiled = new Map<string, Handlebars.TemplateDelegate>()
+
+export function renderTemplate(template: string, vars: Record<string, unknown>, name = 'template'): string {
+  let render = compiled.get(template)
+  if (!render) {
+    try {
+      Handlebars.parse(template)
+    } catch (error) {
+      throw InputError.at(undefined, 'blueprint.badTemplate', {template: name, reason: firstLine(error)})
+    }
+    render = Handlebars.compile(template, OPTIONS)
+    compiled.set(template, render)
+  }
+  try {
+    return render(vars)
+  } catch (error) {
+    const missing = /^"([^"]+)" not defined/.exec(firstLine(error))
+    if (missing) throw InputError.at(undefined, 'blueprint.unknownVariable', {template: name, name: missing[1]})
+    throw InputError.at(undefined, 'blueprint.badTemplate', {template: name, reason: firstLine(error)})
+  }
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0]
 }

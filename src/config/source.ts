@@ -1,7 +1,10 @@
 import {type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument} from 'yaml'
-import {readFileSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
+
+import * as jsyaml from 'js-yaml'
 
 import {InputError, type SourceLocation} from '../errors.js'
+import {t} from '../i18n/index.js'
 
 const READ_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -11,41 +14,106 @@ const READ_ERRORS: Record<string, string> = {
 
 export type DataPath = ReadonlyArray<string | number>
 
-/** A parsed YAML/JSON input file that can say where any value in it came from. */
+/**
+ * The largest input file read. The biggest real inputs (a fleet of thousands of hosts, a
+ * catalog of every provider) are well under 1 MiB; past this a file is a mistake or an attack,
+ * refused before it is read.
+ */
+export const MAX_INPUT_BYTES = 8 * 1024 * 1024
+/** Collections a document may expand to through aliases before its tree size is compared at all. */
+const MAX_EXPANDED_FLOOR = 10_000
+
+/**
+ * A parsed YAML/JSON input file that can say where any value in it came from. The data comes
+ * from js-yaml (YAML 1.2 core schema: no dates, no merge keys), which reads an 80,000-key file
+ * in a fraction of a second and finds duplicate keys with a hash; yaml's positional document,
+ * ten times slower, is built only when a problem has to be located.
+ */
 export class SourceDocument {
+  private positional?: {doc: Document; lines: LineCounter}
+
   private constructor(
     readonly file: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    private readonly text: string,
+    private readonly data: unknown,
+    /** True for a file with no content at all (empty, blanks or comments only). */
+    readonly isEmpty: boolean,
   ) {}
 
-  static parse(file: string, text: string): SourceDocument {
-    const lines = new LineCounter()
-    // JSON is YAML 1.2, so one parser serves both and gives positions for both.
-    const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false, uniqueKeys: true})
-    const source = new SourceDocument(file, doc, lines)
-    const syntax = doc.errors[0]
-    if (syntax) {
-      const [offset] = syntax.pos
-      throw InputError.at(source.at(offset, '/'), 'input.syntax', {detail: syntax.message.split('\n')[0]})
+  /**
+   * Parses YAML or JSON. `quiet` leaves the parser's own wording out of syntax errors (a secrets
+   * file must never be echoed), keeping only where.
+   */
+  static parse(file: string, text: string, options: {quiet?: boolean} = {}): SourceDocument {
+    const empty = /^(\s*(#.*)?\n?)*$/.test(text)
+    let data: unknown
+    if (!empty) {
+      try {
+        data = jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA, filename: file})
+      } catch (error) {
+        const {reason, mark} = error as {reason?: string; mark?: {line: number; column: number}}
+        const at = {file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, path: '/'}
+        throw InputError.at(at, 'input.syntax', {detail: options.quiet ? t('input.syntaxQuiet') : (reason ?? String(error))})
+      }
     }
+    const source = new SourceDocument(file, text, data, empty || data === null || data === undefined)
+    // Without a '*' there is no alias to expand.
+    if (text.includes('*')) source.checkAliases()
     return source
   }
 
-  static read(file: string): SourceDocument {
+  /**
+   * js-yaml shares one object for every alias of an anchor, so a "billion laughs" document is
+   * small in memory but explodes for whoever walks it as a tree. Its collections as a tree are counted in
+   * one pass over the distinct ones (sizes memoised); past ten times the distinct ones (and a
+   * floor for small files) it is refused.
+   */
+  private checkAliases(): void {
+    const sizes = new Map<object, number>()
+    const sizeOf = (root: unknown): number => {
+      // Iterative post-order, so that depth never meets the call stack.
+      const stack: Array<{value: object; children?: object[]}> = []
+      const push = (value: unknown) => {
+        if (typeof value === 'object' && value !== null && !sizes.has(value)) stack.push({value})
+      }
+      push(root)
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]
+        if (sizes.has(top.value)) {
+          stack.pop()
+        } else if (top.children) {
+          stack.pop()
+          let size = 1
+          for (const child of top.children) size += sizes.get(child) ?? 1
+          sizes.set(top.value, Math.min(size, Number.MAX_SAFE_INTEGER))
+        } else {
+          top.children = Object.values(top.value).filter((child): child is object => typeof child === 'object' && child !== null)
+          for (const child of top.children) push(child)
+        }
+      }
+      return typeof root === 'object' && root !== null ? sizes.get(root)! : 0
+    }
+    const expanded = sizeOf(this.data)
+    if (expanded > Math.max(10 * sizes.size, MAX_EXPANDED_FLOOR)) throw InputError.at({file: this.file, line: 1, col: 1, path: '/'}, 'input.aliasBomb', {max: MAX_EXPANDED_FLOOR})
+  }
+
+  static read(file: string, options: {quiet?: boolean} = {}): SourceDocument {
     let text: string
     try {
+      const {size} = statSync(file)
+      if (size > MAX_INPUT_BYTES) throw InputError.at(undefined, 'input.tooLarge', {file, size: mib(size), max: mib(MAX_INPUT_BYTES)})
       text = readFileSync(file, 'utf8')
     } catch (error) {
+      if (error instanceof InputError) throw error
       const code = (error as NodeJS.ErrnoException).code ?? ''
       const reason = READ_ERRORS[code] ?? (error as Error).message
       throw InputError.at(undefined, 'input.unreadable', {file, reason})
     }
-    return SourceDocument.parse(file, text)
+    return SourceDocument.parse(file, text, options)
   }
 
   toJS(): unknown {
-    return this.doc.toJS() ?? {}
+    return this.isEmpty ? {} : this.data
   }
 
   /**
@@ -53,7 +121,7 @@ export class SourceDocument {
    * existing ancestor when the path does not exist, e.g. for a missing required key.
    */
   locate(path: DataPath, options: {key?: boolean} = {}): SourceLocation {
-    let node: Node | null | undefined = this.doc.contents
+    let node: Node | null | undefined = this.document().doc.contents
     let keyNode: Node | undefined
     for (const segment of path) {
       if (isMap(node)) {
@@ -72,8 +140,16 @@ export class SourceDocument {
     return this.at(target?.range?.[0] ?? 0, toPointer(path))
   }
 
+  private document(): {doc: Document; lines: LineCounter} {
+    if (!this.positional) {
+      const lines = new LineCounter()
+      this.positional = {doc: parseDocument(this.text, {lineCounter: lines, prettyErrors: false, uniqueKeys: false}), lines}
+    }
+    return this.positional
+  }
+
   private at(offset: number, path: string): SourceLocation {
-    const {line, col} = this.lines.linePos(offset)
+    const {line, col} = this.document().lines.linePos(offset)
     return {file: this.file, line, col, path}
   }
 }
@@ -95,4 +171,8 @@ export function fromPointer(pointer: string): Array<string | number> {
 export function dotted(path: DataPath): string {
   if (path.length === 0) return '(top level)'
   return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join('')
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }

@@ -35,6 +35,10 @@ export function schemaErrors(schema: Schema, data: unknown): string[] {
  * Throws an InputError listing every problem with file:line:col.
  */
 export function validateSource(source: SourceDocument, schema: Schema): unknown {
+  if (source.isEmpty) {
+    const required = (schema.required as string[] | undefined) ?? []
+    throw InputError.at({file: source.file, line: 1, col: 1, path: '/'}, 'input.empty', {needs: required.length > 0 ? required.join(', ') : t('input.emptyAny')}, t('hint.schema'))
+  }
   const data = source.toJS()
   const validate = validatorFor(schema)
   if (validate(data)) return data

@@ -1,43 +1,91 @@
 import {type BundleFile, tarball} from '../ssh/bundle.js'
 import {shellQuote as q} from '../util/shell.js'
 import type {HostPlan} from './plan.js'
-import {AUDIT_FILE, PENDING_FILE, STATE_DIR} from './probe.js'
+import {AUDIT_FILE, LOCK_FILE, PENDING_FILE, STATE_DIR} from './probe.js'
 
 export type ApplyResult =
   | {status: 'applied'; restarted: string[]}
   | {status: 'conflict'; path: string}
+  | {status: 'busy'; waitedS: number}
   | {status: 'failed-validate'; path: string; output: string}
   | {status: 'failed-restart'; service: string; output: string}
+  | {status: 'rolled-back'; service: string; waitedS: number}
+
+/** The bounds every step of an apply runs under, so that nothing on the host waits forever. */
+export interface ApplyBounds {
+  /** Seconds to wait for another run's host lock before giving up (busy). */
+  lockWaitS: number
+  /** Seconds one validator or one service reload/restart may take. */
+  stepS: number
+  /** Seconds a change to a service that carries our login (sshd) waits for a fresh login. */
+  confirmS: number
+}
+
+export const DEFAULT_BOUNDS: ApplyBounds = {lockWaitS: 120, stepS: 90, confirmS: 30}
+
+/** Services whose change can cut mailops off: after their reload a fresh SSH login must work. */
+export const LOGIN_SERVICES = new Set(['ssh'])
+
+/** A line written by the script when it waits for the controller to log in afresh. */
+export const CONFIRM_MARK = 'awaiting-confirm'
 
 /**
  * The script a host runs to apply its plan. It runs detached (setsid), so a dropped SSH
  * connection cannot stop it half-way:
- * 1. compare-and-swap: every file must still have the hash seen by the probe;
- * 2. record the restarts it will owe before touching anything (a crash leaves them pending);
- * 3. per file: back up, write to a temporary name, set owner and mode, fsync, rename over;
- * 4. validate; on failure put every file back and owe nothing new;
- * 5. reload or restart what is pending; on failure put the files back and reload again;
- * 6. append to the host's audit log, then report.
+ * 1. takes the host lock (flock), held until the end: one apply at a time per host;
+ * 2. compare-and-swap: every file must still have the hash seen by the probe;
+ * 3. records the restarts it will owe before touching anything (a crash leaves them pending);
+ * 4. stages every file next to its target (temporary name, owner, mode, fsync), then runs each
+ *    validator on a shadow copy of the file's folder with the staged files in it — nothing is
+ *    live before it passed;
+ * 5. per file: backs up, re-checks the probed hash, renames the staged file over;
+ * 6. reloads or restarts what is pending; on failure puts the files back and reloads every
+ *    service already touched with the old files;
+ * 7. a change to a login service (sshd) waits for the controller's fresh login; without one
+ *    within the bound it restores the previous files itself (magic rollback);
+ * 8. appends the outcome, whatever it is, to the host's audit log, then reports.
+ * Staged copies (secrets among them) are removed on every way out.
  */
-export function applyScript(plan: HostPlan, services: Record<string, {reload: 'reload' | 'restart'}>, auditPrefix: string): string {
+export function applyScript(plan: HostPlan, services: Record<string, {reload: 'reload' | 'restart'}>, auditPrefix: string, bounds: ApplyBounds = DEFAULT_BOUNDS): string {
   const changed = plan.files.map((f, i) => ({...f, i})).filter((f) => f.action !== 'unchanged')
   const notified = [...new Set(changed.flatMap((f) => f.notify))]
+  const sensitive = changed.filter((f) => f.sensitive).map((f) => f.i)
+  const confirm = plan.handlers.some((s) => LOGIN_SERVICES.has(s))
   const out: string[] = [
     'set -u',
     'run=$(cd "$(dirname "$0")" && pwd)',
+    'echo $$ > "$run/pid"',
     `state=${q(STATE_DIR)}`,
     `pending=${q(PENDING_FILE)}`,
     'installed=""',
-    'report() { printf "%s\\n" "$1" > "$run/result.tmp"; mv "$run/result.tmp" "$run/result"; exit 0; }',
+    'restarted=""',
+    // Staged files and shadow copies hold the new contents (keys too): they never outlive the run,
+    // and neither do the backups of files that hold a secret once the run succeeded.
+    `cleanup() { rm -rf "$run/stage" "$run/shadow"; rm -f ${changed.map((f) => q(`${f.path}.mailops-new`)).join(' ')}; }`,
+    'trap cleanup EXIT',
+    'trap "exit 1" HUP INT TERM',
+    'esc() { tr -d "\\000-\\037\\"\\\\\\\\" | head -c 2000; }',
+    `audit() { mkdir -p "$(dirname ${q(AUDIT_FILE)})"; printf '%s,"result":%s}\\n' ${q(auditPrefix)} "$1" >> ${q(AUDIT_FILE)}; }`,
+    'report() { audit "$1"; printf "%s\\n" "$1" > "$run/result.tmp"; mv "$run/result.tmp" "$run/result"; exit 0; }',
     'hash() { if [ -e "$1" ]; then sha256sum "$1" | cut -d" " -f1; else echo absent; fi; }',
     'restore() {',
     '  for i in $installed; do',
     '    target=$(sed -n "$((i + 1))p" "$run/paths")',
     '    if [ -e "$run/backup/$i" ]; then mv -f "$run/backup/$i" "$target"; else rm -f "$target"; fi',
     '  done',
+    '  installed=""',
     '}',
     'unowe() { for s in $(cat "$run/owed" 2>/dev/null); do sed -i "/^$s\\$/d" "$pending"; done; }',
-    'mkdir -p "$state" "$run/backup"',
+    `act() { if service "$1" status >/dev/null 2>&1; then timeout -k 5 ${bounds.stepS} service "$1" "$2"; else timeout -k 5 ${bounds.stepS} service "$1" start; fi; }`,
+    // What a changed file triggers per service: its blueprint's reload or restart.
+    `action_of() { case "$1" in ${Object.entries(services).map(([name, spec]) => `${q(name)}) echo ${spec.reload};;`).join(' ')} *) echo restart;; esac; }`,
+    // Put back the files and bring every service already touched back onto them.
+    'undo() { restore; for s in $restarted $1; do act "$s" "$(action_of "$s")" >/dev/null 2>&1 < /dev/null; done; unowe; }',
+    'mkdir -p "$state" "$run/backup" "$run/shadow"',
+    `exec 9>> ${q(LOCK_FILE)}`,
+    `flock -w ${bounds.lockWaitS} 9 || report ${q(JSON.stringify({status: 'busy', waitedS: bounds.lockWaitS}))}`,
+    // Staged copies of earlier runs that died without their cleanup (SIGKILL, power loss).
+    'for d in "$state"/runs/*/; do [ "$d" = "$run/" ] && continue; p=$(cat "$d/pid" 2>/dev/null); if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then rm -rf "$d/stage" "$d/shadow"; fi; done',
     'touch "$pending"',
   ]
   for (const f of changed) {
@@ -45,41 +93,65 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
   }
   for (const s of notified) out.push(`grep -qx ${q(s)} "$pending" || { echo ${q(s)} >> "$pending"; echo ${q(s)} >> "$run/owed"; }`)
   out.push('sync "$pending"')
+  // Stage: every new file next to its target, complete and durable before anything is renamed.
   for (const f of changed) {
-    const tmp = `${f.path}.mailops-new`
+    const tmp = q(`${f.path}.mailops-new`)
     out.push(
-      `if [ -e ${q(f.path)} ]; then cp -p ${q(f.path)} "$run/backup/${f.i}"; fi`,
-      `installed="$installed ${f.i}"`,
       `mkdir -p "$(dirname ${q(f.path)})"`,
-      `cp "$run/stage/${f.i}" ${q(tmp)} && chown ${q(`${f.owner}:${f.group}`)} ${q(tmp)} && chmod ${f.mode} ${q(tmp)} && sync ${q(tmp)} && mv -f ${q(tmp)} ${q(f.path)} || { rm -f ${q(tmp)}; restore; unowe; report ${q(JSON.stringify({status: 'failed-validate', path: f.path, output: 'could not write the file'}))}; }`,
+      `{ cp "$run/stage/${f.i}" ${tmp} && chown ${q(`${f.owner}:${f.group}`)} ${tmp} && chmod ${f.mode} ${tmp} && sync ${tmp}; } || { unowe; report ${q(JSON.stringify({status: 'failed-validate', path: f.path, output: 'could not write the staged file'}))}; }`,
     )
   }
+  // Validate the staged files where they will live: a shadow copy of the folder with every staged
+  // file of that folder in it, so that a validator reading the folder (postfix -c) sees the new set.
   for (const f of changed.filter((x) => x.validate)) {
+    const dir = f.path.slice(0, f.path.lastIndexOf('/')) || '/'
+    const base = f.path.slice(f.path.lastIndexOf('/') + 1)
+    const siblings = changed.filter((x) => (x.path.slice(0, x.path.lastIndexOf('/')) || '/') === dir)
     out.push(
-      `if ! sh -c ${q(f.validate!)} > "$run/validate.out" 2>&1; then restore; unowe; printf '{"status":"failed-validate","path":%s,"output":"%s"}' ${q(JSON.stringify(f.path))} "$(tr -d '\\000-\\037"\\\\' < "$run/validate.out" | head -c 2000)" > "$run/result.tmp"; mv "$run/result.tmp" "$run/result"; exit 0; fi`,
+      `shadow="$run/shadow/${f.i}"`,
+      // A validator that reads the whole folder (postfix -c "$STAGED_DIR") gets a copy of it.
+      f.validate!.includes('STAGED_DIR') ? `mkdir -p "$shadow" && cp -a ${q(dir)}/. "$shadow"/` : 'mkdir -p "$shadow"',
+      ...siblings.map((x) => `cp -p ${q(`${x.path}.mailops-new`)} "$shadow"/${q(x.path.slice(x.path.lastIndexOf('/') + 1))}`),
+      `if ! STAGED="$shadow"/${q(base)} STAGED_DIR="$shadow" timeout -k 5 ${bounds.stepS} sh -c ${q(f.validate!)} > "$run/validate.out" 2>&1 < /dev/null; then`,
+      `  code=$?; reason=$(esc < "$run/validate.out"); [ -n "$reason" ] || reason="the validator exited $code without saying why"`,
+      `  unowe; report "$(printf '{"status":"failed-validate","path":%s,"output":"%s"}' ${q(JSON.stringify(f.path))} "$reason")"`,
+      'fi',
+    )
+  }
+  for (const f of changed) {
+    const tmp = q(`${f.path}.mailops-new`)
+    out.push(
+      `if [ -e ${q(f.path)} ]; then cp -p ${q(f.path)} "$run/backup/${f.i}"; fi`,
+      // The lock keeps other mailops runs out; this catches a hand edit since the first check.
+      `[ "$(hash ${q(f.path)})" = ${q(f.expected ?? 'absent')} ] || { restore; unowe; report ${q(JSON.stringify({status: 'conflict', path: f.path}))}; }`,
+      `installed="$installed ${f.i}"`,
+      `mv -f ${tmp} ${q(f.path)} || { restore; unowe; report ${q(JSON.stringify({status: 'failed-validate', path: f.path, output: 'could not rename the staged file into place'}))}; }`,
     )
   }
   out.push(
-    'restarted=""',
     'for s in $(cat "$pending"); do',
-    ...Object.entries(services).map(
-      ([name, spec]) => `  if [ "$s" = ${q(name)} ]; then action=${spec.reload}; fi`,
-    ),
-    // A service that is not running yet (first deploy) is started instead.
-    '  if { if service "$s" status >/dev/null 2>&1; then service "$s" "${action:-restart}"; else service "$s" start; fi; } > "$run/restart.out" 2>&1; then',
-    '    sed -i "/^$s\\$/d" "$pending"; restarted="$restarted \\"$s\\""',
+    '  if act "$s" "$(action_of "$s")" > "$run/restart.out" 2>&1 < /dev/null; then',
+    '    sed -i "/^$s\\$/d" "$pending"; restarted="$restarted $s"',
     '  else',
-    '    restore; service "$s" "${action:-restart}" >/dev/null 2>&1; unowe',
-    `    printf '{"status":"failed-restart","service":"%s","output":"%s"}' "$s" "$(tr -d '\\000-\\037"\\\\' < "$run/restart.out" | head -c 2000)" > "$run/result.tmp"; mv "$run/result.tmp" "$run/result"; exit 0`,
+    '    undo "$s"',
+    `    report "$(printf '{"status":"failed-restart","service":"%s","output":"%s"}' "$s" "$(esc < "$run/restart.out")")"`,
     '  fi',
-    '  action=""',
     'done',
-    `mkdir -p "$(dirname ${q(AUDIT_FILE)})"`,
-    `printf '%s,"status":"applied","restarted":[%s]}\\n' ${q(auditPrefix)} "$(echo $restarted | tr ' ' ',')" >> ${q(AUDIT_FILE)}`,
-    // Staged copies are not needed any more; keep the last 10 runs' backups and logs.
-    'rm -rf "$run/stage"',
+  )
+  if (confirm) {
+    // deploy-rs's magic rollback: the controller logs in afresh and touches "confirmed"; a change
+    // that locked it out is undone here, by the host itself, when the bound runs out.
+    out.push(
+      `echo ${CONFIRM_MARK} > "$run/confirm.tmp"; mv "$run/confirm.tmp" "$run/${CONFIRM_MARK}"`,
+      `waited=0; while [ ! -f "$run/confirmed" ] && [ $waited -lt ${bounds.confirmS * 10} ]; do sleep 0.1; waited=$((waited + 1)); done`,
+      `if [ ! -f "$run/confirmed" ]; then undo ""; report ${q(JSON.stringify({status: 'rolled-back', service: [...LOGIN_SERVICES].join(','), waitedS: bounds.confirmS}))}; fi`,
+    )
+  }
+  out.push(
+    ...sensitive.map((i) => `rm -f "$run/backup/${i}"`),
+    // Keep the last 10 runs' backups and logs.
     'ls -1dt "$state"/runs/* | tail -n +11 | xargs -r rm -rf',
-    `printf '{"status":"applied","restarted":[%s]}' "$(echo $restarted | tr ' ' ',')" > "$run/result.tmp"; mv "$run/result.tmp" "$run/result"`,
+    `report "$(printf '{"status":"applied","restarted":[%s]}' "$(for s in $restarted; do printf '"%s"\\n' "$s"; done | paste -sd, -)")"`,
   )
   return out.join('\n') + '\n'
 }
@@ -92,14 +164,54 @@ export function applyBundle(plan: HostPlan, script: string): Buffer {
   return tarball(files)
 }
 
-/** Unpacks the bundle, starts the script detached from this session, and waits for its result. */
+export const runDir = (runId: string) => `${STATE_DIR}/runs/${runId}`
+
+/**
+ * Unpacks the bundle, starts the script detached from this session, and waits for its result —
+ * or for its request of a fresh login. The wait ends within a second of the script's death (it
+ * then reports "died"), so nothing is left polling on the host.
+ */
 export function launchCommand(runId: string): string {
-  const run = `${STATE_DIR}/runs/${runId}`
   return [
-    `run=${q(run)}`,
+    `run=${q(runDir(runId))}`,
     'mkdir -p "$run" && tar -x -C "$run" -f - || exit 97',
     'setsid sh "$run/apply.sh" > "$run/log" 2>&1 < /dev/null &',
-    'while [ ! -f "$run/result" ]; do sleep 0.05; done',
-    'cat "$run/result"',
+    'pid=$!',
+    waitLoop(true),
   ].join('\n')
+}
+
+/**
+ * Waits for a run already started: `confirm` is the fresh login an sshd change asked for (it
+ * says so, then waits for the result); `result` waits for the result alone (after a lost
+ * connection, or from the old connection while the host rolls a lock-out back).
+ */
+export function awaitCommand(runId: string, mode: 'confirm' | 'result'): string {
+  return [
+    `run=${q(runDir(runId))}`,
+    '[ -d "$run" ] || { echo \'{"status":"unknown"}\'; exit 0; }',
+    mode === 'confirm' ? 'touch "$run/confirmed"' : '',
+    'pid=$(cat "$run/pid" 2>/dev/null || echo 0)',
+    waitLoop(false),
+  ]
+    .filter(Boolean)
+    .join('\n')
+}
+
+function waitLoop(stopAtConfirm: boolean): string {
+  return [
+    'while :; do',
+    '  if [ -f "$run/result" ]; then cat "$run/result"; exit 0; fi',
+    stopAtConfirm ? `  if [ -f "$run/${CONFIRM_MARK}" ]; then echo '{"status":"${CONFIRM_MARK}"}'; exit 0; fi` : '',
+    '  if [ "$pid" != 0 ] && ! kill -0 "$pid" 2>/dev/null; then',
+    '    sleep 0.2; if [ -f "$run/result" ]; then cat "$run/result"; exit 0; fi',
+    // The script was its own session (setsid): end whatever it left running there.
+    '    pkill -KILL -s "$pid" 2>/dev/null',
+    '    echo "{\\"status\\":\\"died\\",\\"log\\":\\"$(tail -c 1000 "$run/log" 2>/dev/null | tr -d "\\000-\\037\\"\\\\\\\\")\\"}"; exit 0',
+    '  fi',
+    '  sleep 0.05',
+    'done',
+  ]
+    .filter(Boolean)
+    .join('\n')
 }

@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import {createTwoFilesPatch} from 'diff'
 
 import type {RenderedFile} from '../blueprint/load.js'
+import {t} from '../i18n/index.js'
 import type {HostFacts} from './probe.js'
 
 export type FileAction = 'create' | 'update' | 'unchanged'
@@ -33,17 +34,26 @@ export function planHost(host: string, rendered: readonly RenderedFile[], facts:
   return {host, files, handlers, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0}
 }
 
-/** A unified diff per changed file, secrets replaced (before and after) so none is ever shown. */
+/**
+ * A unified diff per changed file, secrets replaced (before and after) so none is ever shown. A
+ * file rendered from a secret is not diffed at all (its old contents are never even read): it
+ * shows only that its content changed, by hash.
+ */
 export function planDiff(plan: HostPlan, before: Record<string, string>, secrets: readonly string[]): string {
   const hide = (text: string) => secrets.reduce((t, s) => t.replaceAll(s, '********'), text)
   return plan.files
     .filter((f) => f.action !== 'unchanged')
-    .map((f) => createTwoFilesPatch(`${plan.host}:${f.path}`, `${plan.host}:${f.path}`, hide(before[f.path] ?? ''), hide(f.content), f.action === 'create' ? '(absent)' : '(current)', '(planned)'))
+    .map((f) => {
+      const name = `${plan.host}:${f.path}`
+      if (f.sensitive) return `--- ${name}\n+++ ${name}\n${t('deploy.sensitiveChanged', {before: f.expected ?? 'absent', after: f.sha256})}\n`
+      return createTwoFilesPatch(name, name, hide(before[f.path] ?? ''), hide(f.content), f.action === 'create' ? '(absent)' : '(current)', '(planned)')
+    })
     .join('')
 }
 
-/** A stable hash of what a plan does, for the audit trail (contents by hash only). */
+/** A stable hash of what a plan does, for the audit trail (contents by hash only; host order does not count). */
 export function planHash(plans: readonly HostPlan[]): string {
-  const essence = plans.map((p) => ({host: p.host, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers}))
+  const sorted = [...plans].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
+  const essence = sorted.map((p) => ({host: p.host, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers}))
   return createHash('sha256').update(JSON.stringify(essence)).digest('hex')
 }

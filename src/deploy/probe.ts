@@ -5,6 +5,8 @@ import {shellQuote} from '../util/shell.js'
 export const STATE_DIR = '/var/lib/mailops'
 export const PENDING_FILE = `${STATE_DIR}/pending-restarts`
 export const AUDIT_FILE = '/var/log/mailops/audit.jsonl'
+/** Held (flock) by an apply from its compare-and-swap to its last restart: one apply per host at a time. */
+export const LOCK_FILE = `${STATE_DIR}/lock`
 
 export interface FileState {
   sha256: string | null

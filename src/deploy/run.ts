@@ -7,12 +7,13 @@ import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, 
 import {t} from '../i18n/index.js'
 import type {InventoryHost, LoadedInventory} from '../ssh/inventory.js'
 import {SshPool} from '../ssh/pool.js'
-import {applyBundle, type ApplyResult, applyScript, launchCommand} from './apply.js'
+import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
 import {type HostPlan, planDiff, planHash, planHost} from './plan.js'
 import {parseProbe, probeScript} from './probe.js'
-import type {SshConnection} from '../ssh/connection.js'
+import {type ConnectOptions, SshConnection} from '../ssh/connection.js'
 import {HostError} from '../ssh/errors.js'
 import {shellQuote} from '../util/shell.js'
+import {toMailopsError} from '../errors.js'
 
 export interface DeployOptions {
   root: string
@@ -26,6 +27,9 @@ export interface DeployOptions {
   parallel: number
   acceptNew?: boolean
   connectTimeoutMs?: number
+  /** How long the probe of one host may take. */
+  probeTimeoutMs?: number
+  bounds?: Partial<ApplyBounds>
   auditDir?: string
   progress: (message: string) => void
 }
@@ -55,6 +59,10 @@ interface Desired {
   services: LoadedBlueprint['services']
   secrets: string[]
 }
+
+/** Hosts probed at once: a probe is one short exec, and a thousand dead hosts must not queue. */
+const PROBE_CONCURRENCY = 512
+export const DEFAULT_PROBE_TIMEOUT_MS = 60_000
 
 /** Every blueprint for the host's role, rendered with its variables: all checked before any connection. */
 function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
@@ -86,83 +94,194 @@ export function waves<T>(items: readonly T[], canary: number, size: number): T[]
   return result
 }
 
+type Probed = {ok: true; plan: HostPlan; diff?: string; ms: number} | {ok: false; error: HostOutcome['error']; ms: number}
+
+/**
+ * pyinfra's shape: every host is probed and planned first (all at once, each bounded), then the
+ * plans are applied wave by wave. A host that cannot be reached is that host's failure, counted
+ * in its wave; the others go on, and the report, the audit and the exit code stay complete.
+ */
 export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const catalog = (options.blueprints ?? listBlueprints(options.root)).map((name) => loadBlueprint(options.root, name))
   const desired = deployOrder(options.hosts).map((host) => desiredState(catalog, options.inventory, host))
+  const bounds = {...DEFAULT_BOUNDS, ...options.bounds}
   const runId = `${new Date().toISOString().replaceAll(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
-  const pool = new SshPool({knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs})
-  const plans: HostPlan[] = []
-  const outcomes = new Map<string, HostOutcome>()
+  const connect: ConnectOptions = {knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs}
+  const pool = new SshPool({...connect, concurrency: PROBE_CONCURRENCY})
   const operator = `${userInfo().username}@${process.env.HOSTNAME ?? 'localhost'}`
   const audit = options.dryRun ? null : (options.auditDir ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'mailops', 'audit')) + `/${runId}.jsonl`
-  let failed = 0
+  const outcomes = new Map<string, HostOutcome>()
+  const record = (outcome: HostOutcome) => {
+    outcomes.set(outcome.host, outcome)
+    options.progress(t('deploy.progress', {host: outcome.host, status: outcome.status, ms: Math.round(outcome.ms)}))
+    if (audit) {
+      mkdirSync(dirname(audit), {recursive: true})
+      const {diff: _diff, ...rest} = outcome
+      appendFileSync(audit, JSON.stringify({run: runId, operator, ...rest}) + '\n')
+    }
+  }
   try {
+    const probed = new Map<string, Probed>()
+    const results = await pool.each(
+      desired.map((d) => d.host),
+      async (connection, target): Promise<Probed> => {
+        const started = performance.now()
+        const d = desired.find((x) => x.host.name === target.name)!
+        const plan = await probeAndPlan(connection, d, options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS)
+        const diff = options.dryRun ? planDiff(plan, await currentContents(connection, plan), d.secrets) : undefined
+        return {ok: true, plan, diff, ms: performance.now() - started}
+      },
+    )
+    for (const r of results) probed.set(r.host, r.ok ? r.value : {ok: false, error: errorOf(r.error), ms: 0})
+    const plans = desired.flatMap((d) => {
+      const p = probed.get(d.host.name)!
+      return p.ok ? [p.plan] : []
+    })
+    const hash = planHash(plans)
+
+    let failed = 0
     for (const wave of waves(desired, options.canary, options.parallel)) {
       if (failed > options.maxFail) {
-        for (const d of wave) outcomes.set(d.host.name, {host: d.host.name, status: 'skipped', files: [], restarted: [], ms: 0, error: {code: 'SKIPPED', message: t('deploy.skipped', {max: options.maxFail})}})
+        for (const d of wave) record(failedOutcome(d.host.name, 'skipped', {code: 'SKIPPED', message: t('deploy.skipped', {max: options.maxFail})}))
         continue
       }
-      const results = await pool.each(wave.map((d) => d.host), async (connection, target) => {
-        const started = performance.now()
-        const d = wave.find((x) => x.host.name === target.name)!
-        const probe = await connection.exec(probeScript(d.files, d.packages))
-        if (probe.code !== 0) throw new HostError(target.name, 'PROBE_FAILED', probe.stderr.trim())
-        const facts = parseProbe(probe.stdout)
-        if (facts.missingPackages.length > 0) {
-          throw new HostError(target.name, 'PACKAGES_MISSING', t('deploy.missingPackages', {packages: facts.missingPackages.join(' ')}), t('hint.deployPackages'))
-        }
-        const plan = planHost(target.name, d.files, facts)
-        plans.push(plan)
-        const files = plan.files.map((f) => ({path: f.path, action: f.action, before: f.expected, after: f.sha256}))
-        const base = {host: target.name, files, restarted: [] as string[]}
-        if (options.dryRun) {
-          const before = await currentContents(connection, plan)
-          return {...base, status: 'planned' as const, ms: performance.now() - started, diff: planDiff(plan, before, d.secrets)}
-        }
-        if (!plan.changed) return {...base, status: 'unchanged' as const, ms: performance.now() - started}
-        const auditPrefix = JSON.stringify({run: runId, at: new Date().toISOString(), operator, host: target.name, planHash: planHash([plan]), files}).slice(0, -1)
-        const launched = await connection.exec(launchCommand(runId), {stdin: applyBundle(plan, applyScript(plan, d.services, auditPrefix)), timeoutMs: 600_000})
-        if (launched.code !== 0) throw new HostError(target.name, 'APPLY_FAILED', launched.stderr.trim() || `exit ${launched.code}`)
-        const result = JSON.parse(launched.stdout) as ApplyResult
-        return {...base, ...outcomeOf(target.name, result), ms: performance.now() - started}
-      })
-      for (const r of results) {
-        const outcome: HostOutcome = r.ok ? r.value : {host: r.host, status: 'failed', files: [], restarted: [], ms: 0, error: {code: r.error.code, message: r.error.message, hint: r.error.hint}}
+      const applied = await Promise.all(
+        wave.map(async (d): Promise<HostOutcome> => {
+          const p = probed.get(d.host.name)!
+          if (!p.ok) return failedOutcome(d.host.name, 'failed', p.error)
+          const files = p.plan.files.map((f) => ({path: f.path, action: f.action, before: f.expected, after: f.sha256}))
+          const base = {host: d.host.name, files, restarted: [] as string[]}
+          if (options.dryRun) return {...base, status: 'planned', ms: p.ms, diff: p.diff}
+          if (!p.plan.changed) return {...base, status: 'unchanged', ms: p.ms}
+          const started = performance.now()
+          try {
+            const connection = await pool.connection(d.host)
+            const auditPrefix = JSON.stringify({run: runId, at: new Date().toISOString(), operator, host: d.host.name, planHash: planHash([p.plan]), files}).slice(0, -1)
+            const script = applyScript(p.plan, d.services, auditPrefix, bounds)
+            const result = await applyOn(connection, d.host, connect, runId, applyBundle(p.plan, script), bounds)
+            return {...base, ...outcomeOf(d.host.name, result), ms: p.ms + performance.now() - started}
+          } catch (error) {
+            return {...failedOutcome(d.host.name, 'failed', errorOf(error)), files, ms: p.ms + performance.now() - started}
+          }
+        }),
+      )
+      for (const outcome of applied) {
         if (outcome.status === 'failed') failed++
-        outcomes.set(r.host, outcome)
-        options.progress(t('deploy.progress', {host: r.host, status: outcome.status, ms: Math.round(outcome.ms)}))
-        if (audit) {
-          mkdirSync(dirname(audit), {recursive: true})
-          const {diff: _diff, ...record} = outcome
-          appendFileSync(audit, JSON.stringify({run: runId, operator, ...record}) + '\n')
-        }
+        record(outcome)
       }
     }
+    return {runId, planHash: hash, dryRun: options.dryRun, audit, hosts: desired.map((d) => outcomes.get(d.host.name)!)}
   } finally {
     await pool.close()
   }
-  return {runId, planHash: planHash(plans), dryRun: options.dryRun, audit, hosts: desired.map((d) => outcomes.get(d.host.name)!)}
+}
+
+async function probeAndPlan(connection: SshConnection, d: Desired, timeoutMs: number): Promise<HostPlan> {
+  const probe = await connection.exec(probeScript(d.files, d.packages), {timeoutMs}).catch((error: unknown) => {
+    const e = toMailopsError(error)
+    throw e.code === 'COMMAND_TIMEOUT' ? new HostError(d.host.name, 'PROBE_TIMEOUT', t('deploy.probeTimeout', {s: Math.round(timeoutMs / 1000)})) : e
+  })
+  if (probe.code !== 0) throw new HostError(d.host.name, 'PROBE_FAILED', probe.stderr.trim() || `exit ${probe.code}`)
+  const facts = parseProbe(probe.stdout)
+  if (facts.missingPackages.length > 0) {
+    throw new HostError(d.host.name, 'PACKAGES_MISSING', t('deploy.missingPackages', {packages: facts.missingPackages.join(' ')}), t('hint.deployPackages'))
+  }
+  return planHost(d.host.name, d.files, facts)
+}
+
+/** The longest an apply can honestly take: waiting for the lock, each step, the fresh login. */
+function applyBoundMs(bounds: ApplyBounds, steps: number): number {
+  return (bounds.lockWaitS + (steps + 1) * bounds.stepS + bounds.confirmS + 30) * 1000
+}
+
+/**
+ * Starts the detached apply and follows it to its result. When the script asks for a fresh login
+ * (an sshd change), a new connection confirms it; if none can be made, the host rolls back by
+ * itself and the old connection reads that result. When the connection drops, a new one reads
+ * the result the host wrote: the outcome reported is the host's, never a guess.
+ */
+async function applyOn(connection: SshConnection, host: InventoryHost, connect: ConnectOptions, runId: string, bundle: Buffer, bounds: ApplyBounds): Promise<ApplyResult> {
+  const bound = applyBoundMs(bounds, 20)
+  const read = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ApplyResult | {status: typeof CONFIRM_MARK | 'died' | 'unknown'; log?: string}
+  let answer
+  try {
+    const launched = await connection.exec(launchCommand(runId), {stdin: bundle, timeoutMs: bound})
+    if (launched.code !== 0) throw new HostError(host.name, 'APPLY_FAILED', launched.stderr.trim() || `exit ${launched.code}`)
+    answer = read(launched.stdout)
+  } catch (error) {
+    if (toMailopsError(error).code !== 'CONNECTION_LOST') throw error
+    answer = read((await withFreshConnection(host, connect, bounds.confirmS * 1000 + 30_000, (fresh) => fresh.exec(awaitCommand(runId, 'result'), {timeoutMs: bound}))).stdout)
+  }
+  if (answer.status === CONFIRM_MARK) {
+    const confirmed = await withFreshConnection(host, connect, bounds.confirmS * 500, (fresh) => fresh.exec(awaitCommand(runId, 'confirm'), {timeoutMs: bound})).catch(() => undefined)
+    // No fresh login: the host rolls back by itself; the old connection (or, if the rollback's
+    // reload took it, a new one) reads what it did.
+    const result =
+      confirmed ??
+      (await connection.exec(awaitCommand(runId, 'result'), {timeoutMs: bound}).catch((error: unknown) => {
+        if (toMailopsError(error).code !== 'CONNECTION_LOST') throw error
+        return withFreshConnection(host, connect, bounds.confirmS * 1000 + 30_000, (fresh) => fresh.exec(awaitCommand(runId, 'result'), {timeoutMs: bound}))
+      }))
+    answer = read(result.stdout)
+  }
+  if (answer.status === 'died') throw new HostError(host.name, 'APPLY_DIED', t('deploy.applyDied', {log: (answer as {log?: string}).log ?? ''}))
+  if (answer.status === 'unknown' || answer.status === CONFIRM_MARK) throw new HostError(host.name, 'APPLY_FAILED', t('deploy.applyLost'))
+  return answer as ApplyResult
+}
+
+/** A new login (not the pooled connection): retried until `withinMs`, always closed. */
+async function withFreshConnection<T>(host: InventoryHost, connect: ConnectOptions, withinMs: number, work: (connection: SshConnection) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + withinMs
+  for (;;) {
+    try {
+      const fresh = await SshConnection.open(host, {...connect, connectTimeoutMs: Math.min(connect.connectTimeoutMs ?? 10_000, Math.max(1000, deadline - Date.now()))})
+      try {
+        return await work(fresh)
+      } finally {
+        fresh.close()
+      }
+    } catch (error) {
+      if (Date.now() >= deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+  }
+}
+
+function errorOf(error: unknown): NonNullable<HostOutcome['error']> {
+  const e = toMailopsError(error)
+  return {code: e.code, message: e.message, ...(e.hint ? {hint: e.hint} : {})}
+}
+
+function failedOutcome(host: string, status: 'failed' | 'skipped', error: HostOutcome['error']): HostOutcome {
+  return {host, status, files: [], restarted: [], ms: 0, error}
 }
 
 function outcomeOf(host: string, result: ApplyResult): Pick<HostOutcome, 'status' | 'restarted' | 'error'> {
+  const failed = (code: string, message: string) => ({status: 'failed' as const, restarted: [], error: {code, message: `${host}: ${message}`}})
   switch (result.status) {
     case 'applied':
       return {status: 'changed', restarted: result.restarted}
     case 'conflict':
-      return {status: 'failed', restarted: [], error: {code: 'CONFLICT', message: `${host}: ${t('deploy.conflict', {path: result.path})}`}}
+      return failed('CONFLICT', t('deploy.conflict', {path: result.path}))
+    case 'busy':
+      return failed('HOST_BUSY', t('deploy.busy', {s: result.waitedS}))
     case 'failed-validate':
-      return {status: 'failed', restarted: [], error: {code: 'VALIDATION_FAILED', message: `${host}: ${t('deploy.validateFailed', {path: result.path, output: result.output})}`}}
+      return failed('VALIDATION_FAILED', t('deploy.validateFailed', {path: result.path, output: result.output}))
     case 'failed-restart':
-      return {status: 'failed', restarted: [], error: {code: 'RESTART_FAILED', message: `${host}: ${t('deploy.restartFailed', {service: result.service, output: result.output})}`}}
+      return failed('RESTART_FAILED', t('deploy.restartFailed', {service: result.service, output: result.output}))
+    case 'rolled-back':
+      return failed('ROLLED_BACK', t('deploy.rolledBack', {service: result.service, s: result.waitedS}))
   }
 }
 
-/** Current contents of the files a plan changes (dry run only: the diff needs them). */
+/**
+ * Current contents of the files a plan changes (dry run only: the diff needs them). A file that
+ * holds a secret is never read back: its diff is its hashes.
+ */
 async function currentContents(connection: SshConnection, plan: HostPlan): Promise<Record<string, string>> {
-  const changed = plan.files.filter((f) => f.action === 'update')
+  const changed = plan.files.filter((f) => f.action === 'update' && !f.sensitive)
   if (changed.length === 0) return {}
   const result = await connection.exec(changed.map((f) => `base64 -w0 ${shellQuote(f.path)}; echo`).join('\n'))
   const lines = result.stdout.split('\n')
   return Object.fromEntries(changed.map((f, i) => [f.path, Buffer.from(lines[i] ?? '', 'base64').toString('utf8')]))
 }
-

@@ -17,7 +17,7 @@ import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
 import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
 import {labMailSetup, type LabMailSetup} from './pki.js'
-import {labFiles, type LabState, readState, writeState} from './state.js'
+import {blackholeMarker, LAB_MARKER, labFiles, type LabState, readState, writeState} from './state.js'
 
 export type Progress = (message: string) => void
 
@@ -55,12 +55,14 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
   }
   requireRoot()
   await ensurePackages(LAB_PACKAGES, progress)
+  refuseForeignFolder(spec.name)
   if (existsSync(labFiles(spec.name).dir) || (await leftoverNetns(spec.name)).length > 0) {
     progress(t('lab.cleaning', {name: spec.name}))
     await labDown(spec.name, () => {}, spec)
   }
   const files = labFiles(spec.name)
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
+  writeFileSync(join(files.dir, LAB_MARKER), `mailops lab ${spec.name}\n`)
   const state: LabState = {spec, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments}
   writeState(state)
   try {
@@ -81,7 +83,10 @@ async function createLab(spec: LabSpec, state: LabState, progress: Progress): Pr
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
   // Only lab hosts answer in 198.18.0.0/15: any address of it without a lab bridge is dropped
   // here instead of following the default route off the machine.
-  await quiet`ip route replace blackhole ${LAB_NETWORK}`
+  if (!(await tolerant`ip route show type blackhole exact ${LAB_NETWORK}`).stdout.trim()) {
+    writeFileSync(blackholeMarker(), `${LAB_NETWORK}\n`)
+    await quiet`ip route add blackhole ${LAB_NETWORK}`
+  }
   await quiet`ip link add ${spec.bridge} type bridge`
   disableIpv6(spec.bridge)
   await quiet`ip addr add ${`${spec.bridgeAddress}/24`} dev ${spec.bridge}`
@@ -166,6 +171,13 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: Link
       reject(new Error(`link forwarder for ${host.name} exited with ${code}: ${readFileSync(log, 'utf8').trim().split('\n').at(-1)}`))
     })
   })
+  // The forwarder said ready once both TAPs exist, but on a loaded machine the name may take a
+  // moment to be visible to `ip`: wait for it (bounded) instead of failing the lab.
+  const deadline = Date.now() + 5000
+  while ((await tolerant`ip link show ${inner}`).exitCode !== 0) {
+    if (Date.now() > deadline) throw new Error(`link forwarder for ${host.name}: device ${inner} did not appear within 5 s`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
   await quiet`ip link set ${inner} netns ${host.netns}`
   await quiet`ip -n ${host.netns} link set ${inner} name eth0`
 }
@@ -220,6 +232,7 @@ export interface DownReport {
  */
 export async function labDown(name: string, progress: Progress, fallback?: LabSpec): Promise<DownReport> {
   requireRoot()
+  refuseForeignFolder(name)
   const state = readState(name)
   const spec = state?.spec ?? fallback
   const report: DownReport = {name, killed: [], namespaces: [], links: [], cgroups: []}
@@ -265,9 +278,20 @@ export async function labDown(name: string, progress: Progress, fallback?: LabSp
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   rmSync(labFiles(name).dir, {recursive: true, force: true})
-  if (!(await otherLabsUp())) await tolerant`ip route del blackhole ${LAB_NETWORK}`
+  // The blackhole route goes with the last lab, and only if a lab put it there.
+  if (existsSync(blackholeMarker()) && !(await otherLabsUp())) {
+    await tolerant`ip route del blackhole ${LAB_NETWORK}`
+    rmSync(blackholeMarker(), {force: true})
+  }
   progress(t('lab.down', {name}))
   return report
+}
+
+/** A folder where a lab would live that is not a lab's (no marker): never removed, never reused. */
+function refuseForeignFolder(name: string): void {
+  const {dir} = labFiles(name)
+  // lab.json: a lab made before the marker existed.
+  if (existsSync(dir) && !existsSync(join(dir, LAB_MARKER)) && !existsSync(join(dir, 'lab.json'))) throw InputError.at(undefined, 'lab.foreignFolder', {dir, marker: LAB_MARKER})
 }
 
 /** Whether any lab bridge is still there (the blackhole route stays while one is). */

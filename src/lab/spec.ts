@@ -1,4 +1,5 @@
 import {InputError} from '../errors.js'
+import {checkLabName} from './state.js'
 
 /** Every address a lab may use: 198.18.0.0/15, reserved for benchmarking (RFC 2544). */
 export const LAB_RANGE = {first: ipToInt('198.18.0.0'), last: ipToInt('198.19.255.255')}
@@ -52,9 +53,7 @@ export function inLabRange(ip: string): boolean {
  * The /24's position in 198.18.0.0/15 (0-511) keeps interface names of different labs apart.
  */
 export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24'): LabSpec {
-  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) {
-    throw InputError.at(undefined, 'lab.badName', {name})
-  }
+  checkLabName(name)
   if (!Number.isInteger(hostCount) || hostCount < 1 || hostCount > MAX_HOSTS) {
     throw InputError.at(undefined, 'lab.badHostCount', {count: hostCount, max: MAX_HOSTS})
   }

@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {InputError} from '../errors.js'
 import {writeFileAtomic} from '../util/fs.js'
 import type {LinkImpairment} from './link.js'
 import type {LabSpec} from './spec.js'
@@ -10,9 +11,24 @@ export function labsRoot(): string {
   return process.env.MAILOPS_LAB_DIR ?? '/var/lib/mailops/lab'
 }
 
-export function labDir(name: string): string {
-  return join(labsRoot(), name)
+/**
+ * Every lab command passes its name through here before it becomes a path: `../../srv/x` never
+ * names a folder to create or remove.
+ */
+export function checkLabName(name: string): string {
+  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) throw InputError.at(undefined, 'lab.badName', {name})
+  return name
 }
+
+export function labDir(name: string): string {
+  return join(labsRoot(), checkLabName(name))
+}
+
+/** Written first into a lab's folder: `down` removes only a folder that carries it. */
+export const LAB_MARKER = '.mailops-lab'
+
+/** Present while the blackhole route for 198.18.0.0/15 is one a lab added (not the machine's own). */
+export const blackholeMarker = () => join(labsRoot(), '.blackhole-added-by-mailops')
 
 export interface LabState {
   spec: LabSpec

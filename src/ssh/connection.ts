@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import type {Readable} from 'node:stream'
 import {Client, type ClientChannel, type ConnectConfig} from 'ssh2'
 
-import {InputError} from '../errors.js'
+import {InputError, type MailopsError} from '../errors.js'
 import {t} from '../i18n/index.js'
 import {shellQuote} from '../util/shell.js'
 import {hostKeyMismatch, hostKeyRevoked, hostKeyUnknown, HostError} from './errors.js'
@@ -52,14 +52,21 @@ const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
 export class SshConnection {
   private readonly channels = new Semaphore(MAX_CHANNELS)
   private closed = false
+  /** Commands still running: a dropped connection fails them instead of leaving them waiting. */
+  private readonly inFlight = new Set<(error: HostError) => void>()
 
   private constructor(
     readonly target: SshTarget,
     private readonly client: Client,
     private readonly via?: SshConnection,
   ) {
+    // ssh2 may emit several errors for one failure (ECONNRESET, then "lost before handshake"):
+    // each is absorbed here, never left to crash the process; 'close' follows and fails what runs.
+    client.on('error', () => {})
     client.on('close', () => {
       this.closed = true
+      for (const fail of this.inFlight) fail(new HostError(target.name, 'CONNECTION_LOST', t('ssh.connectionLost')))
+      this.inFlight.clear()
     })
   }
 
@@ -105,39 +112,57 @@ export class SshConnection {
         reject(new HostError(this.target.name, 'CONNECTION_CLOSED', t('ssh.closed')))
         return
       }
-      this.openExec(command, (error, channel) => {
+      let settled = false
+      let channel: ClientChannel | undefined
+      const finish = (outcome: () => void) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        this.inFlight.delete(fail)
+        outcome()
+      }
+      const fail = (error: HostError) => finish(() => reject(error))
+      this.inFlight.add(fail)
+      // The host ends the command's whole process group at the same bound (see boundedCommand),
+      // so nothing keeps running there after we gave up on it.
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            channel?.close()
+            fail(new HostError(this.target.name, 'COMMAND_TIMEOUT', t('ssh.commandTimeout', {ms: options.timeoutMs!})))
+          }, options.timeoutMs)
+        : undefined
+      const remote = options.timeoutMs ? boundedCommand(command, options.timeoutMs) : command
+      this.openExec(remote, (error, opened) => {
         if (error) {
-          reject(new HostError(this.target.name, 'EXEC_FAILED', error.message))
+          fail(new HostError(this.target.name, 'EXEC_FAILED', error.message))
+          return
+        }
+        channel = opened
+        if (settled) {
+          opened.close()
           return
         }
         const stdout: Buffer[] = []
         const stderr: Buffer[] = []
         let code: number | null = null
         let signal: string | undefined
-        let timer: NodeJS.Timeout | undefined
-        if (options.timeoutMs) {
-          timer = setTimeout(() => {
-            channel.signal('KILL')
-            channel.close()
-            reject(new HostError(this.target.name, 'COMMAND_TIMEOUT', t('ssh.commandTimeout', {ms: options.timeoutMs!})))
-          }, options.timeoutMs)
-        }
-        channel.on('data', (chunk: Buffer) => stdout.push(chunk))
-        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-        channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
+        opened.on('data', (chunk: Buffer) => stdout.push(chunk))
+        opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+        opened.on('exit', (exitCode: number | null, exitSignal?: string) => {
           code = exitCode
           signal = exitSignal
         })
         // 'close', not 'exit': only then has all output arrived.
-        channel.on('close', () => {
-          clearTimeout(timer)
-          const result = {code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), ms: performance.now() - started}
-          resolve(signal ? {...result, signal} : result)
-        })
+        opened.on('close', () =>
+          finish(() => {
+            const result = {code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), ms: performance.now() - started}
+            resolve(signal ? {...result, signal} : result)
+          }),
+        )
         const {stdin} = options
-        if (stdin === undefined) channel.end()
-        else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) channel.end(stdin)
-        else stdin.pipe(channel)
+        if (stdin === undefined) opened.end()
+        else if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) opened.end(stdin)
+        else stdin.pipe(opened)
       })
     })
   }
@@ -180,7 +205,13 @@ function handshake(target: SshTarget, options: ConnectOptions, sock?: ClientChan
   const known = readKnownHosts(options.knownHosts)
   const knownTypes = knownKeyTypes(known, target.address, target.port)
   let refusal: HostError | undefined
+  /** The host key types the server offered (ssh2 says so only in its debug output). */
+  let offered: string | undefined
   const config: ConnectConfig = {
+    debug: (line: string) => {
+      const match = /^Handshake: \(remote\) Host key format: (.*)$/.exec(line)
+      if (match) offered = match[1]
+    },
     host: target.address,
     port: target.port,
     username: target.user,
@@ -222,11 +253,20 @@ function handshake(target: SshTarget, options: ConnectOptions, sock?: ClientChan
   }
   return new Promise((resolve, reject) => {
     const client = new Client()
-    client.once('ready', () => resolve(client))
-    client.once('error', (error: Error & {level?: string}) => {
-      client.end()
-      reject(refusal ?? connectError(target, error, options))
-    })
+    let settled = false
+    const settle = (error?: MailopsError) => {
+      if (settled) return
+      settled = true
+      if (error) {
+        client.end()
+        reject(error)
+      } else resolve(client)
+    }
+    client.once('ready', () => settle())
+    // `on`, not `once`: ssh2 can emit a second error for the same failure, and an error event
+    // without a listener would end the whole run.
+    client.on('error', (error: Error & {level?: string}) => settle(refusal ?? connectError(target, error, options, offered, knownTypes)))
+    client.on('close', () => settle(refusal ?? new HostError(target.name, 'CONNECT_FAILED', t('ssh.connectFailed', {address: `${target.address}:${target.port}`, reason: t('ssh.closedBeforeHandshake')}))))
     try {
       client.connect(config)
       // SSH here is small request/response packets: with Nagle on, each channel open waits
@@ -234,12 +274,21 @@ function handshake(target: SshTarget, options: ConnectOptions, sock?: ClientChan
       client.setNoDelay(true)
     } catch (error) {
       // ssh2 checks the key synchronously: an encrypted key without passphrase lands here.
-      reject(new InputError(t('ssh.badKey', {host: target.name, path: target.keyPath ?? '', reason: (error as Error).message}), {hint: t('hint.passphrase')}))
+      settle(new InputError(t('ssh.badKey', {host: target.name, path: target.keyPath ?? '', reason: (error as Error).message}), {hint: t('hint.passphrase')}))
     }
   })
 }
 
-function connectError(target: SshTarget, error: Error & {level?: string; code?: string}, options: ConnectOptions): HostError {
+function connectError(target: SshTarget, error: Error & {level?: string; code?: string}, options: ConnectOptions, offered: string | undefined, knownTypes: readonly string[]): HostError {
+  if (/no matching host key format/.test(error.message) && knownTypes.length > 0) {
+    // known_hosts pins a key type the host no longer offers: as serious as a changed key.
+    return new HostError(
+      target.name,
+      'HOST_KEY_MISMATCH',
+      t('ssh.hostKeyTypeChanged', {address: target.address, offered: offered ?? '?', expected: knownTypes.join(', '), file: options.knownHosts}),
+      t('hint.hostKeyTypeChanged', {file: options.knownHosts}),
+    )
+  }
   if (error.level === 'client-timeout' || /Timed out while waiting for handshake/.test(error.message)) {
     return new HostError(target.name, 'CONNECT_TIMEOUT', t('ssh.timeout', {address: `${target.address}:${target.port}`, ms: options.connectTimeoutMs ?? 10_000}))
   }
@@ -247,4 +296,13 @@ function connectError(target: SshTarget, error: Error & {level?: string; code?: 
     return new HostError(target.name, 'AUTH_FAILED', t('ssh.authFailed', {user: target.user, address: target.address}), t('hint.authFailed'))
   }
   return new HostError(target.name, 'CONNECT_FAILED', t('ssh.connectFailed', {address: `${target.address}:${target.port}`, reason: error.code ?? error.message}))
+}
+
+/**
+ * The command wrapped so that the host itself ends it at the bound: coreutils `timeout` runs it in
+ * a process group of its own and signals the whole group (TERM, then KILL 2 s later), whether or
+ * not our connection is still there.
+ */
+export function boundedCommand(command: string, timeoutMs: number): string {
+  return `timeout --kill-after=2 ${Math.max(1, Math.ceil(timeoutMs / 1000))} sh -c ${shellQuote(command)}`
 }

@@ -16,7 +16,7 @@ export class HostError extends MailopsError {
 
 /** Codes that mean the host could not be reached or used at all (exit code 3), not that a step on it failed. */
 export function isUnreachable(code: string): boolean {
-  return /^(CONNECT_|HOST_KEY_|AUTH_FAILED|JUMP_FAILED|CONNECTION_CLOSED)/.test(code)
+  return /^(CONNECT_|HOST_KEY_|AUTH_FAILED|JUMP_FAILED|CONNECTION_CLOSED|CONNECTION_LOST|PROBE_TIMEOUT)/.test(code)
 }
 
 export const hostKeyUnknown = (host: string, address: string, fingerprint: string) =>

@@ -1,9 +1,9 @@
-import {existsSync, readFileSync, statSync} from 'node:fs'
-import {parse} from 'yaml'
+import {existsSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {dirname, resolve} from 'node:path'
 
 import {loadInput} from '../config/load.js'
+import {SourceDocument} from '../config/source.js'
 import {InputError, type SourceLocation} from '../errors.js'
 
 /** Everything needed to reach one host, paths resolved, jump chain linked. */
@@ -84,13 +84,18 @@ export function loadInventory(file: string): LoadedInventory {
   }
 }
 
-/** A secrets file may hold only secrets, and only its owner may read it. */
+/**
+ * A secrets file may hold only secrets (a map of names to strings), and only its owner may read
+ * it. Its errors say where (file:line:col) but never quote it.
+ */
 function readSecrets(path: string, location: SourceLocation | undefined): Record<string, string> {
   if (!existsSync(path)) throw InputError.at(location, 'inventory.noSecrets', {path})
   if ((statSync(path).mode & 0o077) !== 0) throw InputError.at(location, 'inventory.secretsReadable', {path})
-  const values = parse(readFileSync(path, 'utf8')) as unknown
-  if (typeof values !== 'object' || values === null || Object.values(values).some((v) => typeof v !== 'string')) {
-    throw InputError.at(location, 'inventory.secretsShape', {path})
+  const source = SourceDocument.read(path, {quiet: true})
+  const values = source.isEmpty ? {} : source.toJS()
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw InputError.at(source.locate([]), 'inventory.secretsShape', {path})
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== 'string') throw InputError.at(source.locate([name]), 'inventory.secretsShape', {path})
   }
   return values as Record<string, string>
 }

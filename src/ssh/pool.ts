@@ -6,9 +6,12 @@ import type {SshTarget} from './inventory.js'
 export interface PoolOptions extends ConnectOptions {
   /** Hosts worked on at once. */
   concurrency?: number
-  /** Handshakes in flight at once, and the gap between their starts (sshd MaxStartups is 10:30:100). */
+  /**
+   * Handshakes in flight at once. Each host gets one connection, so sshd's MaxStartups (per
+   * server) is never at stake; the bound is for this process's sockets and memory, and high
+   * enough that a thousand hosts whose packets vanish cost a few connect timeouts, not hundreds.
+   */
   handshakes?: number
-  staggerMs?: number
 }
 
 export type HostResult<T> = {host: string; ok: true; value: T} | {host: string; ok: false; error: MailopsError}
@@ -20,21 +23,20 @@ export type HostResult<T> = {host: string; ok: true; value: T} | {host: string; 
 export class SshPool {
   private readonly connections = new Map<string, Promise<SshConnection>>()
   private readonly handshakes: Semaphore
-  private nextStart = 0
+  /** Hosts behind one jump host each open a connection to it: those do share its MaxStartups (10). */
+  private readonly viaJump = new Map<string, Semaphore>()
 
   constructor(private readonly options: PoolOptions) {
-    this.handshakes = new Semaphore(options.handshakes ?? 8)
+    this.handshakes = new Semaphore(options.handshakes ?? 512)
   }
 
   connection(target: SshTarget): Promise<SshConnection> {
     const existing = this.connections.get(target.name)
     if (existing) return existing
-    const opening = this.handshakes.run(async () => {
-      const wait = this.nextStart - Date.now()
-      this.nextStart = Math.max(Date.now(), this.nextStart) + (this.options.staggerMs ?? 10)
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-      return SshConnection.open(target, this.options)
-    })
+    const open = () => SshConnection.open(target, this.options)
+    const jump = target.jump?.name
+    if (jump !== undefined && !this.viaJump.has(jump)) this.viaJump.set(jump, new Semaphore(8))
+    const opening = this.handshakes.run(jump === undefined ? open : () => this.viaJump.get(jump)!.run(open))
     this.connections.set(target.name, opening)
     // A failed connection is not cached: a later step may try again.
     opening.catch(() => this.connections.delete(target.name))

@@ -88,7 +88,7 @@ const cases: Case[] = [
     content: 'seats: 10\nseats: 20\n',
     args: (p) => ['tco', '-i', p],
     at: '2:1',
-    says: /not valid YAML\/JSON: Map keys must be unique/,
+    says: /not valid YAML\/JSON: duplicated mapping key/,
   },
   {
     name: 'budget split not summing to 1',

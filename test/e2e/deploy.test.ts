@@ -62,7 +62,7 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
     expect(sh('node2', 'sshd -T | grep -i ^maxauthtries; stat -c %a /etc/motd; tail -1 /etc/motd')).toBe('maxauthtries 3\n644\nRole: edge\n')
     const audit = readFileSync(report.audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
     expect(audit.map((a) => a.host)).toEqual(['node1', 'node2', 'node3'])
-    expect(JSON.parse(sh('node1', 'tail -1 /var/log/mailops/audit.jsonl'))).toMatchObject({run: report.runId, status: 'applied', restarted: ['ssh']})
+    expect(JSON.parse(sh('node1', 'tail -1 /var/log/mailops/audit.jsonl'))).toMatchObject({run: report.runId, result: {status: 'applied', restarted: ['ssh']}})
 
     const again = deploy(inv)
     expect(again.code).toBe(0)
@@ -157,7 +157,7 @@ describe('deploy input', () => {
     const before = sh('node1', 'sha256sum /etc/motd')
     const result = mailops(['deploy', '-i', inventory({node2: {ssh_max_auth_tries: 'many'}}, {motd: 'never deployed'}), '--blueprint', 'base'])
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain("node2: variable 'ssh_max_auth_tries' must be integer")
+    expect(result.stderr).toContain("node2: variable 'ssh_max_auth_tries' must be an integer from 1 to 10")
     expect(sh('node1', 'sha256sum /etc/motd')).toBe(before)
   })
 })

@@ -8,6 +8,15 @@ const Variable = Strict({
   description: Type.String(),
   secret: Type.Optional(Type.Boolean({description: 'from MAILOPS_SECRET_<NAME>; redacted in diffs, logs and audit'})),
   pattern: Type.Optional(Type.String({description: 'for strings: a regular expression the value must match'})),
+  minimum: Type.Optional(Type.Integer({description: 'for integers: the smallest value that works'})),
+  maximum: Type.Optional(Type.Integer({description: 'for integers: the largest value that works'})),
+  format: Type.Optional(
+    Type.Union([Type.Literal('private-key'), Type.Literal('certificate-chain')], {
+      description: 'for strings: a PEM private key, or a PEM certificate chain (leaf first), parsed before any connection',
+    }),
+  ),
+  matchesKey: Type.Optional(Type.String({description: 'for a certificate chain: the variable holding the private key of its leaf'})),
+  items: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {description: 'for lists: a JSON Schema every item must match'})),
 })
 
 /** blueprints/NAME/blueprint.yaml: what a node of a role gets. */
@@ -24,7 +33,12 @@ export const Blueprint = Strict({
       mode: Type.String({pattern: '^0?[0-7]{3}$'}),
       owner: Type.Optional(Type.String()),
       group: Type.Optional(Type.String()),
-      validate: Type.Optional(Type.String({description: 'command that must succeed with the new file in place'})),
+      validate: Type.Optional(
+        Type.String({
+          description:
+            'shell command that must succeed before the file goes live; it sees the staged file as $STAGED and, when it names $STAGED_DIR, a copy of the file\'s folder with every staged file of that folder in it',
+        }),
+      ),
       notify: Type.Optional(Type.Array(Type.String(), {description: 'services to reload when this file changes'})),
     }),
     {minItems: 1},

@@ -1,37 +1,94 @@
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {listBlueprints, loadBlueprint, renderFiles, resolveVariables} from '../../../src/blueprint/load.js'
 import {renderTemplate} from '../../../src/blueprint/template.js'
 import {ROOT} from '../../helpers/cli.js'
 
+/** A key and a self-signed certificate for it, made by openssl as an operator would. */
+function keyAndCert(): {key: string; cert: string} {
+  const dir = mkdtempSync(join(tmpdir(), 'mailops-pem-'))
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=t', '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], {stdio: 'ignore'})
+  return {key: readFileSync(join(dir, 'k'), 'utf8'), cert: readFileSync(join(dir, 'c'), 'utf8')}
+}
+
 describe('templates', () => {
   it('fills placeholders, lists and conditions, inserting values as they are', () => {
-    const out = renderTemplate('a={{a}}\n{{#each list}}- {{.}}\n{{/each}}{{#if on}}on\n{{/if}}{{#if off}}off\n{{/if}}', {a: '$(x) `y` "z"', list: ['p', 'q'], on: true, off: false})
-    expect(out).toBe('a=$(x) `y` "z"\n- p\n- q\non\n')
+    const out = renderTemplate('a={{a}}\n{{#each list}}- {{this}}\n{{/each}}{{#if on}}on\n{{/if}}{{#if off}}off\n{{/if}}', {a: '$(x) `y` "z" <&>', list: ['p', 'q'], on: true, off: false})
+    expect(out).toBe('a=$(x) `y` "z" <&>\n- p\n- q\non\n')
   })
 
-  it('names an unknown variable', () => {
+  it('renders in one pass: a value that looks like a template is written literally, never expanded', () => {
+    const vars = {domain: 'example.com', tls_key: 'PRIVATE KEY MATERIAL', users: [{name: '{{tls_key}}'}, {name: '{{@root.tls_key}}'}], motd: '{{#each users}}{{name}}{{/each}}'}
+    const out = renderTemplate('{{#each users}}{{name}}@{{@root.domain}} OK\n{{/each}}{{motd}}\n', vars)
+    expect(out).toBe('{{tls_key}}@example.com OK\n{{@root.tls_key}}@example.com OK\n{{#each users}}{{name}}{{/each}}\n')
+    expect(out).not.toContain('PRIVATE KEY')
+  })
+
+  it('names an unknown variable, and a broken template', () => {
     expect(() => renderTemplate('{{nope}}', {}, 'main.cf')).toThrow("main.cf uses 'nope', which is not a variable of the blueprint")
+    expect(() => renderTemplate('{{#each x}}', {x: []}, 'main.cf')).toThrow('main.cf: not a valid template')
+  })
+})
+
+describe('variables are checked by meaning before any connection', () => {
+  const edge = loadBlueprint(ROOT, 'edge')
+  const pem = keyAndCert()
+  const given = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', tls_cert: pem.cert}
+  const resolve = (vars: Record<string, unknown>, key = pem.key) => () => resolveVariables(edge, 'mx1', {tls_key: key}, {...given, ...vars})
+
+  it('accepts good values', () => {
+    expect(resolve({message_size_limit: 10_240_000})()).toMatchObject({message_size_limit: 10_240_000})
+  })
+
+  it('refuses integers out of range, fractions and integers no daemon can read', () => {
+    for (const value of [-1, 0, 1e30, 2 ** 53, 1.5, '1000']) {
+      expect(resolve({message_size_limit: value}), String(value)).toThrow("mx1: variable 'message_size_limit' must be an integer from 1048576 to 1073741824")
+    }
+  })
+
+  it('refuses a key that is not a key, and a certificate of another key, without quoting either', () => {
+    const garbage = '-----BEGIN PRIVATE KEY-----\nnot a key at all\n-----END PRIVATE KEY-----\n'
+    expect(resolve({}, garbage)).toThrow("mx1: variable 'tls_key' must be a PEM private key")
+    expect(resolve({tls_cert: 'hello'})).toThrow("mx1: variable 'tls_cert' must be a PEM certificate chain")
+    const other = keyAndCert()
+    let message = ''
+    try {
+      resolve({}, other.key)()
+    } catch (error) {
+      message = (error as Error).message
+    }
+    expect(message).toBe("mx1: the certificate in 'tls_cert' does not belong to the private key in 'tls_key'")
+  })
+
+  it('checks list items against their schema: a mailbox name is a local part, not a template or a new line', () => {
+    for (const name of ['{{tls_key}}', 'a\nb@evil OK', 'Caps', '']) {
+      expect(resolve({mail_users: [{name, password_hash: '{SHA512-CRYPT}$6$x$y'}]}), JSON.stringify(name)).toThrow("mx1: variable 'mail_users' must be a list whose items match its schema (item 1:")
+    }
+    expect(resolve({mail_users: [{name: 'ok', password_hash: 'a:b'}]})).toThrow('item 1:')
+    expect(resolve({mail_users: [{name: 'ok', password_hash: '{SHA512-CRYPT}$6$x$y', extra: 1}]})).toThrow('item 1:')
   })
 })
 
 describe('bundled blueprints', () => {
   it('load, and render with their defaults plus a value for each required variable', () => {
     expect(listBlueprints(ROOT)).toEqual(['base', 'core', 'edge'])
+    const pem = keyAndCert()
     const samples = {string: 'sample', integer: 1, boolean: true, list: []}
+    const special: Record<string, string> = {domain: 'example.com', tls_cert: pem.cert, tls_key: pem.key, dkim_private_key: pem.key}
     for (const name of listBlueprints(ROOT)) {
       const blueprint = loadBlueprint(ROOT, name)
       const required = Object.entries(blueprint.variables).filter(([, v]) => v.default === undefined)
-      const secrets = required.filter(([, v]) => v.secret).map(([n]) => `MAILOPS_SECRET_${n.toUpperCase()}`)
-      for (const env of secrets) process.env[env] = 'secret-sample'
-      try {
-        const given = Object.fromEntries(required.map(([n, v]) => [n, n === 'domain' ? 'example.com' : samples[v.type]]))
-        const files = renderFiles(blueprint, resolveVariables(blueprint, 'h', {}, given))
-        expect(files.length).toBeGreaterThan(0)
-        for (const f of files) expect(f.content).not.toMatch(/\{\{/)
-      } finally {
-        for (const env of secrets) delete process.env[env]
-      }
+      const secrets = Object.fromEntries(required.filter(([, v]) => v.secret).map(([n]) => [n, special[n] ?? 'secret-sample']))
+      const given = Object.fromEntries(required.filter(([, v]) => !v.secret).map(([n, v]) => [n, special[n] ?? samples[v.type]]))
+      const files = renderFiles(blueprint, resolveVariables(blueprint, 'h', secrets, given))
+      expect(files.length).toBeGreaterThan(0)
+      for (const f of files) expect(f.content).not.toMatch(/\{\{/)
+      // A file rendered from a secret is marked, so that it is never read back or shown.
+      for (const f of files) expect(f.sensitive, `${name}: ${f.path}`).toBe(['/etc/mailops/tls/key.pem', '/etc/opendkim/keys/dkim.private'].includes(f.path))
     }
   })
 

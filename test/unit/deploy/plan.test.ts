@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {RenderedFile} from '../../../src/blueprint/load.js'
-import {planDiff, planHost} from '../../../src/deploy/plan.js'
+import {planDiff, planHash, planHost} from '../../../src/deploy/plan.js'
 import {parseProbe} from '../../../src/deploy/probe.js'
 import {deployOrder, waves} from '../../../src/deploy/run.js'
 import type {InventoryHost} from '../../../src/ssh/inventory.js'
@@ -37,6 +37,19 @@ describe('deploy plan', () => {
     const diff = planDiff(plan, {}, ['s3cret-new'])
     expect(diff).toContain('+password = ********')
     expect(diff).not.toContain('s3cret')
+  })
+
+  it('never shows a file rendered from a secret: only that its content changed, by hash', () => {
+    const key = {...file('/etc/mailops/tls/key.pem', '-----BEGIN PRIVATE KEY-----\nNEW\n', 'newhash'), sensitive: true}
+    const plan = planHost('mx1', [key], parseProbe('F\toldhash\t600\troot\troot\n'))
+    const diff = planDiff(plan, {'/etc/mailops/tls/key.pem': '-----BEGIN PRIVATE KEY-----\nOLD\n'}, [])
+    expect(diff).toBe('--- mx1:/etc/mailops/tls/key.pem\n+++ mx1:/etc/mailops/tls/key.pem\ncontent changed (sha256 oldhash → newhash); it holds a secret, so it is not shown\n')
+  })
+
+  it('hashes the whole plan the same whichever host answered first', () => {
+    const a = planHost('a', [file('/x', 'X', 'h1')], parseProbe('F\tabsent\n'))
+    const b = planHost('b', [file('/y', 'Y', 'h2')], parseProbe('F\tabsent\n'))
+    expect(planHash([a, b])).toBe(planHash([b, a]))
   })
 
   it('orders cores before edges and cuts canary and batches', () => {
