@@ -36,7 +36,7 @@ export const Blueprint = Strict({
       validate: Type.Optional(
         Type.String({
           description:
-            'shell command that must succeed before the file goes live; it sees the staged file as $STAGED and, when it names $STAGED_DIR, a copy of the file\'s folder with every staged file of that folder in it',
+            'shell command that must succeed before the file goes live; it sees the staged file as $STAGED and, when it names $STAGED_DIR, a copy of the file\'s folder with every staged file of that folder in it; every file this run changes is staged next to its target as PATH.mailops-new while validators run',
         }),
       ),
       notify: Type.Optional(Type.Array(Type.String(), {description: 'services to reload when this file changes'})),
