@@ -95,6 +95,12 @@ export const CHECKS = {
     proves: 'A wrong password is refused on submission, IMAPS and POP3S.',
     fix: 'Never use a passdb that accepts any password (e.g. nopassword=y or a static passdb); check Dovecot passdb.',
   },
+  'auth.sender': {
+    scope: 'core',
+    perTarget: true,
+    proves: 'Logged in as the verify account on submission (587) and submissions (465), MAIL FROM its own address is accepted, while another local address (another mailbox of the inventory, else ceo@DOMAIN) and a foreign address are refused: a user cannot send, and have DKIM-signed, mail as someone else. RCPT only, no mail is sent.',
+    fix: 'Postfix: smtpd_sender_login_maps listing each address with the login that owns it, and smtpd_sender_restrictions = reject_sender_login_mismatch on submission and submissions (the core blueprint does both).',
+  },
   'relay.open': {
     scope: 'node',
     proves: 'An unauthenticated client cannot relay: RCPT to a foreign domain is refused with 5xx (no mail is sent).',

@@ -4,7 +4,7 @@ import {ExitCode, type ExitCodeValue, type MailopsError} from '../errors.js'
 import type {SshPool} from '../ssh/pool.js'
 import type {SshTarget} from '../ssh/inventory.js'
 import {mapLimit} from '../util/concurrency.js'
-import {beforeTlsChecks, loginChecks} from './auth.js'
+import {beforeTlsChecks, loginChecks, senderChecks} from './auth.js'
 import {CHECKS, type CheckId} from './catalog.js'
 import {inboundCheck, outboundChecks, type Peer} from './delivery.js'
 import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
@@ -75,7 +75,11 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
   for (const endpoint of ENDPOINTS[node.role]) add(TLS_IDS, () => tlsChecks(node, endpoint, ctx).then((rs) => rs.filter((r) => wanted(r.id))))
   if (node.role === 'core') {
     add(['auth.before-tls'], () => beforeTlsChecks(node, ctx))
-    add(['auth.login', 'auth.bad-login'], () => loginChecks(node, ctx, wanted))
+    // Senders before the wrong passwords: those raise Dovecot's auth penalty, which would slow the sender logins.
+    add(['auth.login', 'auth.bad-login', 'auth.sender'], async () => {
+      const senders = wanted('auth.sender') ? await senderChecks(node, ctx) : []
+      return [...(await loginChecks(node, ctx, wanted)), ...senders]
+    })
   }
   if (node.ssh) {
     add(['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate'], async () => {

@@ -110,6 +110,19 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
     expect(dkim.results[0].signingDomain).toBe(DOMAIN)
   })
 
+  it('lets a logged-in user send only as the addresses it owns, on 587 and 465', () => {
+    const login = ['--auth', 'PLAIN', '--auth-user', `demo@${DOMAIN}`, '--auth-password', password, '--to', `demo@${DOMAIN}`, '--quit-after', 'RCPT']
+    for (const port of [['--port', '587', '--tls'], ['--port', '465', '--tls-on-connect']]) {
+      expect(swaks('--server', CORE, ...port, ...login, '--from', `demo@${DOMAIN}`).status, port.join(' ')).toBe(0)
+      // postmaster@ and abuse@ are aliases of demo (vars.postmaster_to): demo owns them.
+      expect(swaks('--server', CORE, ...port, ...login, '--from', `abuse@${DOMAIN}`).status, port.join(' ')).toBe(0)
+      for (const forged of [`ceo@${DOMAIN}`, 'someone@peer.test']) {
+        const refused = swaks('--server', CORE, ...port, ...login, '--from', forged)
+        expect(refused.stdout, `${port.join(' ')} ${forged}`).toMatch(new RegExp(`<[*~]\\* 553 5\\.7\\.1 <${forged.replaceAll('.', '\\.')}>: Sender address rejected: not owned by user demo@`))
+      }
+    }
+  })
+
   it('refuses unauthenticated relaying to a foreign domain at every node, and unknown users at the edge', () => {
     for (const node of [CORE, EDGE1, EDGE2]) {
       const relay = swaks('--server', node, '--to', 'victim@elsewhere.example', '--from', 'spammer@peer.test')

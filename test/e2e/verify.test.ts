@@ -140,6 +140,27 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(verify('--only', 'auth').code).toBe(0)
   })
 
+  it('finds a logged-in user who may send as anyone, on 587 and 465', async () => {
+    // The defect as it was: no sender restriction on submission, so any login sends as ceo@ or a foreign address.
+    repair = () => deploy()
+    onNode('postconf -PX submission/inet/smtpd_sender_restrictions submissions/inet/smtpd_sender_restrictions && postfix reload')
+    const result = verify('--only', 'auth')
+    expect(result.code).toBe(1)
+    const hint = expect.stringContaining('reject_sender_login_mismatch')
+    const message = `demo@${DOMAIN} may send as ceo@${DOMAIN} and impersonation-test@example.com`
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node1', id: 'auth.sender', target: 'submission:587', status: 'fail', message, hint}),
+      expect.objectContaining({node: 'node1', id: 'auth.sender', target: 'submissions:465', status: 'fail', message, hint}),
+    ])
+    await undoBreak()
+    const repaired = checksOf(verify('--only', 'auth.sender').json(), 'node1')
+    expect(repaired.map((c) => [c.target, c.status])).toEqual([
+      ['submission:587', 'pass'],
+      ['submissions:465', 'pass'],
+    ])
+    expect(repaired[0].evidence).toMatch(new RegExp(`MAIL FROM demo@${DOMAIN} → 250 .*; ceo@${DOMAIN} → 553 .*; impersonation-test@example.com → 553 `))
+  })
+
   it('finds TLS 1.0 allowed on an edge', async () => {
     repair = () => deploy()
     onNode("postconf -e 'smtpd_tls_protocols = >=TLSv1' 'tls_medium_cipherlist = DEFAULT:@SECLEVEL=0' && postfix reload", 'node2')
