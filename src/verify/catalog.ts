@@ -59,6 +59,12 @@ export const CHECKS = {
     proves: 'The cipher a modern client gets is forward-secret AEAD (TLS 1.3, or ECDHE/DHE with GCM or ChaCha20-Poly1305).',
     fix: 'Use the default cipher lists of Postfix (medium) and Dovecot with OpenSSL 3; remove custom lists that allow RSA key exchange or CBC first.',
   },
+  'tls.suites': {
+    scope: 'node',
+    perTarget: true,
+    proves: "Every TLS 1.2 suite the endpoint accepts (enumerated as a client: offer all, drop the one picked, repeat) is in the TLS policy of docs/tls-policy.md - Mozilla intermediate (forward-secret AEAD) where TLS is required, plus AES with CBC or RSA key exchange on port 25 - so never an anonymous, NULL, export, RC4 or 3DES suite; and the server's order wins over the client's.",
+    fix: 'Postfix: tls_preempt_cipherlist = yes, smtpd_tls_mandatory_ciphers = high with tls_high_cipherlist, smtpd_tls_ciphers = medium with tls_medium_cipherlist, smtpd_tls_exclude_ciphers as docs/tls-policy.md lists, and smtpd_tls_security_level = encrypt on 465; Dovecot: ssl_cipher_list and ssl_prefer_server_ciphers = yes. Redeploy the bundled blueprints.',
+  },
   'tls.chain': {
     scope: 'node',
     perTarget: true,

@@ -12,7 +12,7 @@ import {type HostFacts, hostChecks, hostScript, parseHost} from './host.js'
 import {networkChecks, portStates} from './network.js'
 import type {Selection} from './select.js'
 import {smtpChecks} from './smtp.js'
-import {TLS_IDS, tlsChecks} from './tls.js'
+import {suitesCheck, TLS_IDS, tlsChecks} from './tls.js'
 import {type CheckResult, type CheckStatus, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
 
 export interface MailNode extends VerifyNode {
@@ -72,7 +72,10 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
   }
   add(['network.port'], async () => networkChecks(node, states))
   add(['smtp.banner', 'smtp.ehlo', 'smtp.vrfy', 'smtp.postmaster', 'relay.open', 'auth.before-tls'], () => smtpChecks(node, ctx, wanted))
-  for (const endpoint of ENDPOINTS[node.role]) add(TLS_IDS, () => tlsChecks(node, endpoint, ctx).then((rs) => rs.filter((r) => wanted(r.id))))
+  for (const endpoint of ENDPOINTS[node.role]) {
+    add(TLS_IDS, () => tlsChecks(node, endpoint, ctx).then((rs) => rs.filter((r) => wanted(r.id))))
+    add(['tls.suites'], async () => [await suitesCheck(node, endpoint, ctx)])
+  }
   if (node.role === 'core') {
     add(['auth.before-tls'], () => beforeTlsChecks(node, ctx))
     // Senders before the wrong passwords: those raise Dovecot's auth penalty, which would slow the sender logins.
