@@ -103,7 +103,7 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('tls.'))).toHaveLength(49)
     expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(7)
     expect(checksOf(report, 'node2').find((c) => c.id === 'delivery.inbound')!.message).toMatch(/^delivered to demo@verifytest\.mailops\.test on node1 in \d+ ms$/)
-    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('delivery.')).map((c) => c.message)).toEqual([
+    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('delivery.outbound-')).map((c) => c.message)).toEqual([
       `DKIM pass, d=${DOMAIN} s=mail`,
       'SPF pass for 198.18.9.11',
       'DMARC pass (aligned)',
@@ -127,7 +127,7 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(result.code, result.stdout.slice(0, 2000)).toBe(0)
     const report = result.json()
     expect(report.nodes.map((n: Node) => n.name)).toEqual(['node2', DOMAIN])
-    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'delivery.inbound'])
+    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'delivery.inbound', 'delivery.unicode'])
     expect(checksOf(report, DOMAIN).find((c) => c.id === 'dns.mx')!.message).toContain(`node2.${DOMAIN}, node3.${DOMAIN}`)
   })
 
@@ -142,6 +142,47 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     ])
     await undoBreak()
     expect(verify('--only', 'relay').code).toBe(0)
+  })
+
+  it('finds system accounts and address literals reachable from outside', async () => {
+    // The defect as it was: root@localhost and root@[ip] into /var/mail/root, postmaster@[ip] accepted then dropped.
+    repair = () => deploy()
+    onNode("postconf -e 'smtpd_recipient_restrictions = reject_unauth_pipelining, reject_unlisted_recipient' && postconf -X local_recipient_maps && postfix reload")
+    const result = verify('--only', 'smtp')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node1', id: 'smtp.system-accounts', status: 'fail', message: 'accepts root@localhost, root@[198.18.9.11], postmaster@[198.18.9.11] from outside', hint: expect.stringContaining('check_recipient_access')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'smtp').code).toBe(0)
+  })
+
+  it('finds SMTPUTF8 offered by an edge whose next hops cannot carry it (accepted, then bounced)', async () => {
+    repair = () => deploy()
+    onNode('postconf -e smtputf8_enable=yes && postfix reload', 'node2')
+    const result = verify('--only', 'delivery.unicode', '--delivery-timeout', '10')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node2', id: 'delivery.unicode', status: 'fail', message: `SMTPUTF8 is offered, but a UTF-8 message for demo@${DOMAIN} was not delivered: not in demo@${DOMAIN}'s INBOX within 10 s`, hint: expect.stringContaining('smtputf8_enable = no')}),
+    ])
+    await undoBreak()
+    const repaired = verify('--only', 'delivery.unicode').json()
+    expect(repaired.nodes.flatMap((n: Node) => n.checks.map((c) => [n.name, c.status, c.message]))).toEqual(
+      ['node1', 'node2', 'node3'].map((n) => [n, 'pass', 'SMTPUTF8 not offered, and refused up front']),
+    )
+  })
+
+  it("finds an edge whose size limit leaves no room below the core's for the headers it adds", async () => {
+    // The defect as it was: edge and core with one limit; what the edge accepted near it, the core refused.
+    repair = () => deploy()
+    onNode('postconf -e message_size_limit=26214400 && postfix reload', 'node2')
+    const result = verify('--only', 'smtp')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node2', id: 'smtp.size', status: 'fail', message: expect.stringMatching(/^node2 accepts 26214400 bytes, not 65536 below node1's 26214400/), evidence: 'EHLO SIZE: node2 26214400, node1 26214400', hint: expect.stringContaining('edge_message_size_limit')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'smtp').code).toBe(0)
   })
 
   it('finds AUTH offered before TLS', async () => {
@@ -274,6 +315,19 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     ])
     await undoBreak()
     expect(verify('--only', 'dns').code).toBe(0)
+  })
+
+  it('finds a log rotation config logrotate cannot use', async () => {
+    repair = () => deploy()
+    onNode("sed -i 's/^  rotate .*/  rotate forever/' /etc/logrotate.d/mailops", 'node3')
+    const result = verify('--only', 'host')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node3', id: 'host.logrotate', status: 'fail', message: 'logrotate -d /etc/logrotate.d/mailops reports an error', evidence: "error: /etc/logrotate.d/mailops:4 bad rotation count 'forever'", hint: expect.stringContaining('logrotate -d')}),
+    ])
+    await undoBreak()
+    const repaired = verify('--only', 'host.logrotate').json()
+    expect(repaired.nodes.flatMap((n: Node) => n.checks.map((c) => c.message))).toEqual(Array(3).fill('valid; keeps 90 rotations of the mail logs'))
   })
 
   it('finds a stopped Dovecot', async () => {
