@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: hyperfine (bench/), tmux and chromium + CJK fonts (assess end-to-end tests),
-# nsd (the DNS server verify's tests query) and xmllint (checks verify's JUnit against its schema).
+# nsd (the DNS server verify's tests query), xmllint (checks verify's JUnit against its schema) and
+# testssl.sh (the TLS scanner CI runs against lab nodes, docs/tls-policy.md).
 # The lab installs its own packages (mailops lab up).
-debian_packages=(hyperfine tmux chromium fonts-noto-cjk nsd libxml2-utils)
+debian_packages=(hyperfine tmux chromium fonts-noto-cjk nsd libxml2-utils testssl.sh)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -9,7 +9,7 @@ import {t} from '../i18n/index.js'
  */
 export const LAB_PACKAGES = [
   'openssh-server', 'openssh-client', 'tini', 'iproute2', 'iputils-ping', 'sudo', 'procps', 'util-linux', 'python3-minimal', 'openssl',
-  'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'opendkim', 'opendkim-tools', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
+  'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'opendkim', 'opendkim-tools', 'logrotate', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
 ]
 
 export async function missingPackages(packages: readonly string[]): Promise<string[]> {

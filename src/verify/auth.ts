@@ -110,3 +110,64 @@ function wrongPassword(password: string): string {
   const wrong = 'mailops-verify-wrong-password'
   return wrong === password ? `${wrong}-2` : wrong
 }
+
+const SENDER_TARGETS = ['submission:587', 'submissions:465'] as const
+/** A foreign sender in a domain reserved for documentation (RFC 2606). */
+const FOREIGN_FROM = 'impersonation-test@example.com'
+
+/** After AUTH: MAIL FROM then RCPT to the account itself; the first refusal, or the RCPT reply when both passed. */
+async function trySender(session: SmtpSession, from: string, to: string): Promise<{accepted: boolean; reply: string}> {
+  const mail = await session.command(`MAIL FROM:<${from}>`)
+  const rcpt = code(mail) === 250 ? await session.command(`RCPT TO:<${to}>`) : mail
+  await session.command('RSET')
+  return {accepted: code(rcpt) === 250, reply: firstLine(rcpt)}
+}
+
+/** Logs in on 587 (STARTTLS) or 465 (implicit TLS) and says hello: a session ready for MAIL FROM. */
+async function submissionSession(node: VerifyNode, target: (typeof SENDER_TARGETS)[number], ctx: ProbeContext, user: string, password: string): Promise<SmtpSession> {
+  const tls = {servername: node.fqdn, rejectUnauthorized: false}
+  const {session} = target === 'submissions:465' ? await SmtpSession.open(node.address, 465, ctx.timeoutMs, tls) : await SmtpSession.open(node.address, 587, ctx.timeoutMs)
+  try {
+    const ehlo = await session.command(`EHLO ${ctx.helo}`)
+    if (target === 'submission:587') {
+      if (!ehloKeywords(ehlo).includes('STARTTLS')) throw new Error('STARTTLS is not offered')
+      await session.startTls(tls, ctx.helo)
+    }
+    const auth = await authPlain(session.wire, user, password)
+    if (code(auth) !== 235) throw new Error(`login as ${user} refused: ${firstLine(auth)}`)
+    return session
+  } catch (error) {
+    session.wire.close()
+    throw error
+  }
+}
+
+/** Sender bound to login: own address accepted; another local one and a foreign one refused. */
+export async function senderChecks(node: VerifyNode, ctx: ProbeContext): Promise<CheckResult[]> {
+  const credentials = ctx.credentials
+  if (!credentials || !ctx.otherLocal) {
+    return SENDER_TARGETS.map((target) => outcome('auth.sender', 'skip', 'no verify account: set vars.verify_user and the secret verify_password', {target}))
+  }
+  const {user, password} = credentials
+  return Promise.all(
+    SENDER_TARGETS.map(async (target) => {
+      try {
+        const session = await submissionSession(node, target, ctx, user, password)
+        try {
+          const own = await trySender(session, user, user)
+          const local = await trySender(session, ctx.otherLocal!, user)
+          const foreign = await trySender(session, FOREIGN_FROM, user)
+          const evidence = `as ${user}: MAIL FROM ${user} → ${own.reply}; ${ctx.otherLocal} → ${local.reply}; ${FOREIGN_FROM} → ${foreign.reply}`
+          const forged = [local.accepted && ctx.otherLocal, foreign.accepted && FOREIGN_FROM].filter(Boolean)
+          if (forged.length > 0) return outcome('auth.sender', 'fail', `${user} may send as ${forged.join(' and ')}`, {target, evidence})
+          if (!own.accepted) return outcome('auth.sender', 'fail', `${user} may not send as itself`, {target, evidence, hint: 'List the address with its own login in smtpd_sender_login_maps (vars.mail_users) and redeploy.'})
+          return outcome('auth.sender', 'pass', `${user} sends only as itself (${ctx.otherLocal} and ${FOREIGN_FROM} refused)`, {target, evidence})
+        } finally {
+          await session.quit()
+        }
+      } catch (error) {
+        return outcome('auth.sender', 'fail', `could not test senders: ${(error as Error).message}`, {target})
+      }
+    }),
+  )
+}

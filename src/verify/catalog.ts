@@ -38,8 +38,18 @@ export const CHECKS = {
   },
   'smtp.postmaster': {
     scope: 'node',
-    proves: 'Mail for postmaster@DOMAIN is accepted, as RFC 5321 §4.5.1 requires.',
+    proves: 'Mail for postmaster@DOMAIN (RFC 5321 §4.5.1) and abuse@DOMAIN (RFC 2142) is accepted.',
     fix: 'Set vars.postmaster_to to a mailbox (the core blueprint aliases postmaster@ and abuse@ to it) and redeploy.',
+  },
+  'smtp.size': {
+    scope: 'edge',
+    proves: "The SIZE the edge advertises on port 25 is at least 64 KiB below the core's (the headers the edge adds fit), so a message the edge accepts is never refused by the core and bounced.",
+    fix: "Set vars.edge_message_size_limit at least 65536 below the core's message_size_limit (the edge blueprint's default is 25 MiB - 64 KiB) and redeploy.",
+  },
+  'smtp.system-accounts': {
+    scope: 'node',
+    proves: "RCPT to system accounts and address literals is refused from outside - root@localhost, root@[NODE-IP], postmaster@[NODE-IP] - so nothing lands in an unread /var/mail or is accepted and then dropped. RCPT only, no mail is sent.",
+    fix: 'Postfix: check_recipient_access with a map refusing @localhost and @[address literals] first in smtpd_recipient_restrictions, and local_recipient_maps naming no system account (the bundled blueprints: /etc/postfix/recipient_access, /etc/postfix/local_recipients).',
   },
   'tls.available': {
     scope: 'node',
@@ -58,6 +68,12 @@ export const CHECKS = {
     perTarget: true,
     proves: 'The cipher a modern client gets is forward-secret AEAD (TLS 1.3, or ECDHE/DHE with GCM or ChaCha20-Poly1305).',
     fix: 'Use the default cipher lists of Postfix (medium) and Dovecot with OpenSSL 3; remove custom lists that allow RSA key exchange or CBC first.',
+  },
+  'tls.suites': {
+    scope: 'node',
+    perTarget: true,
+    proves: "Every TLS 1.2 suite the endpoint accepts (enumerated as a client: offer all, drop the one picked, repeat) is in the TLS policy of docs/tls-policy.md - Mozilla intermediate (forward-secret AEAD) where TLS is required, plus AES with CBC or RSA key exchange on port 25 - so never an anonymous, NULL, export, RC4 or 3DES suite; and the server's order wins over the client's.",
+    fix: 'Postfix: tls_preempt_cipherlist = yes, smtpd_tls_mandatory_ciphers = high with tls_high_cipherlist, smtpd_tls_ciphers = medium with tls_medium_cipherlist, smtpd_tls_exclude_ciphers as docs/tls-policy.md lists, and smtpd_tls_security_level = encrypt on 465; Dovecot: ssl_cipher_list and ssl_prefer_server_ciphers = yes. Redeploy the bundled blueprints.',
   },
   'tls.chain': {
     scope: 'node',
@@ -95,6 +111,12 @@ export const CHECKS = {
     proves: 'A wrong password is refused on submission, IMAPS and POP3S.',
     fix: 'Never use a passdb that accepts any password (e.g. nopassword=y or a static passdb); check Dovecot passdb.',
   },
+  'auth.sender': {
+    scope: 'core',
+    perTarget: true,
+    proves: 'Logged in as the verify account on submission (587) and submissions (465), MAIL FROM its own address is accepted, while another local address (another mailbox of the inventory, else ceo@DOMAIN) and a foreign address are refused: a user cannot send, and have DKIM-signed, mail as someone else. RCPT only, no mail is sent.',
+    fix: 'Postfix: smtpd_sender_login_maps listing each address with the login that owns it, and smtpd_sender_restrictions = reject_sender_login_mismatch on submission and submissions (the core blueprint does both).',
+  },
   'relay.open': {
     scope: 'node',
     proves: 'An unauthenticated client cannot relay: RCPT to a foreign domain is refused with 5xx (no mail is sent).',
@@ -104,6 +126,11 @@ export const CHECKS = {
     scope: 'edge',
     proves: 'A message sent to this edge for the verify account reaches the core mailbox and is fetched over IMAPS; the time it took is the evidence. The message is deleted afterwards.',
     fix: "Follow the message in /var/log/postfix.log on the edge then the core: transport_maps to the core, relay_recipients, the core's LMTP to Dovecot.",
+  },
+  'delivery.unicode': {
+    scope: 'node',
+    proves: "Internationalised mail is delivered or refused up front, never accepted and then bounced (backscatter to a possibly forged sender): where port 25 offers SMTPUTF8, a UTF-8 message (MAIL ... SMTPUTF8, UTF-8 From and Subject, null sender) reaches the verify account's mailbox; where it does not, MAIL ... SMTPUTF8 is refused with 5xx.",
+    fix: 'Offer SMTPUTF8 only when every hop supports it: Dovecot LMTP does not, so set smtputf8_enable = no on edges and cores (the bundled blueprints do).',
   },
   'delivery.outbound-dkim': {
     scope: 'core',
@@ -162,7 +189,7 @@ export const CHECKS = {
   },
   'host.queue': {
     scope: 'node',
-    proves: 'The Postfix queue is short (warning from 100 messages, failure from 1000).',
+    proves: 'The Postfix queue is short (warning from 100 messages, failure from 1000); how many of them are deferred, and how many bounces the current log holds (mail accepted, then returned), are reported with it.',
     fix: 'Inspect with postqueue -p and the log; a growing queue means the next hop (core, relayhost) refuses or is unreachable.',
   },
   'host.disk': {
@@ -174,6 +201,11 @@ export const CHECKS = {
     scope: 'node',
     proves: 'Available memory has headroom (warning below 10%, failure below 5%).',
     fix: 'Find the process using memory (ps aux --sort=-rss) or give the node more memory.',
+  },
+  'host.logrotate': {
+    scope: 'node',
+    proves: 'logrotate is installed and /etc/logrotate.d/mailops is valid (`logrotate -d` reports no error) and rotates the Postfix log, so log retention (vars.log_retention_days) is enforced rather than logs growing forever.',
+    fix: 'Install logrotate (a package of the bundled blueprints) and redeploy, which writes /etc/logrotate.d/mailops; run logrotate -d /etc/logrotate.d/mailops for the error.',
   },
   'host.certificate': {
     scope: 'node',

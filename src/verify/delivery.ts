@@ -31,9 +31,9 @@ export function probeMessage(from: string, to: string, token: string, date: Date
 const token = () => randomBytes(9).toString('hex')
 
 /** MAIL, RCPT, DATA on a wire that already said hello; throws with the reply that refused. */
-async function transaction(wire: Wire, from: string, to: string, message: string): Promise<void> {
+async function transaction(wire: Wire, from: string, to: string, message: string, mailParameters = ''): Promise<void> {
   for (const [line, expected] of [
-    [`MAIL FROM:<${from}>`, 250],
+    [`MAIL FROM:<${from}>${mailParameters}`, 250],
     [`RCPT TO:<${to}>`, 250],
     ['DATA', 354],
   ] as const) {
@@ -92,6 +92,41 @@ export async function inboundCheck(edge: VerifyNode, core: VerifyNode, ctx: Prob
     return outcome('delivery.inbound', 'pass', `delivered to ${ctx.credentials.user} on ${core.name} in ${ms} ms`, {evidence: `X-Mailops-Verify: ${tag}`})
   } catch (error) {
     return outcome('delivery.inbound', 'fail', `${edge.name} → ${core.name}: ${(error as Error).message}`, {evidence: `X-Mailops-Verify: ${tag}`})
+  }
+}
+
+/**
+ * delivery.unicode: where SMTPUTF8 is offered, a UTF-8 message (SMTPUTF8, UTF-8 From and Subject) for
+ * the verify account must reach its mailbox; where it is not, MAIL ... SMTPUTF8 must be refused
+ * up front. Null sender: a bounce, if there is one, goes nowhere.
+ */
+export async function utf8Check(node: VerifyNode, core: VerifyNode, ctx: ProbeContext): Promise<CheckResult> {
+  if (!ctx.credentials) return outcome('delivery.unicode', 'skip', 'no verify account (vars.verify_user, secret verify_password)')
+  const tag = token()
+  const deadline = Date.now() + ctx.deliveryTimeoutMs
+  const to = ctx.credentials.user
+  try {
+    const {session} = await SmtpSession.open(node.address, 25, ctx.timeoutMs)
+    let offered: boolean
+    try {
+      let ehlo = await session.command(`EHLO ${ctx.helo}`)
+      if (ehloKeywords(ehlo).includes('STARTTLS')) ehlo = (await session.startTls({servername: node.fqdn, rejectUnauthorized: false}, ctx.helo)).ehlo
+      offered = ehloKeywords(ehlo).includes('SMTPUTF8')
+      if (!offered) {
+        const mail = await session.command('MAIL FROM:<> SMTPUTF8')
+        return code(mail) >= 500
+          ? outcome('delivery.unicode', 'pass', 'SMTPUTF8 not offered, and refused up front', {evidence: `MAIL FROM:<> SMTPUTF8 → ${firstLine(mail)}`})
+          : outcome('delivery.unicode', 'fail', 'SMTPUTF8 is not offered, yet MAIL ... SMTPUTF8 is accepted', {evidence: firstLine(mail)})
+      }
+      const message = probeMessage('grüße@verify.mailops.invalid', to, tag, ctx.now).replace(`Subject: mailops verify ${tag}`, `Subject: mailops verify ${tag} — Grüße, 你好`)
+      await transaction(session.wire, '', to, message, ' SMTPUTF8')
+    } finally {
+      await session.quit()
+    }
+    await fetchAndDelete(core, ctx, tag, deadline)
+    return outcome('delivery.unicode', 'pass', `SMTPUTF8 offered, and a UTF-8 message reached ${to}`, {evidence: `X-Mailops-Verify: ${tag}`})
+  } catch (error) {
+    return outcome('delivery.unicode', 'fail', `SMTPUTF8 is offered, but a UTF-8 message for ${to} was not delivered: ${(error as Error).message}`, {evidence: `X-Mailops-Verify: ${tag}`})
   }
 }
 

@@ -17,6 +17,7 @@ interface InventoryTargets {
   nodes: MailNode[]
   dns?: DnsExpectations
   credentials?: {user: string; password: string}
+  otherLocal?: string
   /** PEM of vars.tls_ca_file, the CA chains are checked against */
   ca?: string
 }
@@ -33,12 +34,15 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
   const selector = typeof inventory.vars.dkim_selector === 'string' ? inventory.vars.dkim_selector : 'mail'
   const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined
   const password = process.env.MAILOPS_SECRET_VERIFY_PASSWORD ?? inventory.secrets.verify_password
+  const mailboxes = Array.isArray(inventory.vars.mail_users) ? inventory.vars.mail_users.map((m) => String((m as {name?: unknown}).name ?? '')) : []
+  const other = mailboxes.find((name) => name && name !== user && `${name}@${domain}` !== user)
   const caFile = typeof inventory.vars.tls_ca_file === 'string' ? resolve(dirname(resolve(inventory.file)), inventory.vars.tls_ca_file) : undefined
   return {
     nodes,
     // The domain's records (and where its mail is delivered) are about every node, not the ones picked with --hosts.
     dns: domain ? {domain, selector, edges: fleet.filter((n) => n.role === 'edge'), cores: fleet.filter((n) => n.role === 'core')} : undefined,
     credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
+    otherLocal: domain ? `${other ?? 'ceo'}@${domain}` : undefined,
     ca: caFile ? readCa(caFile) : undefined,
   }
 }
@@ -78,9 +82,11 @@ async function bareTargets(targets: readonly string[], role: 'core' | 'edge', re
   return nodes
 }
 
+/** Checks that log in with the verify account. */
+const LOGIN_IDS = new Set<CheckId>(['auth.login', 'auth.bad-login', 'auth.sender'])
 /** Without an inventory there is no SSH, domain or account: only what a stranger could check. */
 const BARE_GROUPS = new Set<string>(['network', 'smtp', 'tls', 'relay', 'auth'])
-const BARE_IDS = new Set<CheckId>(CHECK_IDS.filter((id) => BARE_GROUPS.has(groupOf(id)) && id !== 'auth.login' && id !== 'auth.bad-login'))
+const BARE_IDS = new Set<CheckId>(CHECK_IDS.filter((id) => BARE_GROUPS.has(groupOf(id)) && !LOGIN_IDS.has(id)))
 
 export interface VerifyRequest {
   /** package root, where the blueprints are */
@@ -116,7 +122,7 @@ export async function planVerify(request: VerifyRequest): Promise<VerifyPlan> {
       nodes: targets.nodes,
       dns: targets.dns,
       selected: chosen,
-      probe: {...probe, domain: targets.dns?.domain, credentials: targets.credentials, ca: givenCa ?? targets.ca},
+      probe: {...probe, domain: targets.dns?.domain, credentials: targets.credentials, otherLocal: targets.otherLocal, ca: givenCa ?? targets.ca},
       resolver,
       pool: new SshPool({knownHosts: inventory.knownHosts, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs}),
       concurrency: request.parallel,

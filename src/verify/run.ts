@@ -4,15 +4,15 @@ import {ExitCode, type ExitCodeValue, type MailopsError} from '../errors.js'
 import type {SshPool} from '../ssh/pool.js'
 import type {SshTarget} from '../ssh/inventory.js'
 import {mapLimit} from '../util/concurrency.js'
-import {beforeTlsChecks, loginChecks} from './auth.js'
+import {beforeTlsChecks, loginChecks, senderChecks} from './auth.js'
 import {CHECKS, type CheckId} from './catalog.js'
-import {inboundCheck, outboundChecks, type Peer} from './delivery.js'
+import {inboundCheck, outboundChecks, type Peer, utf8Check} from './delivery.js'
 import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
 import {type HostFacts, hostChecks, hostScript, parseHost} from './host.js'
 import {networkChecks, portStates} from './network.js'
 import type {Selection} from './select.js'
-import {smtpChecks} from './smtp.js'
-import {TLS_IDS, tlsChecks} from './tls.js'
+import {sizeCheck, smtpChecks} from './smtp.js'
+import {suitesCheck, TLS_IDS, tlsChecks} from './tls.js'
 import {type CheckResult, type CheckStatus, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
 
 export interface MailNode extends VerifyNode {
@@ -71,18 +71,25 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
     if (ids.some(wanted)) units.push(timed(work))
   }
   add(['network.port'], async () => networkChecks(node, states))
-  add(['smtp.banner', 'smtp.ehlo', 'smtp.vrfy', 'smtp.postmaster', 'relay.open', 'auth.before-tls'], () => smtpChecks(node, ctx, wanted))
-  for (const endpoint of ENDPOINTS[node.role]) add(TLS_IDS, () => tlsChecks(node, endpoint, ctx).then((rs) => rs.filter((r) => wanted(r.id))))
+  add(['smtp.banner', 'smtp.ehlo', 'smtp.vrfy', 'smtp.postmaster', 'smtp.system-accounts', 'relay.open', 'auth.before-tls'], () => smtpChecks(node, ctx, wanted))
+  for (const endpoint of ENDPOINTS[node.role]) {
+    add(TLS_IDS, () => tlsChecks(node, endpoint, ctx).then((rs) => rs.filter((r) => wanted(r.id))))
+    add(['tls.suites'], async () => [await suitesCheck(node, endpoint, ctx)])
+  }
   if (node.role === 'core') {
     add(['auth.before-tls'], () => beforeTlsChecks(node, ctx))
-    add(['auth.login', 'auth.bad-login'], () => loginChecks(node, ctx, wanted))
+    // Senders before the wrong passwords: those raise Dovecot's auth penalty, which would slow the sender logins.
+    add(['auth.login', 'auth.bad-login', 'auth.sender'], async () => {
+      const senders = wanted('auth.sender') ? await senderChecks(node, ctx) : []
+      return [...(await loginChecks(node, ctx, wanted)), ...senders]
+    })
   }
   if (node.ssh) {
-    add(['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate'], async () => {
+    add(['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.logrotate'], async () => {
       try {
         return hostChecks(await facts(node), ctx.now, wanted)
       } catch (error) {
-        return sshError(error as MailopsError, ['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate'].filter((id) => wanted(id as CheckId)) as CheckId[])
+        return sshError(error as MailopsError, ['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.logrotate'].filter((id) => wanted(id as CheckId)) as CheckId[])
       }
     })
   }
@@ -100,6 +107,8 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
   // Edges forward to the first core (the blueprints' core_address), picked with --hosts or not.
   const core = plan.dns?.cores[0]
   if (node.role === 'edge' && core) add(['delivery.inbound'], async () => [await inboundCheck(node, core, ctx)])
+  if (core) add(['delivery.unicode'], async () => [await utf8Check(node, core, ctx)])
+  if (node.role === 'edge' && core) add(['smtp.size'], async () => [await sizeCheck(node, core, ctx)])
   if (node.role === 'core' && plan.resolver) add(['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'], () => outboundChecks(node, ctx, plan.peer, plan.resolver!).then((rs) => rs.filter((r) => wanted(r.id))))
   return (await Promise.all(units)).flat()
 }

@@ -17,7 +17,7 @@ export async function smtpChecks(node: VerifyNode, ctx: ProbeContext, wanted: (i
     opened = await SmtpSession.open(node.address, 25, ctx.timeoutMs)
   } catch (error) {
     const message = `no SMTP session on port 25: ${(error as Error).message}`
-    return (['smtp.banner', 'smtp.ehlo', 'smtp.vrfy', 'smtp.postmaster', 'relay.open', 'auth.before-tls'] as const).filter(wanted).map((id) => outcome(id, 'fail', message, id === 'auth.before-tls' ? {target: 'smtp:25'} : {}))
+    return (['smtp.banner', 'smtp.ehlo', 'smtp.vrfy', 'smtp.postmaster', 'smtp.system-accounts', 'relay.open', 'auth.before-tls'] as const).filter(wanted).map((id) => outcome(id, 'fail', message, id === 'auth.before-tls' ? {target: 'smtp:25'} : {}))
   }
   const {session, banner} = opened
   try {
@@ -56,14 +56,32 @@ export async function smtpChecks(node: VerifyNode, ctx: ProbeContext, wanted: (i
     if (wanted('smtp.postmaster')) {
       if (ctx.domain) {
         await session.command('MAIL FROM:<verify@mailops.invalid>')
-        const rcpt = await session.command(`RCPT TO:<postmaster@${ctx.domain}>`)
+        const roles = [`postmaster@${ctx.domain}`, `abuse@${ctx.domain}`]
+        const replies: string[] = []
+        for (const rcpt of roles) replies.push(await session.command(`RCPT TO:<${rcpt}>`))
         await session.command('RSET')
+        const refused = roles.filter((_, i) => code(replies[i]) !== 250)
+        const evidence = roles.map((rcpt, i) => `${rcpt} → ${firstLine(replies[i])}`).join('; ')
         results.push(
-          code(rcpt) === 250
-            ? outcome('smtp.postmaster', 'pass', `postmaster@${ctx.domain} accepted`, {evidence: firstLine(rcpt)})
-            : outcome('smtp.postmaster', 'fail', `postmaster@${ctx.domain} refused`, {evidence: firstLine(rcpt)}),
+          refused.length === 0
+            ? outcome('smtp.postmaster', 'pass', `${roles.join(' and ')} accepted`, {evidence})
+            : outcome('smtp.postmaster', 'fail', `${refused.join(' and ')} refused`, {evidence}),
         )
       } else results.push(outcome('smtp.postmaster', 'skip', 'no domain known (give an inventory with vars.domain)'))
+    }
+    if (wanted('smtp.system-accounts')) {
+      const probes = [`root@localhost`, `root@[${node.address}]`, `postmaster@[${node.address}]`]
+      const replies: Array<[string, string]> = []
+      await session.command('MAIL FROM:<verify@mailops.invalid>')
+      for (const rcpt of probes) replies.push([rcpt, await session.command(`RCPT TO:<${rcpt}>`)])
+      await session.command('RSET')
+      const accepted = replies.filter(([, reply]) => code(reply) < 500).map(([rcpt]) => rcpt)
+      const evidence = replies.map(([rcpt, reply]) => `${rcpt} → ${firstLine(reply)}`).join('; ')
+      results.push(
+        accepted.length > 0
+          ? outcome('smtp.system-accounts', 'fail', `accepts ${accepted.join(', ')} from outside`, {evidence})
+          : outcome('smtp.system-accounts', 'pass', `${probes.join(', ')} refused`, {evidence}),
+      )
     }
     if (wanted('relay.open')) {
       await session.command(`MAIL FROM:<${FOREIGN_SENDER}>`)
@@ -84,6 +102,39 @@ export async function smtpChecks(node: VerifyNode, ctx: ProbeContext, wanted: (i
     await session.quit()
   }
   return results
+}
+
+/** Room the edge leaves below the core's limit for the headers it adds (Received, milters'): the blueprints' default gap. */
+export const EDGE_SIZE_HEADROOM = 65_536
+
+/** SIZE advertised in an EHLO reply: 0 when unlimited (SIZE without a number, or SIZE 0), undefined when not offered. */
+export function ehloSize(ehlo: string): number | undefined {
+  const line = ehlo.split(/\r?\n/).find((l) => /^250[- ]SIZE\b/i.test(l))
+  return line === undefined ? undefined : Number(line.slice(9).trim() || 0)
+}
+
+/** smtp.size: the edge's advertised SIZE at least EDGE_SIZE_HEADROOM below the core's, as a sender and the edge itself see them. */
+export async function sizeCheck(edge: VerifyNode, core: VerifyNode, ctx: ProbeContext): Promise<CheckResult> {
+  const size = async (node: VerifyNode) => {
+    const {session} = await SmtpSession.open(node.address, 25, ctx.timeoutMs)
+    try {
+      return ehloSize(await session.command(`EHLO ${ctx.helo}`))
+    } finally {
+      await session.quit()
+    }
+  }
+  try {
+    const [edgeSize, coreSize] = await Promise.all([size(edge), size(core)])
+    const evidence = `EHLO SIZE: ${edge.name} ${edgeSize ?? 'not offered'}, ${core.name} ${coreSize ?? 'not offered'}`
+    if (edgeSize === undefined || coreSize === undefined) return outcome('smtp.size', 'fail', 'SIZE is not offered on port 25', {evidence})
+    if (coreSize === 0) return outcome('smtp.size', 'pass', `${core.name} has no size limit`, {evidence})
+    if (edgeSize === 0 || edgeSize > coreSize - EDGE_SIZE_HEADROOM) {
+      return outcome('smtp.size', 'fail', `${edge.name} accepts ${edgeSize === 0 ? 'any size' : `${edgeSize} bytes`}, not ${EDGE_SIZE_HEADROOM} below ${core.name}'s ${coreSize}: a message near the limit is accepted, then refused by the core and bounced`, {evidence})
+    }
+    return outcome('smtp.size', 'pass', `${edgeSize} bytes, ${coreSize - edgeSize} below ${core.name}'s ${coreSize}`, {evidence})
+  } catch (error) {
+    return outcome('smtp.size', 'fail', `could not read SIZE: ${(error as Error).message}`)
+  }
 }
 
 /** AUTH in EHLO before STARTTLS means a client may send its password in clear. */

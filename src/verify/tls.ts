@@ -1,6 +1,7 @@
 import {checkServerIdentity, type ConnectionOptions, type PeerCertificate, type TLSSocket} from 'node:tls'
 
 import type {CheckId} from './catalog.js'
+import {allowedSuites, brokenSuite} from './tls-policy.js'
 import {type CheckResult, outcome, type ProbeContext, type VerifyNode} from './types.js'
 import {type Endpoint, ehloKeywords, firstLine, ImapSession, Pop3Session, SmtpSession, Wire} from './wire.js'
 
@@ -135,4 +136,54 @@ export function expiryOutcome(id: 'tls.expiry' | 'host.certificate', notAfter: D
   if (days < EXPIRY_FAIL_DAYS) return outcome(id, 'fail', `certificate expires in ${plural(days)}`, {target, evidence})
   if (days < EXPIRY_WARN_DAYS) return outcome(id, 'warn', `certificate expires in ${plural(days)}`, {target, evidence})
   return outcome(id, 'pass', `valid for ${days} more days`, {target, evidence})
+}
+
+/** More suites than any sane server accepts: the enumeration stops there. */
+const MAX_SUITES = 64
+
+/** The TLS 1.2 suite a handshake offering `ciphers` (in that order) gets, or undefined when the server refuses them all. */
+async function negotiated(node: VerifyNode, endpoint: Endpoint, ciphers: string, ctx: ProbeContext): Promise<string | undefined> {
+  try {
+    const wire = await openTls(node, endpoint, {minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: `${ciphers}:@SECLEVEL=0`, rejectUnauthorized: false}, ctx)
+    const name = wire.tlsSocket!.getCipher().name
+    wire.close()
+    return name
+  } catch (error) {
+    if (error instanceof NoTls) throw error
+    return undefined
+  }
+}
+
+/**
+ * tls.suites: every TLS 1.2 suite the endpoint accepts, found as a client would (offer everything
+ * OpenSSL knows, remove what the server picked, again until it refuses), judged against the
+ * policy; then the accepted suites offered in reverse: the server's order must still win.
+ */
+export async function suitesCheck(node: VerifyNode, endpoint: Endpoint, ctx: ProbeContext): Promise<CheckResult> {
+  const target = endpoint.name
+  const accepted: string[] = []
+  try {
+    for (let next; accepted.length < MAX_SUITES && (next = await negotiated(node, endpoint, ['ALL:COMPLEMENTOFALL', ...accepted.map((s) => `!${s}`)].join(':'), ctx)); ) accepted.push(next)
+    if (accepted.length === 0) return outcome('tls.suites', 'pass', 'no TLS 1.2 suite accepted (TLS 1.3 only)', {target})
+    const reversed = accepted.length > 1 ? await negotiated(node, endpoint, [...accepted].reverse().join(':'), ctx) : accepted[0]
+    const allowed = allowedSuites(endpoint.port)
+    // The broken ones first: they are what the message names.
+    const outside = accepted.filter((s) => !allowed.has(s)).sort((a, b) => Number(!brokenSuite(a)) - Number(!brokenSuite(b)))
+    const evidence = `TLS 1.2 suites accepted, in the order picked: ${accepted.join(' ')}`
+    const policy = endpoint.port === 25 ? 'port 25, opportunistic' : 'Mozilla intermediate'
+    if (outside.length > 0) {
+      const kinds = new Map<string, number>()
+      for (const suite of outside) {
+        const kind = brokenSuite(suite) ?? 'not in its list'
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1)
+      }
+      const counted = [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ')
+      return outcome('tls.suites', 'fail', `${outside.length} of ${accepted.length} TLS 1.2 suites outside the policy (${policy}): ${counted}, e.g. ${outside.slice(0, 3).join(', ')}`, {target, evidence})
+    }
+    if (reversed !== accepted[0]) return outcome('tls.suites', 'fail', `the client's order wins: offered in reverse, the server picked ${reversed} instead of ${accepted[0]}`, {target, evidence})
+    return outcome('tls.suites', 'pass', `${accepted.length} TLS 1.2 suites, all in the policy (${policy}), server's order`, {target, evidence})
+  } catch (error) {
+    if (error instanceof NoTls) return outcome('tls.suites', 'skip', `no TLS to enumerate: ${error.message}`, {target})
+    throw error
+  }
 }

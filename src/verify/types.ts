@@ -61,5 +61,7 @@ export interface ProbeContext {
   helo: string
   domain?: string
   credentials?: {user: string; password: string}
+  /** a local address the verify account does not own: another mailbox of the inventory, or ceo@DOMAIN */
+  otherLocal?: string
   deliveryTimeoutMs: number
 }

@@ -210,8 +210,8 @@ describe('one apply at a time per host: no update is lost', () => {
 
 describe('values that would break a service are refused before any connection, or rolled back', () => {
   it.each([
-    ['message_size_limit: -1', {message_size_limit: -1}, {}, "variable 'message_size_limit' must be an integer from 1048576"],
-    ['message_size_limit: 1e30', {message_size_limit: 1e30}, {}, "variable 'message_size_limit' must be an integer from 1048576"],
+    ['edge_message_size_limit: -1', {edge_message_size_limit: -1}, {}, "variable 'edge_message_size_limit' must be an integer from 1048576"],
+    ['edge_message_size_limit: 1e30', {edge_message_size_limit: 1e30}, {}, "variable 'edge_message_size_limit' must be an integer from 1048576"],
     ['a garbage TLS key', {}, {MAILOPS_SECRET_TLS_KEY: '-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n'}, "variable 'tls_key' must be a PEM private key"],
   ])('%s: exit 2, no host touched', (_name, vars, env, message) => {
     const before = sha('node2', '/etc/postfix/main.cf')

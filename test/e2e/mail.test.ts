@@ -110,6 +110,60 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
     expect(dkim.results[0].signingDomain).toBe(DOMAIN)
   })
 
+  it('lets a logged-in user send only as the addresses it owns, on 587 and 465', () => {
+    const login = ['--auth', 'PLAIN', '--auth-user', `demo@${DOMAIN}`, '--auth-password', password, '--to', `demo@${DOMAIN}`, '--quit-after', 'RCPT']
+    for (const port of [['--port', '587', '--tls'], ['--port', '465', '--tls-on-connect']]) {
+      expect(swaks('--server', CORE, ...port, ...login, '--from', `demo@${DOMAIN}`).status, port.join(' ')).toBe(0)
+      // postmaster@ and abuse@ are aliases of demo (vars.postmaster_to): demo owns them.
+      expect(swaks('--server', CORE, ...port, ...login, '--from', `abuse@${DOMAIN}`).status, port.join(' ')).toBe(0)
+      for (const forged of [`ceo@${DOMAIN}`, 'someone@peer.test']) {
+        const refused = swaks('--server', CORE, ...port, ...login, '--from', forged)
+        expect(refused.stdout, `${port.join(' ')} ${forged}`).toMatch(new RegExp(`<[*~]\\* 553 5\\.7\\.1 <${forged.replaceAll('.', '\\.')}>: Sender address rejected: not owned by user demo@`))
+      }
+    }
+  })
+
+  it('refuses system accounts and address literals at every node; postmaster@ and abuse@ reach their mailbox', async () => {
+    for (const node of [CORE, EDGE1, EDGE2]) {
+      for (const rcpt of ['root@localhost', `root@[${node}]`, `postmaster@[${node}]`]) {
+        expect(swaks('--server', node, '--to', rcpt, '--from', 'bob@peer.test', '--quit-after', 'RCPT').stdout, `${node} ${rcpt}`).toMatch(/<\*\* 550 5\.1\.1 .*Recipient address rejected/)
+      }
+    }
+    for (const [i, rcpt] of [`postmaster@${DOMAIN}`, `abuse@${DOMAIN}`, 'postmaster'].entries()) {
+      const subject = `role-${i}-${Date.now()}`
+      expect(swaks('--server', EDGE1, '--to', rcpt, '--from', 'bob@peer.test', '--header', `Subject: ${subject}`).status, rcpt).toBe(0)
+      let found = ''
+      for (let t = 0; t < 50 && !/^\* SEARCH \d/m.test(found); t++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        found = curl(`imaps://${CORE}/INBOX?SUBJECT%20${subject}`, '-u', `demo@${DOMAIN}:${password}`).stdout
+      }
+      expect(found, `${rcpt} in the postmaster_to mailbox`).toMatch(/^\* SEARCH \d/m)
+    }
+  })
+
+  it('does not offer SMTPUTF8 (Dovecot LMTP cannot take it), and delivers UTF-8 headers sent without it', async () => {
+    for (const node of [CORE, EDGE1, EDGE2]) expect(swaks('--server', node, '--quit-after', 'EHLO').stdout, node).not.toMatch(/250[- ]SMTPUTF8/)
+    const subject = `utf8-${Date.now()}`
+    const sent = swaks('--server', EDGE2, '--to', `demo@${DOMAIN}`, '--from', 'bob@peer.test', '--header', `Subject: ${subject} Grüße`, '--body', 'Grüße, 你好')
+    expect(sent.status, sent.stdout).toBe(0)
+    let found = ''
+    for (let t = 0; t < 50 && !/^\* SEARCH \d/m.test(found); t++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      found = curl(`imaps://${CORE}/INBOX?SUBJECT%20${subject}`, '-u', `demo@${DOMAIN}:${password}`).stdout
+    }
+    expect(found).toMatch(/^\* SEARCH \d/m)
+  })
+
+  it("advertises on the edges a size limit 64 KiB below the core's, and refuses a larger message up front", () => {
+    const size = (node: string) => Number(/250[- ]SIZE (\d+)/.exec(swaks('--server', node, '--quit-after', 'EHLO').stdout)?.[1])
+    const core = size(CORE)
+    for (const edge of [EDGE1, EDGE2]) expect(core - size(edge), edge).toBeGreaterThanOrEqual(65_536)
+    const file = `${labDir}/body-over-limit.txt`
+    writeFileSync(file, `${'x'.repeat(998)}\r\n`.repeat(Math.ceil(size(EDGE1) / 1000)))
+    const over = swaks('--server', EDGE1, '--to', `demo@${DOMAIN}`, '--from', 'bob@peer.test', '--suppress-data', '--body', `@${file}`)
+    expect(over.stdout.slice(-2000)).toMatch(/<\*\* 552 5\.3\.4 /)
+  })
+
   it('refuses unauthenticated relaying to a foreign domain at every node, and unknown users at the edge', () => {
     for (const node of [CORE, EDGE1, EDGE2]) {
       const relay = swaks('--server', node, '--to', 'victim@elsewhere.example', '--from', 'spammer@peer.test')

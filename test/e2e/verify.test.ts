@@ -1,5 +1,5 @@
-import {execFileSync} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
@@ -36,6 +36,22 @@ const onNode = (sh: string, node = 'node1') => {
 }
 const checksOf = (report: {nodes: Node[]}, node: string) => report.nodes.find((n) => n.name === node)!.checks
 const failed = (report: {nodes: Node[]}) => report.nodes.flatMap((n) => n.checks.filter((c) => c.status !== 'pass').map((c) => ({node: n.name, ...c})))
+type TestsslFinding = {id: string; severity: string; finding: string}
+/** testssl.sh (Debian package, scripts/setup.sh installs it) against one endpoint by IP, no DNS; its JSON findings. */
+const testssl = async (address: string, port: number, starttls: string[]): Promise<TestsslFinding[]> => {
+  const out = `${labDir}/testssl-${address}-${port}.json`
+  rmSync(out, {force: true})
+  // Protocols, cipher categories, forward secrecy, server preference, certificate, vulnerabilities: no per-protocol enumeration, no HTTP header checks.
+  const args = ['--quiet', '--color', '0', '--warnings', 'off', '--nodns', 'none', '--add-ca', `${labDir}/ca.pem`, '-p', '-s', '-f', '-P', '-S', '-U', ...starttls, '--jsonfile', out, `${address}:${port}`]
+  const run = await new Promise<{code: number | null; error?: Error}>((resolve) => {
+    const child = spawn('testssl', args, {stdio: 'ignore'})
+    child.once('error', (error) => resolve({code: null, error}))
+    child.once('exit', (code) => resolve({code}))
+  })
+  if (run.error) throw new Error(`testssl could not run (${run.error.message}): install it with scripts/setup.sh (Debian package testssl.sh)`)
+  if (!existsSync(out)) throw new Error(`testssl ${args.join(' ')} exited ${run.code} without writing ${out}`)
+  return JSON.parse(readFileSync(out, 'utf8')) as TestsslFinding[]
+}
 const serve = async (served: DnsRecord[]) => {
   await dns?.stop()
   dns = await startNsd({address: GATEWAY, domain: DOMAIN, records: served})
@@ -83,11 +99,11 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     ])
     const groups = new Set(report.nodes.flatMap((n: Node) => n.checks.map((c) => c.id.split('.')[0])))
     expect([...groups].sort()).toEqual(['auth', 'delivery', 'dns', 'host', 'network', 'relay', 'smtp', 'tls'])
-    // 7 TLS endpoints on the core, 6 checks each; one on an edge.
-    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('tls.'))).toHaveLength(42)
-    expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(6)
+    // 7 TLS endpoints on the core, 7 checks each; one on an edge.
+    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('tls.'))).toHaveLength(49)
+    expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(7)
     expect(checksOf(report, 'node2').find((c) => c.id === 'delivery.inbound')!.message).toMatch(/^delivered to demo@verifytest\.mailops\.test on node1 in \d+ ms$/)
-    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('delivery.')).map((c) => c.message)).toEqual([
+    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('delivery.outbound-')).map((c) => c.message)).toEqual([
       `DKIM pass, d=${DOMAIN} s=mail`,
       'SPF pass for 198.18.9.11',
       'DMARC pass (aligned)',
@@ -111,7 +127,7 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(result.code, result.stdout.slice(0, 2000)).toBe(0)
     const report = result.json()
     expect(report.nodes.map((n: Node) => n.name)).toEqual(['node2', DOMAIN])
-    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'delivery.inbound'])
+    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'delivery.inbound', 'delivery.unicode'])
     expect(checksOf(report, DOMAIN).find((c) => c.id === 'dns.mx')!.message).toContain(`node2.${DOMAIN}, node3.${DOMAIN}`)
   })
 
@@ -128,6 +144,47 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(verify('--only', 'relay').code).toBe(0)
   })
 
+  it('finds system accounts and address literals reachable from outside', async () => {
+    // The defect as it was: root@localhost and root@[ip] into /var/mail/root, postmaster@[ip] accepted then dropped.
+    repair = () => deploy()
+    onNode("postconf -e 'smtpd_recipient_restrictions = reject_unauth_pipelining, reject_unlisted_recipient' && postconf -X local_recipient_maps && postfix reload")
+    const result = verify('--only', 'smtp')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node1', id: 'smtp.system-accounts', status: 'fail', message: 'accepts root@localhost, root@[198.18.9.11], postmaster@[198.18.9.11] from outside', hint: expect.stringContaining('check_recipient_access')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'smtp').code).toBe(0)
+  })
+
+  it('finds SMTPUTF8 offered by an edge whose next hops cannot carry it (accepted, then bounced)', async () => {
+    repair = () => deploy()
+    onNode('postconf -e smtputf8_enable=yes && postfix reload', 'node2')
+    const result = verify('--only', 'delivery.unicode', '--delivery-timeout', '10')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node2', id: 'delivery.unicode', status: 'fail', message: `SMTPUTF8 is offered, but a UTF-8 message for demo@${DOMAIN} was not delivered: not in demo@${DOMAIN}'s INBOX within 10 s`, hint: expect.stringContaining('smtputf8_enable = no')}),
+    ])
+    await undoBreak()
+    const repaired = verify('--only', 'delivery.unicode').json()
+    expect(repaired.nodes.flatMap((n: Node) => n.checks.map((c) => [n.name, c.status, c.message]))).toEqual(
+      ['node1', 'node2', 'node3'].map((n) => [n, 'pass', 'SMTPUTF8 not offered, and refused up front']),
+    )
+  })
+
+  it("finds an edge whose size limit leaves no room below the core's for the headers it adds", async () => {
+    // The defect as it was: edge and core with one limit; what the edge accepted near it, the core refused.
+    repair = () => deploy()
+    onNode('postconf -e message_size_limit=26214400 && postfix reload', 'node2')
+    const result = verify('--only', 'smtp')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node2', id: 'smtp.size', status: 'fail', message: expect.stringMatching(/^node2 accepts 26214400 bytes, not 65536 below node1's 26214400/), evidence: 'EHLO SIZE: node2 26214400, node1 26214400', hint: expect.stringContaining('edge_message_size_limit')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'smtp').code).toBe(0)
+  })
+
   it('finds AUTH offered before TLS', async () => {
     repair = () => deploy()
     onNode("postconf -e 'smtpd_sasl_auth_enable = yes' 'smtpd_tls_auth_only = no' && postfix reload")
@@ -138,6 +195,27 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     ])
     await undoBreak()
     expect(verify('--only', 'auth').code).toBe(0)
+  })
+
+  it('finds a logged-in user who may send as anyone, on 587 and 465', async () => {
+    // The defect as it was: no sender restriction on submission, so any login sends as ceo@ or a foreign address.
+    repair = () => deploy()
+    onNode('postconf -PX submission/inet/smtpd_sender_restrictions submissions/inet/smtpd_sender_restrictions && postfix reload')
+    const result = verify('--only', 'auth')
+    expect(result.code).toBe(1)
+    const hint = expect.stringContaining('reject_sender_login_mismatch')
+    const message = `demo@${DOMAIN} may send as ceo@${DOMAIN} and impersonation-test@example.com`
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node1', id: 'auth.sender', target: 'submission:587', status: 'fail', message, hint}),
+      expect.objectContaining({node: 'node1', id: 'auth.sender', target: 'submissions:465', status: 'fail', message, hint}),
+    ])
+    await undoBreak()
+    const repaired = checksOf(verify('--only', 'auth.sender').json(), 'node1')
+    expect(repaired.map((c) => [c.target, c.status])).toEqual([
+      ['submission:587', 'pass'],
+      ['submissions:465', 'pass'],
+    ])
+    expect(repaired[0].evidence).toMatch(new RegExp(`MAIL FROM demo@${DOMAIN} → 250 .*; ceo@${DOMAIN} → 553 .*; impersonation-test@example.com → 553 `))
   })
 
   it('finds TLS 1.0 allowed on an edge', async () => {
@@ -151,6 +229,59 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     await undoBreak()
     expect(verify('--only', 'tls.protocols').code).toBe(0)
   })
+
+  it('finds TLS suites outside the policy on an edge, and the client choosing the suite on the core', async () => {
+    // The defect as it was: Postfix's default lists (anonymous suites on 25, the client's order wins).
+    repair = () => deploy()
+    onNode('postconf -X smtpd_tls_exclude_ciphers tls_medium_cipherlist && postfix reload', 'node2')
+    onNode('postconf -e tls_preempt_cipherlist=no && postfix reload')
+    const result = verify('--only', 'tls.suites')
+    expect(result.code).toBe(1)
+    const hint = expect.stringContaining('tls_preempt_cipherlist = yes')
+    const clientOrder = expect.stringMatching(/^the client's order wins: offered in reverse, the server picked \S+ instead of \S+$/)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node1', id: 'tls.suites', target: 'smtp:25', status: 'fail', message: clientOrder, hint}),
+      expect.objectContaining({node: 'node1', id: 'tls.suites', target: 'submissions:465', status: 'fail', message: clientOrder, hint}),
+      expect.objectContaining({node: 'node1', id: 'tls.suites', target: 'submission:587', status: 'fail', message: clientOrder, hint}),
+      expect.objectContaining({node: 'node2', id: 'tls.suites', target: 'smtp:25', status: 'fail', message: expect.stringMatching(/TLS 1\.2 suites outside the policy \(port 25, opportunistic\): .*\b12 anonymous\b.*e\.g\. (ADH|AECDH)-/), hint}),
+    ])
+    await undoBreak()
+    const repaired = verify('--only', 'tls.suites').json()
+    expect(failed(repaired)).toEqual([])
+    expect(checksOf(repaired, 'node1').map((c) => [c.target, c.message])).toEqual([
+      ['smtp:25', "16 TLS 1.2 suites, all in the policy (port 25, opportunistic), server's order"],
+      ['submissions:465', "6 TLS 1.2 suites, all in the policy (Mozilla intermediate), server's order"],
+      ['submission:587', "6 TLS 1.2 suites, all in the policy (Mozilla intermediate), server's order"],
+      ['imap:143', "3 TLS 1.2 suites, all in the policy (Mozilla intermediate), server's order"],
+      ['imaps:993', "3 TLS 1.2 suites, all in the policy (Mozilla intermediate), server's order"],
+      ['pop3:110', "3 TLS 1.2 suites, all in the policy (Mozilla intermediate), server's order"],
+      ['pop3s:995', "3 TLS 1.2 suites, all in the policy (Mozilla intermediate), server's order"],
+    ])
+  })
+
+  it("passes testssl.sh on the core's 25, 465, 587, 993, 995 and an edge's 25: nothing at MEDIUM or above but the findings docs/tls-policy.md accepts", async () => {
+    // The accepted findings are the rows of the table in docs/tls-policy.md, each with its reason.
+    const policy = readFileSync(new URL('../../docs/tls-policy.md', import.meta.url), 'utf8')
+    const accepted = new Map([...policy.matchAll(/^\| `([\w-]+)` \| [A-Z]+ \| (.+) \|$/gm)].map((m) => [m[1], m[2]]))
+    expect(accepted.size).toBeGreaterThan(0)
+    const targets: Array<[string, number, string[]]> = [
+      ['198.18.9.11', 25, ['--starttls', 'smtp']],
+      ['198.18.9.11', 465, []],
+      ['198.18.9.11', 587, ['--starttls', 'smtp']],
+      ['198.18.9.11', 993, []],
+      ['198.18.9.11', 995, []],
+      ['198.18.9.12', 25, ['--starttls', 'smtp']],
+    ]
+    const scans = await Promise.all(targets.map(([address, port, starttls]) => testssl(address, port, starttls)))
+    for (const [i, findings] of scans.entries()) {
+      const where = `${targets[i][0]}:${targets[i][1]}`
+      // The scan really ran: it saw TLS 1.2 offered and TLS 1.0 not.
+      expect(findings.find((f) => f.id === 'TLS1_2')?.finding, where).toMatch(/^offered/)
+      expect(findings.find((f) => f.id === 'TLS1')?.finding, where).toMatch(/^not offered/)
+      const serious = findings.filter((f) => ['MEDIUM', 'HIGH', 'CRITICAL', 'FATAL'].includes(f.severity) && !accepted.has(f.id))
+      expect(serious.map((f) => `${f.severity} ${f.id}: ${f.finding}`), where).toEqual([])
+    }
+  }, 600_000)
 
   it('finds an expired certificate on every endpoint and on disk', async () => {
     execFileSync('openssl', ['x509', '-req', '-in', `${labDir}/tls.csr`, '-CA', `${labDir}/ca.pem`, '-CAkey', `${labDir}/ca.key`, '-days', '-1', '-extfile', `${labDir}/tls.ext`, '-out', `${labDir}/expired.pem`], {stdio: 'ignore'})
@@ -184,6 +315,19 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     ])
     await undoBreak()
     expect(verify('--only', 'dns').code).toBe(0)
+  })
+
+  it('finds a log rotation config logrotate cannot use', async () => {
+    repair = () => deploy()
+    onNode("sed -i 's/^  rotate .*/  rotate forever/' /etc/logrotate.d/mailops", 'node3')
+    const result = verify('--only', 'host')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node3', id: 'host.logrotate', status: 'fail', message: 'logrotate -d /etc/logrotate.d/mailops reports an error', evidence: "error: /etc/logrotate.d/mailops:4 bad rotation count 'forever'", hint: expect.stringContaining('logrotate -d')}),
+    ])
+    await undoBreak()
+    const repaired = verify('--only', 'host.logrotate').json()
+    expect(repaired.nodes.flatMap((n: Node) => n.checks.map((c) => c.message))).toEqual(Array(3).fill('valid; keeps 90 rotations of the mail logs'))
   })
 
   it('finds a stopped Dovecot', async () => {

@@ -41,12 +41,12 @@ describe('variables are checked by meaning before any connection', () => {
   const resolve = (vars: Record<string, unknown>, key = pem.key) => () => resolveVariables(edge, 'mx1', {tls_key: key}, {...given, ...vars})
 
   it('accepts good values', () => {
-    expect(resolve({message_size_limit: 10_240_000})()).toMatchObject({message_size_limit: 10_240_000})
+    expect(resolve({edge_message_size_limit: 10_240_000})()).toMatchObject({edge_message_size_limit: 10_240_000})
   })
 
   it('refuses integers out of range, fractions and integers no daemon can read', () => {
     for (const value of [-1, 0, 1e30, 2 ** 53, 1.5, '1000']) {
-      expect(resolve({message_size_limit: value}), String(value)).toThrow("mx1: variable 'message_size_limit' must be an integer from 1048576 to 1073741824")
+      expect(resolve({edge_message_size_limit: value}), String(value)).toThrow("mx1: variable 'edge_message_size_limit' must be an integer from 1048576 to 1073741824")
     }
   })
 

@@ -4,16 +4,17 @@ import {hostChecks, parseHost} from '../../../src/verify/host.js'
 
 const now = new Date('2026-11-23T00:00:00Z')
 const all = () => true
-const output = (over: {queue?: number; free?: number; available?: number; notAfter?: string; match?: number; dovecot?: number} = {}) =>
+const output = (over: {queue?: number; free?: number; available?: number; notAfter?: string; match?: number; dovecot?: number; logrotate?: string} = {}) =>
   [
     'S\tpostfix\t1',
     `S\tdovecot\t${over.dovecot ?? 1}`,
-    `Q\t${over.queue ?? 0}`,
+    `Q\t${over.queue ?? 0}\t${over.queue ? 1 : 0}\t2`,
     `D\t/var/spool/postfix\t/\t${over.free ?? 80}`,
     'D\t/var/mail\t/srv\t90',
     `M\t1000\t${over.available ?? 500}`,
     `C\t${over.notAfter ?? 'Nov 23 00:00:00 2027 GMT'}\t${over.match ?? 1}`,
     'K\tMIIBIjAN',
+    over.logrotate ?? 'L\t0\t\t1\t90',
   ].join('\n')
 const statuses = (text: string) => Object.fromEntries(hostChecks(parseHost(text), now, all).map((r) => [r.id, r.status]))
 
@@ -25,7 +26,22 @@ describe('host checks', () => {
       {path: '/var/spool/postfix', mount: '/', freePercent: 80},
       {path: '/var/mail', mount: '/srv', freePercent: 90},
     ])
-    expect(statuses(output())).toEqual({'host.services': 'pass', 'host.queue': 'pass', 'host.disk': 'pass', 'host.memory': 'pass', 'host.certificate': 'pass'})
+    expect(statuses(output())).toEqual({'host.services': 'pass', 'host.queue': 'pass', 'host.disk': 'pass', 'host.memory': 'pass', 'host.certificate': 'pass', 'host.logrotate': 'pass'})
+    expect(facts.logrotate).toEqual({state: 'present', exitCode: 0, error: undefined, coversPostfix: true, rotate: 90})
+  })
+
+  it('fails without logrotate, without its config, or with a config logrotate -d finds wrong', () => {
+    expect(hostChecks(parseHost(output({logrotate: 'L\tabsent'})), now, all).find((r) => r.id === 'host.logrotate')).toMatchObject({status: 'fail', message: expect.stringContaining('not installed')})
+    expect(statuses(output({logrotate: 'L\tnofile'}))['host.logrotate']).toBe('fail')
+    const broken = hostChecks(parseHost(output({logrotate: 'L\t1\terror: mailops:3 bad rotation count \'abc\'\t1\tabc'})), now, all).find((r) => r.id === 'host.logrotate')!
+    expect(broken).toMatchObject({status: 'fail', evidence: "error: mailops:3 bad rotation count 'abc'", hint: expect.stringContaining('logrotate -d')})
+    expect(statuses(output({logrotate: 'L\t0\t\t0\t90'}))['host.logrotate']).toBe('fail')
+    // An old probe's output (no L line): reported as not installed, never as a pass.
+    expect(statuses(output({logrotate: ''}))['host.logrotate']).toBe('fail')
+  })
+
+  it('counts deferred mail and bounces with the queue', () => {
+    expect(hostChecks(parseHost(output({queue: 3})), now, all).find((r) => r.id === 'host.queue')!.message).toBe('3 messages queued (1 deferred); 2 bounced in /var/log/postfix.log')
   })
 
   it('warns and fails at the documented thresholds', () => {
