@@ -8,6 +8,7 @@ import {mergeProviders} from '../src/matrix/providers.js'
 import {renderScore} from '../src/matrix/render.js'
 import {scoreProviders} from '../src/matrix/score.js'
 import {resolveWeights} from '../src/matrix/weights.js'
+import {printWarnings} from '../src/ui/errors.js'
 
 export default class Score extends MailopsCommand {
   static summary = 'Rank mail providers on the 5-dimension, 20-indicator selection matrix.'
@@ -39,6 +40,7 @@ export default class Score extends MailopsCommand {
     const weights = resolveWeights(weightsFile.data, weightsFile.source)
     const providers = mergeProviders(providersFile.data, providersFile.source)
     const report = scoreProviders(feedProviders(providers, latency.data, tco.data), weights, flags.method)
+    printWarnings(report.warnings)
     this.log(renderScore(report, flags.format))
     return report
   }

@@ -281,6 +281,11 @@ export const en = {
   'verify.badTarget': "'{target}' is neither an IPv4 address nor a host or domain name",
   'verify.unresolved': "cannot resolve {name}{via}",
   'verify.caFile': "CA file {path}: {reason}",
+  "weights.normalised": "dimension weights sum to {sum}, not 1: each was divided by {sum} so that they do",
+  "score.notFinite": "indicator {indicator}: values up to {max} are too large to compare (the computation overflows); give them in the indicator's unit ({unit})",
+  "error.warning": "Warning",
+  "score.tcoPartial": "the TCO report costs {costed} (in {currency}) but not {missing}: their catalog cost per seat-year is for another scenario in USD, so the two cannot be ranked together",
+  "hint.tcoPartial": "Cost every provider you score (mailops tco without providers:, or with the same list), or score only the costed ones (a providers file with only:).",
 }
 
 export type MessageKey = keyof typeof en

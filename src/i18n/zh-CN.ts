@@ -283,4 +283,9 @@ export const zhCN: Record<MessageKey, string> = {
   'verify.badTarget': "'{target}' 既不是 IPv4 地址，也不是主机名或域名",
   'verify.unresolved': "无法解析 {name}{via}",
   'verify.caFile': "CA 文件 {path}：{reason}",
+  "weights.normalised": "维度权重之和为 {sum}，不是 1：已将每个权重除以 {sum}，使总和为 1",
+  "score.notFinite": "指标 {indicator}：取值高达 {max}，过大无法比较（计算溢出）；请按该指标的单位（{unit}）给出",
+  "error.warning": "警告",
+  "score.tcoPartial": "TCO 报告只计算了 {costed}（{currency}），没有 {missing}：后者的目录每席位年成本基于另一场景且以 USD 计，二者不能一起排名",
+  "hint.tcoPartial": "为参与评分的每个服务商计算 TCO（mailops tco 不指定 providers:，或使用相同列表），或只对已计算的服务商评分（providers 文件中用 only:）。",
 }

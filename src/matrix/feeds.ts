@@ -1,6 +1,8 @@
 import type {LatencyReport} from '../config/schemas/latency.js'
 import type {Provider} from '../config/schemas/providers.js'
 import type {TcoReport} from '../config/schemas/tco.js'
+import {InputError} from '../errors.js'
+import {t} from '../i18n/index.js'
 import {sum} from '../util/number.js'
 
 export type ValueSource = 'measured' | 'tco'
@@ -28,8 +30,16 @@ export function networkFromLatency(cloud: string, report: LatencyReport): {laten
   return {latency: sum(zones.map((z) => z.p50)) / zones.length, loss: sum(zones.map((z) => z.loss)) / zones.length}
 }
 
-/** Replaces catalog values with measured latency and computed TCO where they exist. */
+/**
+ * Replaces catalog values with measured latency and computed TCO where they exist. A TCO report
+ * must cost every provider scored: its figures (one scenario, one currency) cannot be compared
+ * with catalog values computed for another scenario in USD.
+ */
 export function feedProviders(providers: readonly Provider[], latency?: LatencyReport, tco?: TcoReport): FedProvider[] {
+  const uncosted = tco ? providers.filter((p) => !tco.providers.some((c) => c.id === p.id)).map((p) => p.id) : []
+  if (tco && uncosted.length > 0) {
+    throw InputError.at(undefined, 'score.tcoPartial', {missing: uncosted.join(', '), currency: tco.currency, costed: tco.providers.map((p) => p.id).join(', ')}, t('hint.tcoPartial'))
+  }
   return providers.map((original) => {
     const provider = structuredClone(original)
     const sources: Record<string, ValueSource> = {}

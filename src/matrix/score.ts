@@ -1,8 +1,10 @@
 import {DIMENSIONS, INDICATORS} from '../catalog/matrix.js'
 import type {ScoreReport} from '../config/schemas/score.js'
+import {InputError} from '../errors.js'
 import {local} from '../i18n/text.js'
 import type {FedProvider} from './feeds.js'
 import {weightStability, type WeightStability} from './sensitivity.js'
+import {column} from './normalise.js'
 import {topsis} from './topsis.js'
 import type {DecisionMatrix, ScoringMethod} from './types.js'
 import {indicatorWeights, type ResolvedWeights} from './weights.js'
@@ -17,10 +19,26 @@ function decisionMatrix(fed: readonly FedProvider[], indicators = INDICATORS): D
   }
 }
 
+/**
+ * Values so large that a spread or a vector norm overflows would score as NaN or 0 and rank
+ * silently wrong: refuse them, naming the indicator.
+ */
+function checkComparable(matrix: DecisionMatrix): void {
+  for (const [j, criterion] of matrix.criteria.entries()) {
+    const values = column(matrix, j)
+    const max = Math.max(...values)
+    if (!Number.isFinite(max - Math.min(...values)) || !Number.isFinite(Math.hypot(...values))) {
+      const indicator = INDICATORS.find((i) => i.id === criterion.id)
+      throw InputError.at(undefined, 'score.notFinite', {indicator: criterion.id, max, unit: indicator?.unit ?? ''})
+    }
+  }
+}
+
 /** Scores and ranks providers, with per-dimension sub-scores and weight sensitivity. */
 export function scoreProviders(fed: readonly FedProvider[], weights: ResolvedWeights, methodName: ScoreReport['method']): ScoreReport {
   const method = METHODS[methodName]
   const matrix = decisionMatrix(fed)
+  checkComparable(matrix)
   const dimensionVector = DIMENSIONS.map((d) => weights.dimensions[d])
   const expand = (dimensionWeights: number[]) => indicatorWeights(dimensionWeights, weights.shares)
   const indicatorVector = expand(dimensionVector)
@@ -75,5 +93,6 @@ export function scoreProviders(fed: readonly FedProvider[], weights: ResolvedWei
       dimensions: weightStability(method, matrix, dimensionVector, expand).map(describe(DIMENSIONS)),
       indicators: weightStability(method, matrix, indicatorVector).map(describe(INDICATORS.map((i) => i.id))),
     },
+    warnings: [...weights.warnings],
   }
 }

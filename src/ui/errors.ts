@@ -12,3 +12,8 @@ export function renderError(error: MailopsError): string {
   if (error.hint) lines.push(`${t('error.hint')}: ${error.hint}`)
   return lines.join('\n')
 }
+
+/** Prints warnings on stderr, so that stdout stays clean for --json and pipes. */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const warning of warnings) process.stderr.write(`${t('error.warning')}: ${warning}\n`)
+}

@@ -6,8 +6,8 @@ import {Currency, Id, IsoDate, NonNegative, Strict} from './common.js'
 const LocalText = Strict({en: Type.String(), 'zh-CN': Type.String()})
 const Text = Type.Union([Type.String({minLength: 1}), LocalText])
 
-const Values = Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Number()])), {
-  description: 'one number per matrix indicator, in the indicator unit',
+const Values = Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, NonNegative])), {
+  description: 'one number per matrix indicator, in the indicator unit (none is negative)',
 })
 
 const Pricing = Strict({
@@ -38,18 +38,23 @@ export type Provider = Static<typeof Provider>
 
 /** A user's providers file: new providers in full, or changes to bundled ones by id. */
 export const ProvidersFile = Strict({
-  providers: Type.Array(
+  providers: Type.Optional(Type.Array(
     Strict({
       id: Id,
       name: Type.Optional(Text),
       kind: Type.Optional(Provider.properties.kind),
       cloud: Type.Optional(Type.String()),
-      pricing: Type.Optional(Type.Partial(Pricing)),
+      pricing: Type.Optional(
+        Strict({
+          ...Type.Partial(Pricing).properties,
+          perSeatMonth: Type.Optional(Type.Partial(Pricing.properties.perSeatMonth, {additionalProperties: false})),
+        }),
+      ),
       operations: Type.Optional(Type.Partial(Operations)),
       values: Type.Optional(Type.Partial(Values)),
     }),
     {minItems: 1},
-  ),
+  )),
   only: Type.Optional(Type.Array(Id, {minItems: 1, uniqueItems: true, description: 'keep only these providers'})),
 })
 export type ProvidersFile = Static<typeof ProvidersFile>

@@ -43,5 +43,6 @@ export const ScoreReport = Strict({
     {minItems: 1},
   ),
   sensitivity: Strict({dimensions: Type.Array(Stability), indicators: Type.Array(Stability)}),
+  warnings: Type.Array(Type.String(), {description: 'what was adjusted on the way (also printed on stderr)'}),
 })
 export type ScoreReport = Static<typeof ScoreReport>

@@ -25,8 +25,8 @@ export const WeightsFile = Strict({
     }),
   ),
   indicators: Type.Optional(
-    Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Number({exclusiveMinimum: 0})])), {
-      description: 'relative importance of an indicator within its dimension (default 1 each)',
+    Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Optional(Type.Number({exclusiveMinimum: 0}))])), {
+      description: 'relative importance of an indicator within its dimension (default 1 each); any subset',
     }),
   ),
 })
