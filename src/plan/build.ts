@@ -1,6 +1,6 @@
 import {PLAN_VARIANTS, ROLES} from '../catalog/plans.js'
 import {DEFAULT_REVENUE} from '../config/constants.js'
-import type {PlanFile, PlanReport} from '../config/schemas/plan.js'
+import type {Phase, PlanFile, PlanReport} from '../config/schemas/plan.js'
 import type {SourceDocument} from '../config/source.js'
 import {InputError} from '../errors.js'
 import {local} from '../i18n/text.js'
@@ -32,7 +32,10 @@ export function buildPlan(file: PlanFile, options: PlanOptions, source?: SourceD
   const budget = file.budget ?? revenue * MID_BUDGET_SHARE
   // A span of whole months [from, to) ends the day before month `to` begins.
   const lastDay = (month: number) => addDays(addMonths(start, month), -1)
-  const dayOf = (month: number) => (month === 0 ? start : lastDay(month))
+  // A milestone at month m marks the end of month m − 1, except at its phase's first month,
+  // where it marks the phase's first day (dated inside its own phase, not the one before).
+  const milestoneDay = (month: number, phase: Phase) =>
+    month === phase.startMonth ? addMonths(start, month) : lastDay(month)
 
   return {
     variant: file.variant,
@@ -55,8 +58,8 @@ export function buildPlan(file: PlanFile, options: PlanOptions, source?: SourceD
           id: task.id,
           phase: task.phase,
           name: local(task.name),
-          start: isoDate(task.milestone ? dayOf(task.startMonth) : addMonths(start, task.startMonth)),
-          end: isoDate(task.milestone ? dayOf(task.endMonth) : lastDay(task.endMonth)),
+          start: isoDate(task.milestone ? milestoneDay(task.startMonth, phase) : addMonths(start, task.startMonth)),
+          end: isoDate(task.milestone ? milestoneDay(task.endMonth, phase) : lastDay(task.endMonth)),
           milestone: task.milestone ?? false,
           raci: task.raci,
         })),

@@ -26,14 +26,18 @@ export function seatsInYear(scenario: Pick<TcoScenario, 'seats' | 'seatGrowth'>,
 }
 
 /**
- * Mail kept in year y: work mail for its retention window, plus contract mail piling up for
- * up to its retention in years.
+ * Mail kept in year y: this year's seats' work mail for its retention window, plus the contract
+ * mail written in each of the last `contractMailYears` years by the seats of that year. Mail of
+ * people who left stays until its retention ends, so a shrinking company still stores it.
  */
-export function storedGb(scenario: TcoScenario, seats: number, year: number): number {
+export function storedGb(scenario: TcoScenario, year: number): number {
   const {gbPerSeatYear, contractShare} = scenario.mailVolume
-  const work = gbPerSeatYear * (1 - contractShare) * (scenario.retention.workMailDays / 365)
-  const contract = gbPerSeatYear * contractShare * Math.min(year, scenario.retention.contractMailYears)
-  return seats * (work + contract)
+  const work = seatsInYear(scenario, year) * gbPerSeatYear * (1 - contractShare) * (scenario.retention.workMailDays / 365)
+  let contract = 0
+  for (let written = Math.max(1, year - scenario.retention.contractMailYears + 1); written <= year; written++) {
+    contract += seatsInYear(scenario, written) * gbPerSeatYear * contractShare
+  }
+  return work + contract
 }
 
 /**
@@ -52,7 +56,7 @@ export function providerCost(provider: Provider, scenario: TcoScenario, fx: numb
   for (let year = 1; year <= scenario.years; year++) {
     const seats = seatsInYear(scenario, year)
     const added = year === 1 ? 0 : Math.max(0, seats - seatsInYear(scenario, year - 1))
-    const stored = storedGb(scenario, seats, year)
+    const stored = storedGb(scenario, year)
     const storage = selfHosted
       ? stored * sh.replicas * sh.storagePerGbMonth * 12
       : Math.max(0, stored - seats * pricing.includedStorageGb) * pricing.extraStoragePerGbMonth * 12 * fx
