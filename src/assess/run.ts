@@ -54,6 +54,8 @@ export async function runAssessment(answers: Answers, options: AssessOptions): P
     billing: answers.billing,
     industry: answers.industry,
   })
+  // The self-hosted topology is the inventory skeleton's: an edge and a core per chosen zone.
+  scenario.selfHosted.regions = answers.zones.length
   const tco = tcoReport(scenario, providers)
   const score = scoreProviders(feedProviders(providers, latency, tco), resolveWeights(), 'wsm')
   const plan = buildPlan(

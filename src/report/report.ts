@@ -10,7 +10,7 @@ import {renderScore} from '../matrix/render.js'
 import {planToMermaid} from '../plan/mermaid.js'
 import {renderPlan} from '../plan/render.js'
 import {renderTco} from '../tco/render.js'
-import {money, percent} from '../ui/format.js'
+import {money, percent, rate} from '../ui/format.js'
 import {tabular} from '../ui/table.js'
 import {barChart, escapeXml, ganttChart, groupedBarChart, PALETTE} from './svg.js'
 
@@ -24,6 +24,10 @@ export function answerText(answers: Answers, k: AnswerKey): string {
       return t(key(`tco.industry.${value}`))
     case 'revenue':
       return money(answers.revenue, answers.currency)
+    case 'currency':
+      return answers.currency === 'USD' || answers.fxRates?.USD === undefined
+        ? answers.currency
+        : `${answers.currency} (${t('tco.rate', {from: 'USD', rate: rate(answers.fxRates.USD), currency: answers.currency})})`
     case 'seatGrowth':
       return percent(answers.seatGrowth, 0)
     case 'zones':

@@ -2,6 +2,14 @@ import type {Provider} from '../config/schemas/providers.js'
 import type {TcoScenario} from '../config/schemas/tco.js'
 import {sum} from '../util/number.js'
 
+/** The scenario's own amounts, every one in the scenario currency. */
+export interface ScenarioAmounts {
+  revenue: number
+  fteAnnualCost: number
+  nodeMonthly: number
+  storagePerGbMonth: number
+}
+
 export interface YearCost {
   year: number
   seats: number
@@ -45,7 +53,7 @@ export function storedGb(scenario: TcoScenario, year: number): number {
  * seats, undiscounted; years 1..N are discounted at the end of each year, and seats added in a
  * year are onboarded in that year.
  */
-export function providerCost(provider: Provider, scenario: TcoScenario, fx: number): ProviderCost {
+export function providerCost(provider: Provider, scenario: TcoScenario, fx: number, amounts: ScenarioAmounts): ProviderCost {
   const {pricing, operations} = provider
   const selfHosted = provider.kind === 'self-hosted'
   const sh = scenario.selfHosted
@@ -58,14 +66,14 @@ export function providerCost(provider: Provider, scenario: TcoScenario, fx: numb
     const added = year === 1 ? 0 : Math.max(0, seats - seatsInYear(scenario, year - 1))
     const stored = storedGb(scenario, year)
     const storage = selfHosted
-      ? stored * sh.replicas * sh.storagePerGbMonth * 12
+      ? stored * sh.replicas * amounts.storagePerGbMonth * 12
       : Math.max(0, stored - seats * pricing.includedStorageGb) * pricing.extraStoragePerGbMonth * 12 * fx
     years.push(
       row(year, seats, {
         licence: seats * pricing.perSeatMonth[scenario.billing] * 12 * fx,
         storage,
-        infrastructure: selfHosted ? sh.regions * (sh.edgePerRegion + sh.corePerRegion) * sh.nodeMonthly * 12 : 0,
-        operations: (seats / 1000) * operations.ftePerThousandSeats * scenario.staff.fteAnnualCost,
+        infrastructure: selfHosted ? sh.regions * (sh.edgePerRegion + sh.corePerRegion) * amounts.nodeMonthly * 12 : 0,
+        operations: (seats / 1000) * operations.ftePerThousandSeats * amounts.fteAnnualCost,
         onboarding: added * operations.onboardingPerSeat * fx,
       }),
     )

@@ -1,8 +1,10 @@
-import {formatLocation, type MailopsError} from '../errors.js'
+import {ExitCode, formatLocation, type MailopsError} from '../errors.js'
 import {t} from '../i18n/index.js'
 
 /** The human form of an error: message, every located problem, and the hint. */
 export function renderError(error: MailopsError): string {
+  // Being stopped is not a failure to explain: one line saying what was kept.
+  if (error.exit === ExitCode.interrupted) return error.message
   const lines = [`${t('error.prefix')}: ${error.message}`]
   if (error.problems.length > 1) {
     for (const problem of error.problems) {

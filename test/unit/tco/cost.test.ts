@@ -4,6 +4,7 @@ import {BUNDLED_PROVIDERS} from '../../../src/catalog/providers.js'
 import {loadInput} from '../../../src/config/load.js'
 import type {Provider} from '../../../src/config/schemas/providers.js'
 import {providerCost, seatsInYear, storedGb} from '../../../src/tco/cost.js'
+import {USD_DEFAULTS} from '../../../src/tco/report.js'
 
 const defaults = () => loadInput('tco-scenario').data
 
@@ -47,9 +48,8 @@ describe('provider cost', () => {
       billing: 'annual' as const,
       mailVolume: {gbPerSeatYear: 10, contractShare: 0.1},
       retention: {workMailDays: 73, contractMailYears: 2},
-      staff: {fteAnnualCost: 50_000},
     }
-    const cost = providerCost(saas, scenario, 1)
+    const cost = providerCost(saas, scenario, 1, {...USD_DEFAULTS, fteAnnualCost: 50_000})
     // Year 0: onboarding 100 × 20 = 2000.
     expect(cost.years[0]).toMatchObject({year: 0, seats: 0, onboarding: 2000, total: 2000})
     // Year 1: licence 100 × 10 × 12 = 12000; storage (100 × 2.8 − 100 × 1) × 0.5 × 12 = 1080;
@@ -69,14 +69,15 @@ describe('provider cost', () => {
 
   it('uses monthly prices for monthly billing and converts currency', () => {
     const scenario = {...defaults(), seats: 10, seatGrowth: 0, years: 1, billing: 'monthly' as const}
-    expect(providerCost(saas, scenario, 2).years[1].licence).toBeCloseTo(10 * 12 * 12 * 2, 6)
+    expect(providerCost(saas, scenario, 2, USD_DEFAULTS).years[1].licence).toBeCloseTo(10 * 12 * 12 * 2, 6)
   })
 
   it('prices self-hosting by nodes per region and replicated storage', () => {
     const selfHosted = BUNDLED_PROVIDERS.find((p) => p.kind === 'self-hosted')!
     const scenario = {...defaults(), years: 1}
-    const {regions, edgePerRegion, corePerRegion, nodeMonthly, replicas, storagePerGbMonth} = scenario.selfHosted
-    const year = providerCost(selfHosted, scenario, 1).years[1]
+    const {regions, edgePerRegion, corePerRegion, replicas} = scenario.selfHosted
+    const {nodeMonthly, storagePerGbMonth} = USD_DEFAULTS
+    const year = providerCost(selfHosted, scenario, 1, USD_DEFAULTS).years[1]
     expect(year.infrastructure).toBe(regions * (edgePerRegion + corePerRegion) * nodeMonthly * 12)
     expect(year.storage).toBeCloseTo(storedGb(scenario, 1) * replicas * storagePerGbMonth * 12, 6)
     expect(year.licence).toBe(0)
