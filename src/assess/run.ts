@@ -57,7 +57,7 @@ export async function runAssessment(answers: Answers, options: AssessOptions): P
   // The self-hosted topology is the inventory skeleton's: an edge and a core per chosen zone.
   scenario.selfHosted.regions = answers.zones.length
   const tco = tcoReport(scenario, providers)
-  const score = scoreProviders(feedProviders(providers, latency, tco), resolveWeights(), 'wsm')
+  const score = scoreProviders(feedProviders(providers, latency, tco), resolveWeights(), 'wsm', answers.compliance)
   const plan = buildPlan(
     {variant: answers.variant, start: answers.start, currency: answers.currency, budget: tco.budget.mid.amount},
     {now: options.now},

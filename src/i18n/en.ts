@@ -302,6 +302,14 @@ export const en = {
   "assess.revenueQuestion": "Annual revenue in {currency} (e.g. 120M)",
   "assess.currencyAndRate": "Currency and exchange rate",
   "assess.interrupted": "Interrupted. The answers given so far are in {path}: mailops assess --answers {path} picks up from there.",
+  "compliance.unknown": "no compliance data for this regime in the catalog: check it with the provider",
+  "score.noneEligible": "no candidate can meet {regimes}: {reasons}",
+  "score.excludedTitle": "Not ranked: cannot meet a required regime",
+  "score.gapsTitle": "Compliance gaps of ranked providers (met only with extra work)",
+  "score.complianceAsOf": "Compliance standing as of {date} (catalog data; check it with each provider)",
+  "score.regime": "Regime",
+  "score.reason": "Reason",
+  "score.flagNote": "! meets a required regime only with extra work (see the gaps below)",
 }
 
 export type MessageKey = keyof typeof en

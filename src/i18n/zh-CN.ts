@@ -304,4 +304,12 @@ export const zhCN: Record<MessageKey, string> = {
   "assess.revenueQuestion": "年营业收入（{currency}，例如 120M）",
   "assess.currencyAndRate": "币种与汇率",
   "assess.interrupted": "已中断。已回答的内容保存在 {path}：运行 mailops assess --answers {path} 可从此处继续。",
+  "compliance.unknown": "目录中没有该法规的合规数据：请向服务商核实",
+  "score.noneEligible": "没有候选服务商能满足 {regimes}：{reasons}",
+  "score.excludedTitle": "未参与排名：无法满足必需的法规要求",
+  "score.gapsTitle": "参与排名服务商的合规缺口（需额外工作才能满足）",
+  "score.complianceAsOf": "合规情况截至 {date}（目录数据；请向各服务商核实）",
+  "score.regime": "法规",
+  "score.reason": "原因",
+  "score.flagNote": "! 需额外工作才能满足某项必需法规（见下方缺口）",
 }

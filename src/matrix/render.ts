@@ -13,7 +13,7 @@ export function renderScore(report: ScoreReport, format: TableFormat): string {
     [t('score.rank'), t('score.provider'), t('score.score'), ...DIMENSIONS.map(dimensionName)],
     report.ranking.map((r) => [
       r.rank,
-      r.name + (Object.keys(r.sources).length > 0 ? ' *' : ''),
+      r.name + (Object.keys(r.sources).length > 0 ? ' *' : '') + (r.compliance.length > 0 ? ' !' : ''),
       fixed(r.score),
       ...DIMENSIONS.map((d) => fixed(r.dimensions[d], 3)),
     ]),
@@ -38,6 +38,8 @@ export function renderScore(report: ScoreReport, format: TableFormat): string {
     ranking,
   ]
   if (report.ranking.some((r) => Object.keys(r.sources).length > 0)) lines.push(t('score.fedNote'))
+  if (report.ranking.some((r) => r.compliance.length > 0)) lines.push(t('score.flagNote'))
+  lines.push(...renderCompliance(report, format))
   if (report.weights.ahp) {
     lines.push('', t('score.ahp', {cr: fixed(report.weights.ahp.consistencyRatio), table: report.weights.ahp.randomIndex}))
   }
@@ -60,4 +62,18 @@ export function renderMatrix(format: TableFormat): string {
       local(i.rationale),
     ]),
   )
+}
+
+/** Who was not ranked and why, and the gaps of those ranked: one row per provider and regime. */
+export function renderCompliance(report: ScoreReport, format: TableFormat): string[] {
+  const lines: string[] = []
+  const head = [t('score.provider'), t('score.regime'), t('score.reason')]
+  if (report.compliance.excluded.length > 0) {
+    const rows = report.compliance.excluded.flatMap((e) => e.reasons.map((r) => [e.name, r.regime.toUpperCase(), r.reason]))
+    lines.push('', heading(format, t('score.excludedTitle')), '', tabular(format, head, rows))
+  }
+  const gaps = report.ranking.flatMap((r) => r.compliance.map((g) => [r.name, g.regime.toUpperCase(), g.reason]))
+  if (gaps.length > 0) lines.push('', heading(format, t('score.gapsTitle')), '', tabular(format, head, gaps))
+  if (report.compliance.asOf) lines.push(t('score.complianceAsOf', {date: report.compliance.asOf}))
+  return lines
 }

@@ -4,6 +4,7 @@ import {InputError} from '../errors.js'
 import {local} from '../i18n/text.js'
 import type {FedProvider} from './feeds.js'
 import {weightStability, type WeightStability} from './sensitivity.js'
+import {complianceFindings, type Regime, type RegimeFinding} from './compliance.js'
 import {column} from './normalise.js'
 import {topsis} from './topsis.js'
 import type {DecisionMatrix, ScoringMethod} from './types.js'
@@ -34,8 +35,32 @@ function checkComparable(matrix: DecisionMatrix): void {
   }
 }
 
-/** Scores and ranks providers, with per-dimension sub-scores and weight sensitivity. */
-export function scoreProviders(fed: readonly FedProvider[], weights: ResolvedWeights, methodName: ScoreReport['method']): ScoreReport {
+/**
+ * Scores and ranks providers, with per-dimension sub-scores and weight sensitivity. A provider
+ * that cannot meet a required regime is not ranked (it is listed with the reason); one that
+ * meets it only with extra work is ranked and flagged.
+ */
+export function scoreProviders(
+  candidates: readonly FedProvider[],
+  weights: ResolvedWeights,
+  methodName: ScoreReport['method'],
+  required: readonly Regime[] = [],
+): ScoreReport {
+  const findings = candidates.map(({provider}) => complianceFindings(provider, required))
+  const fed = candidates.filter((_, i) => !findings[i].some((f) => f.status === 'no'))
+  const excluded = candidates.flatMap(({provider}, i) =>
+    findings[i].some((f) => f.status === 'no')
+      ? [{id: provider.id, name: local(provider.name), reasons: findings[i].filter((f) => f.status === 'no').map(({regime, reason}) => ({regime, reason}))}]
+      : [],
+  )
+  if (fed.length === 0) {
+    throw InputError.at(undefined, 'score.noneEligible', {
+      regimes: required.map((r) => r.toUpperCase()).join(', '),
+      reasons: excluded.map((e) => `${e.id}: ${e.reasons.map((r) => r.regime.toUpperCase()).join(', ')}`).join('; '),
+    })
+  }
+  const flagsOf = (provider: FedProvider['provider']) =>
+    findings[candidates.findIndex((c) => c.provider.id === provider.id)].filter((f) => f.status !== 'no') as Array<RegimeFinding & {status: 'gap' | 'unknown'}>
   const method = METHODS[methodName]
   const matrix = decisionMatrix(fed)
   checkComparable(matrix)
@@ -88,7 +113,16 @@ export function scoreProviders(fed: readonly FedProvider[], weights: ResolvedWei
       dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, subScores[d][index]])),
       values: fed[index].provider.values,
       sources: fed[index].sources,
+      compliance: flagsOf(fed[index].provider),
     })),
+    compliance: {
+      required: [...required],
+      excluded,
+      // The oldest date any standing was read: the whole comparison is no fresher than that.
+      ...(required.length > 0 && candidates.some((c) => c.provider.compliance)
+        ? {asOf: candidates.flatMap((c) => (c.provider.compliance ? [c.provider.compliance.asOf] : [])).sort()[0]}
+        : {}),
+    },
     sensitivity: {
       dimensions: weightStability(method, matrix, dimensionVector, expand).map(describe(DIMENSIONS)),
       indicators: weightStability(method, matrix, indicatorVector).map(describe(INDICATORS.map((i) => i.id))),

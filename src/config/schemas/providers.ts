@@ -1,6 +1,7 @@
 import {type Static, Type} from '@sinclair/typebox'
 
 import {INDICATOR_IDS} from '../../catalog/matrix.js'
+import {COMPLIANCE} from '../constants.js'
 import {Currency, Id, IsoDate, NonNegative, Strict} from './common.js'
 
 const LocalText = Strict({en: Type.String(), 'zh-CN': Type.String()})
@@ -24,6 +25,19 @@ const Operations = Strict({
   onboardingPerSeat: Type.Number({minimum: 0, description: 'one-time migration and training per seat'}),
 })
 
+const Standing = Strict({
+  status: Type.Union([Type.Literal('yes'), Type.Literal('gap'), Type.Literal('no')], {
+    description: 'yes: met as offered; gap: met only with extra work (the reason says which); no: cannot be met with this offering',
+  }),
+  reason: Type.Optional(Text),
+})
+
+const Compliance = Strict({
+  asOf: IsoDate,
+  source: Type.String({description: 'where the standing was read (trust centre, compliance pages)'}),
+  regimes: Strict(Object.fromEntries(COMPLIANCE.map((c) => [c, Type.Optional(Standing)])), {description: 'standing per regime; a regime left out is unknown'}),
+})
+
 /** A complete provider, as the bundled catalog has it and as scoring needs it. */
 export const Provider = Strict({
   id: Id,
@@ -33,6 +47,7 @@ export const Provider = Strict({
   pricing: Pricing,
   operations: Operations,
   values: Values,
+  compliance: Type.Optional(Compliance),
 })
 export type Provider = Static<typeof Provider>
 
@@ -52,6 +67,7 @@ export const ProvidersFile = Strict({
       ),
       operations: Type.Optional(Type.Partial(Operations)),
       values: Type.Optional(Type.Partial(Values)),
+      compliance: Type.Optional(Type.Partial(Compliance, {additionalProperties: false})),
     }),
     {minItems: 1},
   )),
