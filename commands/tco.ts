@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import {loadInput, loadOptional} from '../src/config/load.js'
-import {INDUSTRIES} from '../src/config/constants.js'
+import {CURRENT_SYSTEMS, INDUSTRIES} from '../src/config/constants.js'
 import type {TcoReport} from '../src/config/schemas/tco.js'
 import {mergeProviders} from '../src/matrix/providers.js'
 import {renderTco} from '../src/tco/render.js'
@@ -30,6 +30,7 @@ export default class Tco extends MailopsCommand {
     seats: Flags.integer({min: 1, summary: 'Seats in the first year (overrides the file).'}),
     years: Flags.integer({min: 1, max: 15, summary: 'Years to cost (overrides the file).'}),
     industry: Flags.option({options: INDUSTRIES, summary: 'Industry profile (overrides the file).'})(),
+    'current-system': Flags.option({options: CURRENT_SYSTEMS, summary: 'Current mail system: its mailbox migration is costed in year 0 (overrides the file).'})(),
     format: Flags.option({options: ['table', 'md'] as const, default: 'table' as const, summary: 'Human output form.'})(),
   }
 
@@ -38,7 +39,7 @@ export default class Tco extends MailopsCommand {
     const scenario = loadInput('tco-scenario', flags.input)
     const providersFile = loadOptional('providers', flags.providers)
     const providers = mergeProviders(providersFile.data, providersFile.source)
-    assignDefined(scenario.data, {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry})
+    assignDefined(scenario.data, {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry, migrateFrom: flags['current-system']})
     applyCurrencyFlags(scenario.data, flags.currency, flags['fx-rate'])
     const report = tcoReport(scenario.data, providers, scenario.source)
     this.log(renderTco(report, flags.format))

@@ -8,6 +8,7 @@ export interface ScenarioAmounts {
   fteAnnualCost: number
   nodeMonthly: number
   storagePerGbMonth: number
+  migrationPerSeat: number
 }
 
 export interface YearCost {
@@ -18,6 +19,7 @@ export interface YearCost {
   infrastructure: number
   operations: number
   onboarding: number
+  migration: number
   total: number
 }
 
@@ -59,7 +61,12 @@ export function providerCost(provider: Provider, scenario: TcoScenario, fx: numb
   const sh = scenario.selfHosted
   const firstSeats = seatsInYear(scenario, 1)
   const years: YearCost[] = [
-    row(0, 0, {licence: 0, storage: 0, infrastructure: 0, operations: 0, onboarding: firstSeats * operations.onboardingPerSeat * fx}),
+    row(0, 0, {
+      licence: 0, storage: 0, infrastructure: 0, operations: 0,
+      onboarding: firstSeats * operations.onboardingPerSeat * fx,
+      // Moving mail off the current system, unless the provider is that system.
+      migration: provider.id === scenario.migrateFrom ? 0 : firstSeats * amounts.migrationPerSeat,
+    }),
   ]
   for (let year = 1; year <= scenario.years; year++) {
     const seats = seatsInYear(scenario, year)
@@ -75,6 +82,7 @@ export function providerCost(provider: Provider, scenario: TcoScenario, fx: numb
         infrastructure: selfHosted ? sh.regions * (sh.edgePerRegion + sh.corePerRegion) * amounts.nodeMonthly * 12 : 0,
         operations: (seats / 1000) * operations.ftePerThousandSeats * amounts.fteAnnualCost,
         onboarding: added * operations.onboardingPerSeat * fx,
+        migration: 0,
       }),
     )
   }

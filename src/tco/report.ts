@@ -1,6 +1,7 @@
 import type {Provider} from '../config/schemas/providers.js'
 import type {TcoReport, TcoScenario} from '../config/schemas/tco.js'
 import type {SourceDocument} from '../config/source.js'
+import {MIGRATIONS} from '../catalog/plans.js'
 import {DEFAULT_REVENUE} from '../config/constants.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
@@ -12,26 +13,28 @@ import {INDUSTRY_PROFILES, transformationBudget} from './budget.js'
 import {providerCost, type ScenarioAmounts} from './cost.js'
 
 /** What the scenario's own amounts are when not given: in USD, the catalog's currency. */
-export const USD_DEFAULTS: ScenarioAmounts = {revenue: DEFAULT_REVENUE, fteAnnualCost: 90_000, nodeMonthly: 60, storagePerGbMonth: 0.1}
+export const USD_DEFAULTS: Omit<ScenarioAmounts, 'migrationPerSeat'> = {revenue: DEFAULT_REVENUE, fteAnnualCost: 90_000, nodeMonthly: 60, storagePerGbMonth: 0.1}
 
 /**
  * The scenario's amounts in its currency: what it gives, else the USD default converted at
  * fxRates.USD. Every amount of a report is then in one currency.
  */
 export function scenarioAmounts(scenario: TcoScenario, source?: SourceDocument): {amounts: ScenarioAmounts; converted: string[]} {
+  const defaults: ScenarioAmounts = {...USD_DEFAULTS, migrationPerSeat: MIGRATIONS[scenario.migrateFrom ?? 'none'].perSeatUsd}
   const given: Partial<ScenarioAmounts> = {
+    migrationPerSeat: scenario.migrationPerSeat,
     revenue: scenario.revenue,
     fteAnnualCost: scenario.staff.fteAnnualCost,
     nodeMonthly: scenario.selfHosted.nodeMonthly,
     storagePerGbMonth: scenario.selfHosted.storagePerGbMonth,
   }
-  const missing = (Object.keys(USD_DEFAULTS) as Array<keyof ScenarioAmounts>).filter((k) => given[k] === undefined)
+  const missing = (Object.keys(defaults) as Array<keyof ScenarioAmounts>).filter((k) => given[k] === undefined && defaults[k] !== 0)
   const rate = scenario.currency === 'USD' ? 1 : scenario.fxRates?.USD
   if (rate === undefined && missing.length > 0) {
     throw InputError.at(source?.locate(['currency']), 'tco.fxDefaults', {currency: scenario.currency, amounts: missing.join(', ')}, t('hint.tcoFx', {currency: scenario.currency}))
   }
   const amounts = Object.fromEntries(
-    (Object.keys(USD_DEFAULTS) as Array<keyof ScenarioAmounts>).map((k) => [k, given[k] ?? USD_DEFAULTS[k] * rate!]),
+    (Object.keys(defaults) as Array<keyof ScenarioAmounts>).map((k) => [k, given[k] ?? defaults[k] * (rate ?? 1)]),
   ) as unknown as ScenarioAmounts
   return {amounts, converted: scenario.currency === 'USD' ? [] : missing}
 }
@@ -94,6 +97,8 @@ export function tcoReport(scenario: TcoScenario, providers: readonly Provider[],
       fteAnnualCost: amounts.fteAnnualCost,
       nodeMonthly: amounts.nodeMonthly,
       storagePerGbMonth: amounts.storagePerGbMonth,
+      ...(scenario.migrateFrom ? {migrateFrom: scenario.migrateFrom} : {}),
+      migrationPerSeat: amounts.migrationPerSeat,
       seats: scenario.seats,
       seatGrowth: scenario.seatGrowth,
       billing: scenario.billing,

@@ -1,6 +1,6 @@
 import {type Static, Type} from '@sinclair/typebox'
 
-import {BUDGET_CATEGORIES, DEFAULT_SPLIT, INDUSTRIES} from '../constants.js'
+import {BUDGET_CATEGORIES, CURRENT_SYSTEMS, DEFAULT_SPLIT, INDUSTRIES} from '../constants.js'
 import {Currency, Id, NonNegative, Share, Strict} from './common.js'
 
 
@@ -63,6 +63,8 @@ export const TcoScenario = Strict({
     }),
   ),
   providers: Type.Optional(Type.Array(Id, {minItems: 1, uniqueItems: true, description: 'providers to cost (default: all)'})),
+  migrateFrom: Type.Optional(Type.Union(CURRENT_SYSTEMS.map((c) => Type.Literal(c)), {description: 'current mail system: its mailbox migration is costed in year 0 (none when staying on it)'})),
+  migrationPerSeat: Type.Optional(Type.Number({minimum: 0, description: 'one-time migration per seat (default: by current system, in USD, converted at fxRates.USD)'})),
 })
 export type TcoScenario = Static<typeof TcoScenario>
 
@@ -78,6 +80,7 @@ export const TcoYear = Strict({
   infrastructure: Money,
   operations: Money,
   onboarding: Money,
+  migration: Money,
   total: Money,
 })
 
@@ -91,6 +94,8 @@ export const TcoReport = Strict({
     fteAnnualCost: Money,
     nodeMonthly: Money,
     storagePerGbMonth: Money,
+    migrateFrom: Type.Optional(Type.String()),
+    migrationPerSeat: Money,
     seats: Type.Integer({minimum: 1}),
     seatGrowth: Type.Number(),
     billing: Type.String(),

@@ -49,7 +49,7 @@ describe('provider cost', () => {
       mailVolume: {gbPerSeatYear: 10, contractShare: 0.1},
       retention: {workMailDays: 73, contractMailYears: 2},
     }
-    const cost = providerCost(saas, scenario, 1, {...USD_DEFAULTS, fteAnnualCost: 50_000})
+    const cost = providerCost(saas, scenario, 1, {...USD_DEFAULTS, fteAnnualCost: 50_000, migrationPerSeat: 0})
     // Year 0: onboarding 100 × 20 = 2000.
     expect(cost.years[0]).toMatchObject({year: 0, seats: 0, onboarding: 2000, total: 2000})
     // Year 1: licence 100 × 10 × 12 = 12000; storage (100 × 2.8 − 100 × 1) × 0.5 × 12 = 1080;
@@ -69,7 +69,7 @@ describe('provider cost', () => {
 
   it('uses monthly prices for monthly billing and converts currency', () => {
     const scenario = {...defaults(), seats: 10, seatGrowth: 0, years: 1, billing: 'monthly' as const}
-    expect(providerCost(saas, scenario, 2, USD_DEFAULTS).years[1].licence).toBeCloseTo(10 * 12 * 12 * 2, 6)
+    expect(providerCost(saas, scenario, 2, {...USD_DEFAULTS, migrationPerSeat: 0}).years[1].licence).toBeCloseTo(10 * 12 * 12 * 2, 6)
   })
 
   it('prices self-hosting by nodes per region and replicated storage', () => {
@@ -77,7 +77,7 @@ describe('provider cost', () => {
     const scenario = {...defaults(), years: 1}
     const {regions, edgePerRegion, corePerRegion, replicas} = scenario.selfHosted
     const {nodeMonthly, storagePerGbMonth} = USD_DEFAULTS
-    const year = providerCost(selfHosted, scenario, 1, USD_DEFAULTS).years[1]
+    const year = providerCost(selfHosted, scenario, 1, {...USD_DEFAULTS, migrationPerSeat: 0}).years[1]
     expect(year.infrastructure).toBe(regions * (edgePerRegion + corePerRegion) * nodeMonthly * 12)
     expect(year.storage).toBeCloseTo(storedGb(scenario, 1) * replicas * storagePerGbMonth * 12, 6)
     expect(year.licence).toBe(0)
