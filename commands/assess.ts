@@ -6,9 +6,10 @@ import {writeReport} from '../src/assess/write.js'
 import {MailopsCommand} from '../src/command.js'
 import {COMPLIANCE, CURRENT_SYSTEMS, INDUSTRIES, VARIANTS, ZONES} from '../src/config/constants.js'
 import {loadOptional} from '../src/config/load.js'
-import {positiveAmount, shareValue} from '../src/config/values.js'
+import {outputFolder, positiveAmount, shareValue} from '../src/config/values.js'
 import type {AnswersFile} from '../src/config/schemas/answers.js'
 import {getLang, t} from '../src/i18n/index.js'
+import {printWarnings} from '../src/ui/errors.js'
 import {progressReporter} from '../src/ui/progress.js'
 import {now} from '../src/util/clock.js'
 
@@ -51,6 +52,7 @@ export default class Assess extends MailopsCommand {
   async run() {
     const {flags} = await this.parse(Assess)
     const clock = now()
+    outputFolder('--out', flags.out)
     const file = loadOptional('answers', flags.answers)
     const latency = loadOptional('latency-report', flags.latency)
     const fromFlags: AnswersFile = {
@@ -83,7 +85,8 @@ export default class Assess extends MailopsCommand {
     const answers = completeAnswers(given, clock)
     const progress = progressReporter()
     const assessment = await runAssessment(answers, {latency: latency.data, probe: flags.probe, now: clock, progress})
-    const files = writeReport(flags.out, assessment, {now: clock, version: this.config.version, lang: getLang()})
+    const {files, keptInventory} = writeReport(flags.out, assessment, {now: clock, version: this.config.version, lang: getLang()})
+    if (keptInventory) printWarnings([t('assess.keptInventory', {path: keptInventory})])
     progress(t('assess.wrote', {dir: flags.out}))
     for (const f of files) this.log(f)
     return {out: flags.out, files, answers, recommended: assessment.score.ranking[0].id, cheapestPerSeat: assessment.tco.cheapestPerSeat}

@@ -61,7 +61,7 @@ export function completeAnswers(answers: AnswersFile, now: Date): Answers {
     throw new InputError(t('assess.fxMissing', {currency: ordered.currency}), {code: 'ANSWER_MISSING', hint: t('hint.assessFx', {currency: ordered.currency})})
   }
   const problems = schemaErrors(schemaOf('answers-complete'), ordered)
-  if (problems.length > 0) throw new InputError(problems.join('; '), {hint: t('hint.schema')})
+  if (problems.length > 0) throw new InputError(problems.join('; '), {hint: t('hint.schema', {name: 'answers'})})
   const known = new Set(BUNDLED_PROVIDERS.map((p) => p.id))
   const unknown = ordered.candidates.find((id) => !known.has(id))
   if (unknown) throw InputError.at(undefined, 'providers.unknown', {id: unknown, valid: [...known].join(', ')})

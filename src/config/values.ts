@@ -1,3 +1,6 @@
+import {existsSync, statSync} from 'node:fs'
+import {dirname, resolve} from 'node:path'
+
 import {InputError} from '../errors.js'
 import {parseAmount, parseShare} from '../util/units.js'
 
@@ -18,4 +21,21 @@ export function shareValue(flag: string, text: string): number {
     throw InputError.at(undefined, 'input.ambiguousShare', {flag, value: text.trim(), percent: bare * 100, share: bare / 100})
   }
   return value
+}
+
+/** An output file's path, checked before any work: its folder exists and it is not a folder. */
+export function outputFile(flag: string, path: string): string {
+  const folder = dirname(resolve(path))
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw InputError.at(undefined, 'output.noFolder', {flag, path, folder})
+  if (existsSync(path) && statSync(path).isDirectory()) throw InputError.at(undefined, 'output.isFolder', {flag, path})
+  return path
+}
+
+/** An output folder's path, checked before any work: it is a folder or can become one. */
+export function outputFolder(flag: string, path: string): string {
+  if (existsSync(path) && !statSync(path).isDirectory()) throw InputError.at(undefined, 'output.isFile', {flag, path})
+  let parent = dirname(resolve(path))
+  while (!existsSync(parent)) parent = dirname(parent)
+  if (!statSync(parent).isDirectory()) throw InputError.at(undefined, 'output.isFile', {flag, path: parent})
+  return path
 }
