@@ -214,8 +214,6 @@ export const en = {
   'billing.monthly': "monthly",
   'report.title': "Mail infrastructure assessment: {company}",
   'report.generated': "Prepared on {date} with mailops {version}.",
-  'report.summary': "Summary",
-  'report.recommendation': "Recommended provider: {name} (score {score}). Cheapest per seat-year: {cheapest} at {amount}.",
   'report.budgetLine': "Transformation budget: {low} to {high} a year (0.8-1.5% of revenue); the plan assumes {mid}.",
   'report.planLine': "Rollout: {variant}, {start} to {end}.",
   'report.answers': "Answers",
@@ -230,7 +228,6 @@ export const en = {
   'report.ranking': "Provider ranking",
   'report.tco': "Cost and budget",
   'report.plan': "Rollout plan",
-  'report.compliance': "Compliance needs to check with each provider: {list}.",
   'report.complianceNone': "No specific compliance regime was named.",
   'report.next': "Next steps",
   'report.nextInventory': "inventory.yaml lists one core node and one edge node per chosen zone: fill in addresses and the mail domain, then run mailops deploy -i inventory.yaml.",
@@ -344,6 +341,7 @@ export const en = {
   "report.nextPilot": "Pilot {name} with one or two departments before the full rollout (phase 2 of the plan).",
   "report.nextMigration": "Plan the migration: {task}.",
   "report.nextVerify": "After mailops deploy, run mailops verify -i inventory.yaml before moving any mailbox.",
+  "report.scoreUnit": "score (0-1)",
 }
 
 export type MessageKey = keyof typeof en

@@ -216,8 +216,6 @@ export const zhCN: Record<MessageKey, string> = {
   'billing.monthly': "按月",
   'report.title': "邮件基础设施评估：{company}",
   'report.generated': "由 mailops {version} 于 {date} 生成。",
-  'report.summary': "摘要",
-  'report.recommendation': "推荐服务商：{name}（得分 {score}）。每席位年成本最低：{cheapest}，{amount}。",
   'report.budgetLine': "转型预算：每年 {low} 至 {high}（收入的 0.8%-1.5%）；实施计划按 {mid} 编制。",
   'report.planLine': "实施方案：{variant}，{start} 至 {end}。",
   'report.answers': "评估输入",
@@ -232,7 +230,6 @@ export const zhCN: Record<MessageKey, string> = {
   'report.ranking': "服务商排名",
   'report.tco': "成本与预算",
   'report.plan': "实施计划",
-  'report.compliance': "需与各服务商逐一核实的合规要求：{list}。",
   'report.complianceNone': "未指定具体的合规要求。",
   'report.next': "后续步骤",
   'report.nextInventory': "inventory.yaml 列出一个核心节点及每个所选经济区的一个边缘节点：填写地址和邮件域名后，运行 mailops deploy -i inventory.yaml。",
@@ -346,4 +343,5 @@ export const zhCN: Record<MessageKey, string> = {
   "report.nextPilot": "在全面推广前，先在一两个部门试点 {name}（计划第 2 阶段）。",
   "report.nextMigration": "规划迁移：{task}。",
   "report.nextVerify": "执行 mailops deploy 后，在迁移任何邮箱前运行 mailops verify -i inventory.yaml。",
+  "report.scoreUnit": "得分（0-1）",
 }

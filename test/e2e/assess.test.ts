@@ -129,7 +129,7 @@ describe('report.html in headless Chromium', () => {
       'chromium',
       [
         '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', `--user-data-dir=${work()}`, '--hide-scrollbars', '--window-size=1100,3400',
+        '--disable-component-update', '--disable-sync', `--user-data-dir=${work()}`, '--hide-scrollbars', '--window-size=1100,6400',
         `--screenshot=${png}`, `file://${html}`,
       ],
       {stdio: 'ignore', timeout: 60_000},
@@ -138,7 +138,8 @@ describe('report.html in headless Chromium', () => {
   it.each(['en', 'zh-CN'])('renders its charts (%s)', (lang) => {
     const dir = work()
     const out = join(dir, 'report')
-    const result = mailops(['assess', '--company', 'ACME', '--industry', 'fmcg', '--revenue', '80000000', '--seats', '600', '--zones', 'apac,europe', '--no-probe', '--out', out, '--lang', lang])
+    // The consultant's client: euros, GDPR + PIPL, moving off Exchange; every section of the report is drawn.
+    const result = mailops(['assess', '--company', 'ACME', '--industry', 'manufacturing', '--currency', 'EUR', '--fx-rate', '0.92', '--revenue', '120M', '--seats', '1500', '--zones', 'apac,europe', '--compliance', 'gdpr,pipl', '--current-system', 'exchange-onprem', '--no-probe', '--out', out, '--lang', lang])
     expect(result.code, result.stderr).toBe(0)
     const png = join(dir, 'shot.png')
     screenshot(join(out, 'report.html'), png)
@@ -158,5 +159,9 @@ describe('report.html in headless Chromium', () => {
     }
     // Six providers in the score and TCO charts, four phases in the Gantt: every colour shows.
     for (const [k, count] of counts.entries()) expect(count, `pixels of ${PALETTE[k]}`).toBeGreaterThan(200)
+    // The page is in the language asked for, executive summary first.
+    const html = readFileSync(join(out, 'report.html'), 'utf8')
+    expect(html.indexOf(lang === 'en' ? '<h2>Executive summary</h2>' : '<h2>执行摘要</h2>')).toBeGreaterThan(0)
+    expect(html).toContain(lang === 'en' ? '<figcaption>Cost per year</figcaption>' : '<figcaption>')
   })
 })
