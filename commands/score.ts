@@ -30,6 +30,7 @@ export default class Score extends MailopsCommand {
     latency: Flags.string({summary: 'Latency report (mailops latency --json) for network-quality values.'}),
     tco: Flags.string({summary: 'TCO report (mailops tco --json) for the cost-per-seat-year values.'}),
     compliance: Flags.option({options: COMPLIANCE, multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Regimes the provider must meet: one it cannot meet is not ranked, one met only with extra work is flagged.'})(),
+    draws: Flags.integer({min: 1, max: 1_000_000, default: 10_000, summary: 'Monte Carlo draws of the weights (Dirichlet around the chosen ones).'}),
     format: Flags.option({options: ['table', 'md'] as const, default: 'table' as const, summary: 'Human output form.'})(),
   }
 
@@ -42,7 +43,7 @@ export default class Score extends MailopsCommand {
     const tco = loadOptional('tco-report', flags.tco)
     const weights = resolveWeights(weightsFile.data, weightsFile.source)
     const providers = mergeProviders(providersFile.data, providersFile.source)
-    const report = scoreProviders(feedProviders(providers, latency.data, tco.data), weights, flags.method, flags.compliance ?? [])
+    const report = scoreProviders(feedProviders(providers, latency.data, tco.data), weights, flags.method, flags.compliance ?? [], flags.draws)
     printWarnings(report.warnings)
     this.log(renderScore(report, flags.format))
     return report

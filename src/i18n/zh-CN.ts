@@ -344,4 +344,9 @@ export const zhCN: Record<MessageKey, string> = {
   "report.nextMigration": "规划迁移：{task}。",
   "report.nextVerify": "执行 mailops deploy 后，在迁移任何邮箱前运行 mailops verify -i inventory.yaml。",
   "report.scoreUnit": "得分（0-1）",
+  "score.monteCarloTitle": "蒙特卡洛：维度权重抽样 {draws} 次的名次分布（Dirichlet，集中度 {concentration}）",
+  "score.pFirst": "P（第一）",
+  "score.monteCarloNote": "权重围绕所选权重抽样（均值即所选权重）；25% 的权重约变动 ±4.3 个百分点。种子 {seed}：每次运行结果相同。",
+  "score.agreement": "与{other}的一致性：Kendall tau-b 为 {tau}（1 = 顺序相同）；其排序：{ranking}",
+  "report.monteCarlo": "随机改变权重（围绕所选权重抽样 {draws} 次）：{name} 在其中 {share} 次排名第一。TOPSIS 与该排名的一致性 Kendall tau-b 为 {tau}（1 = 顺序相同）。",
 }

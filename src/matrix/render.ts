@@ -44,6 +44,22 @@ export function renderScore(report: ScoreReport, format: TableFormat): string {
     lines.push('', t('score.ahp', {cr: fixed(report.weights.ahp.consistencyRatio), table: report.weights.ahp.randomIndex}))
   }
   lines.push('', heading(format, t('score.sensitivityTitle', {leader: report.ranking[0].name})), '', sensitivity)
+  const mc = report.monteCarlo
+  const ranks = report.ranking.map((_, k) => `#${k + 1}`)
+  lines.push(
+    '',
+    heading(format, t('score.monteCarloTitle', {draws: mc.draws.toLocaleString('en-US'), concentration: mc.concentration})),
+    '',
+    tabular(
+      format,
+      [t('score.provider'), t('score.pFirst'), ...ranks],
+      mc.providers.map((p) => [names.get(p.id) ?? p.id, percent(p.pFirst), ...p.ranks.map((r) => percent(r))]),
+      ['left', 'right', ...ranks.map(() => 'right' as const)],
+    ),
+    t('score.monteCarloNote', {seed: mc.seed}),
+    '',
+    t('score.agreement', {other: t(`score.method.${report.agreement.other}`), tau: fixed(report.agreement.tau, 3), ranking: report.agreement.otherRanking.map((id) => names.get(id) ?? id).join(' > ')}),
+  )
   return lines.join('\n')
 }
 

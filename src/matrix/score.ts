@@ -5,13 +5,15 @@ import {local} from '../i18n/text.js'
 import type {FedProvider} from './feeds.js'
 import {weightStability, type WeightStability} from './sensitivity.js'
 import {complianceFindings, type Regime, type RegimeFinding} from './compliance.js'
+import {DEFAULT_DRAWS, kendallTauB, monteCarlo} from './montecarlo.js'
 import {column} from './normalise.js'
-import {topsis} from './topsis.js'
+import {prepareTopsis, topsis} from './topsis.js'
 import type {DecisionMatrix, ScoringMethod} from './types.js'
 import {indicatorWeights, type ResolvedWeights} from './weights.js'
-import {weightedSum} from './wsm.js'
+import {prepareWeightedSum, weightedSum} from './wsm.js'
 
 export const METHODS: Record<ScoreReport['method'], ScoringMethod> = {wsm: weightedSum, topsis}
+const PREPARED = {wsm: prepareWeightedSum, topsis: prepareTopsis}
 
 function decisionMatrix(fed: readonly FedProvider[], indicators = INDICATORS): DecisionMatrix {
   return {
@@ -45,6 +47,7 @@ export function scoreProviders(
   weights: ResolvedWeights,
   methodName: ScoreReport['method'],
   required: readonly Regime[] = [],
+  draws: number = DEFAULT_DRAWS,
 ): ScoreReport {
   const findings = candidates.map(({provider}) => complianceFindings(provider, required))
   const fed = candidates.filter((_, i) => !findings[i].some((f) => f.status === 'no'))
@@ -127,6 +130,24 @@ export function scoreProviders(
       dimensions: weightStability(method, matrix, dimensionVector, expand).map(describe(DIMENSIONS)),
       indicators: weightStability(method, matrix, indicatorVector).map(describe(INDICATORS.map((i) => i.id))),
     },
+    // How often each provider comes first when the dimension weights vary around the chosen ones.
+    monteCarlo: (() => {
+      const mc = monteCarlo(PREPARED[methodName](matrix), fed.length, dimensionVector, expand, {draws})
+      return {
+        distribution: 'dirichlet' as const,
+        draws: mc.draws,
+        concentration: mc.concentration,
+        seed: mc.seed,
+        providers: order.map(({index}) => ({id: fed[index].provider.id, pFirst: mc.rankShare[index][0], ranks: mc.rankShare[index]})),
+      }
+    })(),
+    // The other method on the same weights: do the two agree on the order?
+    agreement: (() => {
+      const otherName = methodName === 'wsm' ? 'topsis' : 'wsm'
+      const other = METHODS[otherName](matrix, indicatorVector)
+      const otherOrder = other.map((score, index) => ({score, index})).sort((a, b) => b.score - a.score || a.index - b.index)
+      return {other: otherName, statistic: 'kendall-tau-b' as const, tau: kendallTauB(scores, other), otherRanking: otherOrder.map(({index}) => fed[index].provider.id)}
+    })(),
     warnings: [...weights.warnings],
   }
 }

@@ -59,6 +59,8 @@ export function executiveSummary(a: Assessment): string[] {
         })
       : t('report.stabilityAll'),
   )
+  const mc = a.score.monteCarlo.providers.find((p) => p.id === top.id)
+  if (mc) lines.push(t('report.monteCarlo', {name: top.name, share: percent(mc.pFirst, 1), draws: a.score.monteCarlo.draws.toLocaleString('en-US'), tau: fixed(a.score.agreement.tau, 2)}))
   const costed = a.tco.providers.find((p) => p.id === top.id)
   const cheapest = a.tco.providers.find((p) => p.id === a.tco.cheapestPerSeat)!
   if (costed) {

@@ -55,6 +55,22 @@ export const ScoreReport = Strict({
     ),
   }),
   sensitivity: Strict({dimensions: Type.Array(Stability), indicators: Type.Array(Stability)}),
+  monteCarlo: Strict({
+    distribution: Type.Literal('dirichlet', {description: 'dimension weights drawn from Dirichlet(concentration × chosen weights): mean = the chosen weights'}),
+    draws: Type.Integer({minimum: 1}),
+    concentration: Type.Number({exclusiveMinimum: 0}),
+    seed: Type.Integer(),
+    providers: Type.Array(
+      Strict({id: Id, pFirst: Share, ranks: Type.Array(Share, {description: 'share of draws at rank 1, 2, ...'})}),
+      {description: 'in ranking order'},
+    ),
+  }),
+  agreement: Strict({
+    other: Type.Union([Type.Literal('wsm'), Type.Literal('topsis')]),
+    statistic: Type.Literal('kendall-tau-b'),
+    tau: Type.Number({minimum: -1, maximum: 1}),
+    otherRanking: Type.Array(Id),
+  }),
   warnings: Type.Array(Type.String(), {description: 'what was adjusted on the way (also printed on stderr)'}),
 })
 export type ScoreReport = Static<typeof ScoreReport>
