@@ -67,6 +67,8 @@ export function scoreProviders(
   const method = METHODS[methodName]
   const matrix = decisionMatrix(fed)
   checkComparable(matrix)
+  const scorer = PREPARED[methodName](matrix)
+  const prepared: ScoringMethod = (_, w) => scorer(w)
   const dimensionVector = DIMENSIONS.map((d) => weights.dimensions[d])
   const expand = (dimensionWeights: number[]) => indicatorWeights(dimensionWeights, weights.shares)
   const indicatorVector = expand(dimensionVector)
@@ -127,12 +129,13 @@ export function scoreProviders(
         : {}),
     },
     sensitivity: {
-      dimensions: weightStability(method, matrix, dimensionVector, expand).map(describe(DIMENSIONS)),
-      indicators: weightStability(method, matrix, indicatorVector).map(describe(INDICATORS.map((i) => i.id))),
+      // Thousands of evaluations on one matrix: normalised once.
+      dimensions: weightStability(prepared, matrix, dimensionVector, expand).map(describe(DIMENSIONS)),
+      indicators: weightStability(prepared, matrix, indicatorVector).map(describe(INDICATORS.map((i) => i.id))),
     },
     // How often each provider comes first when the dimension weights vary around the chosen ones.
     monteCarlo: (() => {
-      const mc = monteCarlo(PREPARED[methodName](matrix), fed.length, dimensionVector, expand, {draws})
+      const mc = monteCarlo((w) => prepared(matrix, w), fed.length, dimensionVector, expand, {draws})
       return {
         distribution: 'dirichlet' as const,
         draws: mc.draws,
