@@ -1,13 +1,15 @@
 import {Flags} from '@oclif/core'
 
-import {completeAnswers, mergeAnswers} from '../src/assess/answers.js'
+import {completeAnswers, interruptedInterview, mergeAnswers} from '../src/assess/answers.js'
 import {runAssessment} from '../src/assess/run.js'
 import {writeReport} from '../src/assess/write.js'
 import {MailopsCommand} from '../src/command.js'
 import {COMPLIANCE, CURRENT_SYSTEMS, INDUSTRIES, VARIANTS, ZONES} from '../src/config/constants.js'
 import {loadOptional} from '../src/config/load.js'
+import {outputFolder, positiveAmount, shareValue} from '../src/config/values.js'
 import type {AnswersFile} from '../src/config/schemas/answers.js'
 import {getLang, t} from '../src/i18n/index.js'
+import {printWarnings} from '../src/ui/errors.js'
 import {progressReporter} from '../src/ui/progress.js'
 import {now} from '../src/util/clock.js'
 
@@ -22,6 +24,7 @@ export default class Assess extends MailopsCommand {
     {description: 'Interactive, on a terminal', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Replay a saved assessment in Chinese, without probing', command: '<%= config.bin %> <%= command.id %> --answers answers.yaml --no-probe --lang zh-CN --out report-zh'},
     {description: 'Everything from flags (CI)', command: '<%= config.bin %> <%= command.id %> --company "ACME Trading" --industry fmcg --revenue 80000000 --seats 600 --zones apac,europe --no-probe'},
+    {description: 'A manufacturer invoicing in euros (1 USD = 0.92 EUR), GDPR and PIPL', command: '<%= config.bin %> <%= command.id %> --company "ACME Werke" --industry manufacturing --currency EUR --fx-rate 0.92 --revenue 120M --seats 1500 --seat-growth 5% --zones apac,europe --compliance gdpr,pipl --current-system exchange-onprem --no-probe'},
   ]
 
   static flags = {
@@ -31,10 +34,11 @@ export default class Assess extends MailopsCommand {
     latency: Flags.string({summary: 'Use this latency report (mailops latency --json) instead of probing.'}),
     company: Flags.string({summary: 'Company name.'}),
     industry: Flags.option({options: INDUSTRIES, summary: 'Industry profile.'})(),
-    revenue: Flags.integer({min: 1, summary: 'Annual revenue.'}),
-    currency: Flags.string({summary: 'Currency (ISO 4217).'}),
+    revenue: Flags.string({summary: 'Annual revenue in --currency: 120000000, 120M or 1.5bn.'}),
+    currency: Flags.string({summary: 'Currency of every amount (ISO 4217); not USD needs --fx-rate.'}),
+    'fx-rate': Flags.string({summary: 'Value of 1 USD in --currency (catalog prices and cost defaults are in USD).'}),
     seats: Flags.integer({min: 1, summary: 'Mail seats.'}),
-    'seat-growth': Flags.string({summary: 'Yearly seat growth, 0.1 = 10%.'}),
+    'seat-growth': Flags.string({summary: 'Yearly seat growth: 10% or 0.1.'}),
     zones: Flags.option({options: ZONES, ...list, summary: 'Target markets: apac, europe, americas.'})(),
     compliance: Flags.option({options: COMPLIANCE, ...list, summary: 'Compliance needs.'})(),
     'current-system': Flags.option({options: CURRENT_SYSTEMS, summary: 'Current mail system.'})(),
@@ -48,15 +52,17 @@ export default class Assess extends MailopsCommand {
   async run() {
     const {flags} = await this.parse(Assess)
     const clock = now()
+    outputFolder('--out', flags.out)
     const file = loadOptional('answers', flags.answers)
     const latency = loadOptional('latency-report', flags.latency)
     const fromFlags: AnswersFile = {
       company: flags.company,
       industry: flags.industry,
-      revenue: flags.revenue,
+      revenue: flags.revenue === undefined ? undefined : positiveAmount('--revenue', flags.revenue),
       currency: flags.currency,
+      fxRates: flags['fx-rate'] === undefined ? undefined : {...file.data?.fxRates, USD: positiveAmount('--fx-rate', flags['fx-rate'])},
       seats: flags.seats,
-      seatGrowth: flags['seat-growth'] === undefined ? undefined : Number(flags['seat-growth']),
+      seatGrowth: flags['seat-growth'] === undefined ? undefined : shareValue('--seat-growth', flags['seat-growth']),
       zones: flags.zones,
       compliance: flags.compliance,
       currentSystem: flags['current-system'],
@@ -69,12 +75,18 @@ export default class Assess extends MailopsCommand {
     let given = mergeAnswers(file.data, fromFlags)
     if (this.canPrompt(flags)) {
       const {askAnswers} = await import('../src/ui/prompts.js')
-      given = await askAnswers(given, clock)
+      const sofar: AnswersFile = {}
+      try {
+        given = await askAnswers(given, clock, sofar)
+      } catch (error) {
+        throw interruptedInterview(error, sofar, flags.out)
+      }
     }
     const answers = completeAnswers(given, clock)
     const progress = progressReporter()
     const assessment = await runAssessment(answers, {latency: latency.data, probe: flags.probe, now: clock, progress})
-    const files = writeReport(flags.out, assessment, {now: clock, version: this.config.version, lang: getLang()})
+    const {files, keptInventory} = writeReport(flags.out, assessment, {now: clock, version: this.config.version, lang: getLang()})
+    if (keptInventory) printWarnings([t('assess.keptInventory', {path: keptInventory})])
     progress(t('assess.wrote', {dir: flags.out}))
     for (const f of files) this.log(f)
     return {out: flags.out, files, answers, recommended: assessment.score.ranking[0].id, cheapestPerSeat: assessment.tco.cheapestPerSeat}

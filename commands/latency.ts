@@ -12,6 +12,7 @@ import {ExitCode, InputError} from '../src/errors.js'
 import {progressReporter} from '../src/ui/progress.js'
 import {tabular} from '../src/ui/table.js'
 import {writeFileAtomic} from '../src/util/fs.js'
+import {outputFile} from '../src/config/values.js'
 
 export default class Latency extends MailopsCommand {
   static summary = 'Measure latency and loss to regions or hosts: ICMP, TCP connect, or SMTP phase by phase.'
@@ -24,13 +25,14 @@ export default class Latency extends MailopsCommand {
     {description: 'Your MX hosts, SMTP phase by phase', command: '<%= config.bin %> <%= command.id %> --probe smtp mx1.example.com mx2.example.com:2525'},
     {description: 'From every deployed node to the lab core, ICMP', command: '<%= config.bin %> <%= command.id %> --from inventory.yaml --probe icmp 198.18.0.11'},
     {description: 'Feed the score', command: '<%= config.bin %> <%= command.id %> --json > latency.json && <%= config.bin %> score --latency latency.json'},
+    {description: 'The same, written to a file', command: '<%= config.bin %> <%= command.id %> --zone europe --json -o latency.json'},
   ]
 
   static flags = {
     probe: Flags.option({options: PROBES, multiple: true, multipleNonGreedy: true, delimiter: ',', default: ['tcp'], summary: 'Probe kinds (repeatable).'})(),
     targets: Flags.string({summary: 'Targets file (YAML/JSON).'}),
     region: Flags.string({multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled region ids, e.g. aws-eu-central-1 (repeatable).'}),
-    zone: Flags.option({options: ZONES, multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled regions of these zones (repeatable).'})(),
+    zone: Flags.option({options: ZONES, aliases: ['zones'], multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled regions of these zones (repeatable).'})(),
     cloud: Flags.string({multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled regions of these clouds: aws, azure, gcp, alibaba (repeatable).'}),
     samples: Flags.integer({default: 10, min: 1, max: 10_000, summary: 'Samples per target (warm-up not counted).'}),
     interval: Flags.integer({default: 200, min: 1, summary: 'Milliseconds between samples.'}),
@@ -46,6 +48,7 @@ export default class Latency extends MailopsCommand {
 
   async run(): Promise<LatencyReport | {targets: object[]}> {
     const {flags, argv} = await this.parse(Latency)
+    if (flags.output) outputFile('--output', flags.output)
     const hosts = (argv as string[]).filter(Boolean)
     const targets = selectTargets({hosts, file: flags.targets, regions: flags.region, zones: flags.zone, clouds: flags.cloud, probes: flags.probe})
     // The SSH engine loads only for --from: a local run starts faster without it.
@@ -70,7 +73,8 @@ export default class Latency extends MailopsCommand {
         })
     const report = latencyReport(results, options, flags.probe, measuredAt)
     const text = flags.format === 'csv' ? latencyCsv(report) : renderLatency(report)
-    if (flags.output) writeFileAtomic(flags.output, flags.format === 'csv' || this.jsonEnabled() ? text : text + '\n')
+    // Under --json the file gets the JSON (what score --latency reads), not the table.
+    if (flags.output) writeFileAtomic(flags.output, this.jsonEnabled() ? JSON.stringify(report, null, 2) + '\n' : flags.format === 'csv' ? text : text + '\n')
     else if (flags.format === 'csv') {
       if (!this.jsonEnabled()) process.stdout.write(text)
     } else this.log(text)

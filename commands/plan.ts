@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import {loadInput} from '../src/config/load.js'
-import {VARIANTS} from '../src/config/constants.js'
+import {CURRENT_SYSTEMS, VARIANTS} from '../src/config/constants.js'
 import type {PlanReport} from '../src/config/schemas/plan.js'
 import {InputError} from '../src/errors.js'
 import {buildPlan} from '../src/plan/build.js'
@@ -11,6 +11,7 @@ import {planToIcs} from '../src/plan/ics.js'
 import {planToMermaid} from '../src/plan/mermaid.js'
 import {renderPlan} from '../src/plan/render.js'
 import {writeFileAtomic} from '../src/util/fs.js'
+import {outputFile} from '../src/config/values.js'
 import {assignDefined} from '../src/util/object.js'
 import {now} from '../src/util/clock.js'
 
@@ -30,6 +31,7 @@ export default class Plan extends MailopsCommand {
     variant: Flags.option({options: VARIANTS, summary: 'Rollout variant (overrides the file).'})(),
     start: Flags.string({summary: 'Start date, YYYY-MM-DD (default: first day of next month).'}),
     budget: Flags.integer({min: 1, summary: 'Total programme budget (overrides the file).'}),
+    'current-system': Flags.option({options: CURRENT_SYSTEMS, summary: 'Current mail system: adds its mailbox migration to the tasks (overrides the file).'})(),
     format: Flags.option({
       options: ['table', 'md', 'mermaid', 'ics'] as const,
       default: 'table' as const,
@@ -43,8 +45,9 @@ export default class Plan extends MailopsCommand {
     if (flags.start !== undefined && !isIsoDate(flags.start)) {
       throw InputError.at(undefined, 'plan.badStart', {value: flags.start})
     }
+    if (flags.output) outputFile('--output', flags.output)
     const file = loadInput('plan', flags.input)
-    assignDefined(file.data, {variant: flags.variant, start: flags.start, budget: flags.budget})
+    assignDefined(file.data, {variant: flags.variant, start: flags.start, budget: flags.budget, migrateFrom: flags['current-system']})
     const clock = now()
     const plan = buildPlan(file.data, {now: clock}, file.source)
     const text =

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
+import {COMPLIANCE} from '../src/config/constants.js'
 import {loadOptional} from '../src/config/load.js'
 import type {ScoreReport} from '../src/config/schemas/score.js'
 import {feedProviders} from '../src/matrix/feeds.js'
@@ -8,6 +9,7 @@ import {mergeProviders} from '../src/matrix/providers.js'
 import {renderScore} from '../src/matrix/render.js'
 import {scoreProviders} from '../src/matrix/score.js'
 import {resolveWeights} from '../src/matrix/weights.js'
+import {printWarnings} from '../src/ui/errors.js'
 
 export default class Score extends MailopsCommand {
   static summary = 'Rank mail providers on the 5-dimension, 20-indicator selection matrix.'
@@ -18,6 +20,7 @@ export default class Score extends MailopsCommand {
     {description: 'Rank the bundled catalog with default weights', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'TOPSIS with AHP weights, your prices, Markdown out', command: '<%= config.bin %> <%= command.id %> --method topsis --weights weights.yaml --providers providers.yaml --format md'},
     {description: 'Use measured latency and computed TCO', command: '<%= config.bin %> <%= command.id %> --latency latency.json --tco tco.json --json'},
+    {description: 'Only providers that can meet GDPR and MLPS, gaps flagged', command: '<%= config.bin %> <%= command.id %> --compliance gdpr,mlps'},
   ]
 
   static flags = {
@@ -26,6 +29,8 @@ export default class Score extends MailopsCommand {
     providers: Flags.string({summary: 'Providers file laid over the bundled catalog.'}),
     latency: Flags.string({summary: 'Latency report (mailops latency --json) for network-quality values.'}),
     tco: Flags.string({summary: 'TCO report (mailops tco --json) for the cost-per-seat-year values.'}),
+    compliance: Flags.option({options: COMPLIANCE, multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Regimes the provider must meet: one it cannot meet is not ranked, one met only with extra work is flagged.'})(),
+    draws: Flags.integer({min: 1, max: 1_000_000, default: 10_000, summary: 'Monte Carlo draws of the weights (Dirichlet around the chosen ones).'}),
     format: Flags.option({options: ['table', 'md'] as const, default: 'table' as const, summary: 'Human output form.'})(),
   }
 
@@ -38,7 +43,8 @@ export default class Score extends MailopsCommand {
     const tco = loadOptional('tco-report', flags.tco)
     const weights = resolveWeights(weightsFile.data, weightsFile.source)
     const providers = mergeProviders(providersFile.data, providersFile.source)
-    const report = scoreProviders(feedProviders(providers, latency.data, tco.data), weights, flags.method)
+    const report = scoreProviders(feedProviders(providers, latency.data, tco.data), weights, flags.method, flags.compliance ?? [], flags.draws)
+    printWarnings(report.warnings)
     this.log(renderScore(report, flags.format))
     return report
   }

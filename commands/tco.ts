@@ -2,11 +2,11 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import {loadInput, loadOptional} from '../src/config/load.js'
-import {INDUSTRIES} from '../src/config/constants.js'
+import {CURRENT_SYSTEMS, INDUSTRIES} from '../src/config/constants.js'
 import type {TcoReport} from '../src/config/schemas/tco.js'
 import {mergeProviders} from '../src/matrix/providers.js'
 import {renderTco} from '../src/tco/render.js'
-import {tcoReport} from '../src/tco/report.js'
+import {applyCurrencyFlags, tcoReport} from '../src/tco/report.js'
 import {assignDefined} from '../src/util/object.js'
 
 export default class Tco extends MailopsCommand {
@@ -17,16 +17,20 @@ export default class Tco extends MailopsCommand {
   static examples = [
     {description: 'Bundled defaults (500 seats, 50 M revenue)', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'A scenario file with flags on top', command: '<%= config.bin %> <%= command.id %> --input scenario.yaml --seats 1200 --years 5'},
+    {description: 'In euros: every amount, the catalog prices and the USD defaults, converted at 1 USD = 0.92 EUR', command: '<%= config.bin %> <%= command.id %> --currency EUR --fx-rate 0.92'},
     {description: 'Feed the result to score', command: '<%= config.bin %> <%= command.id %> --json > tco.json && <%= config.bin %> score --tco tco.json'},
   ]
 
   static flags = {
     input: Flags.string({char: 'i', summary: 'Scenario file (YAML/JSON).'}),
     providers: Flags.string({summary: 'Providers file laid over the bundled catalog.'}),
-    revenue: Flags.integer({min: 1, summary: 'Annual revenue (overrides the file).'}),
+    revenue: Flags.integer({min: 1, summary: 'Annual revenue, in --currency (overrides the file).'}),
+    currency: Flags.string({summary: 'Currency of every amount, ISO 4217 (overrides the file).'}),
+    'fx-rate': Flags.string({summary: 'Value of 1 USD in --currency: converts the catalog prices and the USD defaults (sets fxRates.USD).'}),
     seats: Flags.integer({min: 1, summary: 'Seats in the first year (overrides the file).'}),
     years: Flags.integer({min: 1, max: 15, summary: 'Years to cost (overrides the file).'}),
     industry: Flags.option({options: INDUSTRIES, summary: 'Industry profile (overrides the file).'})(),
+    'current-system': Flags.option({options: CURRENT_SYSTEMS, summary: 'Current mail system: its mailbox migration is costed in year 0 (overrides the file).'})(),
     format: Flags.option({options: ['table', 'md'] as const, default: 'table' as const, summary: 'Human output form.'})(),
   }
 
@@ -35,7 +39,8 @@ export default class Tco extends MailopsCommand {
     const scenario = loadInput('tco-scenario', flags.input)
     const providersFile = loadOptional('providers', flags.providers)
     const providers = mergeProviders(providersFile.data, providersFile.source)
-    assignDefined(scenario.data, {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry})
+    assignDefined(scenario.data, {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry, migrateFrom: flags['current-system']})
+    applyCurrencyFlags(scenario.data, flags.currency, flags['fx-rate'])
     const report = tcoReport(scenario.data, providers, scenario.source)
     this.log(renderTco(report, flags.format))
     return report

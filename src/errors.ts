@@ -7,6 +7,8 @@ export const ExitCode = {
   badInput: 2,
   unreachable: 3,
   internal: 70,
+  /** Interrupted by the user (Ctrl-C): 128 + SIGINT, as a shell reports it. */
+  interrupted: 130,
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 

@@ -2,14 +2,16 @@ import {BUNDLED_PROVIDERS} from '../catalog/providers.js'
 import type {AnswersFile, Answers} from '../config/schemas/answers.js'
 import {schemaOf} from '../config/registry.js'
 import {schemaErrors} from '../config/validate.js'
-import {InputError} from '../errors.js'
+import {ExitCode, InputError, MailopsError} from '../errors.js'
 import {t} from '../i18n/index.js'
 import {isoDate, nextMonthStart} from '../plan/dates.js'
+import {writeFileAtomic} from '../util/fs.js'
 import {assignDefined} from '../util/object.js'
+import {stringify} from 'yaml'
 
 /** The order answers are asked in, and listed in a saved answers file. */
 export const ANSWER_KEYS = [
-  'company', 'industry', 'revenue', 'currency', 'seats', 'seatGrowth', 'zones', 'compliance',
+  'company', 'industry', 'currency', 'revenue', 'seats', 'seatGrowth', 'zones', 'compliance',
   'currentSystem', 'candidates', 'billing', 'years', 'start', 'variant',
 ] as const satisfies ReadonlyArray<keyof Answers>
 export type AnswerKey = (typeof ANSWER_KEYS)[number]
@@ -59,9 +61,21 @@ export function completeAnswers(answers: AnswersFile, now: Date): Answers {
     throw new InputError(t('assess.fxMissing', {currency: ordered.currency}), {code: 'ANSWER_MISSING', hint: t('hint.assessFx', {currency: ordered.currency})})
   }
   const problems = schemaErrors(schemaOf('answers-complete'), ordered)
-  if (problems.length > 0) throw new InputError(problems.join('; '), {hint: t('hint.schema')})
+  if (problems.length > 0) throw new InputError(problems.join('; '), {hint: t('hint.schema', {name: 'answers'})})
   const known = new Set(BUNDLED_PROVIDERS.map((p) => p.id))
   const unknown = ordered.candidates.find((id) => !known.has(id))
   if (unknown) throw InputError.at(undefined, 'providers.unknown', {id: unknown, valid: [...known].join(', ')})
   return ordered
+}
+
+/**
+ * Ctrl-C in the interview: what was answered is saved beside the report folder, to replay with
+ * --answers, and the run ends quietly with 130 (128 + SIGINT). Anything else is rethrown.
+ */
+export function interruptedInterview(error: unknown, answered: AnswersFile, out: string): unknown {
+  if ((error as Error | undefined)?.name !== 'ExitPromptError') return error
+  const path = `${out.replace(/\/+$/, '')}.answers-partial.yaml`
+  const kept = Object.fromEntries([...ANSWER_KEYS, 'fxRates' as const].filter((k) => answered[k] !== undefined).map((k) => [k, answered[k]]))
+  writeFileAtomic(path, `# mailops assess: interrupted; replay with: mailops assess --answers ${path}\n${stringify(kept)}`)
+  return new MailopsError(t('assess.interrupted', {path}), {code: 'INTERRUPTED', exit: ExitCode.interrupted})
 }

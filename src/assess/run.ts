@@ -53,11 +53,14 @@ export async function runAssessment(answers: Answers, options: AssessOptions): P
     years: answers.years,
     billing: answers.billing,
     industry: answers.industry,
+    migrateFrom: answers.currentSystem,
   })
+  // The self-hosted topology is the inventory skeleton's: an edge and a core per chosen zone.
+  scenario.selfHosted.regions = answers.zones.length
   const tco = tcoReport(scenario, providers)
-  const score = scoreProviders(feedProviders(providers, latency, tco), resolveWeights(), 'wsm')
+  const score = scoreProviders(feedProviders(providers, latency, tco, answers.zones), resolveWeights(), 'wsm', answers.compliance)
   const plan = buildPlan(
-    {variant: answers.variant, start: answers.start, currency: answers.currency, budget: tco.budget.mid.amount},
+    {variant: answers.variant, start: answers.start, currency: answers.currency, budget: tco.budget.mid.amount, migrateFrom: answers.currentSystem},
     {now: options.now},
   )
   return {answers, ...(latency ? {latency} : {}), tco, score, plan}

@@ -1,3 +1,4 @@
+import type {CURRENT_SYSTEMS} from '../config/constants.js'
 import type {Phase, Task} from '../config/schemas/plan.js'
 import type {LocalText} from '../i18n/text.js'
 
@@ -9,6 +10,20 @@ export const ROLES: Record<string, LocalText> = {
   business: {en: 'Business units', 'zh-CN': '业务部门'},
   consultant: {en: 'Consultant', 'zh-CN': '顾问'},
   vendor: {en: 'Provider / integrator', 'zh-CN': '服务商 / 集成商'},
+}
+
+/**
+ * Moving mail off the current system: the one-time work per seat (USD, mailops' estimate:
+ * export, sync, cut-over and support; archives from Exchange cost most) and the task it adds.
+ * Staying on the same platform migrates nothing.
+ */
+export const MIGRATIONS: Record<(typeof CURRENT_SYSTEMS)[number], {perSeatUsd: number; task?: LocalText}> = {
+  'exchange-onprem': {perSeatUsd: 30, task: {en: 'Migrate mailboxes from Exchange on premises: coexistence, then batches, PST archives', 'zh-CN': '从本地 Exchange 迁移邮箱：先共存，再分批，含 PST 归档'}},
+  m365: {perSeatUsd: 12, task: {en: 'Migrate mailboxes from Microsoft 365 (tenant export or IMAP sync)', 'zh-CN': '从 Microsoft 365 迁移邮箱（租户导出或 IMAP 同步）'}},
+  'google-workspace': {perSeatUsd: 12, task: {en: 'Migrate mailboxes from Google Workspace (API export or IMAP sync)', 'zh-CN': '从 Google Workspace 迁移邮箱（API 导出或 IMAP 同步）'}},
+  'self-hosted': {perSeatUsd: 15, task: {en: 'Migrate mailboxes from the current self-hosted servers (IMAP sync)', 'zh-CN': '从现有自建服务器迁移邮箱（IMAP 同步）'}},
+  other: {perSeatUsd: 20, task: {en: 'Migrate mailboxes from the current system (IMAP sync)', 'zh-CN': '从现有系统迁移邮箱（IMAP 同步）'}},
+  none: {perSeatUsd: 0},
 }
 
 export interface PlanVariant {

@@ -51,7 +51,12 @@ export function validateSource(source: SourceDocument, schema: Schema): unknown 
   const [first] = problems
   const {file, line, col} = first.location!
   const more = problems.length > 1 ? ` ${t('input.moreProblems', {count: problems.length - 1})}` : ''
-  throw new InputError(`${file}:${line}:${col}: ${first.message}${more}`, {problems, hint: t('hint.schema')})
+  throw new InputError(`${file}:${line}:${col}: ${first.message}${more}`, {problems, hint: t('hint.schema', {name: schemaName(schema)})})
+}
+
+/** The name `mailops schema` knows a schema by, from its $id (urn:mailops:schema:NAME). */
+export function schemaName(schema: Schema): string {
+  return String(schema.$id ?? '').split(':').pop() || 'NAME'
 }
 
 /** anyOf failures repeat every branch's complaint; keep the summary and drop its branches. */

@@ -19,6 +19,9 @@ export function mergeProviders(file?: ProvidersFile, source?: SourceDocument): P
       pricing: {...base?.pricing, ...entry.pricing, perSeatMonth: {...base?.pricing.perSeatMonth, ...entry.pricing?.perSeatMonth}},
       operations: {...base?.operations, ...entry.operations},
       values: {...base?.values, ...entry.values},
+      ...(base?.compliance || entry.compliance
+        ? {compliance: {...base?.compliance, ...entry.compliance, regimes: {...base?.compliance?.regimes, ...entry.compliance?.regimes}}}
+        : {}),
     }
     const problems = schemaErrors(schemaOf('provider'), merged)
     if (problems.length > 0) {

@@ -13,7 +13,7 @@ export function renderScore(report: ScoreReport, format: TableFormat): string {
     [t('score.rank'), t('score.provider'), t('score.score'), ...DIMENSIONS.map(dimensionName)],
     report.ranking.map((r) => [
       r.rank,
-      r.name + (Object.keys(r.sources).length > 0 ? ' *' : ''),
+      r.name + (Object.keys(r.sources).length > 0 ? ' *' : '') + (r.compliance.length > 0 ? ' !' : ''),
       fixed(r.score),
       ...DIMENSIONS.map((d) => fixed(r.dimensions[d], 3)),
     ]),
@@ -38,10 +38,28 @@ export function renderScore(report: ScoreReport, format: TableFormat): string {
     ranking,
   ]
   if (report.ranking.some((r) => Object.keys(r.sources).length > 0)) lines.push(t('score.fedNote'))
+  if (report.ranking.some((r) => r.compliance.length > 0)) lines.push(t('score.flagNote'))
+  lines.push(...renderCompliance(report, format))
   if (report.weights.ahp) {
     lines.push('', t('score.ahp', {cr: fixed(report.weights.ahp.consistencyRatio), table: report.weights.ahp.randomIndex}))
   }
   lines.push('', heading(format, t('score.sensitivityTitle', {leader: report.ranking[0].name})), '', sensitivity)
+  const mc = report.monteCarlo
+  const ranks = report.ranking.map((_, k) => `#${k + 1}`)
+  lines.push(
+    '',
+    heading(format, t('score.monteCarloTitle', {draws: mc.draws.toLocaleString('en-US'), concentration: mc.concentration})),
+    '',
+    tabular(
+      format,
+      [t('score.provider'), t('score.pFirst'), ...ranks],
+      mc.providers.map((p) => [names.get(p.id) ?? p.id, percent(p.pFirst), ...p.ranks.map((r) => percent(r))]),
+      ['left', 'right', ...ranks.map(() => 'right' as const)],
+    ),
+    t('score.monteCarloNote', {seed: mc.seed}),
+    '',
+    t('score.agreement', {other: t(`score.method.${report.agreement.other}`), tau: fixed(report.agreement.tau, 3), ranking: report.agreement.otherRanking.map((id) => names.get(id) ?? id).join(' > ')}),
+  )
   return lines.join('\n')
 }
 
@@ -60,4 +78,18 @@ export function renderMatrix(format: TableFormat): string {
       local(i.rationale),
     ]),
   )
+}
+
+/** Who was not ranked and why, and the gaps of those ranked: one row per provider and regime. */
+export function renderCompliance(report: ScoreReport, format: TableFormat): string[] {
+  const lines: string[] = []
+  const head = [t('score.provider'), t('score.regime'), t('score.reason')]
+  if (report.compliance.excluded.length > 0) {
+    const rows = report.compliance.excluded.flatMap((e) => e.reasons.map((r) => [e.name, r.regime.toUpperCase(), r.reason]))
+    lines.push('', heading(format, t('score.excludedTitle')), '', tabular(format, head, rows))
+  }
+  const gaps = report.ranking.flatMap((r) => r.compliance.map((g) => [r.name, g.regime.toUpperCase(), g.reason]))
+  if (gaps.length > 0) lines.push('', heading(format, t('score.gapsTitle')), '', tabular(format, head, gaps))
+  if (report.compliance.asOf) lines.push(t('score.complianceAsOf', {date: report.compliance.asOf}))
+  return lines
 }

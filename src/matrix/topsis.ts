@@ -1,19 +1,40 @@
 import {column, vector} from './normalise.js'
-import type {ScoringMethod} from './types.js'
+import type {DecisionMatrix, ScoringMethod} from './types.js'
+
+/** TOPSIS prepared for one matrix: the vector normalisation does not depend on the weights. */
+export function prepareTopsis(matrix: DecisionMatrix): (weights: readonly number[]) => number[] {
+  const normalised = matrix.criteria.map((_, j) => vector(column(matrix, j)))
+  const benefit = matrix.criteria.map((c) => c.direction === 'benefit')
+  const n = matrix.values.length
+  // Plain loops: Monte Carlo calls this 10,000 times.
+  return (weights) => {
+    const toIdeal = new Array<number>(n).fill(0)
+    const toAntiIdeal = new Array<number>(n).fill(0)
+    for (const [j, col] of normalised.entries()) {
+      let max = -Infinity
+      let min = Infinity
+      for (const r of col) {
+        if (r > max) max = r
+        if (r < min) min = r
+      }
+      const [ideal, anti] = benefit[j] ? [max * weights[j], min * weights[j]] : [min * weights[j], max * weights[j]]
+      for (let i = 0; i < n; i++) {
+        const v = col[i] * weights[j]
+        toIdeal[i] += (v - ideal) ** 2
+        toAntiIdeal[i] += (v - anti) ** 2
+      }
+    }
+    return toIdeal.map((square, i) => {
+      const plus = Math.sqrt(square)
+      const minus = Math.sqrt(toAntiIdeal[i])
+      // Every alternative identical on every weighted criterion: nobody is closer to the ideal.
+      return plus + minus === 0 ? 1 : minus / (plus + minus)
+    })
+  }
+}
 
 /**
  * TOPSIS (Hwang & Yoon 1981): vector-normalise, weight, measure the Euclidean distance to the
  * ideal and anti-ideal alternatives; closeness Cᵢ = S⁻ᵢ / (S⁺ᵢ + S⁻ᵢ) in [0, 1].
  */
-export const topsis: ScoringMethod = (matrix, weights) => {
-  const weighted = matrix.criteria.map((_, j) => vector(column(matrix, j)).map((r) => r * weights[j]))
-  const ideal = matrix.criteria.map((c, j) => (c.direction === 'benefit' ? Math.max : Math.min)(...weighted[j]))
-  const antiIdeal = matrix.criteria.map((c, j) => (c.direction === 'benefit' ? Math.min : Math.max)(...weighted[j]))
-  return matrix.values.map((_, i) => {
-    const toIdeal = Math.hypot(...weighted.map((col, j) => col[i] - ideal[j]))
-    const toAntiIdeal = Math.hypot(...weighted.map((col, j) => col[i] - antiIdeal[j]))
-    const spread = toIdeal + toAntiIdeal
-    // Every alternative identical on every weighted criterion: nobody is closer to the ideal.
-    return spread === 0 ? 1 : toAntiIdeal / spread
-  })
-}
+export const topsis: ScoringMethod = (matrix, weights) => prepareTopsis(matrix)(weights)

@@ -9,12 +9,17 @@ import {ahpWeights, CONSISTENCY_LIMIT, findMatrixDefect, parseJudgement, type Ah
 /** Weights sum to 1 when within this of it (people write 0.333 + 0.333 + 0.334). */
 export const SUM_TOLERANCE = 1e-3
 
+/** A sum this close to 1 is 1 (floating point); anything else inside SUM_TOLERANCE is rescaled. */
+const EXACT = 1e-9
+
 export interface ResolvedWeights {
   dimensions: Record<DimensionId, number>
   /** Share of each indicator within its dimension (the shares of a dimension sum to 1). */
   shares: Record<string, number>
   source: 'default' | 'file' | 'ahp'
   ahp?: AhpResult & {randomIndex: RandomIndexTable}
+  /** What was adjusted on the way, for the user to see (e.g. weights rescaled to sum to 1). */
+  warnings: string[]
 }
 
 /** Indicator weights (in INDICATORS order) for dimension weights in DIMENSIONS order. */
@@ -25,7 +30,7 @@ export function indicatorWeights(dimensionWeights: readonly number[], shares: Re
 export function resolveWeights(file?: WeightsFile, source?: SourceDocument): ResolvedWeights {
   const shares = indicatorShares(file?.indicators ?? {})
   if (!file || (!file.dimensions && !file.ahp)) {
-    return {dimensions: {...DEFAULT_DIMENSION_WEIGHTS}, shares, source: file ? 'file' : 'default'}
+    return {dimensions: {...DEFAULT_DIMENSION_WEIGHTS}, shares, source: file ? 'file' : 'default', warnings: []}
   }
   if (file.dimensions && file.ahp) {
     throw InputError.at(source?.locate(['ahp'], {key: true}), 'weights.bothGiven', {}, t('hint.weightsOneWay'))
@@ -40,7 +45,11 @@ export function resolveWeights(file?: WeightsFile, source?: SourceDocument): Res
     if (Math.abs(sum - 1) > SUM_TOLERANCE) {
       throw InputError.at(source?.locate(['dimensions']), 'weights.sum', {sum: round(sum, 6)}, t('hint.weightsSum'))
     }
-    return {dimensions, shares, source: 'file'}
+    // A sum a little off 1 (1.0009) is a rounding slip: rescale, and say so, rather than score
+    // with weights that do not add up.
+    if (Math.abs(sum - 1) <= EXACT) return {dimensions, shares, source: 'file', warnings: []}
+    const rescaled = Object.fromEntries(DIMENSIONS.map((d) => [d, dimensions[d] / sum])) as Record<DimensionId, number>
+    return {dimensions: rescaled, shares, source: 'file', warnings: [t('weights.normalised', {sum: round(sum, 6)})]}
   }
   const table = (file.ahp!.randomIndex ?? 'saaty') as RandomIndexTable
   const matrix = file.ahp!.matrix.map((row) => row.map(parseJudgement))
@@ -62,10 +71,10 @@ export function resolveWeights(file?: WeightsFile, source?: SourceDocument): Res
     )
   }
   const dimensions = Object.fromEntries(DIMENSIONS.map((d, i) => [d, result.weights[i]])) as Record<DimensionId, number>
-  return {dimensions, shares, source: 'ahp', ahp: {...result, randomIndex: table}}
+  return {dimensions, shares, source: 'ahp', ahp: {...result, randomIndex: table}, warnings: []}
 }
 
-function indicatorShares(relative: Partial<Record<string, number>>): Record<string, number> {
+function indicatorShares(relative: Record<string, number | undefined>): Record<string, number> {
   const importance = (id: string) => relative[id] ?? 1
   const totals = new Map<DimensionId, number>()
   for (const indicator of INDICATORS) totals.set(indicator.dimension, (totals.get(indicator.dimension) ?? 0) + importance(indicator.id))

@@ -1,8 +1,16 @@
 import {column, minMax} from './normalise.js'
-import type {ScoringMethod} from './types.js'
+import type {DecisionMatrix, ScoringMethod} from './types.js'
+
+/** The weighted sum model prepared for one matrix: normalised once, then one dot product per weight vector. */
+export function prepareWeightedSum(matrix: DecisionMatrix): (weights: readonly number[]) => number[] {
+  const normalised = matrix.criteria.map((criterion, j) => minMax(column(matrix, j), criterion.direction))
+  const n = matrix.values.length
+  return (weights) => {
+    const scores = new Array<number>(n).fill(0)
+    for (const [j, col] of normalised.entries()) for (let i = 0; i < n; i++) scores[i] += weights[j] * col[i]
+    return scores
+  }
+}
 
 /** Weighted sum model over min-max normalised values: score = Σ wⱼ·nᵢⱼ, in [0, 1]. */
-export const weightedSum: ScoringMethod = (matrix, weights) => {
-  const normalised = matrix.criteria.map((criterion, j) => minMax(column(matrix, j), criterion.direction))
-  return matrix.values.map((_, i) => weights.reduce((sum, w, j) => sum + w * normalised[j][i], 0))
-}
+export const weightedSum: ScoringMethod = (matrix, weights) => prepareWeightedSum(matrix)(weights)

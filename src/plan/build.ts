@@ -1,6 +1,6 @@
-import {PLAN_VARIANTS, ROLES} from '../catalog/plans.js'
+import {MIGRATIONS, PLAN_VARIANTS, ROLES} from '../catalog/plans.js'
 import {DEFAULT_REVENUE} from '../config/constants.js'
-import type {PlanFile, PlanReport} from '../config/schemas/plan.js'
+import type {Phase, PlanFile, PlanReport, Task} from '../config/schemas/plan.js'
 import type {SourceDocument} from '../config/source.js'
 import {InputError} from '../errors.js'
 import {local} from '../i18n/text.js'
@@ -20,7 +20,7 @@ export interface PlanOptions {
 export function buildPlan(file: PlanFile, options: PlanOptions, source?: SourceDocument): PlanReport {
   const variant = PLAN_VARIANTS[file.variant]
   const phases = file.phases ?? variant.phases
-  const tasks = file.tasks ?? variant.tasks
+  const tasks = file.tasks ?? withMigration(variant.tasks, file.migrateFrom)
   const roleNames: Record<string, string> = Object.fromEntries(
     Object.entries(file.roles ?? ROLES).map(([id, name]) => [id, local(name)]),
   )
@@ -32,7 +32,10 @@ export function buildPlan(file: PlanFile, options: PlanOptions, source?: SourceD
   const budget = file.budget ?? revenue * MID_BUDGET_SHARE
   // A span of whole months [from, to) ends the day before month `to` begins.
   const lastDay = (month: number) => addDays(addMonths(start, month), -1)
-  const dayOf = (month: number) => (month === 0 ? start : lastDay(month))
+  // A milestone at month m marks the end of month m − 1, except at its phase's first month,
+  // where it marks the phase's first day (dated inside its own phase, not the one before).
+  const milestoneDay = (month: number, phase: Phase) =>
+    month === phase.startMonth ? addMonths(start, month) : lastDay(month)
 
   return {
     variant: file.variant,
@@ -41,6 +44,7 @@ export function buildPlan(file: PlanFile, options: PlanOptions, source?: SourceD
     currency: file.currency,
     budget,
     roles: roleNames,
+    ...(file.migrateFrom ? {migrateFrom: file.migrateFrom} : {}),
     phases: phases.map((phase, index) => ({
       number: index + 1,
       name: local(phase.name),
@@ -55,13 +59,29 @@ export function buildPlan(file: PlanFile, options: PlanOptions, source?: SourceD
           id: task.id,
           phase: task.phase,
           name: local(task.name),
-          start: isoDate(task.milestone ? dayOf(task.startMonth) : addMonths(start, task.startMonth)),
-          end: isoDate(task.milestone ? dayOf(task.endMonth) : lastDay(task.endMonth)),
+          start: isoDate(task.milestone ? milestoneDay(task.startMonth, phase) : addMonths(start, task.startMonth)),
+          end: isoDate(task.milestone ? milestoneDay(task.endMonth, phase) : lastDay(task.endMonth)),
           milestone: task.milestone ?? false,
           raci: task.raci,
         })),
     })),
   }
+}
+
+/**
+ * The bundled tasks with the migration off the current system: the plan's own migration task
+ * (enterprise) is named for it, or one is added where business systems are connected
+ * (cross-border, months 3-6). A greenfield start (none) migrates nothing.
+ */
+function withMigration(tasks: readonly Task[], from: PlanFile['migrateFrom']): Task[] {
+  const named = from ? MIGRATIONS[from].task : undefined
+  if (!from) return [...tasks]
+  const own = tasks.find((task) => task.id === 'migration')
+  if (own) return named ? tasks.map((task) => (task === own ? {...task, name: named} : task)) : tasks.filter((task) => task !== own)
+  if (!named) return [...tasks]
+  const at = tasks.findIndex((task) => task.phase === 2)
+  const migration: Task = {id: 'migration', phase: 2, name: named, startMonth: 3, endMonth: 6, raci: {'mail-ops': 'R', 'it-lead': 'A', business: 'C', vendor: 'C'}}
+  return [...tasks.slice(0, at), migration, ...tasks.slice(at)]
 }
 
 function checkPhases(file: PlanFile, phases: PlanFile['phases'] & object, source?: SourceDocument): void {

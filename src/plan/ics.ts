@@ -3,7 +3,15 @@ import {addDays, parseIsoDate} from './dates.js'
 
 /** RFC 5545 §3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values. */
 export function escapeText(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll(';', '\\;').replaceAll(',', '\\,').replaceAll(/\r?\n/g, '\\n')
+  return (
+    text
+      .replaceAll('\\', '\\\\')
+      .replaceAll(';', '\\;')
+      .replaceAll(',', '\\,')
+      .replaceAll(/\r\n|\r|\n/g, '\\n')
+      // §3.3.11 forbids control characters other than HTAB in TEXT: drop them (a stray ESC or NUL).
+      .replaceAll(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '')
+  )
 }
 
 /**

@@ -7,6 +7,15 @@ export function escapeXml(text: string): string {
 }
 
 const FONT = `font-family="system-ui, 'Noto Sans CJK SC', sans-serif" font-size="12"`
+
+/** Round tick values from 0 to at least `max`: 1, 2 or 5 times a power of ten, about five steps. */
+export function ticks(max: number): number[] {
+  if (!(max > 0)) return [0, 1]
+  const raw = max / 5
+  const power = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!
+  return Array.from({length: Math.ceil(max / step - 1e-9) + 1}, (_, i) => i * step)
+}
 const format = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(x >= 10 ? 1 : 2))
 
 /** Horizontal bars, one per row, scaled to the largest value. */
@@ -15,7 +24,16 @@ export function barChart(title: string, rows: Array<{label: string; value: numbe
   const labelWidth = 240
   const barWidth = 380
   const height = 30 + rows.length * rowHeight + 10
-  const max = Math.max(...rows.map((r) => r.value), 1e-9)
+  const scale = ticks(Math.max(...rows.map((r) => r.value), 1e-9))
+  const max = scale.at(-1)!
+  const bottom = 30 + rows.length * rowHeight
+  const axis =
+    scale
+      .map((v) => {
+        const x = labelWidth + (v / max) * barWidth
+        return `<line x1="${x.toFixed(1)}" y1="26" x2="${x.toFixed(1)}" y2="${bottom}" stroke="#e5e7eb"/><text x="${x.toFixed(1)}" y="${bottom + 14}" text-anchor="middle">${format(v)}</text>`
+      })
+      .join('') + `<text x="${labelWidth + barWidth + 8}" y="${bottom + 14}">${escapeXml(unit)}</text>`
   const bars = rows
     .map((r, i) => {
       const y = 30 + i * rowHeight
@@ -27,17 +45,19 @@ export function barChart(title: string, rows: Array<{label: string; value: numbe
       )
     })
     .join('')
-  return svg(title, labelWidth + barWidth + 120, height, bars)
+  return svg(title, labelWidth + barWidth + 120, height + 20, axis + bars)
 }
 
 /** Vertical bars grouped by category, one colour per series, with a legend. */
-export function groupedBarChart(title: string, categories: string[], series: Array<{name: string; values: number[]}>, unit: string): string {
+export function groupedBarChart(title: string, categories: string[], series: Array<{name: string; values: number[]; colour?: string}>, unit: string): string {
   const plotHeight = 200
   const groupWidth = Math.max(130, series.length * 14 + 20)
   const left = 70
   const width = left + categories.length * groupWidth + 20
   const height = 30 + plotHeight + 40 + series.length * 18
-  const max = Math.max(...series.flatMap((s) => s.values), 1e-9)
+  const scale = ticks(Math.max(...series.flatMap((s) => s.values), 1e-9))
+  const max = scale.at(-1)!
+  const colourOf = (k: number) => series[k].colour ?? PALETTE[k % PALETTE.length]
   const barWidth = (groupWidth - 20) / series.length
   const bars = categories
     .map((category, c) => {
@@ -45,22 +65,24 @@ export function groupedBarChart(title: string, categories: string[], series: Arr
       const group = series
         .map((s, k) => {
           const h = (s.values[c] / max) * plotHeight
-          return `<rect class="bar" x="${(x0 + k * barWidth).toFixed(1)}" y="${(30 + plotHeight - h).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${Math.max(h, 0.5).toFixed(1)}" fill="${PALETTE[k % PALETTE.length]}"><title>${escapeXml(`${s.name}: ${format(s.values[c])} ${unit}`)}</title></rect>`
+          return `<rect class="bar" x="${(x0 + k * barWidth).toFixed(1)}" y="${(30 + plotHeight - h).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${Math.max(h, 0.5).toFixed(1)}" fill="${colourOf(k)}"><title>${escapeXml(`${s.name}: ${format(s.values[c])} ${unit}`)}</title></rect>`
         })
         .join('')
       return group + `<text x="${x0 + (groupWidth - 20) / 2}" y="${30 + plotHeight + 16}" text-anchor="middle">${escapeXml(category)}</text>`
     })
     .join('')
   const axis =
-    `<line x1="${left}" y1="${30 + plotHeight}" x2="${width - 10}" y2="${30 + plotHeight}" stroke="#9ca3af"/>` +
-    `<text x="${left - 6}" y="${34}" text-anchor="end">${format(max)}</text>` +
-    `<text x="${left - 6}" y="${30 + plotHeight}" text-anchor="end">0</text>` +
-    `<text x="8" y="${30 + plotHeight / 2}">${escapeXml(unit)}</text>`
+    scale
+      .map((v) => {
+        const y = 30 + plotHeight - (v / max) * plotHeight
+        return `<line x1="${left}" y1="${y.toFixed(1)}" x2="${width - 10}" y2="${y.toFixed(1)}" stroke="${v === 0 ? '#9ca3af' : '#e5e7eb'}"/><text x="${left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${format(v)}</text>`
+      })
+      .join('') + `<text x="${left - 6}" y="20" text-anchor="end">${escapeXml(unit)}</text>`
   const legend = series
     .map((s, k) => {
       const x = left
       const y = 30 + plotHeight + 38 + k * 18
-      return `<rect x="${x}" y="${y - 10}" width="10" height="10" fill="${PALETTE[k % PALETTE.length]}"/><text x="${x + 14}" y="${y}">${escapeXml(s.name)}</text>`
+      return `<rect x="${x}" y="${y - 10}" width="10" height="10" fill="${colourOf(k)}"/><text x="${x + 14}" y="${y}">${escapeXml(s.name)}</text>`
     })
     .join('')
   return svg(title, Math.max(width, left + 660), height, axis + bars + legend)

@@ -2,6 +2,15 @@ import type {Provider} from '../config/schemas/providers.js'
 import type {TcoScenario} from '../config/schemas/tco.js'
 import {sum} from '../util/number.js'
 
+/** The scenario's own amounts, every one in the scenario currency. */
+export interface ScenarioAmounts {
+  revenue: number
+  fteAnnualCost: number
+  nodeMonthly: number
+  storagePerGbMonth: number
+  migrationPerSeat: number
+}
+
 export interface YearCost {
   year: number
   seats: number
@@ -10,6 +19,7 @@ export interface YearCost {
   infrastructure: number
   operations: number
   onboarding: number
+  migration: number
   total: number
 }
 
@@ -26,14 +36,18 @@ export function seatsInYear(scenario: Pick<TcoScenario, 'seats' | 'seatGrowth'>,
 }
 
 /**
- * Mail kept in year y: work mail for its retention window, plus contract mail piling up for
- * up to its retention in years.
+ * Mail kept in year y: this year's seats' work mail for its retention window, plus the contract
+ * mail written in each of the last `contractMailYears` years by the seats of that year. Mail of
+ * people who left stays until its retention ends, so a shrinking company still stores it.
  */
-export function storedGb(scenario: TcoScenario, seats: number, year: number): number {
+export function storedGb(scenario: TcoScenario, year: number): number {
   const {gbPerSeatYear, contractShare} = scenario.mailVolume
-  const work = gbPerSeatYear * (1 - contractShare) * (scenario.retention.workMailDays / 365)
-  const contract = gbPerSeatYear * contractShare * Math.min(year, scenario.retention.contractMailYears)
-  return seats * (work + contract)
+  const work = seatsInYear(scenario, year) * gbPerSeatYear * (1 - contractShare) * (scenario.retention.workMailDays / 365)
+  let contract = 0
+  for (let written = Math.max(1, year - scenario.retention.contractMailYears + 1); written <= year; written++) {
+    contract += seatsInYear(scenario, written) * gbPerSeatYear * contractShare
+  }
+  return work + contract
 }
 
 /**
@@ -41,28 +55,34 @@ export function storedGb(scenario: TcoScenario, seats: number, year: number): nu
  * seats, undiscounted; years 1..N are discounted at the end of each year, and seats added in a
  * year are onboarded in that year.
  */
-export function providerCost(provider: Provider, scenario: TcoScenario, fx: number): ProviderCost {
+export function providerCost(provider: Provider, scenario: TcoScenario, fx: number, amounts: ScenarioAmounts): ProviderCost {
   const {pricing, operations} = provider
   const selfHosted = provider.kind === 'self-hosted'
   const sh = scenario.selfHosted
   const firstSeats = seatsInYear(scenario, 1)
   const years: YearCost[] = [
-    row(0, 0, {licence: 0, storage: 0, infrastructure: 0, operations: 0, onboarding: firstSeats * operations.onboardingPerSeat * fx}),
+    row(0, 0, {
+      licence: 0, storage: 0, infrastructure: 0, operations: 0,
+      onboarding: firstSeats * operations.onboardingPerSeat * fx,
+      // Moving mail off the current system, unless the provider is that system.
+      migration: provider.id === scenario.migrateFrom ? 0 : firstSeats * amounts.migrationPerSeat,
+    }),
   ]
   for (let year = 1; year <= scenario.years; year++) {
     const seats = seatsInYear(scenario, year)
     const added = year === 1 ? 0 : Math.max(0, seats - seatsInYear(scenario, year - 1))
-    const stored = storedGb(scenario, seats, year)
+    const stored = storedGb(scenario, year)
     const storage = selfHosted
-      ? stored * sh.replicas * sh.storagePerGbMonth * 12
+      ? stored * sh.replicas * amounts.storagePerGbMonth * 12
       : Math.max(0, stored - seats * pricing.includedStorageGb) * pricing.extraStoragePerGbMonth * 12 * fx
     years.push(
       row(year, seats, {
         licence: seats * pricing.perSeatMonth[scenario.billing] * 12 * fx,
         storage,
-        infrastructure: selfHosted ? sh.regions * (sh.edgePerRegion + sh.corePerRegion) * sh.nodeMonthly * 12 : 0,
-        operations: (seats / 1000) * operations.ftePerThousandSeats * scenario.staff.fteAnnualCost,
+        infrastructure: selfHosted ? sh.regions * (sh.edgePerRegion + sh.corePerRegion) * amounts.nodeMonthly * 12 : 0,
+        operations: (seats / 1000) * operations.ftePerThousandSeats * amounts.fteAnnualCost,
         onboarding: added * operations.onboardingPerSeat * fx,
+        migration: 0,
       }),
     )
   }

@@ -1,8 +1,20 @@
 import type {TcoReport} from '../config/schemas/tco.js'
 import {t} from '../i18n/index.js'
-import {money, percent} from '../ui/format.js'
+import {money, percent, rate} from '../ui/format.js'
 import {heading, tabular, type TableFormat} from '../ui/table.js'
 import {profileAreaName} from './report.js'
+
+/** The rates and unit costs every figure rests on, in one line. */
+export function assumptionsLine(report: TcoReport): string {
+  const rates = Object.entries(report.assumptions.fxRates).map(([from, value]) => t('tco.rate', {from, rate: rate(value), currency: report.currency}))
+  const a = report.assumptions
+  return t('tco.assumptions', {
+    rate: rates.length > 0 ? rates.join(', ') : t('tco.noRate', {currency: report.currency}),
+    staff: money(a.fteAnnualCost, report.currency),
+    vm: money(a.nodeMonthly, report.currency),
+    storage: money(a.storagePerGbMonth, report.currency, 2),
+  })
+}
 
 export function renderTco(report: TcoReport, format: TableFormat): string {
   const cur = (x: number) => money(x, report.currency)
@@ -47,6 +59,7 @@ export function renderTco(report: TcoReport, format: TableFormat): string {
     '',
     costs,
     t('tco.cheapest', {name: cheapest.name, amount: cur(cheapest.perSeatYear)}),
+    assumptionsLine(report),
     '',
     heading(format, t('tco.budgetTitle', {revenue: cur(report.revenue)})),
     '',

@@ -13,19 +13,26 @@ export function tabular(format: TableFormat, head: string[], rows: Cell[][], ali
   return format === 'md' ? markdownTable(head, rows, align) : table(head, rows, align)
 }
 
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColour(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+}
+
 /** Boxed by cli-table3; colour only on a terminal. */
 function table(head: string[], rows: Cell[][], align?: Array<'left' | 'right'>): string {
+  const colour = useColour()
   const t = new Table({
     head,
     ...(align ? {colAligns: align} : {}),
-    style: {compact: true, head: process.stdout.isTTY ? ['bold'] : [], border: process.stdout.isTTY ? ['grey'] : []},
+    style: {compact: true, head: colour ? ['bold'] : [], border: colour ? ['grey'] : []},
   })
   t.push(...rows.map((row) => row.map(String)))
   return t.toString()
 }
 
 function markdownTable(head: string[], rows: Cell[][], align?: Array<'left' | 'right'>): string {
-  const cell = (value: Cell) => String(value).replaceAll('|', '\\|')
+  // A cell is one line: a newline would end the row, a pipe would split it.
+  const cell = (value: Cell) => String(value).replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll(/\r?\n/g, '<br>')
   const rule = head.map((_, i) => (align?.[i] === 'right' ? '---:' : '---'))
   return [head, rule, ...rows.map((r) => r.map(cell))].map((r) => `| ${r.join(' | ')} |`).join('\n')
 }

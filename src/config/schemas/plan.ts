@@ -1,6 +1,6 @@
 import {type Static, Type} from '@sinclair/typebox'
 
-import {VARIANTS} from '../constants.js'
+import {CURRENT_SYSTEMS, VARIANTS} from '../constants.js'
 import {Currency, Id, IsoDate, NonNegative, Share, Strict} from './common.js'
 
 
@@ -34,6 +34,7 @@ export const PlanFile = Strict({
   currency: Type.String({pattern: Currency.pattern, default: 'USD'}),
   budget: Type.Optional(Type.Number({exclusiveMinimum: 0, description: 'total programme budget'})),
   revenue: Type.Optional(Type.Number({exclusiveMinimum: 0, description: 'annual revenue; budget = 1.15% of it (mid of 0.8-1.5%)'})),
+  migrateFrom: Type.Optional(Type.Union(CURRENT_SYSTEMS.map((c) => Type.Literal(c)), {description: 'current mail system: adds its mailbox migration to the bundled tasks'})),
   phases: Type.Optional(Type.Array(Phase, {minItems: 1})),
   roles: Type.Optional(Type.Record(Id, Text)),
   tasks: Type.Optional(Type.Array(Task, {minItems: 1})),
@@ -58,6 +59,7 @@ export const PlanReport = Strict({
   currency: Currency,
   budget: NonNegative,
   roles: Type.Record(Type.String(), Type.String()),
+  migrateFrom: Type.Optional(Type.String()),
   phases: Type.Array(
     Strict({
       number: Type.Integer({minimum: 1}),

@@ -39,9 +39,38 @@ export const ScoreReport = Strict({
       dimensions: PerDimension,
       values: Type.Record(Type.String(), Type.Number()),
       sources: Type.Record(Type.String(), Type.Union([Type.Literal('measured'), Type.Literal('tco')])),
+      compliance: Type.Array(
+        Strict({regime: Type.String(), status: Type.Union([Type.Literal('gap'), Type.Literal('unknown')]), reason: Type.String()}),
+        {description: 'required regimes met only with extra work (gap) or with no catalog data (unknown)'},
+      ),
     }),
     {minItems: 1},
   ),
+  compliance: Strict({
+    required: Type.Array(Type.String(), {description: 'regimes the ranking was asked to meet'}),
+    asOf: Type.Optional(Type.String({format: 'date', description: 'oldest date the catalog standing was read'})),
+    excluded: Type.Array(
+      Strict({id: Id, name: Type.String(), reasons: Type.Array(Strict({regime: Type.String(), reason: Type.String()}))}),
+      {description: 'providers not ranked: they cannot meet a required regime'},
+    ),
+  }),
   sensitivity: Strict({dimensions: Type.Array(Stability), indicators: Type.Array(Stability)}),
+  monteCarlo: Strict({
+    distribution: Type.Literal('dirichlet', {description: 'dimension weights drawn from Dirichlet(concentration × chosen weights): mean = the chosen weights'}),
+    draws: Type.Integer({minimum: 1}),
+    concentration: Type.Number({exclusiveMinimum: 0}),
+    seed: Type.Integer(),
+    providers: Type.Array(
+      Strict({id: Id, pFirst: Share, ranks: Type.Array(Share, {description: 'share of draws at rank 1, 2, ...'})}),
+      {description: 'in ranking order'},
+    ),
+  }),
+  agreement: Strict({
+    other: Type.Union([Type.Literal('wsm'), Type.Literal('topsis')]),
+    statistic: Type.Literal('kendall-tau-b'),
+    tau: Type.Number({minimum: -1, maximum: 1}),
+    otherRanking: Type.Array(Id),
+  }),
+  warnings: Type.Array(Type.String(), {description: 'what was adjusted on the way (also printed on stderr)'}),
 })
 export type ScoreReport = Static<typeof ScoreReport>

@@ -1,6 +1,6 @@
 import {type Static, Type} from '@sinclair/typebox'
 
-import {BUDGET_CATEGORIES, DEFAULT_REVENUE, DEFAULT_SPLIT, INDUSTRIES} from '../constants.js'
+import {BUDGET_CATEGORIES, CURRENT_SYSTEMS, DEFAULT_SPLIT, INDUSTRIES} from '../constants.js'
 import {Currency, Id, NonNegative, Share, Strict} from './common.js'
 
 
@@ -13,7 +13,7 @@ const Split = Strict(Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, Share])
 /** The company and its assumptions; every field has a default so `mailops tco` runs bare. */
 export const TcoScenario = Strict({
   currency: Type.String({pattern: '^[A-Z]{3}$', default: 'USD', description: 'ISO 4217 code of every amount'}),
-  revenue: Type.Number({exclusiveMinimum: 0, default: DEFAULT_REVENUE, description: 'annual revenue'}),
+  revenue: Type.Optional(Type.Number({exclusiveMinimum: 0, description: 'annual revenue (default: 50 M USD, converted at fxRates.USD)'})),
   seats: Type.Integer({minimum: 1, default: 500}),
   seatGrowth: Type.Number({minimum: -0.9, maximum: 10, default: 0.1, description: 'yearly growth of seats, 0.1 = 10%'}),
   years: Type.Integer({minimum: 1, maximum: 15, default: 3}),
@@ -47,19 +47,24 @@ export const TcoScenario = Strict({
       regions: Type.Integer({minimum: 1, default: 3}),
       edgePerRegion: Type.Integer({minimum: 0, default: 1}),
       corePerRegion: Type.Integer({minimum: 0, default: 1}),
-      nodeMonthly: Type.Number({minimum: 0, default: 60, description: 'one cloud VM per month'}),
-      storagePerGbMonth: Type.Number({minimum: 0, default: 0.1}),
+      nodeMonthly: Type.Optional(Type.Number({minimum: 0, description: 'one cloud VM per month (default: 60 USD, converted at fxRates.USD)'})),
+      storagePerGbMonth: Type.Optional(Type.Number({minimum: 0, description: 'per GB and month (default: 0.10 USD, converted at fxRates.USD)'})),
       replicas: Type.Integer({minimum: 1, default: 2, description: 'copies of each mailbox (active-active)'}),
     },
     {default: {}} as object,
   ),
-  staff: Strict({fteAnnualCost: Type.Number({minimum: 0, default: 90_000})}, {default: {}} as object),
+  staff: Strict(
+    {fteAnnualCost: Type.Optional(Type.Number({minimum: 0, description: 'one operations engineer a year (default: 90,000 USD, converted at fxRates.USD)'}))},
+    {default: {}} as object,
+  ),
   fxRates: Type.Optional(
     Type.Record(Type.String({pattern: '^[A-Z]{3}$'}), Type.Number({exclusiveMinimum: 0}), {
-      description: 'value of one unit of a provider currency in the scenario currency, e.g. {CNY: 0.14}',
+      description: 'value of one unit of another currency in the scenario currency, e.g. {USD: 7.2} for CNY; USD is needed for the catalog prices and the defaults',
     }),
   ),
   providers: Type.Optional(Type.Array(Id, {minItems: 1, uniqueItems: true, description: 'providers to cost (default: all)'})),
+  migrateFrom: Type.Optional(Type.Union(CURRENT_SYSTEMS.map((c) => Type.Literal(c)), {description: 'current mail system: its mailbox migration is costed in year 0 (none when staying on it)'})),
+  migrationPerSeat: Type.Optional(Type.Number({minimum: 0, description: 'one-time migration per seat (default: by current system, in USD, converted at fxRates.USD)'})),
 })
 export type TcoScenario = Static<typeof TcoScenario>
 
@@ -75,6 +80,7 @@ export const TcoYear = Strict({
   infrastructure: Money,
   operations: Money,
   onboarding: Money,
+  migration: Money,
   total: Money,
 })
 
@@ -82,6 +88,18 @@ export const TcoYear = Strict({
 export const TcoReport = Strict({
   currency: Currency,
   revenue: Money,
+  assumptions: Strict({
+    fxRates: Type.Record(Type.String(), Type.Number({exclusiveMinimum: 0}), {description: 'rates used: value of one unit of each currency in `currency`'}),
+    converted: Type.Array(Type.String(), {description: 'amounts taken from the USD defaults and converted at fxRates.USD'}),
+    fteAnnualCost: Money,
+    nodeMonthly: Money,
+    storagePerGbMonth: Money,
+    migrateFrom: Type.Optional(Type.String()),
+    migrationPerSeat: Money,
+    seats: Type.Integer({minimum: 1}),
+    seatGrowth: Type.Number(),
+    billing: Type.String(),
+  }),
   years: Type.Integer({minimum: 1}),
   discountRate: Share,
   budget: Strict({low: BudgetLevel, mid: BudgetLevel, high: BudgetLevel, split: Type.Record(Type.String(), Share)}),

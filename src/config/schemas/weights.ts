@@ -25,9 +25,8 @@ export const WeightsFile = Strict({
     }),
   ),
   indicators: Type.Optional(
-    // Each key optional: an indicator left out keeps importance 1 (the README's example sets one).
     Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Optional(Type.Number({exclusiveMinimum: 0}))])), {
-      description: 'relative importance of an indicator within its dimension (default 1 each)',
+      description: 'relative importance of an indicator within its dimension (default 1 each); any subset',
     }),
   ),
 })

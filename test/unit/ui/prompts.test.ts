@@ -3,23 +3,36 @@ import {describe, expect, it} from 'vitest'
 
 import {PROMPTS, question} from '../../../src/ui/prompts.js'
 
-/** Renders the real @inquirer prompt of one assessment question. */
+/** Renders the real @inquirer prompt of one assessment question; `answer` is the parsed answer. */
 async function ask(key: Parameters<typeof question>[0], current?: unknown) {
-  const {kind, config} = question(key, current)
-  return render(PROMPTS[kind] as never, config as never)
+  const {kind, config, parse} = question(key, current)
+  const rendered = await render(PROMPTS[kind] as never, config as never)
+  return {...rendered, answer: rendered.answer.then((raw: unknown) => (parse ? parse(String(raw)) : raw))}
 }
 
 describe('assessment questions (real @inquirer prompts)', () => {
-  it('refuses a non-positive revenue and accepts a positive one', async () => {
-    const {answer, events, getScreen} = await ask('revenue')
+  it('refuses a non-positive revenue and accepts one written as 120M', async () => {
+    const {answer, events, getScreen, nextRender} = await ask('revenue')
     events.type('-5')
     events.keypress('enter')
-    await Promise.resolve()
-    expect(getScreen()).toContain('Enter a number greater than 0')
+    await nextRender()
+    expect(getScreen()).toContain('Enter an amount greater than 0, e.g. 120000000, 120M or 1.5k')
     for (let i = 0; i < 2; i++) events.keypress('backspace')
-    events.type('80000000')
+    events.type('120M')
     events.keypress('enter')
-    await expect(answer).resolves.toBe(80_000_000)
+    await expect(answer).resolves.toBe(120_000_000)
+  })
+
+  it('reads seat growth as 5% and refuses a bare 5', async () => {
+    const {answer, events, getScreen, nextRender} = await ask('seatGrowth', 0.1)
+    expect(getScreen()).toContain('(10%)')
+    events.type('5')
+    events.keypress('enter')
+    await nextRender()
+    expect(getScreen()).toContain('5 could mean 5% or 500%')
+    events.type('%')
+    events.keypress('enter')
+    await expect(answer).resolves.toBe(0.05)
   })
 
   it('needs at least one zone, offered by name', async () => {

@@ -1,0 +1,41 @@
+import {existsSync, statSync} from 'node:fs'
+import {dirname, resolve} from 'node:path'
+
+import {InputError} from '../errors.js'
+import {parseAmount, parseShare} from '../util/units.js'
+
+/** A flag's amount (120M, 1.5k, 7.2), checked: a clear error instead of NaN. */
+export function positiveAmount(flag: string, text: string): number {
+  const value = parseAmount(text)
+  if (value === undefined) throw InputError.at(undefined, 'input.notNumber', {flag, value: text})
+  if (value <= 0) throw InputError.at(undefined, 'input.notPositive', {flag, value: text})
+  return value
+}
+
+/** A flag's share (10% or 0.1), checked; a bare 5 is refused rather than read as 500 %. */
+export function shareValue(flag: string, text: string): number {
+  const value = parseShare(text)
+  if (value === undefined) throw InputError.at(undefined, 'input.notShare', {flag, value: text})
+  if (value === 'ambiguous') {
+    const bare = Number(text.trim())
+    throw InputError.at(undefined, 'input.ambiguousShare', {flag, value: text.trim(), percent: bare * 100, share: bare / 100})
+  }
+  return value
+}
+
+/** An output file's path, checked before any work: its folder exists and it is not a folder. */
+export function outputFile(flag: string, path: string): string {
+  const folder = dirname(resolve(path))
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw InputError.at(undefined, 'output.noFolder', {flag, path, folder})
+  if (existsSync(path) && statSync(path).isDirectory()) throw InputError.at(undefined, 'output.isFolder', {flag, path})
+  return path
+}
+
+/** An output folder's path, checked before any work: it is a folder or can become one. */
+export function outputFolder(flag: string, path: string): string {
+  if (existsSync(path) && !statSync(path).isDirectory()) throw InputError.at(undefined, 'output.isFile', {flag, path})
+  let parent = dirname(resolve(path))
+  while (!existsSync(parent)) parent = dirname(parent)
+  if (!statSync(parent).isDirectory()) throw InputError.at(undefined, 'output.isFile', {flag, path: parent})
+  return path
+}

@@ -1,0 +1,29 @@
+const SUFFIX: Record<string, number> = {k: 1e3, m: 1e6, mn: 1e6, b: 1e9, bn: 1e9}
+
+/**
+ * An amount as people write it: 120000000, 120,000,000, 120 000 000, 120M, 1.5k, 2bn.
+ * Undefined when it is not one (or is not finite).
+ */
+export function parseAmount(text: string): number | undefined {
+  const match = /^([+-]?(?:\d+(?:[,\s_]\d{3})*|\d*)(?:\.\d+)?(?:e[+-]?\d+)?)\s*([a-z]*)$/i.exec(text.trim())
+  if (!match || match[1] === '' || match[1] === '.') return undefined
+  const factor = match[2] === '' ? 1 : SUFFIX[match[2].toLowerCase()]
+  if (factor === undefined) return undefined
+  const value = Number(match[1].replaceAll(/[,\s_]/g, '')) * factor
+  return Number.isFinite(value) ? value : undefined
+}
+
+/**
+ * A share: "10%" is 0.1 and so is "0.1". A bare number beyond ±1 is refused ('ambiguous'):
+ * 5 could mean 5 % or 500 %, and guessing either silently misleads.
+ */
+export function parseShare(text: string): number | 'ambiguous' | undefined {
+  const trimmed = text.trim()
+  if (trimmed.endsWith('%')) {
+    const value = parseAmount(trimmed.slice(0, -1))
+    return value === undefined ? undefined : value / 100
+  }
+  const value = parseAmount(trimmed)
+  if (value === undefined) return undefined
+  return Math.abs(value) > 1 ? 'ambiguous' : value
+}

@@ -1,0 +1,122 @@
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:net'
+import {dirname, join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {LatencyReport} from '../../src/config/schemas/latency.js'
+import {mailops, ROOT, tempFile} from '../helpers/cli.js'
+import {expectValid} from '../helpers/schema.js'
+
+const folder = () => dirname(tempFile('x', ''))
+const company = ['--company', 'ACME', '--industry', 'fmcg', '--revenue', '80M', '--seats', '600', '--no-probe']
+const flags = [...company, '--zones', 'apac,europe']
+
+describe('assess keeps what a person edited', () => {
+  it('keeps an edited inventory.yaml, says so, and writes the new skeleton beside it', () => {
+    const out = join(folder(), 'report')
+    expect(mailops(['assess', ...flags, '--out', out]).code).toBe(0)
+    // Unedited: a re-run replaces it without a word.
+    const again = mailops(['assess', ...company, '--zones', 'apac', '--out', out])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stderr).not.toContain('Warning')
+    expect(readFileSync(join(out, 'inventory.yaml'), 'utf8')).not.toContain('edge-europe')
+    // Edited: kept.
+    const edited = readFileSync(join(out, 'inventory.yaml'), 'utf8').replace('192.0.2.10', '203.0.113.10')
+    writeFileSync(join(out, 'inventory.yaml'), edited)
+    const third = mailops(['assess', ...flags, '--out', out])
+    expect(third.code, third.stderr).toBe(0)
+    expect(third.stderr).toContain(`Warning: ${join(out, 'inventory.yaml')} was edited since mailops wrote it: kept as it is`)
+    expect(readFileSync(join(out, 'inventory.yaml'), 'utf8')).toBe(edited)
+    expect(readFileSync(join(out, 'inventory.new.yaml'), 'utf8')).toContain('edge-europe')
+  })
+})
+
+describe('path mistakes are the user’s, not a bug', () => {
+  it('assess --out naming a file: exit 2, nothing written', () => {
+    const file = tempFile('taken', 'mine\n')
+    const result = mailops(['assess', ...flags, '--out', file])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`--out ${file} is a file, not a folder`)
+    expect(readFileSync(file, 'utf8')).toBe('mine\n')
+  })
+
+  it('plan -o into a missing folder or onto a folder: exit 2 naming it', () => {
+    const missing = join(folder(), 'nope', 'plan.ics')
+    const result = mailops(['plan', '--format', 'ics', '-o', missing])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`folder ${dirname(missing)} does not exist`)
+    const dir = folder()
+    expect(mailops(['plan', '-o', dir]).stderr).toContain(`--output ${dir} is a folder`)
+  })
+
+  it('names the real schema in the hint', () => {
+    const weights = tempFile('weights.yaml', 'dimension: {}\n')
+    expect(mailops(['score', '--weights', weights]).stderr).toContain('Hint: Run `mailops schema weights`')
+  })
+})
+
+describe('latency --json -o FILE', () => {
+  let server: Server
+  let port: number
+  beforeAll(async () => {
+    // The kernel completes the TCP handshake on a listening socket, so the probe is answered
+    // even while this process waits for the CLI.
+    server = createServer((socket) => socket.destroy())
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    port = (server.address() as {port: number}).port
+  })
+  afterAll(() => server.close())
+
+  it('writes the JSON report into the file, which score --latency reads', () => {
+    const file = join(folder(), 'latency.json')
+    const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${port}`, '--samples', '2', '--interval', '20', '--json', '-o', file])
+    expect(result.code, result.stderr).toBe(0)
+    const report = JSON.parse(readFileSync(file, 'utf8'))
+    expectValid(LatencyReport, report)
+    expect(report.targets[0].stats.n).toBe(2)
+    expect(mailops(['score', '--latency', file]).code).toBe(0)
+  })
+})
+
+describe('NO_COLOR', () => {
+  // `script` gives the command a real terminal, where tables are coloured unless NO_COLOR is set.
+  const onTerminal = (env: Record<string, string>) =>
+    spawnSync('script', ['-qec', `node ${join(ROOT, 'bin', 'run.js')} matrix`, '/dev/null'], {encoding: 'utf8', env: {...process.env, ...env}}).stdout
+
+  it('colours tables on a terminal, and not with NO_COLOR set', () => {
+    const env = {...process.env} as Record<string, string>
+    delete env.NO_COLOR
+    expect(spawnSync('script', ['-qec', `node ${join(ROOT, 'bin', 'run.js')} matrix`, '/dev/null'], {encoding: 'utf8', env}).stdout).toContain('\u001b[')
+    expect(onTerminal({NO_COLOR: '1'})).not.toContain('\u001b[')
+  })
+})
+
+describe('user text escaped for each output', () => {
+  const plan = () => {
+    const dir = folder()
+    mkdirSync(dir, {recursive: true})
+    return tempFile(
+      'plan.yaml',
+      [
+        'start: 2027-01-01',
+        'tasks:',
+        '  - {id: a, phase: 1, name: "section Go\\u001b[31m live", startMonth: 0, endMonth: 1, raci: {it-lead: A, vendor: R}}',
+        '  - {id: b, phase: 1, name: "Split | cell\\nsecond line", startMonth: 1, endMonth: 2, raci: {it-lead: A, vendor: R}}',
+      ].join('\n'),
+    )
+  }
+
+  it('ICS: no control character in a TEXT value; Mermaid: a name is never a keyword; Markdown: one cell stays one cell', () => {
+    const file = plan()
+    const ics = mailops(['plan', '-i', file, '--format', 'ics']).stdout
+    expect(ics).toContain('SUMMARY:section Go[31m live\r\n')
+    expect(ics.replaceAll('\r\n', '')).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f]/)
+    expect(ics).toContain('SUMMARY:Split | cell\\nsecond line')
+    const mermaid = mailops(['plan', '-i', file, '--format', 'mermaid']).stdout
+    expect(mermaid).toContain('  \u200bsection Go [31m live :t_a, 2027-01-01, 2027-02-01')
+    expect(mermaid).not.toMatch(/^\s*section Go/m)
+    const md = mailops(['plan', '-i', file, '--format', 'md']).stdout
+    expect(md).toContain('| Split \\| cell<br>second line |')
+  })
+})
