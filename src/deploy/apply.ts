@@ -76,7 +76,8 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     '  installed=""',
     '}',
     'unowe() { for s in $(cat "$run/owed" 2>/dev/null); do sed -i "/^$s\\$/d" "$pending"; done; }',
-    `act() { if service "$1" status >/dev/null 2>&1; then timeout -k 5 ${bounds.stepS} service "$1" "$2"; else timeout -k 5 ${bounds.stepS} service "$1" start; fi; }`,
+    // 9>&-: a daemon started here must not inherit the host lock (it would hold it for ever).
+    `act() { if service "$1" status >/dev/null 2>&1 9>&-; then timeout -k 5 ${bounds.stepS} service "$1" "$2" 9>&-; else timeout -k 5 ${bounds.stepS} service "$1" start 9>&-; fi; }`,
     // What a changed file triggers per service: its blueprint's reload or restart.
     `action_of() { case "$1" in ${Object.entries(services).map(([name, spec]) => `${q(name)}) echo ${spec.reload};;`).join(' ')} *) echo restart;; esac; }`,
     // Put back the files and bring every service already touched back onto them.
@@ -112,7 +113,7 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
       // A validator that reads the whole folder (postfix -c "$STAGED_DIR") gets a copy of it.
       f.validate!.includes('STAGED_DIR') ? `mkdir -p "$shadow" && cp -a ${q(dir)}/. "$shadow"/` : 'mkdir -p "$shadow"',
       ...siblings.map((x) => `cp -p ${q(`${x.path}.mailops-new`)} "$shadow"/${q(x.path.slice(x.path.lastIndexOf('/') + 1))}`),
-      `if ! STAGED="$shadow"/${q(base)} STAGED_DIR="$shadow" timeout -k 5 ${bounds.stepS} sh -c ${q(f.validate!)} > "$run/validate.out" 2>&1 < /dev/null; then`,
+      `if ! STAGED="$shadow"/${q(base)} STAGED_DIR="$shadow" timeout -k 5 ${bounds.stepS} sh -c ${q(f.validate!)} > "$run/validate.out" 2>&1 < /dev/null 9>&-; then`,
       `  code=$?; reason=$(esc < "$run/validate.out"); [ -n "$reason" ] || reason="the validator exited $code without saying why"`,
       `  unowe; report "$(printf '{"status":"failed-validate","path":%s,"output":"%s"}' ${q(JSON.stringify(f.path))} "$reason")"`,
       'fi',
