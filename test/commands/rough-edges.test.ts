@@ -86,7 +86,9 @@ describe('NO_COLOR', () => {
 
   it('colours tables on a terminal, and not with NO_COLOR set', () => {
     const env = {...process.env} as Record<string, string>
+    // A user's terminal: CI=true (as .ci/run sets it) makes colour detection say no colours.
     delete env.NO_COLOR
+    delete env.CI
     expect(spawnSync('script', ['-qec', `node ${join(ROOT, 'bin', 'run.js')} matrix`, '/dev/null'], {encoding: 'utf8', env}).stdout).toContain('\u001b[')
     expect(onTerminal({NO_COLOR: '1'})).not.toContain('\u001b[')
   })
