@@ -62,7 +62,7 @@ interface Desired {
 
 /** Hosts probed at once: a probe is one short exec, and a thousand dead hosts must not queue. */
 const PROBE_CONCURRENCY = 512
-export const DEFAULT_PROBE_TIMEOUT_MS = 60_000
+const DEFAULT_PROBE_TIMEOUT_MS = 60_000
 
 /** Every blueprint for the host's role, rendered with its variables: all checked before any connection. */
 function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
@@ -121,12 +121,13 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     }
   }
   try {
+    const byName = new Map(desired.map((d) => [d.host.name, d]))
     const probed = new Map<string, Probed>()
     const results = await pool.each(
       desired.map((d) => d.host),
       async (connection, target): Promise<Probed> => {
         const started = performance.now()
-        const d = desired.find((x) => x.host.name === target.name)!
+        const d = byName.get(target.name)!
         const plan = await probeAndPlan(connection, d, options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS)
         const diff = options.dryRun ? planDiff(plan, await currentContents(connection, plan), d.secrets) : undefined
         return {ok: true, plan, diff, ms: performance.now() - started}
@@ -203,6 +204,8 @@ function applyBoundMs(bounds: ApplyBounds, steps: number): number {
 async function applyOn(connection: SshConnection, host: InventoryHost, connect: ConnectOptions, runId: string, bundle: Buffer, bounds: ApplyBounds): Promise<ApplyResult> {
   const bound = applyBoundMs(bounds, 20)
   const read = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ApplyResult | {status: typeof CONFIRM_MARK | 'died' | 'unknown'; log?: string}
+  // After a lost connection, a new login reads the result the host wrote.
+  const resultAfresh = () => withFreshConnection(host, connect, bounds.confirmS * 1000 + 30_000, (fresh) => fresh.exec(awaitCommand(runId, 'result'), {timeoutMs: bound}))
   let answer
   try {
     const launched = await connection.exec(launchCommand(runId), {stdin: bundle, timeoutMs: bound})
@@ -210,7 +213,7 @@ async function applyOn(connection: SshConnection, host: InventoryHost, connect: 
     answer = read(launched.stdout)
   } catch (error) {
     if (toMailopsError(error).code !== 'CONNECTION_LOST') throw error
-    answer = read((await withFreshConnection(host, connect, bounds.confirmS * 1000 + 30_000, (fresh) => fresh.exec(awaitCommand(runId, 'result'), {timeoutMs: bound}))).stdout)
+    answer = read((await resultAfresh()).stdout)
   }
   if (answer.status === CONFIRM_MARK) {
     const confirmed = await withFreshConnection(host, connect, bounds.confirmS * 500, (fresh) => fresh.exec(awaitCommand(runId, 'confirm'), {timeoutMs: bound})).catch(() => undefined)
@@ -220,7 +223,7 @@ async function applyOn(connection: SshConnection, host: InventoryHost, connect: 
       confirmed ??
       (await connection.exec(awaitCommand(runId, 'result'), {timeoutMs: bound}).catch((error: unknown) => {
         if (toMailopsError(error).code !== 'CONNECTION_LOST') throw error
-        return withFreshConnection(host, connect, bounds.confirmS * 1000 + 30_000, (fresh) => fresh.exec(awaitCommand(runId, 'result'), {timeoutMs: bound}))
+        return resultAfresh()
       }))
     answer = read(result.stdout)
   }
