@@ -1,6 +1,6 @@
 // N commands, one after another, on each host of an inventory, all hosts at once, through
 // mailops' SSH engine (one connection per host). Usage: node bench/ssh-engine.mjs INVENTORY N
-import {loadInventory} from '../dist/src/ssh/inventory.js'
+import {loadInventory} from '../dist/src/fleet/inventory.js'
 import {SshPool} from '../dist/src/ssh/pool.js'
 
 const [inventoryPath, count] = process.argv.slice(2)

@@ -5,7 +5,7 @@ import {type DeployReport, deploy} from '../src/deploy/run.js'
 import {ExitCode} from '../src/errors.js'
 import {t} from '../src/i18n/index.js'
 import {isUnreachable} from '../src/ssh/errors.js'
-import {loadInventory, selectHosts} from '../src/ssh/inventory.js'
+import {loadInventory, selectHosts} from '../src/fleet/inventory.js'
 import {progressReporter} from '../src/ui/progress.js'
 import {tabular} from '../src/ui/table.js'
 

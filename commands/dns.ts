@@ -4,7 +4,7 @@ import {MailopsCommand} from '../src/command.js'
 import {dnsRecords, mtaStsPolicy, zoneSnippet, type DnsRecord} from '../src/dns/records.js'
 import {InputError} from '../src/errors.js'
 import {HostError} from '../src/ssh/errors.js'
-import {loadInventory} from '../src/ssh/inventory.js'
+import {loadInventory} from '../src/fleet/inventory.js'
 import {SshPool} from '../src/ssh/pool.js'
 
 export default class Dns extends MailopsCommand {

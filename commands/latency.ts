@@ -53,7 +53,7 @@ export default class Latency extends MailopsCommand {
     const targets = selectTargets({hosts, file: flags.targets, regions: flags.region, zones: flags.zone, clouds: flags.cloud, probes: flags.probe})
     // The SSH engine loads only for --from: a local run starts faster without it.
     const remote = flags.from ? await import('../src/latency/remote.js') : undefined
-    const inventory = flags.from ? (await import('../src/ssh/inventory.js')).loadInventory(flags.from) : undefined
+    const inventory = flags.from ? (await import('../src/fleet/inventory.js')).loadInventory(flags.from) : undefined
     if (inventory && targets.some((target) => target.probe !== 'icmp')) {
       throw new InputError(t('latency.remoteIcmpOnly'), {code: 'USAGE'})
     }

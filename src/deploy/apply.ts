@@ -1,7 +1,7 @@
 import {type BundleFile, tarball} from '../ssh/bundle.js'
 import {shellQuote as q} from '../util/shell.js'
 import type {HostPlan} from './plan.js'
-import {AUDIT_FILE, LOCK_FILE, PENDING_FILE, STATE_DIR} from './probe.js'
+import {AUDIT_FILE, LOCK_FILE, PENDING_FILE, STATE_DIR} from '../fleet/facts.js'
 
 export type ApplyResult =
   | {status: 'applied'; restarted: string[]}

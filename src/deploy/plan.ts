@@ -3,7 +3,7 @@ import {createTwoFilesPatch} from 'diff'
 
 import type {RenderedFile} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
-import type {HostFacts} from './probe.js'
+import type {HostFacts} from '../fleet/facts.js'
 
 export type FileAction = 'create' | 'update' | 'unchanged'
 

@@ -1,6 +1,6 @@
 import type {TargetResult} from '../config/schemas/latency.js'
 import {HostError} from '../ssh/errors.js'
-import type {InventoryHost} from '../ssh/inventory.js'
+import type {InventoryHost} from '../fleet/inventory.js'
 import {SshPool, type PoolOptions} from '../ssh/pool.js'
 import {shellQuote} from '../util/shell.js'
 import {parsePingOutput, pingTiming} from './probes/icmp.js'

@@ -7,7 +7,7 @@ import {t} from '../i18n/index.js'
 import {shellQuote} from '../util/shell.js'
 import {hostKeyMismatch, hostKeyRevoked, hostKeyUnknown, HostError} from './errors.js'
 import {checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, recordHostKey} from './known-hosts.js'
-import type {SshTarget} from './inventory.js'
+import type {SshTarget} from '../fleet/inventory.js'
 import {Semaphore} from '../util/concurrency.js'
 
 /** sshd's MaxSessions defaults to 10; keep two in reserve for whoever else uses the host. */

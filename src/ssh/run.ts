@@ -1,7 +1,7 @@
 import {ExitCode, type ExitCodeValue} from '../errors.js'
 import type {ExecResult} from './connection.js'
 import {isUnreachable} from './errors.js'
-import type {SshTarget} from './inventory.js'
+import type {SshTarget} from '../fleet/inventory.js'
 import {type HostResult, type PoolOptions, SshPool} from './pool.js'
 
 export interface CommandOutcome {

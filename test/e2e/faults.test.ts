@@ -10,9 +10,9 @@ import {parse, stringify} from 'yaml'
 import {loadBlueprint, renderFiles, resolveVariables} from '../../src/blueprint/load.js'
 import {applyBundle, applyScript, launchCommand} from '../../src/deploy/apply.js'
 import {planHost} from '../../src/deploy/plan.js'
-import {parseProbe, probeScript} from '../../src/deploy/probe.js'
+import {parseProbe, probeScript} from '../../src/fleet/facts.js'
 import {SshConnection} from '../../src/ssh/connection.js'
-import {loadInventory} from '../../src/ssh/inventory.js'
+import {loadInventory} from '../../src/fleet/inventory.js'
 import {mailops, mailopsAsync, ROOT, tempFile} from '../helpers/cli.js'
 
 // The deploy engine attacked as an adversary would: hosts that misbehave in the middle of an

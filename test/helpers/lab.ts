@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {inject} from 'vitest'
 
-import {loadInventory, type LoadedInventory} from '../../src/ssh/inventory.js'
+import {loadInventory, type LoadedInventory} from '../../src/fleet/inventory.js'
 
 /** The shared lab's inventory, loaded as mailops loads any inventory. */
 export function sharedLab(): LoadedInventory & {key: string; dir: string} {

@@ -2,7 +2,7 @@ import {writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {loadInventory} from '../../../src/ssh/inventory.js'
+import {loadInventory} from '../../../src/fleet/inventory.js'
 import {tempFile} from '../../helpers/cli.js'
 
 function inventory(text: string): string {
