@@ -5,16 +5,7 @@ import {dirname, resolve} from 'node:path'
 import {loadInput} from '../config/load.js'
 import {SourceDocument} from '../config/source.js'
 import {InputError, type SourceLocation} from '../errors.js'
-
-/** Everything needed to reach one host, paths resolved, jump chain linked. */
-export interface SshTarget {
-  name: string
-  address: string
-  port: number
-  user: string
-  keyPath?: string
-  jump?: SshTarget
-}
+import type {SshTarget} from '../ssh/connection.js'
 
 export interface InventoryHost extends SshTarget {
   role: 'core' | 'edge'

@@ -7,10 +7,19 @@ import {t} from '../i18n/index.js'
 import {shellQuote} from '../util/shell.js'
 import {hostKeyMismatch, hostKeyRevoked, hostKeyUnknown, HostError} from './errors.js'
 import {checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, recordHostKey} from './known-hosts.js'
-import type {SshTarget} from '../fleet/inventory.js'
 import {Semaphore} from '../util/concurrency.js'
 
 /** sshd's MaxSessions defaults to 10; keep two in reserve for whoever else uses the host. */
+/** Everything needed to reach one host, paths resolved, jump chain linked. */
+export interface SshTarget {
+  name: string
+  address: string
+  port: number
+  user: string
+  keyPath?: string
+  jump?: SshTarget
+}
+
 export const MAX_CHANNELS = 8
 const CHANNEL_OPEN_ATTEMPTS = 6
 

@@ -1,7 +1,6 @@
 import {MailopsError, toMailopsError} from '../errors.js'
 import {mapLimit, Semaphore} from '../util/concurrency.js'
-import {type ConnectOptions, SshConnection} from './connection.js'
-import type {SshTarget} from '../fleet/inventory.js'
+import {type ConnectOptions, SshConnection, type SshTarget} from './connection.js'
 
 export interface PoolOptions extends ConnectOptions {
   /** Hosts worked on at once. */

@@ -1,7 +1,6 @@
 import {ExitCode, type ExitCodeValue} from '../errors.js'
-import type {ExecResult} from './connection.js'
+import type {ExecResult, SshTarget} from './connection.js'
 import {isUnreachable} from './errors.js'
-import type {SshTarget} from '../fleet/inventory.js'
 import {type HostResult, type PoolOptions, SshPool} from './pool.js'
 
 export interface CommandOutcome {

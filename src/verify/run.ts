@@ -2,7 +2,7 @@ import type {Resolver} from 'node:dns/promises'
 
 import {ExitCode, type ExitCodeValue, type MailopsError} from '../errors.js'
 import type {SshPool} from '../ssh/pool.js'
-import type {SshTarget} from '../fleet/inventory.js'
+import type {SshTarget} from '../ssh/connection.js'
 import {mapLimit} from '../util/concurrency.js'
 import {beforeTlsChecks, loginChecks, senderChecks} from './auth.js'
 import {CHECKS, type CheckId} from './catalog.js'

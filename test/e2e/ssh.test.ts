@@ -7,7 +7,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {sendBundle} from '../../src/ssh/bundle.js'
 import {SshConnection} from '../../src/ssh/connection.js'
-import type {SshTarget} from '../../src/fleet/inventory.js'
+import type {SshTarget} from '../../src/ssh/connection.js'
 import {parseKnownHosts} from '../../src/ssh/known-hosts.js'
 import {SshPool} from '../../src/ssh/pool.js'
 import {knownHostsCopy, readText, sharedLab} from '../helpers/lab.js'
