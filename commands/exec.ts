@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {MailopsCommand} from '../src/command.js'
 import {InputError} from '../src/errors.js'
 import {loadInventory, selectHosts} from '../src/fleet/inventory.js'
-import {outcomeExit, runEverywhere, type CommandOutcome} from '../src/ssh/run.js'
+import {outcomeExit, runEverywhere, type CommandOutcome} from '../src/fleet/session.js'
 import {tabular} from '../src/ui/table.js'
 
 export default class Exec extends MailopsCommand {

@@ -1,7 +1,7 @@
 import {ExitCode, type ExitCodeValue} from '../errors.js'
-import type {ExecResult, SshTarget} from './connection.js'
-import {isUnreachable} from './errors.js'
-import {type HostResult, type PoolOptions, SshPool} from './pool.js'
+import type {ExecResult, SshTarget} from '../ssh/connection.js'
+import {isUnreachable} from '../ssh/errors.js'
+import {type HostResult, type PoolOptions, SshPool} from '../ssh/pool.js'
 
 export interface CommandOutcome {
   host: string
