@@ -1,10 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {type DeployReport, deploy} from '../src/deploy/run.js'
-import {ExitCode} from '../src/errors.js'
+import {type DeployReport, deploy, deployExit} from '../src/deploy/run.js'
 import {t} from '../src/i18n/index.js'
-import {isUnreachable} from '../src/ssh/errors.js'
 import {loadInventory, selectHosts} from '../src/fleet/inventory.js'
 import {progressReporter} from '../src/ui/progress.js'
 import {tabular} from '../src/ui/table.js'
@@ -64,8 +62,7 @@ export default class Deploy extends MailopsCommand {
     )
     const count = (status: string) => report.hosts.filter((h) => h.status === status).length
     this.log(t('deploy.summary', {ok: count('unchanged') + count('changed') + count('planned'), changed: count('changed'), failed: count('failed'), skipped: count('skipped'), audit: report.audit ?? '-'}))
-    if (report.hosts.some((h) => h.error && isUnreachable(h.error.code))) process.exitCode = ExitCode.unreachable
-    else if (count('failed') + count('skipped') > 0) process.exitCode = ExitCode.checksFailed
+    process.exitCode = deployExit(report)
     return report
   }
 }

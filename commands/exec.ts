@@ -1,9 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {InputError} from '../src/errors.js'
-import {loadInventory, selectHosts} from '../src/fleet/inventory.js'
-import {outcomeExit, runEverywhere, type CommandOutcome} from '../src/fleet/session.js'
+import {type CommandOutcome, execOnFleet} from '../src/fleet/session.js'
 import {tabular} from '../src/ui/table.js'
 
 export default class Exec extends MailopsCommand {
@@ -28,12 +26,10 @@ export default class Exec extends MailopsCommand {
 
   async run(): Promise<{results: CommandOutcome[]}> {
     const {flags, argv} = await this.parse(Exec)
-    const command = (argv as string[]).join(' ')
-    if (command.trim() === '') throw new InputError('no command given: put it after --, e.g. mailops exec -i inventory.yaml -- uptime', {code: 'USAGE'})
-    const inventory = loadInventory(flags.inventory)
-    const targets = selectHosts(inventory, flags.hosts?.split(',').filter(Boolean))
-    const results = await runEverywhere(targets, command, {
-      knownHosts: inventory.knownHosts,
+    const {results, exit} = await execOnFleet({
+      inventory: flags.inventory,
+      hosts: flags.hosts?.split(',').filter(Boolean),
+      command: (argv as string[]).join(' '),
       acceptNew: flags['accept-new'],
       connectTimeoutMs: flags['connect-timeout'] * 1000,
       timeoutMs: flags.timeout * 1000,
@@ -50,7 +46,7 @@ export default class Exec extends MailopsCommand {
         results.map((r) => [r.host, r.code ?? '-', Math.round(r.ms), r.error ? `${r.error.message}${r.error.hint ? `\n${r.error.hint}` : ''}` : '']),
       ),
     )
-    process.exitCode = outcomeExit(results)
+    process.exitCode = exit
     return {results}
   }
 }

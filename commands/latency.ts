@@ -67,7 +67,7 @@ export default class Latency extends MailopsCommand {
     progress(t('latency.starting', {count: targets.length, samples: options.samples, interval: options.intervalMs, seconds}))
     const measuredAt = new Date()
     const results = inventory && remote
-      ? await remote.probeFromNodes(inventory.hosts, targets, options, {knownHosts: inventory.knownHosts, acceptNew: flags['accept-new']})
+      ? await remote.probeFromNodes(inventory, targets, options, {acceptNew: flags['accept-new']})
       : await probeTargets(targets, options, (done, total) => {
           if (done === total || done % Math.max(1, Math.ceil(total / 10)) === 0) progress(t('latency.progress', {done, total}))
         })

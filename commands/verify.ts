@@ -79,7 +79,6 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
     try {
       peer = peerAddress && wantsOutbound && plan.dns ? await startPeer(peerAddress) : undefined
     } catch (error) {
-      await plan.pool?.close()
       throw new InputError(t('verify.peerListen', {peer: flags.peer!, reason: (error as Error).message}), {code: 'USAGE'})
     }
     const progress = progressReporter(!this.jsonEnabled())
@@ -96,7 +95,6 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       })
     } finally {
       await peer?.close()
-      await plan.pool?.close()
     }
     const summary = summarise(nodes)
     const {strict} = flags

@@ -3,7 +3,7 @@ import {createTwoFilesPatch} from 'diff'
 
 import type {RenderedFile} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
-import type {HostFacts} from '../fleet/facts.js'
+import type {DeployFacts} from '../fleet/facts.js'
 
 export type FileAction = 'create' | 'update' | 'unchanged'
 
@@ -22,7 +22,7 @@ export interface HostPlan {
 }
 
 /** Pure: what a host needs, from what it should have (rendered) and what it has (probed). */
-export function planHost(host: string, rendered: readonly RenderedFile[], facts: HostFacts): HostPlan {
+export function planHost(host: string, rendered: readonly RenderedFile[], facts: Pick<DeployFacts, 'files' | 'pending'>): HostPlan {
   const files = rendered.map((file, i): PlannedFile => {
     const current = facts.files[i]
     const action: FileAction =

@@ -5,15 +5,15 @@ import {dirname, join} from 'node:path'
 
 import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
-import type {InventoryHost, LoadedInventory} from '../fleet/inventory.js'
-import {SshPool} from '../ssh/pool.js'
+import {firstCore, type InventoryHost, type LoadedInventory} from '../fleet/inventory.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
 import {type HostPlan, planDiff, planHash, planHost} from './plan.js'
-import {parseProbe, probeScript} from '../fleet/facts.js'
+import {deployFacts, gatherFacts} from '../fleet/facts.js'
 import {type ConnectOptions, SshConnection} from '../ssh/connection.js'
 import {HostError} from '../ssh/errors.js'
 import {shellQuote} from '../util/shell.js'
-import {toMailopsError} from '../errors.js'
+import {type ExitCodeValue, toMailopsError} from '../errors.js'
+import {failureOf, FleetSession, type HostFailure, runExit} from '../fleet/session.js'
 
 export interface DeployOptions {
   root: string
@@ -41,7 +41,7 @@ export interface HostOutcome {
   restarted: string[]
   ms: number
   diff?: string
-  error?: {code: string; message: string; hint?: string}
+  error?: HostFailure
 }
 
 export interface DeployReport {
@@ -67,7 +67,7 @@ const DEFAULT_PROBE_TIMEOUT_MS = 60_000
 /** Every blueprint for the host's role, rendered with its variables: all checked before any connection. */
 function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
   // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
-  const core = inventory.hosts.find((h) => h.role === 'core')
+  const core = firstCore(inventory.hosts)
   const facts = {role: host.role, host_name: host.name, core_address: core?.address ?? ''}
   const blueprints = catalog.filter((b) => b.roles.includes(host.role))
   const desired: Desired = {host, files: [], packages: [], services: {}, secrets: []}
@@ -107,7 +107,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const bounds = {...DEFAULT_BOUNDS, ...options.bounds}
   const runId = `${new Date().toISOString().replaceAll(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
   const connect: ConnectOptions = {knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs}
-  const pool = new SshPool({...connect, concurrency: PROBE_CONCURRENCY})
+  const session = new FleetSession(options.inventory, {acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs, concurrency: PROBE_CONCURRENCY})
   const operator = `${userInfo().username}@${process.env.HOSTNAME ?? 'localhost'}`
   const audit = options.dryRun ? null : (options.auditDir ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'mailops', 'audit')) + `/${runId}.jsonl`
   const outcomes = new Map<string, HostOutcome>()
@@ -123,7 +123,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   try {
     const byName = new Map(desired.map((d) => [d.host.name, d]))
     const probed = new Map<string, Probed>()
-    const results = await pool.each(
+    const results = await session.each(
       desired.map((d) => d.host),
       async (connection, target): Promise<Probed> => {
         const started = performance.now()
@@ -133,7 +133,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
         return {ok: true, plan, diff, ms: performance.now() - started}
       },
     )
-    for (const r of results) probed.set(r.host, r.ok ? r.value : {ok: false, error: errorOf(r.error), ms: 0})
+    for (const r of results) probed.set(r.host, r.ok ? r.value : {ok: false, error: failureOf(r.error), ms: 0})
     const plans = desired.flatMap((d) => {
       const p = probed.get(d.host.name)!
       return p.ok ? [p.plan] : []
@@ -156,13 +156,13 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
           if (!p.plan.changed) return {...base, status: 'unchanged', ms: p.ms}
           const started = performance.now()
           try {
-            const connection = await pool.connection(d.host)
+            const connection = await session.connection(d.host)
             const auditPrefix = JSON.stringify({run: runId, at: new Date().toISOString(), operator, host: d.host.name, planHash: planHash([p.plan]), files}).slice(0, -1)
             const script = applyScript(p.plan, d.services, auditPrefix, bounds)
             const result = await applyOn(connection, d.host, connect, runId, applyBundle(p.plan, script), bounds)
             return {...base, ...outcomeOf(d.host.name, result), ms: p.ms + performance.now() - started}
           } catch (error) {
-            return {...failedOutcome(d.host.name, 'failed', errorOf(error)), files, ms: p.ms + performance.now() - started}
+            return {...failedOutcome(d.host.name, 'failed', failureOf(error)), files, ms: p.ms + performance.now() - started}
           }
         }),
       )
@@ -173,17 +173,20 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     }
     return {runId, planHash: hash, dryRun: options.dryRun, audit, hosts: desired.map((d) => outcomes.get(d.host.name)!)}
   } finally {
-    await pool.close()
+    await session.close()
   }
 }
 
+/** The run's exit code, by the fleet's one rule: a failed or skipped host fails the run. */
+export function deployExit(report: DeployReport): ExitCodeValue {
+  return runExit(report.hosts.map((h) => ({ok: h.status !== 'failed' && h.status !== 'skipped', error: h.error})))
+}
+
 async function probeAndPlan(connection: SshConnection, d: Desired, timeoutMs: number): Promise<HostPlan> {
-  const probe = await connection.exec(probeScript(d.files, d.packages), {timeoutMs}).catch((error: unknown) => {
+  const facts = await gatherFacts(connection, deployFacts(d.files, d.packages), {timeoutMs}).catch((error: unknown) => {
     const e = toMailopsError(error)
     throw e.code === 'COMMAND_TIMEOUT' ? new HostError(d.host.name, 'PROBE_TIMEOUT', t('deploy.probeTimeout', {s: Math.round(timeoutMs / 1000)})) : e
   })
-  if (probe.code !== 0) throw new HostError(d.host.name, 'PROBE_FAILED', probe.stderr.trim() || `exit ${probe.code}`)
-  const facts = parseProbe(probe.stdout)
   if (facts.missingPackages.length > 0) {
     throw new HostError(d.host.name, 'PACKAGES_MISSING', t('deploy.missingPackages', {packages: facts.missingPackages.join(' ')}), t('hint.deployPackages'))
   }
@@ -248,11 +251,6 @@ async function withFreshConnection<T>(host: InventoryHost, connect: ConnectOptio
       await new Promise((resolve) => setTimeout(resolve, 1000))
     }
   }
-}
-
-function errorOf(error: unknown): NonNullable<HostOutcome['error']> {
-  const e = toMailopsError(error)
-  return {code: e.code, message: e.message, ...(e.hint ? {hint: e.hint} : {})}
 }
 
 function failedOutcome(host: string, status: 'failed' | 'skipped', error: HostOutcome['error']): HostOutcome {

@@ -1,4 +1,5 @@
-import type {RenderedFile} from '../blueprint/load.js'
+import type {SshConnection} from '../ssh/connection.js'
+import {HostError} from '../ssh/errors.js'
 import {shellQuote} from '../util/shell.js'
 
 /** Where mailops keeps its state on a host: pending restarts, runs, audit. */
@@ -7,6 +8,10 @@ export const PENDING_FILE = `${STATE_DIR}/pending-restarts`
 export const AUDIT_FILE = '/var/log/mailops/audit.jsonl'
 /** Held (flock) by an apply from its compare-and-swap to its last restart: one apply per host at a time. */
 export const LOCK_FILE = `${STATE_DIR}/lock`
+export const CERT_FILE = '/etc/mailops/tls/cert.pem'
+export const KEY_FILE = '/etc/mailops/tls/key.pem'
+export const DKIM_KEY_FILE = '/etc/opendkim/keys/dkim.private'
+export const LOGROTATE_FILE = '/etc/logrotate.d/mailops'
 
 export interface FileState {
   sha256: string | null
@@ -15,40 +20,156 @@ export interface FileState {
   group?: string
 }
 
+/** Everything mailops can learn about a host in one exec; a run asks for the facts it needs (see FACTS). */
 export interface HostFacts {
+  /** per path asked for, in that order */
   files: FileState[]
+  /** restarts recorded by an apply that did not finish them */
   pending: string[]
   init: 'systemd' | 'sysv'
+  /** of the packages asked for, those not installed */
   missingPackages: string[]
   os: string
+  services: Array<{name: string; running: boolean}>
+  /** the Postfix queue; null when postqueue did not answer */
+  mailQueue: {messages: number; deferred: number; bounced: number} | null
+  disks: Array<{path: string; mount: string; freePercent: number}>
+  memory: {totalKb: number; availableKb: number} | null
+  certificate: {present: boolean; notAfter?: Date; keyMatches?: boolean}
+  /** logrotate: installed, its mailops config present, `logrotate -d` clean, Postfix's log covered, how many rotations kept */
+  logrotate: {state: 'absent' | 'nofile' | 'present'; exitCode?: number; error?: string; coversPostfix?: boolean; rotate?: number} | undefined
+  /** base64 DER public key of the DKIM signing key, when the host has one */
+  dkimPublic: string | undefined
 }
 
-/** One exec that reports everything the plan needs: file hashes and modes, pending restarts, facts. */
-export function probeScript(files: readonly Pick<RenderedFile, 'path'>[], packages: readonly string[]): string {
-  const lines = [
-    'set -u',
-    `for p in ${files.map((f) => shellQuote(f.path)).join(' ')}; do`,
-    '  if [ -f "$p" ]; then printf "F\\t%s\\t%s\\n" "$(sha256sum "$p" | cut -d" " -f1)" "$(stat --printf "%a\\t%U\\t%G" "$p")"; else printf "F\\tabsent\\n"; fi',
-    'done',
-    `[ -f ${PENDING_FILE} ] && sed 's/^/P\\t/' ${PENDING_FILE}`,
-    'if [ -d /run/systemd/system ]; then echo "I\tsystemd"; else echo "I\tsysv"; fi',
-    `for k in ${packages.map(shellQuote).join(' ')}; do dpkg-query -W -f='\${Status}' "$k" 2>/dev/null | grep -q "install ok installed" || printf "K\\t%s\\n" "$k"; done`,
-    '. /etc/os-release 2>/dev/null; printf "O\\t%s %s\\n" "${ID:-unknown}" "${VERSION_ID:-}"',
-    'true',
-  ]
-  return lines.join('\n')
+/** What a fact's shell fragment needs: the names it reports on, or nothing. */
+interface FactArgs {
+  files: readonly string[]
+  missingPackages: readonly string[]
+  services: readonly string[]
+}
+type ArgOf<K extends keyof HostFacts> = K extends keyof FactArgs ? FactArgs[K] : true
+
+/**
+ * One fact, pyinfra-style: a shell fragment whose every output line starts with the fact's own
+ * tag, and the parser of those lines (tab-separated fields after the tag). Fragments print
+ * nothing secret (public keys only).
+ */
+interface Fact<K extends keyof HostFacts> {
+  tag: string
+  script: (arg: ArgOf<K>) => string
+  parse: (rows: string[][]) => HostFacts[K]
 }
 
-export function parseProbe(output: string): HostFacts {
-  const facts: HostFacts = {files: [], pending: [], init: 'sysv', missingPackages: [], os: 'unknown'}
+const last = <T>(rows: string[][], read: (fields: string[]) => T, otherwise: T): T => (rows.length > 0 ? read(rows.at(-1)!) : otherwise)
+
+/** Every fact mailops knows. Adding one: a field in HostFacts and an entry here with a tag of its own. */
+export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
+  files: {
+    tag: 'F',
+    script: (paths) =>
+      [
+        `for p in ${paths.map(shellQuote).join(' ')}; do`,
+        '  if [ -f "$p" ]; then printf "F\\t%s\\t%s\\n" "$(sha256sum "$p" | cut -d" " -f1)" "$(stat --printf "%a\\t%U\\t%G" "$p")"; else printf "F\\tabsent\\n"; fi',
+        'done',
+      ].join('\n'),
+    parse: (rows) => rows.map((f) => (f[0] === 'absent' ? {sha256: null} : {sha256: f[0], mode: f[1].padStart(4, '0'), owner: f[2], group: f[3]})),
+  },
+  pending: {tag: 'P', script: () => `[ -f ${PENDING_FILE} ] && sed 's/^/P\\t/' ${PENDING_FILE}`, parse: (rows) => rows.map((f) => f[0]).filter(Boolean)},
+  init: {tag: 'I', script: () => 'if [ -d /run/systemd/system ]; then echo "I\tsystemd"; else echo "I\tsysv"; fi', parse: (rows) => last(rows, (f) => (f[0] === 'systemd' ? 'systemd' : 'sysv'), 'sysv')},
+  missingPackages: {
+    tag: 'N',
+    script: (names) => `for k in ${names.map(shellQuote).join(' ')}; do dpkg-query -W -f='\${Status}' "$k" 2>/dev/null | grep -q "install ok installed" || printf "N\\t%s\\n" "$k"; done`,
+    parse: (rows) => rows.map((f) => f[0]),
+  },
+  os: {tag: 'O', script: () => '. /etc/os-release 2>/dev/null; printf "O\\t%s %s\\n" "${ID:-unknown}" "${VERSION_ID:-}"', parse: (rows) => last(rows, (f) => f[0].trim(), 'unknown')},
+  services: {
+    tag: 'S',
+    script: (names) => `for s in ${names.map(shellQuote).join(' ')}; do if service "$s" status >/dev/null 2>&1; then printf 'S\\t%s\\t1\\n' "$s"; else printf 'S\\t%s\\t0\\n' "$s"; fi; done`,
+    parse: (rows) => rows.map((f) => ({name: f[0], running: f[1] === '1'})),
+  },
+  mailQueue: {
+    tag: 'Q',
+    script: () =>
+      `q=$(postqueue -j 2>/dev/null) && printf 'Q\\t%s\\t%s\\t%s\\n' "$(printf '%s' "$q" | grep -c .)" "$(printf '%s' "$q" | grep -c '"queue_name": *"deferred"')" "$(grep -c 'status=bounced' /var/log/postfix.log 2>/dev/null)"`,
+    parse: (rows) => last(rows, (f) => ({messages: Number(f[0]), deferred: Number(f[1] ?? 0), bounced: Number(f[2] || 0)}), null),
+  },
+  disks: {
+    tag: 'D',
+    script: () => `for d in /var/spool/postfix /var/mail; do [ -d "$d" ] && df -P "$d" | awk -v d="$d" 'NR==2 {printf "D\\t%s\\t%s\\t%s\\n", d, $6, 100 - $5}'; done`,
+    parse: (rows) => rows.map((f) => ({path: f[0], mount: f[1], freePercent: Number(f[2])})),
+  },
+  memory: {
+    tag: 'M',
+    script: () => `awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {printf "M\\t%s\\t%s\\n", t, a}' /proc/meminfo`,
+    parse: (rows) => last(rows, (f) => ({totalKb: Number(f[0]), availableKb: Number(f[1])}), null),
+  },
+  certificate: {
+    tag: 'C',
+    script: () =>
+      [
+        `if [ -f ${CERT_FILE} ]; then`,
+        `  printf 'C\\t%s\\t%s\\n' "$(openssl x509 -in ${CERT_FILE} -noout -enddate | cut -d= -f2)" "$([ "$(openssl x509 -in ${CERT_FILE} -noout -pubkey | sha256sum)" = "$(openssl pkey -in ${KEY_FILE} -pubout 2>/dev/null | sha256sum)" ] && echo 1 || echo 0)"`,
+        'else echo "C\tabsent"; fi',
+      ].join('\n'),
+    parse: (rows) => last(rows, (f) => (f[0] === 'absent' ? {present: false} : {present: true, notAfter: new Date(f[0]), keyMatches: f[1] === '1'}), {present: false}),
+  },
+  logrotate: {
+    tag: 'L',
+    script: () =>
+      [
+        `if ! command -v logrotate >/dev/null; then echo "L\tabsent"; elif [ ! -f ${LOGROTATE_FILE} ]; then echo "L\tnofile"; else`,
+        `  out=$(logrotate -d ${LOGROTATE_FILE} 2>&1); rc=$?`,
+        `  printf 'L\t%s\t%s\t%s\t%s\n' "$rc" "$(printf '%s\n' "$out" | grep -m1 -E '^error|unknown option')" "$(grep -c /var/log/postfix.log ${LOGROTATE_FILE})" "$(awk '$1 == "rotate" {print $2; exit}' ${LOGROTATE_FILE})"; fi`,
+      ].join('\n'),
+    parse: (rows) =>
+      last(
+        rows,
+        (f) => (f[0] === 'absent' || f[0] === 'nofile' ? {state: f[0]} : {state: 'present' as const, exitCode: Number(f[0]), error: f[1] || undefined, coversPostfix: Number(f[2]) > 0, rotate: f[3] ? Number(f[3]) : undefined}),
+        undefined,
+      ),
+  },
+  dkimPublic: {
+    tag: 'K',
+    script: () => `[ -f ${DKIM_KEY_FILE} ] && printf 'K\\t%s\\n' "$(openssl rsa -in ${DKIM_KEY_FILE} -pubout -outform DER 2>/dev/null | base64 -w0)"`,
+    parse: (rows) => last(rows, (f) => f[0] || undefined, undefined),
+  },
+}
+
+/** The facts a run asks for: each with what its fragment needs (names), or true. */
+export type FactRequest = {[K in keyof HostFacts]?: ArgOf<K>}
+export type FactsOf<R extends FactRequest> = Pick<HostFacts, keyof R & keyof HostFacts>
+
+const keysOf = <R extends FactRequest>(request: R) => Object.keys(request) as Array<keyof R & keyof HostFacts>
+
+/** The facts' fragments composed into one script: one exec on the host answers them all. */
+export function factsScript(request: FactRequest): string {
+  const fragments = keysOf(request).map((key) => (FACTS[key].script as (arg: unknown) => string)(request[key]))
+  return ['set -u', ...fragments, 'true'].join('\n')
+}
+
+/** Each fact's lines to its parser (a fact not asked for is not read, whatever the output says). */
+export function parseFacts<R extends FactRequest>(request: R, output: string): FactsOf<R> {
+  const rows = new Map<string, string[][]>()
   for (const line of output.split('\n')) {
     const [tag, ...fields] = line.split('\t')
-    if (tag === 'F') {
-      facts.files.push(fields[0] === 'absent' ? {sha256: null} : {sha256: fields[0], mode: fields[1].padStart(4, '0'), owner: fields[2], group: fields[3]})
-    } else if (tag === 'P' && fields[0]) facts.pending.push(fields[0])
-    else if (tag === 'I') facts.init = fields[0] === 'systemd' ? 'systemd' : 'sysv'
-    else if (tag === 'K') facts.missingPackages.push(fields[0])
-    else if (tag === 'O') facts.os = fields[0].trim()
+    rows.set(tag, [...(rows.get(tag) ?? []), fields])
   }
-  return facts
+  return Object.fromEntries(keysOf(request).map((key) => [key, FACTS[key].parse(rows.get(FACTS[key].tag) ?? [])])) as FactsOf<R>
 }
+
+/** Asks a host for the facts in one exec; a fragment that breaks the script is that host's PROBE_FAILED. */
+export async function gatherFacts<R extends FactRequest>(connection: SshConnection, request: R, options: {timeoutMs?: number} = {}): Promise<FactsOf<R>> {
+  const result = await connection.exec(factsScript(request), options)
+  if (result.code !== 0) throw new HostError(connection.target.name, 'PROBE_FAILED', result.stderr.trim() || `exit ${result.code}`)
+  return parseFacts(request, result.stdout)
+}
+
+/** What deploy plans from: file hashes and modes, pending restarts, init, missing packages, OS. */
+export const deployFacts = (files: readonly {path: string}[], packages: readonly string[]) =>
+  ({files: files.map((f) => f.path), pending: true, init: true, missingPackages: packages, os: true}) satisfies FactRequest
+export type DeployFacts = FactsOf<ReturnType<typeof deployFacts>>
+
+/** deploy's probe script (kept as one name: the e2e tests run it by hand). */
+export const probeScript = (files: readonly {path: string}[], packages: readonly string[]) => factsScript(deployFacts(files, packages))
+export const parseProbe = (output: string): DeployFacts => parseFacts(deployFacts([], []), output)

@@ -101,3 +101,24 @@ export function selectHosts(inventory: LoadedInventory, names?: string[]): Inven
   })
 }
 
+
+/**
+ * What the fleet is, worked out here and nowhere else: the mail domain (vars.domain), the DKIM
+ * selector (vars.dkim_selector, the core blueprint's default "mail"), the cores and edges in
+ * inventory order. The first core is where edges relay and where the DKIM key lives.
+ */
+export function domainOf(inventory: Pick<LoadedInventory, 'vars'>): string | undefined {
+  return typeof inventory.vars.domain === 'string' ? inventory.vars.domain : undefined
+}
+
+export function dkimSelectorOf(inventory: Pick<LoadedInventory, 'vars'>): string {
+  return typeof inventory.vars.dkim_selector === 'string' ? inventory.vars.dkim_selector : 'mail'
+}
+
+export function hostsOfRole<H extends Pick<InventoryHost, 'role'>>(hosts: readonly H[], role: InventoryHost['role']): H[] {
+  return hosts.filter((h) => h.role === role)
+}
+
+export function firstCore<H extends Pick<InventoryHost, 'role'>>(hosts: readonly H[]): H | undefined {
+  return hosts.find((h) => h.role === 'core')
+}

@@ -269,6 +269,12 @@ export const en = {
   'deploy.restartFailed': "{service} did not come back with the new files; the previous files are back and {service} was reloaded with them: {output}",
   'deploy.progress': "{host}: {status} ({ms} ms)",
   'deploy.skipped': "not attempted: the failure budget (--max-fail {max}) was spent",
+  'exec.noCommand': 'no command given: put it after --, e.g. mailops exec -i inventory.yaml -- uptime',
+  'dns.noDomain': '{file}: vars.domain is not set',
+  'dns.noDomainHint': 'Add vars: {domain: example.com} to the inventory.',
+  'dns.noCore': '{file}: no host with role core',
+  'dns.dkimMissing': 'no DKIM key at {path}',
+  'dns.dkimMissingHint': 'Deploy the core first: mailops deploy -i inventory.yaml',
   'deploy.summary': "{ok} ok, {changed} changed, {failed} failed, {skipped} skipped; audit: {audit}",
 
   'inventory.noSecrets': "secrets file does not exist: {path}",

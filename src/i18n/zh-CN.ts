@@ -271,6 +271,12 @@ export const zhCN: Record<MessageKey, string> = {
   'deploy.restartFailed': "{service} 使用新文件未能恢复运行；已恢复原文件并以其重新加载 {service}：{output}",
   'deploy.progress': "{host}：{status}（{ms} 毫秒）",
   'deploy.skipped': "未执行：故障预算（--max-fail {max}）已用完",
+  'exec.noCommand': '未给出命令：写在 -- 之后，例如 mailops exec -i inventory.yaml -- uptime',
+  'dns.noDomain': '{file}：未设置 vars.domain',
+  'dns.noDomainHint': '在清单中加入 vars: {domain: example.com}。',
+  'dns.noCore': '{file}：没有角色为 core 的主机',
+  'dns.dkimMissing': '{path} 处没有 DKIM 密钥',
+  'dns.dkimMissingHint': '请先部署核心节点：mailops deploy -i inventory.yaml',
   'deploy.summary': "成功 {ok}，变更 {changed}，失败 {failed}，跳过 {skipped}；审计：{audit}",
 
   'inventory.noSecrets': "密钥文件不存在：{path}",

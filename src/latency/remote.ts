@@ -1,7 +1,7 @@
 import type {TargetResult} from '../config/schemas/latency.js'
 import {HostError} from '../ssh/errors.js'
-import type {InventoryHost} from '../fleet/inventory.js'
-import {SshPool, type PoolOptions} from '../ssh/pool.js'
+import type {LoadedInventory} from '../fleet/inventory.js'
+import {FleetSession, type SessionOptions} from '../fleet/session.js'
 import {shellQuote} from '../util/shell.js'
 import {parsePingOutput, pingTiming} from './probes/icmp.js'
 import {describeTarget, type RunOptions} from './runner.js'
@@ -26,12 +26,13 @@ export function remotePingScript(targets: readonly Target[], options: RunOptions
 }
 
 /** ICMP from every inventory node (over SSH) to every target: one matrix row per node. */
-export async function probeFromNodes(nodes: readonly InventoryHost[], targets: readonly Target[], options: RunOptions, ssh: PoolOptions): Promise<TargetResult[]> {
-  const pool = new SshPool(ssh)
+export async function probeFromNodes(inventory: LoadedInventory, targets: readonly Target[], options: RunOptions, ssh: SessionOptions): Promise<TargetResult[]> {
+  const nodes = inventory.hosts
+  const session = new FleetSession(inventory, ssh)
   const count = options.warmup + options.samples
   const timeoutMs = ((count - 1) * options.intervalMs + options.timeoutMs) * 2 + 10_000
   try {
-    const results = await pool.each(nodes, async (connection) => {
+    const results = await session.each(nodes, async (connection) => {
       const out = await connection.exec(remotePingScript(targets, options), {timeoutMs})
       if (out.code !== 0) throw new HostError(connection.target.name, 'PROBE_FAILED', out.stderr.trim())
       return out.stdout.split(`${MARK} `).slice(1)
@@ -47,6 +48,6 @@ export async function probeFromNodes(nodes: readonly InventoryHost[], targets: r
       }),
     )
   } finally {
-    await pool.close()
+    await session.close()
   }
 }

@@ -1,7 +1,10 @@
 import {ExitCode, MailopsError} from '../errors.js'
 import {t} from '../i18n/index.js'
 
-/** A host that could not be reached or refused us: the run goes on for the others. */
+/**
+ * A host failed: it could not be reached or refused us (exit 3), or a step on it failed (exit 1).
+ * Either way the run goes on for the others.
+ */
 export class HostError extends MailopsError {
   constructor(
     readonly host: string,
@@ -9,7 +12,7 @@ export class HostError extends MailopsError {
     message: string,
     hint?: string,
   ) {
-    super(`${host}: ${message}`, {code, exit: ExitCode.unreachable, hint})
+    super(`${host}: ${message}`, {code, exit: isUnreachable(code) ? ExitCode.unreachable : ExitCode.checksFailed, hint})
     this.name = 'HostError'
   }
 }

@@ -1,69 +1,22 @@
-import {shellQuote} from '../util/shell.js'
+import {CERT_FILE, type FactRequest, type FactsOf, KEY_FILE, LOGROTATE_FILE, parseFacts} from '../fleet/facts.js'
 import {expiryOutcome} from './tls.js'
 import {type CheckResult, outcome} from './types.js'
 
-export const CERT_FILE = '/etc/mailops/tls/cert.pem'
-export const KEY_FILE = '/etc/mailops/tls/key.pem'
-export const DKIM_KEY_FILE = '/etc/opendkim/keys/dkim.private'
-const LOGROTATE_FILE = '/etc/logrotate.d/mailops'
 const QUEUE = {warn: 100, fail: 1000}
 const DISK_FREE = {warn: 20, fail: 10}
 const MEMORY_FREE = {warn: 10, fail: 5}
 
-export interface HostFacts {
-  services: Array<{name: string; running: boolean}>
-  /** messages in the Postfix queue; null when postqueue did not answer */
-  queue: number | null
-  /** of them deferred (a next hop refused or was unreachable) */
-  deferred?: number
-  /** bounces in the current /var/log/postfix.log: mail accepted, then returned */
-  bounced?: number
-  disks: Array<{path: string; mount: string; freePercent: number}>
-  memory: {totalKb: number; availableKb: number} | null
-  certificate: {present: boolean; notAfter?: Date; keyMatches?: boolean}
-  /** logrotate: installed, its mailops config present, \`logrotate -d\` clean, Postfix's log covered, how many rotations kept */
-  logrotate?: {state: 'absent' | 'nofile' | 'present'; exitCode?: number; error?: string; coversPostfix?: boolean; rotate?: number}
-  /** base64 DER public key of the DKIM signing key, when the node has one */
-  dkimPublic?: string
-}
+/** The facts verify's host group and dns.dkim read: one exec per node (public keys only, nothing secret). */
+export const hostFacts = (services: readonly string[]) =>
+  ({services, mailQueue: true, disks: true, memory: true, certificate: true, logrotate: true, dkimPublic: true}) satisfies FactRequest
+export type HostHealth = FactsOf<ReturnType<typeof hostFacts>>
 
-/** One exec that reports all the host checks need; tagged lines, nothing secret (public keys only). */
-export function hostScript(services: readonly string[]): string {
-  return [
-    `for s in ${services.map(shellQuote).join(' ')}; do if service "$s" status >/dev/null 2>&1; then printf 'S\\t%s\\t1\\n' "$s"; else printf 'S\\t%s\\t0\\n' "$s"; fi; done`,
-    `q=$(postqueue -j 2>/dev/null) && printf 'Q\\t%s\\t%s\\t%s\\n' "$(printf '%s' "$q" | grep -c .)" "$(printf '%s' "$q" | grep -c '"queue_name": *"deferred"')" "$(grep -c 'status=bounced' /var/log/postfix.log 2>/dev/null)"`,
-    `for d in /var/spool/postfix /var/mail; do [ -d "$d" ] && df -P "$d" | awk -v d="$d" 'NR==2 {printf "D\\t%s\\t%s\\t%s\\n", d, $6, 100 - $5}'; done`,
-    `awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {printf "M\\t%s\\t%s\\n", t, a}' /proc/meminfo`,
-    `if [ -f ${CERT_FILE} ]; then`,
-    `  printf 'C\\t%s\\t%s\\n' "$(openssl x509 -in ${CERT_FILE} -noout -enddate | cut -d= -f2)" "$([ "$(openssl x509 -in ${CERT_FILE} -noout -pubkey | sha256sum)" = "$(openssl pkey -in ${KEY_FILE} -pubout 2>/dev/null | sha256sum)" ] && echo 1 || echo 0)"`,
-    'else echo "C\tabsent"; fi',
-    `if ! command -v logrotate >/dev/null; then echo "L\tabsent"; elif [ ! -f ${LOGROTATE_FILE} ]; then echo "L\tnofile"; else`,
-    `  out=$(logrotate -d ${LOGROTATE_FILE} 2>&1); rc=$?`,
-    `  printf 'L\t%s\t%s\t%s\t%s\n' "$rc" "$(printf '%s\n' "$out" | grep -m1 -E '^error|unknown option')" "$(grep -c /var/log/postfix.log ${LOGROTATE_FILE})" "$(awk '$1 == "rotate" {print $2; exit}' ${LOGROTATE_FILE})"; fi`,
-    `[ -f ${DKIM_KEY_FILE} ] && printf 'K\\t%s\\n' "$(openssl rsa -in ${DKIM_KEY_FILE} -pubout -outform DER 2>/dev/null | base64 -w0)"`,
-    'true',
-  ].join('\n')
-}
-
-export function parseHost(output: string): HostFacts {
-  const facts: HostFacts = {services: [], queue: null, disks: [], memory: null, certificate: {present: false}}
-  for (const line of output.split('\n')) {
-    const [tag, ...f] = line.split('\t')
-    if (tag === 'S') facts.services.push({name: f[0], running: f[1] === '1'})
-    else if (tag === 'Q') Object.assign(facts, {queue: Number(f[0]), deferred: Number(f[1] ?? 0), bounced: Number(f[2] || 0)})
-    else if (tag === 'D') facts.disks.push({path: f[0], mount: f[1], freePercent: Number(f[2])})
-    else if (tag === 'M') facts.memory = {totalKb: Number(f[0]), availableKb: Number(f[1])}
-    else if (tag === 'C') facts.certificate = f[0] === 'absent' ? {present: false} : {present: true, notAfter: new Date(f[0]), keyMatches: f[1] === '1'}
-    else if (tag === 'K' && f[0]) facts.dkimPublic = f[0]
-    else if (tag === 'L') facts.logrotate = f[0] === 'absent' || f[0] === 'nofile' ? {state: f[0]} : {state: 'present', exitCode: Number(f[0]), error: f[1] || undefined, coversPostfix: Number(f[2]) > 0, rotate: f[3] ? Number(f[3]) : undefined}
-  }
-  return facts
-}
+export const parseHost = (output: string): HostHealth => parseFacts(hostFacts([]), output)
 
 const level = (value: number, limits: {warn: number; fail: number}, higherIsWorse: boolean) =>
   higherIsWorse ? (value >= limits.fail ? 'fail' : value >= limits.warn ? 'warn' : 'pass') : value < limits.fail ? 'fail' : value < limits.warn ? 'warn' : 'pass'
 
-export function hostChecks(facts: HostFacts, now: Date, wanted: (id: CheckResult['id']) => boolean): CheckResult[] {
+export function hostChecks(facts: HostHealth, now: Date, wanted: (id: CheckResult['id']) => boolean): CheckResult[] {
   const results: CheckResult[] = []
   if (wanted('host.services')) {
     const stopped = facts.services.filter((s) => !s.running).map((s) => s.name)
@@ -75,11 +28,12 @@ export function hostChecks(facts: HostFacts, now: Date, wanted: (id: CheckResult
     )
   }
   if (wanted('host.queue')) {
+    const q = facts.mailQueue
     results.push(
-      facts.queue === null
+      q === null
         ? outcome('host.queue', 'fail', 'postqueue did not answer (is Postfix running?)')
-        : outcome('host.queue', level(facts.queue, QUEUE, true), `${facts.queue} messages queued (${facts.deferred ?? 0} deferred); ${facts.bounced ?? 0} bounced in /var/log/postfix.log`, {
-            evidence: `postqueue -j: ${facts.queue} (deferred ${facts.deferred ?? 0}); status=bounced in the log: ${facts.bounced ?? 0}`,
+        : outcome('host.queue', level(q.messages, QUEUE, true), `${q.messages} messages queued (${q.deferred} deferred); ${q.bounced} bounced in /var/log/postfix.log`, {
+            evidence: `postqueue -j: ${q.messages} (deferred ${q.deferred}); status=bounced in the log: ${q.bounced}`,
           }),
     )
   }

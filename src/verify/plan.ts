@@ -6,8 +6,7 @@ import {dirname, resolve} from 'node:path'
 import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
-import {type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
-import {SshPool} from '../ssh/pool.js'
+import {dkimSelectorOf, domainOf, hostsOfRole, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
 import {type DnsExpectations, dnsResolver} from './dns.js'
 import type {MailNode, VerifyPlan} from './run.js'
@@ -24,14 +23,13 @@ interface InventoryTargets {
 
 /** Nodes, domain, account and CA from an inventory; the services each must run from its role's blueprints. */
 function inventoryTargets(root: string, inventory: LoadedInventory, hosts: LoadedInventory['hosts']): InventoryTargets {
-  const domain = typeof inventory.vars.domain === 'string' ? inventory.vars.domain : undefined
+  const domain = domainOf(inventory)
   const blueprints = listBlueprints(root).map((name) => loadBlueprint(root, name))
   const services = (role: string) => [...new Set(blueprints.filter((b) => b.roles.includes(role as never)).flatMap((b) => Object.keys(b.services)))]
   const fleet = inventory.hosts.map(
     (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? `${h.name}.${domain}` : h.address, ssh: h, services: services(h.role)}),
   )
   const nodes = fleet.filter((n) => hosts.some((h) => h.name === n.name))
-  const selector = typeof inventory.vars.dkim_selector === 'string' ? inventory.vars.dkim_selector : 'mail'
   const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined
   const password = process.env.MAILOPS_SECRET_VERIFY_PASSWORD ?? inventory.secrets.verify_password
   const mailboxes = Array.isArray(inventory.vars.mail_users) ? inventory.vars.mail_users.map((m) => String((m as {name?: unknown}).name ?? '')) : []
@@ -40,7 +38,7 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
   return {
     nodes,
     // The domain's records (and where its mail is delivered) are about every node, not the ones picked with --hosts.
-    dns: domain ? {domain, selector, edges: fleet.filter((n) => n.role === 'edge'), cores: fleet.filter((n) => n.role === 'core')} : undefined,
+    dns: domain ? {domain, selector: dkimSelectorOf(inventory), edges: hostsOfRole(fleet, 'edge'), cores: hostsOfRole(fleet, 'core')} : undefined,
     credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
     otherLocal: domain ? `${other ?? 'ceo'}@${domain}` : undefined,
     ca: caFile ? readCa(caFile) : undefined,
@@ -124,7 +122,7 @@ export async function planVerify(request: VerifyRequest): Promise<VerifyPlan> {
       selected: chosen,
       probe: {...probe, domain: targets.dns?.domain, credentials: targets.credentials, otherLocal: targets.otherLocal, ca: givenCa ?? targets.ca},
       resolver,
-      pool: new SshPool({knownHosts: inventory.knownHosts, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs}),
+      ssh: {knownHosts: inventory.knownHosts, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs},
       concurrency: request.parallel,
     }
   }

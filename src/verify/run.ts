@@ -1,14 +1,15 @@
 import type {Resolver} from 'node:dns/promises'
 
 import {ExitCode, type ExitCodeValue, type MailopsError} from '../errors.js'
-import type {SshPool} from '../ssh/pool.js'
 import type {SshTarget} from '../ssh/connection.js'
+import {FleetSession, type SessionOptions} from '../fleet/session.js'
 import {mapLimit} from '../util/concurrency.js'
 import {beforeTlsChecks, loginChecks, senderChecks} from './auth.js'
 import {CHECKS, type CheckId} from './catalog.js'
 import {inboundCheck, outboundChecks, type Peer, utf8Check} from './delivery.js'
 import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
-import {type HostFacts, hostChecks, hostScript, parseHost} from './host.js'
+import {gatherFacts} from '../fleet/facts.js'
+import {hostChecks, hostFacts, type HostHealth} from './host.js'
 import {networkChecks, portStates} from './network.js'
 import type {Selection} from './select.js'
 import {sizeCheck, smtpChecks} from './smtp.js'
@@ -32,7 +33,8 @@ export interface VerifyPlan {
   resolver?: Resolver
   /** captures outbound mail (--peer) */
   peer?: Peer
-  pool?: SshPool
+  /** how to reach inventory nodes over SSH: the run opens its session from it, and closes it */
+  ssh?: SessionOptions & {knownHosts: string}
   concurrency: number
   onNode?: (report: NodeReport) => void
 }
@@ -58,7 +60,7 @@ async function timed(work: () => Promise<CheckResult[]>): Promise<CheckResult[]>
 }
 
 /** Checks one node: ports first (they tell whether it is reachable at all), then every selected unit at once. */
-async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNode) => Promise<HostFacts>): Promise<CheckResult[]> {
+async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNode) => Promise<HostHealth>): Promise<CheckResult[]> {
   const {probe: ctx, selected} = plan
   const wanted = (id: CheckId) => selected(id) && appliesTo(id, node)
   const states = await portStates(node.address, ctx.timeoutMs)
@@ -127,15 +129,20 @@ function sshError(error: MailopsError, ids: CheckId[]): CheckResult[] {
 
 /** Runs the plan: nodes concurrently, the domain's records alongside; one report per node (and the domain). */
 export async function runVerify(plan: VerifyPlan): Promise<NodeReport[]> {
-  const factsByNode = new Map<string, Promise<HostFacts>>()
-  const facts = (node: MailNode): Promise<HostFacts> => {
+  const session = plan.ssh && new FleetSession(plan.ssh, plan.ssh)
+  try {
+    return await verifyWith(plan, session)
+  } finally {
+    await session?.close()
+  }
+}
+
+async function verifyWith(plan: VerifyPlan, session: FleetSession | undefined): Promise<NodeReport[]> {
+  const factsByNode = new Map<string, Promise<HostHealth>>()
+  const facts = (node: MailNode): Promise<HostHealth> => {
     let pending = factsByNode.get(node.name)
     if (!pending) {
-      pending = (async () => {
-        const connection = await plan.pool!.connection(node.ssh!)
-        const result = await connection.exec(hostScript(node.services ?? ['postfix']), {timeoutMs: plan.probe.timeoutMs * 3})
-        return parseHost(result.stdout)
-      })()
+      pending = (async () => gatherFacts(await session!.connection(node.ssh!), hostFacts(node.services ?? ['postfix']), {timeoutMs: plan.probe.timeoutMs * 3}))()
       factsByNode.set(node.name, pending)
     }
     return pending

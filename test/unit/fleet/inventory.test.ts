@@ -47,3 +47,18 @@ describe('inventory', () => {
     expect(() => loadInventory(path)).toThrow(`${path}:${at}:`)
   })
 })
+
+describe('the fleet, worked out in one place', () => {
+  const host = (name: string, role: 'core' | 'edge') => ({name, role})
+  it('reads the domain and selector, and finds cores, edges and the first core in inventory order', async () => {
+    const {dkimSelectorOf, domainOf, firstCore, hostsOfRole} = await import('../../../src/fleet/inventory.js')
+    expect(domainOf({vars: {domain: 'example.com'}})).toBe('example.com')
+    expect(domainOf({vars: {domain: 42}})).toBeUndefined()
+    expect(dkimSelectorOf({vars: {}})).toBe('mail')
+    expect(dkimSelectorOf({vars: {dkim_selector: 's2026'}})).toBe('s2026')
+    const hosts = [host('mx1', 'edge'), host('core2', 'core'), host('core1', 'core')]
+    expect(firstCore(hosts)?.name).toBe('core2')
+    expect(hostsOfRole(hosts, 'core').map((h) => h.name)).toEqual(['core2', 'core1'])
+    expect(hostsOfRole(hosts, 'edge').map((h) => h.name)).toEqual(['mx1'])
+  })
+})

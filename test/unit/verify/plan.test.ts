@@ -29,7 +29,7 @@ describe('verify plan', () => {
     expect(plan.nodes).toEqual([{name: '198.18.0.12', address: '198.18.0.12', fqdn: '198.18.0.12', role: 'core'}])
     expect([plan.selected('tls.expiry'), plan.selected('auth.before-tls'), plan.selected('relay.open')]).toEqual([true, true, true])
     expect([plan.selected('auth.login'), plan.selected('host.services'), plan.selected('dns.mx'), plan.selected('delivery.inbound')]).toEqual([false, false, false, false])
-    expect(plan.pool).toBeUndefined()
+    expect(plan.ssh).toBeUndefined()
   })
 
   it('reads --peer as an IPv4 address and a port', () => {
