@@ -1,11 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {type DeployReport, deploy, deployExit} from '../src/deploy/run.js'
-import {t} from '../src/i18n/index.js'
-import {loadInventory, selectHosts} from '../src/fleet/inventory.js'
+import {type DeployReport, deployInventory} from '../src/deploy/run.js'
+import {renderDeploy} from '../src/ui/deploy.js'
 import {progressReporter} from '../src/ui/progress.js'
-import {tabular} from '../src/ui/table.js'
 
 export default class Deploy extends MailopsCommand {
   static summary = 'Provision inventory nodes over SSH from the bundled blueprints: probe, plan, apply.'
@@ -35,11 +33,10 @@ export default class Deploy extends MailopsCommand {
 
   async run(): Promise<DeployReport> {
     const {flags} = await this.parse(Deploy)
-    const inventory = loadInventory(flags.inventory)
-    const report = await deploy({
+    const {report, exit} = await deployInventory({
       root: this.config.root,
-      inventory,
-      hosts: selectHosts(inventory, flags.hosts?.split(',').filter(Boolean)),
+      inventory: flags.inventory,
+      hosts: flags.hosts?.split(',').filter(Boolean),
       blueprints: flags.blueprint,
       dryRun: flags['dry-run'],
       maxFail: flags['max-fail'],
@@ -52,17 +49,8 @@ export default class Deploy extends MailopsCommand {
       bounds: {confirmS: flags['confirm-timeout']},
       progress: progressReporter(),
     })
-    for (const host of report.hosts) if (host.diff) this.log(host.diff)
-    this.log(
-      tabular(
-        'table',
-        ['host', 'status', 'files changed', 'restarted', 'ms', 'error'],
-        report.hosts.map((h) => [h.host, h.status, h.files.filter((f) => f.action !== 'unchanged').map((f) => f.path).join('\n'), h.restarted.join(' '), Math.round(h.ms), h.error ? `${h.error.message}${h.error.hint ? `\n${h.error.hint}` : ''}` : '']),
-      ),
-    )
-    const count = (status: string) => report.hosts.filter((h) => h.status === status).length
-    this.log(t('deploy.summary', {ok: count('unchanged') + count('changed') + count('planned'), changed: count('changed'), failed: count('failed'), skipped: count('skipped'), audit: report.audit ?? '-'}))
-    process.exitCode = deployExit(report)
+    this.log(renderDeploy(report))
+    process.exitCode = exit
     return report
   }
 }

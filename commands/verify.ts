@@ -1,16 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {InputError} from '../src/errors.js'
-import {t} from '../src/i18n/index.js'
 import {progressReporter} from '../src/ui/progress.js'
 import {renderVerify} from '../src/ui/verify.js'
-import {now as currentTime} from '../src/util/clock.js'
-import {CHECK_IDS, CHECKS, checksMarkdown} from '../src/verify/catalog.js'
-import {type Peer, startPeer} from '../src/verify/delivery.js'
-import {junitXml} from '../src/verify/junit.js'
-import {type NodeReport, runVerify, summarise, verifyExit} from '../src/verify/run.js'
-import {parsePeer, planVerify} from '../src/verify/plan.js'
+import {checkList, verifyFleet, type VerifyReport} from '../src/verify/verify.js'
 
 export default class Verify extends MailopsCommand {
   static summary = 'Check that mail nodes are correct and safe: ports, SMTP, TLS, AUTH, relay, delivery, DNS and host health.'
@@ -50,14 +43,14 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
     list: Flags.boolean({summary: 'Print every check, what it proves and how to fix it; check nothing.'}),
   }
 
-  async run(): Promise<{strict: boolean; summary: ReturnType<typeof summarise>; nodes: NodeReport[]} | {checks: Array<{id: string; scope: string; proves: string; fix: string}>}> {
+  async run(): Promise<VerifyReport | {checks: ReturnType<typeof checkList>['checks']}> {
     const {flags, argv} = await this.parse(Verify)
     if (flags.list) {
-      if (!this.jsonEnabled()) this.log(checksMarkdown().trimEnd())
-      return {checks: CHECK_IDS.map((id) => ({id, ...CHECKS[id]}))}
+      const list = checkList()
+      if (!this.jsonEnabled()) this.log(list.markdown.trimEnd())
+      return {checks: list.checks}
     }
-    const now = currentTime()
-    const plan = await planVerify({
+    const {report, exit, now} = await verifyFleet({
       root: this.config.root,
       inventory: flags.inventory,
       targets: argv as string[],
@@ -71,36 +64,12 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       deliveryTimeoutMs: flags['delivery-timeout'] * 1000,
       parallel: flags.parallel,
       acceptNew: flags['accept-new'],
-      now,
+      peer: flags.peer,
+      strict: flags.strict,
+      progress: progressReporter(!this.jsonEnabled()),
     })
-    const peerAddress = flags.peer ? parsePeer(flags.peer) : undefined
-    const wantsOutbound = (['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'] as const).some((id) => plan.selected(id))
-    let peer: Peer | undefined
-    try {
-      peer = peerAddress && wantsOutbound && plan.dns ? await startPeer(peerAddress) : undefined
-    } catch (error) {
-      throw new InputError(t('verify.peerListen', {peer: flags.peer!, reason: (error as Error).message}), {code: 'USAGE'})
-    }
-    const progress = progressReporter(!this.jsonEnabled())
-    progress(t('verify.checking', {count: plan.nodes.length, domain: plan.dns ? t('verify.andDomain', {domain: plan.dns.domain}) : ''}))
-    let nodes: NodeReport[]
-    try {
-      nodes = await runVerify({
-        ...plan,
-        peer,
-        onNode: (n) => {
-          const s = summarise([n])
-          progress(t('verify.nodeDone', {node: n.name, checks: n.checks.length, failed: s.fail, warnings: s.warn, errors: s.error, seconds: (n.ms / 1000).toFixed(1)}))
-        },
-      })
-    } finally {
-      await peer?.close()
-    }
-    const summary = summarise(nodes)
-    const {strict} = flags
-    if (!this.jsonEnabled()) this.log(flags.format === 'junit' ? junitXml(nodes, strict, now) : renderVerify(nodes, summary, strict))
-    process.exitCode = verifyExit(summary, strict)
-    return {strict, summary, nodes}
+    if (!this.jsonEnabled()) this.log(renderVerify(flags.format, report, now))
+    process.exitCode = exit
+    return report
   }
 }
-

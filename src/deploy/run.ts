@@ -5,7 +5,7 @@ import {dirname, join} from 'node:path'
 
 import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
-import {firstCore, type InventoryHost, type LoadedInventory} from '../fleet/inventory.js'
+import {firstCore, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
 import {type HostPlan, planDiff, planHash, planHost} from './plan.js'
 import {deployFacts, gatherFacts} from '../fleet/facts.js'
@@ -175,6 +175,20 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   } finally {
     await session.close()
   }
+}
+
+export interface DeployRequest extends Omit<DeployOptions, 'inventory' | 'hosts'> {
+  /** the inventory file */
+  inventory: string
+  /** host names (all when none) */
+  hosts?: string[]
+}
+
+/** `mailops deploy`: the inventory read and checked, the hosts chosen, then deploy(); the report and its exit code. */
+export async function deployInventory(request: DeployRequest): Promise<{report: DeployReport; exit: ExitCodeValue}> {
+  const inventory = loadInventory(request.inventory)
+  const report = await deploy({...request, inventory, hosts: selectHosts(inventory, request.hosts)})
+  return {report, exit: deployExit(report)}
 }
 
 /** The run's exit code, by the fleet's one rule: a failed or skipped host fails the run. */

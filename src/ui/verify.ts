@@ -1,13 +1,20 @@
+import {junitXml} from '../verify/junit.js'
 import type {NodeReport} from '../verify/run.js'
 import type {CheckStatus} from '../verify/types.js'
+import type {VerifyReport} from '../verify/verify.js'
 import {tabular} from './table.js'
 import {t} from '../i18n/index.js'
 
 const LABEL: Record<CheckStatus, string> = {pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'skip', error: 'ERROR'}
 const COLOUR: Record<CheckStatus, string> = {pass: '32', warn: '33', fail: '31', skip: '90', error: '35'}
 
+/** What verify prints: JUnit XML for CI, or a table per node. */
+export function renderVerify(format: 'table' | 'junit', report: VerifyReport, now: Date): string {
+  return format === 'junit' ? junitXml(report.nodes, report.strict, now) : verifyTables(report.nodes, report.summary, report.strict)
+}
+
 /** One table per node: check, target, status, message; failures and warnings carry evidence and the fix. */
-export function renderVerify(nodes: readonly NodeReport[], summary: Record<CheckStatus, number>, strict: boolean): string {
+function verifyTables(nodes: readonly NodeReport[], summary: Record<CheckStatus, number>, strict: boolean): string {
   const paint = (status: CheckStatus) => (process.stdout.isTTY ? `\u001B[${COLOUR[status]}m${LABEL[status]}\u001B[0m` : LABEL[status])
   const sections = nodes.map((node) => {
     const rows = node.checks.map((c) => {

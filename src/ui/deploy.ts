@@ -1,0 +1,16 @@
+import type {DeployReport} from '../deploy/run.js'
+import {t} from '../i18n/index.js'
+import {tabular} from './table.js'
+
+/** Each host's diff (dry run), a table of hosts, and the run's one-line summary. */
+export function renderDeploy(report: DeployReport): string {
+  const diffs = report.hosts.flatMap((h) => (h.diff ? [h.diff] : []))
+  const table = tabular(
+    'table',
+    ['host', 'status', 'files changed', 'restarted', 'ms', 'error'],
+    report.hosts.map((h) => [h.host, h.status, h.files.filter((f) => f.action !== 'unchanged').map((f) => f.path).join('\n'), h.restarted.join(' '), Math.round(h.ms), h.error ? `${h.error.message}${h.error.hint ? `\n${h.error.hint}` : ''}` : '']),
+  )
+  const count = (status: string) => report.hosts.filter((h) => h.status === status).length
+  const summary = t('deploy.summary', {ok: count('unchanged') + count('changed') + count('planned'), changed: count('changed'), failed: count('failed'), skipped: count('skipped'), audit: report.audit ?? '-'})
+  return [...diffs, table, summary].join('\n')
+}
