@@ -1,5 +1,7 @@
 import {createHash} from 'node:crypto'
 
+import {mxHosts, nodeFqdn, recordNames, spfSenders} from './names.js'
+
 export interface DnsNode {
   name: string
   address: string
@@ -26,7 +28,7 @@ export interface DnsInput {
 
 /** The MTA-STS policy (RFC 8461) to serve at https://mta-sts.DOMAIN/.well-known/mta-sts.txt */
 export function mtaStsPolicy(input: DnsInput): string {
-  const mx = input.nodes.filter((n) => n.role === 'edge').map((n) => `mx: ${n.name}.${input.domain}`)
+  const mx = mxHosts(input.nodes).map((n) => `mx: ${nodeFqdn(n, input.domain)}`)
   return ['version: STSv1', 'mode: enforce', ...mx, 'max_age: 604800', ''].join('\r\n')
 }
 
@@ -36,18 +38,19 @@ export function mtaStsPolicy(input: DnsInput): string {
  * PTR each node's address should have (set at the address's owner).
  */
 export function dnsRecords(input: DnsInput): DnsRecord[] {
-  const fqdn = (n: DnsNode) => `${n.name}.${input.domain}.`
-  const edges = input.nodes.filter((n) => n.role === 'edge')
-  const senders = input.nodes.filter((n) => n.role === 'core')
+  const fqdn = (n: DnsNode) => `${nodeFqdn(n, input.domain)}.`
+  const edges = mxHosts(input.nodes)
+  const senders = spfSenders(input.nodes)
+  const names = recordNames(input.domain, input.dkimSelector)
   const policy = mtaStsPolicy(input)
   return [
     ...input.nodes.map((n): DnsRecord => ({name: fqdn(n), type: 'A', value: n.address})),
     ...edges.map((n): DnsRecord => ({name: `${input.domain}.`, type: 'MX', priority: 10, value: fqdn(n)})),
     {name: `${input.domain}.`, type: 'TXT', value: `v=spf1 ${senders.map((n) => `ip4:${n.address}`).join(' ')} -all`, comment: 'SPF'},
-    {name: `${input.dkimSelector}._domainkey.${input.domain}.`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${input.dkimPublic}`, comment: 'DKIM'},
-    {name: `_dmarc.${input.domain}.`, type: 'TXT', value: `v=DMARC1; p=${input.dmarcPolicy}; adkim=s; aspf=s; rua=mailto:dmarc-reports@${input.domain}`, comment: 'DMARC'},
-    {name: `_mta-sts.${input.domain}.`, type: 'TXT', value: `v=STSv1; id=${createHash('sha256').update(policy).digest('hex').slice(0, 20)}`, comment: 'MTA-STS'},
-    {name: `_smtp._tls.${input.domain}.`, type: 'TXT', value: `v=TLSRPTv1; rua=mailto:tlsrpt@${input.domain}`, comment: 'TLS-RPT'},
+    {name: `${names.dkim}.`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${input.dkimPublic}`, comment: 'DKIM'},
+    {name: `${names.dmarc}.`, type: 'TXT', value: `v=DMARC1; p=${input.dmarcPolicy}; adkim=s; aspf=s; rua=mailto:dmarc-reports@${input.domain}`, comment: 'DMARC'},
+    {name: `${names.mtaSts}.`, type: 'TXT', value: `v=STSv1; id=${createHash('sha256').update(policy).digest('hex').slice(0, 20)}`, comment: 'MTA-STS'},
+    {name: `${names.tlsRpt}.`, type: 'TXT', value: `v=TLSRPTv1; rua=mailto:tlsrpt@${input.domain}`, comment: 'TLS-RPT'},
     ...input.nodes.map((n): DnsRecord => ({name: `${n.address.split('.').reverse().join('.')}.in-addr.arpa.`, type: 'PTR', value: fqdn(n), comment: 'set by the owner of the address'})),
   ]
 }

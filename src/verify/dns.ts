@@ -2,6 +2,7 @@ import {Resolver} from 'node:dns/promises'
 
 import {spf} from 'mailauth'
 
+import {recordNames} from '../dns/names.js'
 import {type CheckResult, outcome, type VerifyNode} from './types.js'
 
 /** A resolver bound to --resolver (ADDRESS or ADDRESS:PORT), or the system's. */
@@ -58,6 +59,7 @@ export interface DnsExpectations {
 /** The domain's records: MX, SPF, DMARC, MTA-STS, TLS-RPT. */
 export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolver, wanted: (id: CheckResult['id']) => boolean): Promise<CheckResult[]> {
   const {domain} = expect
+  const names = recordNames(domain, expect.selector)
   const guard = async (id: CheckResult['id'], check: () => Promise<CheckResult>) => {
     try {
       return await check()
@@ -100,8 +102,8 @@ export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolve
     [
       'dns.dmarc',
       async () => {
-        const records = (await txt(resolver, `_dmarc.${domain}`)).filter((r) => /^v=DMARC1/i.test(r))
-        if (records.length !== 1) return outcome('dns.dmarc', 'fail', `${records.length} DMARC records at _dmarc.${domain} (exactly one needed)`, {evidence: records.join(' | ')})
+        const records = (await txt(resolver, names.dmarc)).filter((r) => /^v=DMARC1/i.test(r))
+        if (records.length !== 1) return outcome('dns.dmarc', 'fail', `${records.length} DMARC records at ${names.dmarc} (exactly one needed)`, {evidence: records.join(' | ')})
         const tags = recordTags(records[0])
         if (!['none', 'quarantine', 'reject'].includes(tags.p ?? '')) return outcome('dns.dmarc', 'fail', `policy p=${tags.p ?? '(missing)'} is not none, quarantine or reject`, {evidence: records[0]})
         if (tags.p === 'none') return outcome('dns.dmarc', 'warn', 'p=none only monitors: spoofed mail is still delivered', {evidence: records[0]})
@@ -111,18 +113,18 @@ export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolve
     [
       'dns.mta-sts',
       async () => {
-        const records = (await txt(resolver, `_mta-sts.${domain}`)).filter((r) => /^v=STSv1/i.test(r))
+        const records = (await txt(resolver, names.mtaSts)).filter((r) => /^v=STSv1/i.test(r))
         const id = records.length === 1 ? recordTags(records[0]).id : undefined
-        if (!id || !/^[A-Za-z0-9]{1,32}$/.test(id)) return outcome('dns.mta-sts', 'fail', records.length === 0 ? `no MTA-STS record at _mta-sts.${domain}` : 'MTA-STS record without a valid id (1-32 letters and digits)', {evidence: records.join(' | ')})
+        if (!id || !/^[A-Za-z0-9]{1,32}$/.test(id)) return outcome('dns.mta-sts', 'fail', records.length === 0 ? `no MTA-STS record at ${names.mtaSts}` : 'MTA-STS record without a valid id (1-32 letters and digits)', {evidence: records.join(' | ')})
         return outcome('dns.mta-sts', 'pass', `policy id ${id}`, {evidence: records[0]})
       },
     ],
     [
       'dns.tls-rpt',
       async () => {
-        const records = (await txt(resolver, `_smtp._tls.${domain}`)).filter((r) => /^v=TLSRPTv1/i.test(r))
+        const records = (await txt(resolver, names.tlsRpt)).filter((r) => /^v=TLSRPTv1/i.test(r))
         const rua = records.length === 1 ? recordTags(records[0]).rua : undefined
-        if (!rua || !/^(mailto:|https:)/.test(rua)) return outcome('dns.tls-rpt', 'fail', records.length === 0 ? `no TLS-RPT record at _smtp._tls.${domain}` : 'TLS-RPT record without a mailto: or https: rua', {evidence: records.join(' | ')})
+        if (!rua || !/^(mailto:|https:)/.test(rua)) return outcome('dns.tls-rpt', 'fail', records.length === 0 ? `no TLS-RPT record at ${names.tlsRpt}` : 'TLS-RPT record without a mailto: or https: rua', {evidence: records.join(' | ')})
         return outcome('dns.tls-rpt', 'pass', `reports to ${rua}`, {evidence: records[0]})
       },
     ],
@@ -132,7 +134,7 @@ export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolve
 
 /** The DKIM record against the key the core signs with. */
 export async function dkimDnsCheck(expect: DnsExpectations, resolver: Resolver, keyOnNode: string | undefined): Promise<CheckResult> {
-  const name = `${expect.selector}._domainkey.${expect.domain}`
+  const name = recordNames(expect.domain, expect.selector).dkim
   if (!keyOnNode) return outcome('dns.dkim', 'fail', 'the core has no DKIM key to compare with', {hint: 'Deploy the core: mailops deploy -i inventory.yaml'})
   try {
     const records = (await txt(resolver, name)).filter((r) => /(^|;)\s*p=/.test(r))

@@ -4,9 +4,10 @@ import {isIPv4} from 'node:net'
 import {dirname, resolve} from 'node:path'
 
 import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
+import {mxHosts, nodeFqdn, spfSenders} from '../dns/names.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
-import {dkimSelectorOf, domainOf, hostsOfRole, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {dkimSelectorOf, domainOf, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
 import {type DnsExpectations, dnsResolver} from './dns.js'
 import type {MailNode, VerifyPlan} from './run.js'
@@ -27,7 +28,7 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
   const blueprints = listBlueprints(root).map((name) => loadBlueprint(root, name))
   const services = (role: string) => [...new Set(blueprints.filter((b) => b.roles.includes(role as never)).flatMap((b) => Object.keys(b.services)))]
   const fleet = inventory.hosts.map(
-    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? `${h.name}.${domain}` : h.address, ssh: h, services: services(h.role)}),
+    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? nodeFqdn(h, domain) : h.address, ssh: h, services: services(h.role)}),
   )
   const nodes = fleet.filter((n) => hosts.some((h) => h.name === n.name))
   const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined
@@ -38,7 +39,7 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
   return {
     nodes,
     // The domain's records (and where its mail is delivered) are about every node, not the ones picked with --hosts.
-    dns: domain ? {domain, selector: dkimSelectorOf(inventory), edges: hostsOfRole(fleet, 'edge'), cores: hostsOfRole(fleet, 'core')} : undefined,
+    dns: domain ? {domain, selector: dkimSelectorOf(inventory), edges: mxHosts(fleet), cores: spfSenders(fleet)} : undefined,
     credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
     otherLocal: domain ? `${other ?? 'ceo'}@${domain}` : undefined,
     ca: caFile ? readCa(caFile) : undefined,

@@ -1,0 +1,19 @@
+import {hostsOfRole} from '../fleet/inventory.js'
+
+/**
+ * Where a domain's mail records live and who they name: one place that both `mailops dns` (what
+ * to publish) and verify's dns checks (what must be published) read.
+ */
+export const recordNames = (domain: string, dkimSelector: string) => ({
+  dkim: `${dkimSelector}._domainkey.${domain}`,
+  dmarc: `_dmarc.${domain}`,
+  mtaSts: `_mta-sts.${domain}`,
+  tlsRpt: `_smtp._tls.${domain}`,
+})
+
+/** A node's name in the domain: what its A, MX and PTR records say. */
+export const nodeFqdn = (node: {name: string}, domain: string) => `${node.name}.${domain}`
+
+/** MX names the edges (they receive); SPF allows the cores (they send). */
+export const mxHosts = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[]) => hostsOfRole(nodes, 'edge')
+export const spfSenders = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[]) => hostsOfRole(nodes, 'core')
