@@ -1,8 +1,9 @@
 import {defineConfig} from 'vitest/config'
 
 /**
- * `npm run test:unit`: the pure tests (test/unit) and the built binary on files (test/commands).
- * No root, no lab hosts.
+ * No root, no lab hosts. `npm run test:unit`: the pure tests (test/unit, well under 30 s on an
+ * idle machine); `npm run test:commands`: the built binary on files (test/commands). Without a
+ * folder (`npx vitest run --config vitest.unit.config.ts`) both.
  */
 export default defineConfig({
   test: {

@@ -175,7 +175,7 @@ export function verifyExit(summary: Record<CheckStatus, number>, strict: boolean
   return summary.fail > 0 || (strict && summary.warn > 0) ? ExitCode.checksFailed : ExitCode.ok
 }
 
-export function summarise(nodes: readonly NodeReport[]): Record<CheckStatus, number> {
+export function countStatuses(nodes: readonly NodeReport[]): Record<CheckStatus, number> {
   const summary: Record<CheckStatus, number> = {pass: 0, warn: 0, fail: 0, skip: 0, error: 0}
   for (const node of nodes) for (const check of node.checks) summary[check.status]++
   return summary

@@ -4,7 +4,7 @@ import {now as currentTime} from '../util/clock.js'
 import {CHECK_IDS, CHECKS, checksMarkdown} from './catalog.js'
 import {type Peer, startPeer} from './delivery.js'
 import {parsePeer, planVerify, type VerifyRequest} from './plan.js'
-import {type NodeReport, runVerify, summarise, verifyExit} from './run.js'
+import {type NodeReport, runVerify, countStatuses, verifyExit} from './run.js'
 
 export interface VerifyFleetRequest extends Omit<VerifyRequest, 'now'> {
   /** --peer ADDRESS:PORT: where outbound mail is captured */
@@ -15,7 +15,7 @@ export interface VerifyFleetRequest extends Omit<VerifyRequest, 'now'> {
 
 export interface VerifyReport {
   strict: boolean
-  summary: ReturnType<typeof summarise>
+  summary: ReturnType<typeof countStatuses>
   nodes: NodeReport[]
 }
 
@@ -38,14 +38,14 @@ export async function verifyFleet(request: VerifyFleetRequest): Promise<{report:
       ...plan,
       peer,
       onNode: (n) => {
-        const s = summarise([n])
+        const s = countStatuses([n])
         request.progress(t('verify.nodeDone', {node: n.name, checks: n.checks.length, failed: s.fail, warnings: s.warn, errors: s.error, seconds: (n.ms / 1000).toFixed(1)}))
       },
     })
   } finally {
     await peer?.close()
   }
-  const summary = summarise(nodes)
+  const summary = countStatuses(nodes)
   return {report: {strict: request.strict, summary, nodes}, exit: verifyExit(summary, request.strict), now}
 }
 
