@@ -51,21 +51,9 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
       return {checks: list.checks}
     }
     const {report, exit, now} = await verifyFleet({
-      root: this.config.root,
-      inventory: flags.inventory,
-      targets: argv as string[],
-      hosts: flags.hosts?.split(',').filter(Boolean),
-      only: flags.only,
-      skip: flags.skip,
-      role: flags.role,
-      caFile: flags['ca-file'],
-      resolver: flags.resolver,
-      timeoutMs: flags.timeout * 1000,
-      deliveryTimeoutMs: flags['delivery-timeout'] * 1000,
-      parallel: flags.parallel,
-      acceptNew: flags['accept-new'],
-      peer: flags.peer,
-      strict: flags.strict,
+      root: this.config.root, inventory: flags.inventory, targets: argv as string[], hosts: flags.hosts?.split(',').filter(Boolean),
+      only: flags.only, skip: flags.skip, role: flags.role, caFile: flags['ca-file'], resolver: flags.resolver, peer: flags.peer, strict: flags.strict,
+      timeoutMs: flags.timeout * 1000, deliveryTimeoutMs: flags['delivery-timeout'] * 1000, parallel: flags.parallel, acceptNew: flags['accept-new'],
       progress: progressReporter(!this.jsonEnabled()),
     })
     if (!this.jsonEnabled()) this.log(renderVerify(flags.format, report, now))
