@@ -12,7 +12,7 @@ import {tabular} from '../src/ui/table.js'
 export default class Deploy extends MailopsCommand {
   static summary = 'Provision inventory nodes over SSH from the bundled blueprints: probe, plan, apply.'
   static description =
-    'Per host: one exec probes file hashes, modes, pending restarts and packages; the controller renders and diffs locally; one exec applies only the changes, files carried on stdin and written atomically (temporary file, fsync, rename), each validated; a failed validation or restart puts the previous files back. Compare-and-swap refuses a file changed since the probe. Pending restarts are recorded on the host first, so a re-run after a crash completes them. Cores before edges; canary first, then batches; --max-fail is the failure budget of the whole run. An audit record per host goes to a local JSONL file and to /var/log/mailops/audit.jsonl on the host.'
+    'Per host: one exec probes file hashes, modes, pending restarts, the OS release and the packages (an unsupported release is refused before anything changes); the apply installs the missing Debian packages first (non-interactive, debconf preseeded, apt\'s lock waited for, nothing started on package defaults), then the files, then the services (systemctl enable --now, reload or restart per blueprint, on systemd hosts; service elsewhere); the controller renders and diffs locally; one exec applies only the changes, files carried on stdin and written atomically (temporary file, fsync, rename), each validated; a failed validation or restart puts the previous files back. Compare-and-swap refuses a file changed since the probe. Pending restarts are recorded on the host first, so a re-run after a crash completes them. Cores before edges; canary first, then batches; --max-fail is the failure budget of the whole run. An audit record per host goes to a local JSONL file and to /var/log/mailops/audit.jsonl on the host.'
 
   static examples = [
     {description: 'See exactly what would change', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --dry-run'},
@@ -58,8 +58,8 @@ export default class Deploy extends MailopsCommand {
     this.log(
       tabular(
         'table',
-        ['host', 'status', 'files changed', 'restarted', 'ms', 'error'],
-        report.hosts.map((h) => [h.host, h.status, h.files.filter((f) => f.action !== 'unchanged').map((f) => f.path).join('\n'), h.restarted.join(' '), Math.round(h.ms), h.error ? `${h.error.message}${h.error.hint ? `\n${h.error.hint}` : ''}` : '']),
+        ['host', 'status', 'packages', 'files changed', 'restarted', 'ms', 'error'],
+        report.hosts.map((h) => [h.host, h.status, h.packages.join(' '), h.files.filter((f) => f.action !== 'unchanged').map((f) => f.path).join('\n'), h.restarted.join(' '), Math.round(h.ms), h.error ? `${h.error.message}${h.error.hint ? `\n${h.error.hint}` : ''}` : '']),
       ),
     )
     const count = (status: string) => report.hosts.filter((h) => h.status === status).length

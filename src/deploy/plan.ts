@@ -18,6 +18,9 @@ export interface HostPlan {
   files: PlannedFile[]
   /** Services to reload or restart: notified by a changed file, or left pending by a crash. */
   handlers: string[]
+  /** Debian packages to install, before any file (their files are the blueprints' targets). */
+  packages: string[]
+  init: HostFacts['init']
   changed: boolean
 }
 
@@ -31,7 +34,8 @@ export function planHost(host: string, rendered: readonly RenderedFile[], facts:
   })
   const notified = files.filter((f) => f.action !== 'unchanged').flatMap((f) => f.notify)
   const handlers = [...new Set([...facts.pending, ...notified])]
-  return {host, files, handlers, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0}
+  const packages = [...new Set(facts.missingPackages)]
+  return {host, files, handlers, packages, init: facts.init, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0 || packages.length > 0}
 }
 
 /**
@@ -54,6 +58,6 @@ export function planDiff(plan: HostPlan, before: Record<string, string>, secrets
 /** A stable hash of what a plan does, for the audit trail (contents by hash only; host order does not count). */
 export function planHash(plans: readonly HostPlan[]): string {
   const sorted = [...plans].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
-  const essence = sorted.map((p) => ({host: p.host, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers}))
+  const essence = sorted.map((p) => ({host: p.host, packages: p.packages, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers}))
   return createHash('sha256').update(JSON.stringify(essence)).digest('hex')
 }

@@ -8,6 +8,12 @@ export const AUDIT_FILE = '/var/log/mailops/audit.jsonl'
 /** Held (flock) by an apply from its compare-and-swap to its last restart: one apply per host at a time. */
 export const LOCK_FILE = `${STATE_DIR}/lock`
 
+/**
+ * The releases the blueprints render for, as the probe reports them (os-release ID VERSION_ID).
+ * Anything else is refused before a host is changed.
+ */
+export const SUPPORTED_RELEASES = ['debian 12']
+
 export interface FileState {
   sha256: string | null
   mode?: string

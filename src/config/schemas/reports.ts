@@ -100,6 +100,7 @@ export const DeployReport = Strict({
     Strict({
       host: Type.String(),
       status: Type.Union(['unchanged', 'changed', 'planned', 'failed', 'skipped'].map((s) => Type.Literal(s))),
+      packages: Type.Array(Type.String(), {description: 'Debian packages the plan installs (installed when the host changed)'}),
       files: Type.Array(Strict({path: Type.String(), action: Type.String(), before: Type.Union([Type.String(), Type.Null()]), after: Type.String()})),
       restarted: Type.Array(Type.String()),
       ms: Type.Number({minimum: 0}),
