@@ -11,7 +11,10 @@ const DISK_FREE = {warn: 20, fail: 10}
 const MEMORY_FREE = {warn: 10, fail: 5}
 
 export interface HostFacts {
-  services: Array<{name: string; running: boolean}>
+  /** enabled: whether systemd starts it at boot (absent without systemd) */
+  services: Array<{name: string; running: boolean; enabled?: boolean}>
+  /** units systemd reports as failed (absent without systemd) */
+  failedUnits?: string[]
   /** messages in the Postfix queue; null when postqueue did not answer */
   queue: number | null
   /** of them deferred (a next hop refused or was unreachable) */
@@ -30,7 +33,8 @@ export interface HostFacts {
 /** One exec that reports all the host checks need; tagged lines, nothing secret (public keys only). */
 export function hostScript(services: readonly string[]): string {
   return [
-    `for s in ${services.map(shellQuote).join(' ')}; do if service "$s" status >/dev/null 2>&1; then printf 'S\\t%s\\t1\\n' "$s"; else printf 'S\\t%s\\t0\\n' "$s"; fi; done`,
+    `for s in ${services.map(shellQuote).join(' ')}; do if service "$s" status >/dev/null 2>&1; then r=1; else r=0; fi; e=-; [ -d /run/systemd/system ] && e=$(systemctl is-enabled "$s" 2>/dev/null); printf 'S\\t%s\\t%s\\t%s\\n' "$s" "$r" "$e"; done`,
+    `[ -d /run/systemd/system ] && printf 'U\\t%s\\n' "$(systemctl list-units --state=failed --no-legend --plain 2>/dev/null | awk '{print $1}' | paste -sd, -)"`,
     `q=$(postqueue -j 2>/dev/null) && printf 'Q\\t%s\\t%s\\t%s\\n' "$(printf '%s' "$q" | grep -c .)" "$(printf '%s' "$q" | grep -c '"queue_name": *"deferred"')" "$(grep -c 'status=bounced' /var/log/postfix.log 2>/dev/null)"`,
     `for d in /var/spool/postfix /var/mail; do [ -d "$d" ] && df -P "$d" | awk -v d="$d" 'NR==2 {printf "D\\t%s\\t%s\\t%s\\n", d, $6, 100 - $5}'; done`,
     `awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {printf "M\\t%s\\t%s\\n", t, a}' /proc/meminfo`,
@@ -49,7 +53,8 @@ export function parseHost(output: string): HostFacts {
   const facts: HostFacts = {services: [], queue: null, disks: [], memory: null, certificate: {present: false}}
   for (const line of output.split('\n')) {
     const [tag, ...f] = line.split('\t')
-    if (tag === 'S') facts.services.push({name: f[0], running: f[1] === '1'})
+    if (tag === 'S') facts.services.push({name: f[0], running: f[1] === '1', ...(f[2] && f[2] !== '-' ? {enabled: f[2] === 'enabled'} : {})})
+    else if (tag === 'U') facts.failedUnits = f[0] ? f[0].split(',') : []
     else if (tag === 'Q') Object.assign(facts, {queue: Number(f[0]), deferred: Number(f[1] ?? 0), bounced: Number(f[2] || 0)})
     else if (tag === 'D') facts.disks.push({path: f[0], mount: f[1], freePercent: Number(f[2])})
     else if (tag === 'M') facts.memory = {totalKb: Number(f[0]), availableKb: Number(f[1])}
@@ -67,11 +72,24 @@ export function hostChecks(facts: HostFacts, now: Date, wanted: (id: CheckResult
   const results: CheckResult[] = []
   if (wanted('host.services')) {
     const stopped = facts.services.filter((s) => !s.running).map((s) => s.name)
-    const evidence = facts.services.map((s) => `${s.name}: ${s.running ? 'running' : 'stopped'}`).join(', ')
+    // systemd hosts: a service that is not enabled would not come back after a reboot.
+    const disabled = facts.services.filter((s) => s.enabled === false).map((s) => s.name)
+    const failed = facts.failedUnits ?? []
+    const systemd = facts.failedUnits !== undefined
+    const evidence = [
+      facts.services.map((s) => `${s.name}: ${s.running ? 'running' : 'stopped'}${s.enabled === undefined ? '' : s.enabled ? ', enabled' : ', not enabled'}`).join('; '),
+      ...(systemd ? [`failed units: ${failed.join(', ') || 'none'}`] : []),
+    ].join('; ')
+    const start = (names: string[]) => names.map((s) => (systemd ? `systemctl enable --now ${s}` : `service ${s} start`)).join('; ')
     results.push(
       stopped.length > 0
-        ? outcome('host.services', 'fail', `not running: ${stopped.join(', ')}`, {evidence, hint: `Start it: ${stopped.map((s) => `service ${s} start`).join('; ')}; then read its log for why it stopped.`})
-        : outcome('host.services', 'pass', `running: ${facts.services.map((s) => s.name).join(', ')}`),
+        ? outcome('host.services', 'fail', `not running: ${stopped.join(', ')}`, {evidence, hint: `Start it: ${start(stopped)}; then read its log for why it stopped.`})
+        : disabled.length > 0 || failed.length > 0
+          ? outcome('host.services', 'warn', [disabled.length > 0 ? `not enabled at boot: ${disabled.join(', ')}` : '', failed.length > 0 ? `failed units: ${failed.join(', ')}` : ''].filter(Boolean).join('; '), {
+              evidence,
+              hint: disabled.length > 0 ? `Enable it: ${start(disabled)}.` : `Read why: systemctl status ${failed[0]}.`,
+            })
+          : outcome('host.services', 'pass', `running: ${facts.services.map((s) => s.name).join(', ')}${systemd ? ' (enabled; no failed units)' : ''}`),
     )
   }
   if (wanted('host.queue')) {
