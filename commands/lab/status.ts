@@ -6,7 +6,7 @@ import {t} from '../../src/i18n/index.js'
 import {tabular} from '../../src/ui/table.js'
 
 export default class LabStatus extends MailopsCommand {
-  static summary = 'Show the hosts of a lab: address, role, whether sshd answers, processes.'
+  static summary = 'Show the hosts of a lab: address, role, whether sshd answers, processes, memory.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --name bench --json']
 
   static flags = {
@@ -22,7 +22,7 @@ export default class LabStatus extends MailopsCommand {
       this.log(
         tabular(
           'table',
-          ['host', 'address', 'role', 'link', 'pid', 'sshd', 'processes'],
+          ['host', 'address', 'role', 'link', 'pid', 'sshd', 'processes', 'memory'],
           status.hosts.map((h) => [
             h.name,
             h.address,
@@ -31,6 +31,7 @@ export default class LabStatus extends MailopsCommand {
             h.pid ?? '',
             h.sshd ?? '-',
             `${h.processes}/${h.pidsLimit}`,
+            h.memoryBytes === undefined ? '-' : `${(h.memoryBytes / 1024 ** 2).toFixed(1)} MiB`,
           ]),
         ),
       )

@@ -7,6 +7,7 @@ export type ApplyResult =
   | {status: 'applied'; restarted: string[]}
   | {status: 'conflict'; path: string}
   | {status: 'busy'; waitedS: number}
+  | {status: 'failed-install'; output: string}
   | {status: 'failed-validate'; path: string; output: string}
   | {status: 'failed-restart'; service: string; output: string}
   | {status: 'rolled-back'; service: string; waitedS: number}
@@ -19,9 +20,20 @@ export interface ApplyBounds {
   stepS: number
   /** Seconds a change to a service that carries our login (sshd) waits for a fresh login. */
   confirmS: number
+  /** Seconds installing the plan's packages may take (apt's own lock waited for within it). */
+  installS: number
 }
 
-export const DEFAULT_BOUNDS: ApplyBounds = {lockWaitS: 120, stepS: 90, confirmS: 30}
+export const DEFAULT_BOUNDS: ApplyBounds = {lockWaitS: 120, stepS: 90, confirmS: 30, installS: 900}
+
+/**
+ * debconf answers for packages that would ask: Postfix writes no main.cf of its own (the
+ * blueprint's is the one).
+ */
+export const PRESEED: Record<string, string> = {postfix: 'postfix postfix/main_mailer_type select No configuration'}
+
+/** Where Debian's maintainer scripts ask whether they may start a service. */
+const POLICY_RC = '/usr/sbin/policy-rc.d'
 
 /** Services whose change can cut mailops off: after their reload a fresh SSH login must work. */
 export const LOGIN_SERVICES = new Set(['ssh'])
@@ -34,6 +46,9 @@ export const CONFIRM_MARK = 'awaiting-confirm'
  * connection cannot stop it half-way:
  * 1. takes the host lock (flock), held until the end: one apply at a time per host;
  * 2. compare-and-swap: every file must still have the hash seen by the probe;
+ * 2b. installs the plan's packages (apt non-interactive, debconf preseeded, apt's lock waited
+ *    for, nothing started by a package on its defaults: policy-rc.d says no meanwhile); what the
+ *    packages put at the blueprint's paths becomes the hash later checks expect;
  * 3. records the restarts it will owe before touching anything (a crash leaves them pending);
  * 4. stages every file next to its target (temporary name, owner, mode, fsync), then runs each
  *    validator on a shadow copy of the file's folder with the staged files in it — nothing is
@@ -61,8 +76,10 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     'restarted=""',
     // Staged files and shadow copies hold the new contents (keys too): they never outlive the run,
     // and neither do the backups of files that hold a secret once the run succeeded.
-    `cleanup() { rm -rf "$run/stage" "$run/shadow"; rm -f ${changed.map((f) => q(`${f.path}.mailops-new`)).join(' ')}; }`,
+    `cleanup() { rm -rf "$run/stage" "$run/shadow"; rm -f ${changed.map((f) => q(`${f.path}.mailops-new`)).join(' ')}; unpolicy; }`,
     'trap cleanup EXIT',
+    // A policy-rc.d the host already had is put back as it was (installStep sets one meanwhile).
+    `unpolicy() { if [ -e "$run/policy-rc.d" ]; then mv -f "$run/policy-rc.d" ${POLICY_RC}; elif [ -e "$run/policy-added" ]; then rm -f ${POLICY_RC} "$run/policy-added"; fi; }`,
     'trap "exit 1" HUP INT TERM',
     'esc() { tr -d "\\000-\\037\\"\\\\\\\\" | head -c 2000; }',
     `audit() { mkdir -p "$(dirname ${q(AUDIT_FILE)})"; printf '%s,"result":%s}\\n' ${q(auditPrefix)} "$1" >> ${q(AUDIT_FILE)}; }`,
@@ -77,7 +94,9 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     '}',
     'unowe() { for s in $(cat "$run/owed" 2>/dev/null); do sed -i "/^$s\\$/d" "$pending"; done; }',
     // 9>&-: a daemon started here must not inherit the host lock (it would hold it for ever).
-    `act() { if service "$1" status >/dev/null 2>&1 9>&-; then timeout -k 5 ${bounds.stepS} service "$1" "$2" 9>&-; else timeout -k 5 ${bounds.stepS} service "$1" start 9>&-; fi; }`,
+    plan.init === 'systemd'
+      ? `act() { if systemctl is-active -q "$1" 9>&-; then timeout -k 5 ${bounds.stepS} systemctl "$2" "$1" 9>&-; else timeout -k 5 ${bounds.stepS} systemctl enable --now "$1" 9>&-; fi; }`
+      : `act() { if service "$1" status >/dev/null 2>&1 9>&-; then timeout -k 5 ${bounds.stepS} service "$1" "$2" 9>&-; else timeout -k 5 ${bounds.stepS} service "$1" start 9>&-; fi; }`,
     // What a changed file triggers per service: its blueprint's reload or restart.
     `action_of() { case "$1" in ${Object.entries(services).map(([name, spec]) => `${q(name)}) echo ${spec.reload};;`).join(' ')} *) echo restart;; esac; }`,
     // Put back the files and bring every service already touched back onto them.
@@ -91,7 +110,9 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
   ]
   for (const f of changed) {
     out.push(`[ "$(hash ${q(f.path)})" = ${q(f.expected ?? 'absent')} ] || report ${q(JSON.stringify({status: 'conflict', path: f.path}))}`)
+    out.push(`expect_${f.i}=${q(f.expected ?? 'absent')}`)
   }
+  if (plan.packages.length > 0) out.push(...installStep(plan, changed.map((f) => ({path: f.path, i: f.i})), bounds))
   for (const s of notified) out.push(`grep -qx ${q(s)} "$pending" || { echo ${q(s)} >> "$pending"; echo ${q(s)} >> "$run/owed"; }`)
   out.push('sync "$pending"')
   // Stage: every new file next to its target, complete and durable before anything is renamed.
@@ -124,7 +145,7 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     out.push(
       `if [ -e ${q(f.path)} ]; then cp -p ${q(f.path)} "$run/backup/${f.i}"; fi`,
       // The lock keeps other mailops runs out; this catches a hand edit since the first check.
-      `[ "$(hash ${q(f.path)})" = ${q(f.expected ?? 'absent')} ] || { restore; unowe; report ${q(JSON.stringify({status: 'conflict', path: f.path}))}; }`,
+      `[ "$(hash ${q(f.path)})" = "$expect_${f.i}" ] || { restore; unowe; report ${q(JSON.stringify({status: 'conflict', path: f.path}))}; }`,
       `installed="$installed ${f.i}"`,
       `mv -f ${tmp} ${q(f.path)} || { restore; unowe; report ${q(JSON.stringify({status: 'failed-validate', path: f.path, output: 'could not rename the staged file into place'}))}; }`,
     )
@@ -155,6 +176,26 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     `report "$(printf '{"status":"applied","restarted":[%s]}' "$(for s in $restarted; do printf '"%s"\\n' "$s"; done | paste -sd, -)")"`,
   )
   return out.join('\n') + '\n'
+}
+
+/**
+ * The packages, installed under the host lock before any file is staged. A failure reports the
+ * end of apt's output and changes nothing else: no file written, no service started.
+ */
+function installStep(plan: HostPlan, changed: Array<{path: string; i: number}>, bounds: ApplyBounds): string[] {
+  const apt = `DEBIAN_FRONTEND=noninteractive timeout -k 5 ${bounds.installS} apt-get -q -o DPkg::Lock::Timeout=${bounds.lockWaitS} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold`
+  const preseed = plan.packages.filter((p) => PRESEED[p]).map((p) => PRESEED[p])
+  return [
+    `if [ -e ${POLICY_RC} ]; then cp -p ${POLICY_RC} "$run/policy-rc.d"; else touch "$run/policy-added"; fi`,
+    `printf '#!/bin/sh\\nexit 101\\n' > ${POLICY_RC} && chmod 755 ${POLICY_RC}`,
+    ...(preseed.length > 0 ? [`printf '%s\n' ${preseed.map(q).join(' ')} | debconf-set-selections`] : []),
+    `if ! { ${apt} update && ${apt} install -y --no-install-recommends ${plan.packages.map(q).join(' ')}; } > "$run/install.out" 2>&1 < /dev/null 9>&-; then`,
+    '  unpolicy',
+      `  report "$(printf '{"status":"failed-install","output":"%s"}' "$({ grep -E '^(E|Err):' "$run/install.out" || tail -n 3 "$run/install.out"; } | tail -n 4 | paste -sd ' ' | esc)")"`,
+    'fi',
+    'unpolicy',
+    ...changed.map((f) => `expect_${f.i}=$(hash ${q(f.path)})`),
+  ]
 }
 
 /** The bundle for one host: staged files, their paths, and the script. */

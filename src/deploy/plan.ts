@@ -5,6 +5,12 @@ import type {RenderedFile} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
 import type {DeployFacts} from '../fleet/facts.js'
 
+/**
+ * The releases the blueprints render for, as the probe reports them (os-release ID VERSION_ID).
+ * Anything else is refused before a host is changed.
+ */
+export const SUPPORTED_RELEASES = ['debian 12']
+
 export type FileAction = 'create' | 'update' | 'unchanged'
 
 export interface PlannedFile extends RenderedFile {
@@ -18,11 +24,14 @@ export interface HostPlan {
   files: PlannedFile[]
   /** Services to reload or restart: notified by a changed file, or left pending by a crash. */
   handlers: string[]
+  /** Debian packages to install, before any file (their files are the blueprints' targets). */
+  packages: string[]
+  init: DeployFacts['init']
   changed: boolean
 }
 
 /** Pure: what a host needs, from what it should have (rendered) and what it has (probed). */
-export function planHost(host: string, rendered: readonly RenderedFile[], facts: Pick<DeployFacts, 'files' | 'pending'>): HostPlan {
+export function planHost(host: string, rendered: readonly RenderedFile[], facts: Pick<DeployFacts, 'files' | 'pending' | 'missingPackages' | 'init'>): HostPlan {
   const files = rendered.map((file, i): PlannedFile => {
     const current = facts.files[i]
     const action: FileAction =
@@ -31,7 +40,8 @@ export function planHost(host: string, rendered: readonly RenderedFile[], facts:
   })
   const notified = files.filter((f) => f.action !== 'unchanged').flatMap((f) => f.notify)
   const handlers = [...new Set([...facts.pending, ...notified])]
-  return {host, files, handlers, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0}
+  const packages = [...new Set(facts.missingPackages)]
+  return {host, files, handlers, packages, init: facts.init, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0 || packages.length > 0}
 }
 
 /**
@@ -54,6 +64,6 @@ export function planDiff(plan: HostPlan, before: Record<string, string>, secrets
 /** A stable hash of what a plan does, for the audit trail (contents by hash only; host order does not count). */
 export function planHash(plans: readonly HostPlan[]): string {
   const sorted = [...plans].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
-  const essence = sorted.map((p) => ({host: p.host, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers}))
+  const essence = sorted.map((p) => ({host: p.host, packages: p.packages, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers}))
   return createHash('sha256').update(JSON.stringify(essence)).digest('hex')
 }

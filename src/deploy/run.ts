@@ -7,7 +7,7 @@ import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, 
 import {t} from '../i18n/index.js'
 import {firstCore, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
-import {type HostPlan, planDiff, planHash, planHost} from './plan.js'
+import {type HostPlan, planDiff, planHash, planHost, SUPPORTED_RELEASES} from './plan.js'
 import {deployFacts, gatherFacts} from '../fleet/facts.js'
 import {type ConnectOptions, SshConnection} from '../ssh/connection.js'
 import {HostError} from '../ssh/errors.js'
@@ -37,6 +37,8 @@ export interface DeployOptions {
 export interface HostOutcome {
   host: string
   status: 'unchanged' | 'changed' | 'planned' | 'failed' | 'skipped'
+  /** Debian packages the plan installs (installed, when the host changed). */
+  packages: string[]
   files: Array<{path: string; action: string; before: string | null; after: string}>
   restarted: string[]
   ms: number
@@ -151,7 +153,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
           const p = probed.get(d.host.name)!
           if (!p.ok) return failedOutcome(d.host.name, 'failed', p.error)
           const files = p.plan.files.map((f) => ({path: f.path, action: f.action, before: f.expected, after: f.sha256}))
-          const base = {host: d.host.name, files, restarted: [] as string[]}
+          const base = {host: d.host.name, packages: p.plan.packages, files, restarted: [] as string[]}
           if (options.dryRun) return {...base, status: 'planned', ms: p.ms, diff: p.diff}
           if (!p.plan.changed) return {...base, status: 'unchanged', ms: p.ms}
           const started = performance.now()
@@ -201,15 +203,15 @@ async function probeAndPlan(connection: SshConnection, d: Desired, timeoutMs: nu
     const e = toMailopsError(error)
     throw e.code === 'COMMAND_TIMEOUT' ? new HostError(d.host.name, 'PROBE_TIMEOUT', t('deploy.probeTimeout', {s: Math.round(timeoutMs / 1000)})) : e
   })
-  if (facts.missingPackages.length > 0) {
-    throw new HostError(d.host.name, 'PACKAGES_MISSING', t('deploy.missingPackages', {packages: facts.missingPackages.join(' ')}), t('hint.deployPackages'))
+  if (!SUPPORTED_RELEASES.includes(facts.os)) {
+    throw new HostError(d.host.name, 'UNSUPPORTED_OS', t('deploy.unsupportedOs', {os: facts.os, supported: SUPPORTED_RELEASES.join(', ')}), t('hint.deployOs'))
   }
   return planHost(d.host.name, d.files, facts)
 }
 
 /** The longest an apply can honestly take: waiting for the lock, each step, the fresh login. */
 function applyBoundMs(bounds: ApplyBounds, steps: number): number {
-  return (bounds.lockWaitS + (steps + 1) * bounds.stepS + bounds.confirmS + 30) * 1000
+  return (bounds.lockWaitS + bounds.installS + (steps + 1) * bounds.stepS + bounds.confirmS + 30) * 1000
 }
 
 /**
@@ -268,7 +270,7 @@ async function withFreshConnection<T>(host: InventoryHost, connect: ConnectOptio
 }
 
 function failedOutcome(host: string, status: 'failed' | 'skipped', error: HostOutcome['error']): HostOutcome {
-  return {host, status, files: [], restarted: [], ms: 0, error}
+  return {host, status, packages: [], files: [], restarted: [], ms: 0, error}
 }
 
 function outcomeOf(host: string, result: ApplyResult): Pick<HostOutcome, 'status' | 'restarted' | 'error'> {
@@ -278,6 +280,8 @@ function outcomeOf(host: string, result: ApplyResult): Pick<HostOutcome, 'status
       return {status: 'changed', restarted: result.restarted}
     case 'conflict':
       return failed('CONFLICT', t('deploy.conflict', {path: result.path}))
+    case 'failed-install':
+      return failed('INSTALL_FAILED', t('deploy.installFailed', {output: result.output}))
     case 'busy':
       return failed('HOST_BUSY', t('deploy.busy', {s: result.waitedS}))
     case 'failed-validate':

@@ -30,7 +30,10 @@ export interface HostFacts {
   /** of the packages asked for, those not installed */
   missingPackages: string[]
   os: string
-  services: Array<{name: string; running: boolean}>
+  /** enabled: whether systemd starts it at boot (absent without systemd) */
+  services: Array<{name: string; running: boolean; enabled?: boolean}>
+  /** units systemd reports as failed (undefined without systemd) */
+  failedUnits: string[] | undefined
   /** the Postfix queue; null when postqueue did not answer */
   mailQueue: {messages: number; deferred: number; bounced: number} | null
   disks: Array<{path: string; mount: string; freePercent: number}>
@@ -85,8 +88,14 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
   os: {tag: 'O', script: () => '. /etc/os-release 2>/dev/null; printf "O\\t%s %s\\n" "${ID:-unknown}" "${VERSION_ID:-}"', parse: (rows) => last(rows, (f) => f[0].trim(), 'unknown')},
   services: {
     tag: 'S',
-    script: (names) => `for s in ${names.map(shellQuote).join(' ')}; do if service "$s" status >/dev/null 2>&1; then printf 'S\\t%s\\t1\\n' "$s"; else printf 'S\\t%s\\t0\\n' "$s"; fi; done`,
-    parse: (rows) => rows.map((f) => ({name: f[0], running: f[1] === '1'})),
+    script: (names) =>
+      `for s in ${names.map(shellQuote).join(' ')}; do if service "$s" status >/dev/null 2>&1; then r=1; else r=0; fi; e=-; [ -d /run/systemd/system ] && e=$(systemctl is-enabled "$s" 2>/dev/null); printf 'S\\t%s\\t%s\\t%s\\n' "$s" "$r" "$e"; done`,
+    parse: (rows) => rows.map((f) => ({name: f[0], running: f[1] === '1', ...(f[2] && f[2] !== '-' ? {enabled: f[2] === 'enabled'} : {})})),
+  },
+  failedUnits: {
+    tag: 'U',
+    script: () => `[ -d /run/systemd/system ] && printf 'U\\t%s\\n' "$(systemctl list-units --state=failed --no-legend --plain 2>/dev/null | awk '{print $1}' | paste -sd, -)"`,
+    parse: (rows) => last(rows, (f) => (f[0] ? f[0].split(',') : []), undefined),
   },
   mailQueue: {
     tag: 'Q',

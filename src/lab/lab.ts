@@ -1,4 +1,4 @@
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {join} from 'node:path'
@@ -10,11 +10,13 @@ import {t} from '../i18n/index.js'
 import {mapLimit} from '../util/concurrency.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {readBanner, waitForBanner} from '../util/net.js'
-import {cgroupExists, cgroupPids, createHostCgroups, HOST_LIMITS, removeHostCgroups} from './cgroup.js'
-import {ensurePackages, LAB_PACKAGES} from './packages.js'
+import {cgroupExists, cgroupMemoryBytes, cgroupPids, createHostCgroups, HOST_LIMITS, removeHostCgroups} from './cgroup.js'
+import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
+import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_PACKAGES} from './packages.js'
 import {FORWARDER_PY, type LinkImpairment, perDirectionLoss} from './link.js'
 import {alive, commandLine, inNetns, waitGone} from './processes.js'
-import {hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
+import {proxyFiles, startAptProxy} from './proxy.js'
+import {bootScript, hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
 import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
 import {labMailSetup, type LabMailSetup} from './pki.js'
 import {blackholeMarker, LAB_MARKER, labFiles, type LabState, readState, writeState} from './state.js'
@@ -42,6 +44,8 @@ export interface LabUpOptions {
   subnet: string
   /** Hosts put behind an emulated slow or lossy link, by name. */
   impairments?: Record<string, LinkImpairment>
+  /** What the hosts run (see LAB_SYSTEMS); the light `controller` host when not given. */
+  os?: LabSystem
 }
 
 /** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
@@ -53,9 +57,12 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
       throw InputError.at(undefined, 'lab.unknownHost', {host, name: spec.name, valid: spec.hosts.map((h) => h.name).join(', ')})
     }
   }
+  const os = options.os ?? 'controller'
   requireRoot()
-  await ensurePackages(LAB_PACKAGES, progress)
+  await ensurePackages(os === 'controller' ? LAB_PACKAGES : [...LAB_PACKAGES, ...BOOTED_LAB_PACKAGES], progress)
   refuseForeignFolder(spec.name)
+  // Built (once per machine) before anything of the lab exists: a failed build leaves no lab.
+  const image = os === 'controller' ? undefined : await ensureImage(os, progress)
   if (existsSync(labFiles(spec.name).dir) || (await leftoverNetns(spec.name)).length > 0) {
     progress(t('lab.cleaning', {name: spec.name}))
     await labDown(spec.name, () => {}, spec)
@@ -63,10 +70,10 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
   const files = labFiles(spec.name)
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
   writeFileSync(join(files.dir, LAB_MARKER), `mailops lab ${spec.name}\n`)
-  const state: LabState = {spec, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments}
+  const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments}
   writeState(state)
   try {
-    await createLab(spec, state, progress)
+    await createLab(spec, state, image, progress)
   } catch (error) {
     // A lab that did not come up whole is taken down whole: nothing is left running.
     await labDown(spec.name, () => {}, spec).catch(() => undefined)
@@ -77,7 +84,7 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
   return state
 }
 
-async function createLab(spec: LabSpec, state: LabState, progress: Progress): Promise<void> {
+async function createLab(spec: LabSpec, state: LabState, image: string | undefined, progress: Progress): Promise<void> {
   const files = labFiles(spec.name)
   if (Object.keys(state.impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
@@ -91,10 +98,14 @@ async function createLab(spec: LabSpec, state: LabState, progress: Progress): Pr
   disableIpv6(spec.bridge)
   await quiet`ip addr add ${`${spec.bridgeAddress}/24`} dev ${spec.bridge}`
   await quiet`ip link set ${spec.bridge} up`
+  if (image) {
+    state.proxy = await startAptProxy(spec, files.dir)
+    writeState(state)
+  }
 
   const clientKey = readFileSync(`${files.key}.pub`, 'utf8')
   const hostKeys = await mapLimit(spec.hosts, SETUP_CONCURRENCY, async (host) => {
-    const key = await createHost(spec, host, clientKey, state)
+    const key = await createHost(spec, host, clientKey, state, image)
     progress(t('lab.hostCreated', {host: host.name, address: host.address}))
     return key
   })
@@ -111,7 +122,7 @@ async function createLab(spec: LabSpec, state: LabState, progress: Progress): Pr
   writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir)))
 }
 
-async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState): Promise<string> {
+async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState, image: string | undefined): Promise<string> {
   const dir = labFiles(spec.name).hostDir(host.name)
   mkdirSync(dir, {recursive: true, mode: 0o700})
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${host.fqdn} -f ${`${dir}/ssh_host_ed25519_key`}`
@@ -119,7 +130,8 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
   writeFileSync(`${dir}/sshd.conf`, sshdConfig(host))
   writeFileSync(`${dir}/hosts`, hostsFile(spec))
   writeFileSync(`${dir}/machine-id`, randomBytes(16).toString('hex') + '\n')
-  writeFileSync(`${dir}/init.sh`, initScript(host, dir), {mode: 0o700})
+  const init = image ? bootScript(host, dir, image, debCacheDir(state.os as BootedSystem), cgroupName(spec, host)) : initScript(host, dir)
+  writeFileSync(`${dir}/init.sh`, init, {mode: 0o700})
 
   await quiet`ip netns add ${host.netns}`
   const impairment = state.impairments[host.name]
@@ -133,7 +145,7 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
   await quiet`ip -n ${host.netns} link set eth0 up`
 
   const procs = createHostCgroups(cgroupName(spec, host))
-  writeFileSync(`${dir}/launch.sh`, launchScript(host, dir, procs), {mode: 0o700})
+  writeFileSync(`${dir}/launch.sh`, launchScript(host, dir, procs, image !== undefined), {mode: 0o700})
   const console = openSync(`${dir}/console.log`, 'a')
   const child = spawn('/bin/sh', [`${dir}/launch.sh`], {detached: true, stdio: ['ignore', console, console]})
   closeSync(console)
@@ -238,7 +250,14 @@ export async function labDown(name: string, progress: Progress, fallback?: LabSp
   const report: DownReport = {name, killed: [], namespaces: [], links: [], cgroups: []}
   const namespaces = new Set([...(spec?.hosts.map((h) => h.netns) ?? []), ...(await leftoverNetns(name))])
 
+  const proxy = state?.proxy
+  if (proxy && alive(proxy) && commandLine(proxy).includes(proxyFiles(labFiles(name).dir).conf)) {
+    kill(proxy)
+    await waitGone([proxy], 5000)
+    report.killed.push(proxy)
+  }
   for (const host of spec?.hosts ?? []) {
+    if (state && state.os !== 'controller') keepDownloadedDebs(state, host)
     const forwarder = state?.forwarders?.[host.name]
     if (forwarder && alive(forwarder) && commandLine(forwarder).includes(`${labFiles(name).dir}/forwarder.py`)) {
       kill(forwarder)
@@ -287,6 +306,30 @@ export async function labDown(name: string, progress: Progress, fallback?: LabSp
   return report
 }
 
+/**
+ * Saves the .debs a booted host downloaded into the release's cache, so that the next lab's
+ * hosts install them without the mirror. Read through the launcher's mount namespace (the host's
+ * tmpfs is only mounted there), before the host is stopped. Each file lands whole or not at all;
+ * apt checks every .deb against the signed index before using it.
+ */
+function keepDownloadedDebs(state: LabState, host: LabHostSpec): void {
+  const pid = state.pids[host.name]
+  const downloaded = `/proc/${pid}/root${labFiles(state.spec.name).hostDir(host.name)}/fs/debs`
+  const cache = debCacheDir(state.os as BootedSystem)
+  try {
+    // systemd-nspawn itself stays in the root network namespace: its cgroup says it is the host's.
+    if (!alive(pid) || !cgroupPids(cgroupName(state.spec, host)).includes(pid)) return
+    for (const file of readdirSync(downloaded)) {
+      if (!/^[\w.+~%-]+\.deb$/.test(file) || existsSync(join(cache, file))) continue
+      const temp = join(cache, `.${file}.${process.pid}.tmp`)
+      copyFileSync(join(downloaded, file), temp)
+      renameSync(temp, join(cache, file))
+    }
+  } catch {
+    // A host that is gone or never downloaded anything leaves nothing to keep.
+  }
+}
+
 /** A folder where a lab would live that is not a lab's (no marker): never removed, never reused. */
 function refuseForeignFolder(name: string): void {
   const {dir} = labFiles(name)
@@ -309,12 +352,14 @@ export interface HostStatus {
   sshd: string | null
   processes: number
   pidsLimit: number
+  /** what the host's cgroup holds now: processes, page cache, its tmpfs */
+  memoryBytes?: number
   link?: LinkImpairment
 }
 
-export async function labStatus(name: string): Promise<{name: string; inventory: string | null; hosts: HostStatus[]}> {
+export async function labStatus(name: string): Promise<{name: string; os: LabSystem | null; inventory: string | null; hosts: HostStatus[]}> {
   const state = readState(name)
-  if (!state) return {name, inventory: null, hosts: []}
+  if (!state) return {name, os: null, inventory: null, hosts: []}
   const hosts = await Promise.all(
     state.spec.hosts.map(async (host): Promise<HostStatus> => {
       const pid = state.pids[host.name]
@@ -329,9 +374,10 @@ export async function labStatus(name: string): Promise<{name: string; inventory:
         sshd,
         processes: cgroupExists(cgroupName(state.spec, host)) ? cgroupPids(cgroupName(state.spec, host)).length : 0,
         pidsLimit: HOST_LIMITS.pids,
+        ...(running ? {memoryBytes: cgroupMemoryBytes(cgroupName(state.spec, host))} : {}),
         ...(state.impairments?.[host.name] ? {link: state.impairments[host.name]} : {}),
       }
     }),
   )
-  return {name, inventory: labFiles(name).inventory, hosts}
+  return {name, os: state.os, inventory: labFiles(name).inventory, hosts}
 }

@@ -12,6 +12,9 @@ export const LAB_PACKAGES = [
   'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'opendkim', 'opendkim-tools', 'logrotate', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
 ]
 
+/** What the controller needs for booted hosts: the image builder, the container runner, apt's proxy. */
+export const BOOTED_LAB_PACKAGES = ['mmdebstrap', 'systemd-container', 'tinyproxy']
+
 export async function missingPackages(packages: readonly string[]): Promise<string[]> {
   const result = await $({nothrow: true, quiet: true})`dpkg-query -W -f=${'${Package} ${Status}\n'} ${packages}`
   const installed = new Set(

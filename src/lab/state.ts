@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {InputError} from '../errors.js'
 import {writeFileAtomic} from '../util/fs.js'
+import type {LabSystem} from './image.js'
 import type {LinkImpairment} from './link.js'
 import type {LabSpec} from './spec.js'
 
@@ -32,17 +33,23 @@ export const blackholeMarker = () => join(labsRoot(), '.blackhole-added-by-mailo
 
 export interface LabState {
   spec: LabSpec
+  /** absent in a lab made before booted hosts existed: those were `controller` hosts */
+  os: LabSystem
   createdAt: string
-  /** PID of each host's launcher (which became `unshare --kill-child`), by host name. */
+  /** PID of each host's launcher (which became `unshare --kill-child`, or systemd-nspawn), by host name. */
   pids: Record<string, number>
   /** PID of the link forwarder of each impaired host. */
   forwarders: Record<string, number>
   impairments: Record<string, LinkImpairment>
+  /** PID of the lab's apt proxy (booted hosts only). */
+  proxy?: number
 }
 
 export function readState(name: string): LabState | undefined {
   const file = join(labDir(name), 'lab.json')
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LabState) : undefined
+  if (!existsSync(file)) return undefined
+  const state = JSON.parse(readFileSync(file, 'utf8')) as LabState
+  return {...state, os: state.os ?? 'controller'}
 }
 
 /** Recorded before and after each step, so that a crashed `up` leaves a trail `down` can follow. */

@@ -7,8 +7,8 @@ export function renderDeploy(report: DeployReport): string {
   const diffs = report.hosts.flatMap((h) => (h.diff ? [h.diff] : []))
   const table = tabular(
     'table',
-    ['host', 'status', 'files changed', 'restarted', 'ms', 'error'],
-    report.hosts.map((h) => [h.host, h.status, h.files.filter((f) => f.action !== 'unchanged').map((f) => f.path).join('\n'), h.restarted.join(' '), Math.round(h.ms), h.error ? `${h.error.message}${h.error.hint ? `\n${h.error.hint}` : ''}` : '']),
+    ['host', 'status', 'packages', 'files changed', 'restarted', 'ms', 'error'],
+    report.hosts.map((h) => [h.host, h.status, h.packages.join(' '), h.files.filter((f) => f.action !== 'unchanged').map((f) => f.path).join('\n'), h.restarted.join(' '), Math.round(h.ms), h.error ? `${h.error.message}${h.error.hint ? `\n${h.error.hint}` : ''}` : '']),
   )
   const count = (status: string) => report.hosts.filter((h) => h.status === status).length
   const summary = t('deploy.summary', {ok: count('unchanged') + count('changed') + count('planned'), changed: count('changed'), failed: count('failed'), skipped: count('skipped'), audit: report.audit ?? '-'})

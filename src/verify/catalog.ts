@@ -184,7 +184,7 @@ export const CHECKS = {
   },
   'host.services': {
     scope: 'node',
-    proves: "Every service of the node's blueprint is running (core: Postfix, Dovecot, OpenDKIM; edge: Postfix).",
+    proves: "Every service of the node's blueprint is running (core: Postfix, Dovecot, OpenDKIM; edge: Postfix); on systemd hosts also enabled at boot (a warning if not), and no unit failed (a warning naming them).",
     fix: 'Start it (service NAME start) and read its log (/var/log/postfix.log, /var/log/dovecot.log) for why it stopped.',
   },
   'host.queue': {

@@ -8,7 +8,7 @@ const MEMORY_FREE = {warn: 10, fail: 5}
 
 /** The facts verify's host group and dns.dkim read: one exec per node (public keys only, nothing secret). */
 export const hostFacts = (services: readonly string[]) =>
-  ({services, mailQueue: true, disks: true, memory: true, certificate: true, logrotate: true, dkimPublic: true}) satisfies FactRequest
+  ({services, failedUnits: true, mailQueue: true, disks: true, memory: true, certificate: true, logrotate: true, dkimPublic: true}) satisfies FactRequest
 export type HostHealth = FactsOf<ReturnType<typeof hostFacts>>
 
 export const parseHost = (output: string): HostHealth => parseFacts(hostFacts([]), output)
@@ -20,11 +20,24 @@ export function hostChecks(facts: HostHealth, now: Date, wanted: (id: CheckResul
   const results: CheckResult[] = []
   if (wanted('host.services')) {
     const stopped = facts.services.filter((s) => !s.running).map((s) => s.name)
-    const evidence = facts.services.map((s) => `${s.name}: ${s.running ? 'running' : 'stopped'}`).join(', ')
+    // systemd hosts: a service that is not enabled would not come back after a reboot.
+    const disabled = facts.services.filter((s) => s.enabled === false).map((s) => s.name)
+    const failed = facts.failedUnits ?? []
+    const systemd = facts.failedUnits !== undefined
+    const evidence = [
+      facts.services.map((s) => `${s.name}: ${s.running ? 'running' : 'stopped'}${s.enabled === undefined ? '' : s.enabled ? ', enabled' : ', not enabled'}`).join('; '),
+      ...(systemd ? [`failed units: ${failed.join(', ') || 'none'}`] : []),
+    ].join('; ')
+    const start = (names: string[]) => names.map((s) => (systemd ? `systemctl enable --now ${s}` : `service ${s} start`)).join('; ')
     results.push(
       stopped.length > 0
-        ? outcome('host.services', 'fail', `not running: ${stopped.join(', ')}`, {evidence, hint: `Start it: ${stopped.map((s) => `service ${s} start`).join('; ')}; then read its log for why it stopped.`})
-        : outcome('host.services', 'pass', `running: ${facts.services.map((s) => s.name).join(', ')}`),
+        ? outcome('host.services', 'fail', `not running: ${stopped.join(', ')}`, {evidence, hint: `Start it: ${start(stopped)}; then read its log for why it stopped.`})
+        : disabled.length > 0 || failed.length > 0
+          ? outcome('host.services', 'warn', [disabled.length > 0 ? `not enabled at boot: ${disabled.join(', ')}` : '', failed.length > 0 ? `failed units: ${failed.join(', ')}` : ''].filter(Boolean).join('; '), {
+              evidence,
+              hint: disabled.length > 0 ? `Enable it: ${start(disabled)}.` : `Read why: systemctl status ${failed[0]}.`,
+            })
+          : outcome('host.services', 'pass', `running: ${facts.services.map((s) => s.name).join(', ')}${systemd ? ' (enabled; no failed units)' : ''}`),
     )
   }
   if (wanted('host.queue')) {

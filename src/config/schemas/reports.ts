@@ -36,8 +36,13 @@ export const ExecReport = Strict({
 const LabHost = Strict({name: Type.String(), address: Type.String(), role: Type.String(), region: Type.String(), fqdn: Type.String()})
 
 /** `mailops lab up --json` */
+const LabSystem = Type.Union([Type.Literal('debian13'), Type.Literal('debian12'), Type.Literal('controller')], {
+  description: 'booted Debian 13 or 12 hosts, or light hosts sharing the controller\'s own system',
+})
+
 export const LabUpReport = Strict({
   name: Type.String(),
+  os: LabSystem,
   inventory: Type.String(),
   knownHosts: Type.String(),
   key: Type.String(),
@@ -56,6 +61,7 @@ export const LabDownReport = Strict({
 /** `mailops lab status --json` */
 export const LabStatusReport = Strict({
   name: Type.String(),
+  os: Type.Union([LabSystem, Type.Null()]),
   inventory: Type.Union([Type.String(), Type.Null()]),
   hosts: Type.Array(
     Strict({
@@ -67,6 +73,7 @@ export const LabStatusReport = Strict({
       sshd: Type.Union([Type.String(), Type.Null()]),
       processes: Type.Integer({minimum: 0}),
       pidsLimit: Type.Integer(),
+      memoryBytes: Type.Optional(Type.Integer({minimum: 0, description: "the host's cgroup: processes, page cache, tmpfs"})),
       link: Type.Optional(Strict({delayMs: Type.Number({minimum: 0}), lossPercent: Type.Number({minimum: 0, maximum: 100})})),
     }),
   ),
@@ -93,6 +100,7 @@ export const DeployReport = Strict({
     Strict({
       host: Type.String(),
       status: Type.Union(['unchanged', 'changed', 'planned', 'failed', 'skipped'].map((s) => Type.Literal(s))),
+      packages: Type.Array(Type.String(), {description: 'Debian packages the plan installs (installed when the host changed)'}),
       files: Type.Array(Strict({path: Type.String(), action: Type.String(), before: Type.Union([Type.String(), Type.Null()]), after: Type.String()})),
       restarted: Type.Array(Type.String()),
       ms: Type.Number({minimum: 0}),

@@ -58,6 +58,17 @@ describe('host checks', () => {
     expect(statuses(output({match: 0}))['host.certificate']).toBe('fail')
   })
 
+  it('on systemd hosts: reports enabled and failed units, and warns when one would not come back after a reboot', () => {
+    const systemd = (dovecot: string, failed: string) => output().replace('S\tpostfix\t1', 'S\tpostfix\t1\tenabled').replace('S\tdovecot\t1', `S\tdovecot\t1\t${dovecot}`) + `\nU\t${failed}`
+    const [healthy] = hostChecks(parseHost(systemd('enabled', '')), now, (id) => id === 'host.services')
+    expect(healthy).toMatchObject({status: 'pass', message: 'running: postfix, dovecot (enabled; no failed units)'})
+    const [disabled] = hostChecks(parseHost(systemd('disabled', '')), now, (id) => id === 'host.services')
+    expect(disabled).toMatchObject({status: 'warn', message: 'not enabled at boot: dovecot', hint: 'Enable it: systemctl enable --now dovecot.'})
+    const [failed] = hostChecks(parseHost(systemd('enabled', 'opendkim.service,logrotate.service')), now, (id) => id === 'host.services')
+    expect(failed).toMatchObject({status: 'warn', message: 'failed units: opendkim.service, logrotate.service'})
+    expect(failed.evidence).toContain('dovecot: running, enabled')
+  })
+
   it('names the stopped service and how to start it', () => {
     const [services] = hostChecks(parseHost(output({dovecot: 0})), now, (id) => id === 'host.services')
     expect(services).toMatchObject({status: 'fail', message: 'not running: dovecot', hint: expect.stringContaining('service dovecot start')})

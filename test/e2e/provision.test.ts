@@ -1,0 +1,82 @@
+import {readFileSync} from 'node:fs'
+import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+
+import {ensureImage} from '../../src/lab/image.js'
+import {mailops} from '../helpers/cli.js'
+
+// Booted bare Debian hosts of its own: deploy provisions them from nothing.
+const NAME = 'provtest'
+const SUBNET = '198.18.45.0/24'
+const INVENTORY = `/var/lib/mailops/lab/${NAME}/inventory.yaml`
+const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', NAME, host, '--', command])
+const up = (hosts: number, os: string) => {
+  const result = mailops(['lab', 'up', '--name', NAME, '--hosts', String(hosts), '--subnet', SUBNET, '--os', os])
+  expect(result.code, result.stderr).toBe(0)
+}
+const postfixState = (host: string) => sh(host, 'dpkg-query -W -f=\'${Status}\\n\' postfix 2>/dev/null | grep -c "install ok installed"; systemctl is-active postfix; test -e /etc/postfix/main.cf && echo main.cf || echo no-main.cf; test -e /usr/sbin/policy-rc.d && echo policy || echo no-policy').stdout
+
+describe('mailops deploy on booted bare Debian hosts', () => {
+  beforeAll(async () => {
+    await ensureImage('debian12', () => {})
+    await ensureImage('debian13', () => {})
+  }, 600_000)
+  afterEach(() => {
+    mailops(['lab', 'down', '--name', NAME])
+  })
+
+  it('installs the packages, then the files, then enables and starts the services; a re-run changes nothing; verify passes', () => {
+    up(2, 'debian12')
+    expect(postfixState('node2')).toBe('0\ninactive\nno-main.cf\nno-policy\n')
+
+    const dry = mailops(['deploy', '-i', INVENTORY, '--dry-run', '--json'])
+    expect(dry.code, dry.stderr).toBe(0)
+    const planned = dry.json().hosts
+    expect(planned.map((h: {host: string; packages: string[]}) => [h.host, h.packages])).toEqual([
+      ['node1', ['postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'opendkim', 'logrotate']],
+      ['node2', ['postfix', 'logrotate']],
+    ])
+    expect(postfixState('node2')).toBe('0\ninactive\nno-main.cf\nno-policy\n')
+
+    const first = mailops(['deploy', '-i', INVENTORY, '--json'])
+    expect(first.code, first.stderr + first.stdout).toBe(0)
+    expect(first.json().hosts.map((h: {status: string}) => h.status)).toEqual(['changed', 'changed'])
+    const units = sh('node1', 'systemctl is-enabled postfix dovecot opendkim; systemctl is-active postfix dovecot opendkim; systemctl --failed --no-legend | wc -l; test -e /usr/sbin/policy-rc.d && echo policy || echo no-policy')
+    expect(units.stdout).toBe('enabled\nenabled\nenabled\nactive\nactive\nactive\n0\nno-policy\n')
+
+    const again = mailops(['deploy', '-i', INVENTORY, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.json().hosts.map((h: {status: string; packages: string[]}) => [h.status, h.packages])).toEqual([
+      ['unchanged', []],
+      ['unchanged', []],
+    ])
+
+    const verify = mailops(['verify', '-i', INVENTORY, '--skip', 'dns', '--json'])
+    expect(verify.code, verify.stdout.slice(-2000)).toBe(0)
+    // The host group reads systemd: enabled, active, no failed unit.
+    const services = verify.json().nodes.map((n: {checks: Array<{id: string; message: string}>}) => n.checks.find((c) => c.id === 'host.services')!.message)
+    expect(services).toEqual(['running: ssh, opendkim, dovecot, postfix (enabled; no failed units)', 'running: ssh, postfix (enabled; no failed units)'])
+  }, 400_000)
+
+  it('fails with a clear error and no half-configured service when apt cannot reach the mirror (proxy stopped)', () => {
+    up(1, 'debian12')
+    const state = JSON.parse(readFileSync(`/var/lib/mailops/lab/${NAME}/lab.json`, 'utf8'))
+    process.kill(state.proxy, 'SIGKILL')
+    const result = mailops(['deploy', '-i', INVENTORY, '--json'])
+    expect(result.code).toBe(1)
+    const host = result.json().hosts[0]
+    expect(host.status).toBe('failed')
+    expect(host.error.code).toBe('INSTALL_FAILED')
+    expect(host.error.message).toContain('node1: installing the Debian packages failed, so no file was written and no service started')
+    expect(host.error.message).toMatch(/apt-proxy|198\.18\.45\.1|Could not connect|Unable to (locate|fetch)/)
+    expect(postfixState('node1')).toBe('0\ninactive\nno-main.cf\nno-policy\n')
+  }, 400_000)
+
+  it('refuses a release the blueprints do not render for, before anything changes, naming the supported ones', () => {
+    up(1, 'debian13')
+    const result = mailops(['deploy', '-i', INVENTORY, '--json'])
+    expect(result.code).toBe(1)
+    const host = result.json().hosts[0]
+    expect(host.error).toMatchObject({code: 'UNSUPPORTED_OS', message: expect.stringContaining('runs debian 13, which the blueprints do not render for (supported: debian 12)')})
+    expect(sh('node1', 'test -e /var/lib/mailops && echo state || echo no-state; dpkg-query -W postfix 2>&1 | grep -c "no packages found"').stdout).toBe("no-state\n1\n")
+  }, 400_000)
+})
