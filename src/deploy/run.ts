@@ -68,7 +68,13 @@ const DEFAULT_PROBE_TIMEOUT_MS = 60_000
 function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
   // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
   const core = inventory.hosts.find((h) => h.role === 'core')
-  const facts = {role: host.role, host_name: host.name, core_address: core?.address ?? ''}
+  const facts = {
+    role: host.role,
+    host_name: host.name,
+    core_address: core?.address ?? '',
+    core_name: core?.name ?? '',
+    edge_addresses: inventory.hosts.filter((h) => h.role === 'edge').map((h) => h.address),
+  }
   const blueprints = catalog.filter((b) => b.roles.includes(host.role))
   const desired: Desired = {host, files: [], packages: [], services: {}, secrets: []}
   for (const blueprint of blueprints) {

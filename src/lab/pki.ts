@@ -41,6 +41,7 @@ export async function labMailSetup(spec: LabSpec, dir: string): Promise<LabMailS
       domain: spec.domain,
       tls_cert: `${read('tls.pem')}\n${read('ca.pem')}`,
       tls_ca_file: 'ca.pem',
+      tls_ca_cert: read('ca.pem'),
       mail_users: [{name: 'demo', password_hash: hash}],
       postmaster_to: 'demo',
       verify_user: 'demo',
