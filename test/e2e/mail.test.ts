@@ -123,6 +123,16 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
     }
   })
 
+  it('serves a TLS key of its own on every node: one stolen key impersonates one node, not all', () => {
+    const publicKey = (node: string) => {
+      const served = spawnSync('openssl', ['s_client', '-starttls', 'smtp', '-connect', `${node}:25`], {input: '', encoding: 'utf8', timeout: 20_000})
+      const key = spawnSync('openssl', ['x509', '-noout', '-pubkey'], {input: served.stdout, encoding: 'utf8'}).stdout
+      expect(key, `${node}: ${served.stderr}`).toContain('BEGIN PUBLIC KEY')
+      return key
+    }
+    expect(new Set([CORE, EDGE1, EDGE2].map(publicKey)).size).toBe(3)
+  })
+
   it("refuses mail on the core's port 25 from a client that is not an edge; the edges' mail gets through", () => {
     // This machine is not an edge: the core refuses even its real mailboxes (the edge→core delivery is the case above).
     for (const rcpt of [`demo@${DOMAIN}`, `postmaster@${DOMAIN}`]) {

@@ -315,9 +315,13 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
   }, 600_000)
 
   it('finds an expired certificate on every endpoint and on disk', async () => {
-    execFileSync('openssl', ['x509', '-req', '-in', `${labDir}/tls.csr`, '-CA', `${labDir}/ca.pem`, '-CAkey', `${labDir}/ca.key`, '-days', '-1', '-extfile', `${labDir}/tls.ext`, '-out', `${labDir}/expired.pem`], {stdio: 'ignore'})
+    // Each node has a key of its own: each gets an expired certificate for it.
     const lab = parse(readFileSync(inventory, 'utf8'))
-    lab.vars.tls_cert = `${readFileSync(`${labDir}/expired.pem`, 'utf8')}${readFileSync(`${labDir}/ca.pem`, 'utf8')}`
+    for (const host of lab.hosts.filter((h: {name: string}) => ['node1', 'node2'].includes(h.name))) {
+      const file = (ext: string) => `${labDir}/tls-${host.name}.${ext}`
+      execFileSync('openssl', ['x509', '-req', '-in', file('csr'), '-CA', `${labDir}/ca.pem`, '-CAkey', `${labDir}/ca.key`, '-set_serial', '7', '-days', '-1', '-extfile', file('ext'), '-out', file('expired.pem')], {stdio: 'ignore'})
+      host.vars.tls_cert = `${readFileSync(file('expired.pem'), 'utf8')}${readFileSync(`${labDir}/ca.pem`, 'utf8')}`
+    }
     const expired = `${labDir}/inventory-expired.yaml`
     writeFileSync(expired, stringify(lab))
     repair = () => deploy()
