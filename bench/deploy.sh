@@ -36,7 +36,7 @@ for (const b of ['base', 'core', 'edge']) {
   for (const [k, v] of Object.entries(yaml.parse(fs.readFileSync(`blueprints/${b}/blueprint.yaml`, 'utf8')).variables)) if (v.default !== undefined) defaults[k] = v.default
 }
 const secrets = {tls_key: fs.readFileSync(`${work}/key.pem`, 'utf8').trim(), dkim_private_key: fs.readFileSync(`${work}/dkim.pem`, 'utf8').trim()}
-fs.writeFileSync(`${work}/vars.json`, JSON.stringify({...defaults, ...vars, ...secrets, core_address: hosts[0].address}))
+fs.writeFileSync(`${work}/vars.json`, JSON.stringify({...defaults, ...vars, ...secrets, core_address: hosts[0].address, core_name: hosts[0].name, edge_addresses: hosts.filter((h) => h.role === 'edge').map((h) => h.address)}))
 const line = (h) => `${h.name} ansible_host=${h.address} host_name=${h.name} role=${h.role}`
 fs.writeFileSync(`${work}/hosts.ini`, `[core]\n${hosts.filter((h) => h.role === 'core').map(line).join('\n')}\n[edge]\n${hosts.filter((h) => h.role === 'edge').map(line).join('\n')}\n`)
 JS

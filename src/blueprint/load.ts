@@ -51,7 +51,8 @@ export interface RenderedFile {
 
 /**
  * Values for every variable of a blueprint, from host vars over inventory vars over defaults;
- * secrets from the environment or else the inventory's secrets file, never from vars. Each value
+ * secrets from the environment or else the inventory's secrets file (its `HOST/NAME` entry over
+ * `NAME`, so that each host can have a key of its own), never from vars. Each value
  * is checked by what it means before any connection: its type, a real integer in its range, a
  * string's pattern, list items against their schema, PEM keys and certificates parsed (and a
  * certificate against its key). A message never quotes a secret.
@@ -65,7 +66,7 @@ export function resolveVariables(
   const values: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(blueprint.variables)) {
     const envName = `MAILOPS_SECRET_${name.toUpperCase()}`
-    const given = spec.secret ? (process.env[envName] ?? secrets[name]) : layers.reduceRight<unknown>((found, layer) => found ?? layer[name], undefined)
+    const given = spec.secret ? (process.env[envName] ?? secrets[`${host}/${name}`] ?? secrets[name]) : layers.reduceRight<unknown>((found, layer) => found ?? layer[name], undefined)
     const value = given ?? spec.default
     if (value === undefined) throw InputError.at(undefined, spec.secret ? 'blueprint.missingSecret' : 'blueprint.missingVariable', {host, name, env: envName})
     const problem = variableProblem(spec, value)

@@ -5,7 +5,7 @@ import {dirname, join} from 'node:path'
 
 import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
-import {firstCore, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {firstCore, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
 import {type HostPlan, planDiff, planHash, planHost, SUPPORTED_RELEASES} from './plan.js'
 import {deployFacts, gatherFacts} from '../fleet/facts.js'
@@ -70,7 +70,13 @@ const DEFAULT_PROBE_TIMEOUT_MS = 60_000
 function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
   // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
   const core = firstCore(inventory.hosts)
-  const facts = {role: host.role, host_name: host.name, core_address: core?.address ?? ''}
+  const facts = {
+    role: host.role,
+    host_name: host.name,
+    core_address: core?.address ?? '',
+    core_name: core?.name ?? '',
+    edge_addresses: hostsOfRole(inventory.hosts, 'edge').map((h) => h.address),
+  }
   const blueprints = catalog.filter((b) => b.roles.includes(host.role))
   const desired: Desired = {host, files: [], packages: [], services: {}, secrets: []}
   for (const blueprint of blueprints) {

@@ -255,7 +255,7 @@ export const en = {
   'blueprint.unknownService': "file notifies service '{name}', which the blueprint does not define",
   'blueprint.unknownVariable': "{template} uses '{name}', which is not a variable of the blueprint",
   'blueprint.missingVariable': "{host}: variable '{name}' has no value and no default (set it in the inventory's vars)",
-  'blueprint.missingSecret': "{host}: secret '{name}' is not set (export {env}, or put it in the inventory's secretsFile; never in vars or flags)",
+  'blueprint.missingSecret': "{host}: secret '{name}' is not set (export {env}, or put it in the inventory's secretsFile as {name} or {host}/{name}; never in vars or flags)",
   'blueprint.badVariable': "{host}: variable '{name}' must be {type}",
   'blueprint.badTemplate': "{template}: not a valid template: {reason}",
   'blueprint.keyMismatch': "{host}: the certificate in '{name}' does not belong to the private key in '{key}'",

@@ -257,7 +257,7 @@ export const zhCN: Record<MessageKey, string> = {
   'blueprint.unknownService': "文件通知的服务 '{name}' 未在蓝图中定义",
   'blueprint.unknownVariable': "{template} 使用了 '{name}'，但它不是蓝图的变量",
   'blueprint.missingVariable': "{host}：变量 '{name}' 没有值也没有默认值（请在清单的 vars 中设置）",
-  'blueprint.missingSecret': "{host}：密钥 '{name}' 未设置（请导出 {env}，或写入清单的 secretsFile；切勿写在 vars 或参数中）",
+  'blueprint.missingSecret': "{host}：密钥 '{name}' 未设置（请导出 {env}，或以 {name} 或 {host}/{name} 写入清单的 secretsFile；切勿写在 vars 或参数中）",
   'blueprint.badVariable': "{host}：变量 '{name}' 必须为 {type}",
   'blueprint.badTemplate': "{template}：模板无效：{reason}",
   'blueprint.keyMismatch': "{host}：'{name}' 中的证书与 '{key}' 中的私钥不匹配",

@@ -208,7 +208,7 @@ function labInventory(spec: LabSpec, mail: LabMailSetup): string {
       secretsFile: mail.secretsFile,
       defaults: {user: 'root', port: 22, key: 'id_ed25519'},
       vars: mail.vars,
-      hosts: spec.hosts.map((h) => ({name: h.name, address: h.address, role: h.role, region: h.region})),
+      hosts: spec.hosts.map((h) => ({name: h.name, address: h.address, role: h.role, region: h.region, vars: mail.hostVars[h.name]})),
     })
   )
 }

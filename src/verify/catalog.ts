@@ -37,8 +37,8 @@ export const CHECKS = {
     fix: 'Set disable_vrfy_command = yes in main.cf.',
   },
   'smtp.postmaster': {
-    scope: 'node',
-    proves: 'Mail for postmaster@DOMAIN (RFC 5321 §4.5.1) and abuse@DOMAIN (RFC 2142) is accepted.',
+    scope: 'edge',
+    proves: "Mail for postmaster@DOMAIN (RFC 5321 §4.5.1) and abuse@DOMAIN (RFC 2142) is accepted by the MX hosts (the edges; the core takes mail from them only, see smtp.edges-only).",
     fix: 'Set vars.postmaster_to to a mailbox (the core blueprint aliases postmaster@ and abuse@ to it) and redeploy.',
   },
   'smtp.size': {
@@ -50,6 +50,11 @@ export const CHECKS = {
     scope: 'node',
     proves: "RCPT to system accounts and address literals is refused from outside - root@localhost, root@[NODE-IP], postmaster@[NODE-IP] - so nothing lands in an unread /var/mail or is accepted and then dropped. RCPT only, no mail is sent.",
     fix: 'Postfix: check_recipient_access with a map refusing @localhost and @[address literals] first in smtpd_recipient_restrictions, and local_recipient_maps naming no system account (the bundled blueprints: /etc/postfix/recipient_access, /etc/postfix/local_recipients).',
+  },
+  'smtp.edges-only': {
+    scope: 'core',
+    proves: "The core's port 25 takes mail only from the edges (and the core itself): verify, which is not an edge, is refused (5xx) when it asks for a mailbox that exists, so nothing bypasses the edges' postscreen and filters. RCPT only, no mail is sent.",
+    fix: "Postfix on the core: smtpd_client_restrictions = permit_mynetworks, check_client_access cidr:/etc/postfix/edge_clients, reject, with the edges' addresses in edge_clients (the core blueprint writes both from the inventory's edges; redeploy).",
   },
   'tls.available': {
     scope: 'node',
@@ -92,6 +97,11 @@ export const CHECKS = {
     perTarget: true,
     proves: 'The certificate served is valid for at least 30 more days (warning below 30, failure below 7 or when expired).',
     fix: 'Renew the certificate (vars.tls_cert / secret tls_key) and redeploy; automate renewal well before 30 days.',
+  },
+  'tls.next-hop': {
+    scope: 'edge',
+    proves: "The edge's TLS to the core is verified: after a delivery through the edge, its Postfix log (read over SSH) records the connection to the core as `Verified TLS` - the core's chain checked against the CA and its name CORE.DOMAIN matched - not Untrusted, Trusted (chain only) or Anonymous, so no one between them can pose as the core.",
+    fix: 'Postfix on the edge: smtp_tls_policy_maps with "[CORE-ADDRESS]:25 secure match=CORE.DOMAIN", smtp_tls_CAfile with the CA of the core\'s certificate (vars.tls_ca_cert) and smtp_tls_loglevel = 1 (the edge blueprint sets all three; redeploy).',
   },
   'auth.before-tls': {
     scope: 'node',

@@ -12,7 +12,8 @@ import {gatherFacts} from '../fleet/facts.js'
 import {hostChecks, hostFacts, type HostHealth} from './host.js'
 import {networkChecks, portStates} from './network.js'
 import type {Selection} from './select.js'
-import {sizeCheck, smtpChecks} from './smtp.js'
+import {nextHopOutcome, nextHopScript} from './next-hop.js'
+import {edgesOnlyCheck, sizeCheck, smtpChecks} from './smtp.js'
 import {suitesCheck, TLS_IDS, tlsChecks} from './tls.js'
 import {type CheckResult, type CheckStatus, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
 
@@ -60,7 +61,7 @@ async function timed(work: () => Promise<CheckResult[]>): Promise<CheckResult[]>
 }
 
 /** Checks one node: ports first (they tell whether it is reachable at all), then every selected unit at once. */
-async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNode) => Promise<HostHealth>): Promise<CheckResult[]> {
+async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNode) => Promise<HostHealth>, session: FleetSession | undefined): Promise<CheckResult[]> {
   const {probe: ctx, selected} = plan
   const wanted = (id: CheckId) => selected(id) && appliesTo(id, node)
   const states = await portStates(node.address, ctx.timeoutMs)
@@ -108,7 +109,23 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
   }
   // Edges forward to the first core (the blueprints' core_address), picked with --hosts or not.
   const core = plan.dns?.cores[0]
-  if (node.role === 'edge' && core) add(['delivery.inbound'], async () => [await inboundCheck(node, core, ctx)])
+  if (node.role === 'edge' && core) {
+    add(['delivery.inbound', 'tls.next-hop'], async () => {
+      // The delivery makes the edge connect to the core; the edge's log then says how it checked the core.
+      const inbound = await inboundCheck(node, core, ctx)
+      const results = wanted('delivery.inbound') ? [inbound] : []
+      if (!wanted('tls.next-hop')) return results
+      if (!node.ssh || !session) return [...results, outcome('tls.next-hop', 'skip', "needs SSH to read the edge's log (an inventory node)")]
+      try {
+        const connection = await session.connection(node.ssh)
+        const read = await connection.exec(nextHopScript(core), {timeoutMs: ctx.timeoutMs * 3})
+        return [...results, nextHopOutcome(core, read.stdout)]
+      } catch (error) {
+        return [...results, ...sshError(error as MailopsError, ['tls.next-hop'])]
+      }
+    })
+  }
+  if (node.role === 'core') add(['smtp.edges-only'], async () => [await edgesOnlyCheck(node, ctx)])
   if (core) add(['delivery.unicode'], async () => [await utf8Check(node, core, ctx)])
   if (node.role === 'edge' && core) add(['smtp.size'], async () => [await sizeCheck(node, core, ctx)])
   if (node.role === 'core' && plan.resolver) add(['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'], () => outboundChecks(node, ctx, plan.peer, plan.resolver!).then((rs) => rs.filter((r) => wanted(r.id))))
@@ -161,7 +178,7 @@ async function verifyWith(plan: VerifyPlan, session: FleetSession | undefined): 
   const [nodes, domain] = await Promise.all([
     mapLimit(plan.nodes, plan.concurrency, async (node) => {
       const started = performance.now()
-      const checks = await verifyNode(node, plan, facts)
+      const checks = await verifyNode(node, plan, facts, session)
       return report(node.name, node.address, node.role, checks, Math.round(performance.now() - started))
     }),
     domainRow(),

@@ -143,3 +143,38 @@ export function smtpAuthBeforeTls(keywords: string[], target: string): CheckResu
     ? outcome('auth.before-tls', 'fail', 'AUTH is offered before STARTTLS', {target, evidence: keywords.join(' ')})
     : outcome('auth.before-tls', 'pass', 'no AUTH before STARTTLS', {target})
 }
+
+/**
+ * smtp.edges-only: port 25 of a core takes mail only from the edges. verify connects from its own
+ * machine, which is not an edge, and asks for a mailbox that exists (the verify account, else
+ * postmaster@): the core must refuse (5xx at any step), or mail would bypass the edges' filters.
+ * RCPT only, no mail is sent.
+ */
+export async function edgesOnlyCheck(core: VerifyNode, ctx: ProbeContext): Promise<CheckResult> {
+  const rcpt = ctx.credentials?.user ?? (ctx.domain ? `postmaster@${ctx.domain}` : undefined)
+  if (!rcpt) return outcome('smtp.edges-only', 'skip', 'no domain known (give an inventory with vars.domain)')
+  const steps: string[] = []
+  try {
+    const {session, banner} = await SmtpSession.open(core.address, 25, ctx.timeoutMs)
+    try {
+      const replies: Array<[string, () => Promise<string>]> = [
+        ['greeting', async () => banner],
+        ['EHLO', () => session.command(`EHLO ${ctx.helo}`)],
+        ['MAIL FROM', () => session.command('MAIL FROM:<verify@mailops.invalid>')],
+        [`RCPT TO ${rcpt}`, () => session.command(`RCPT TO:<${rcpt}>`)],
+      ]
+      for (const [step, reply] of replies) {
+        const answer = await reply()
+        steps.push(`${step} → ${firstLine(answer)}`)
+        if (code(answer) >= 500) return outcome('smtp.edges-only', 'pass', `refuses a client that is not an edge (at ${step.split(' ')[0]})`, {evidence: steps.join('; ')})
+      }
+      await session.command('RSET')
+    } finally {
+      await session.quit()
+    }
+    return outcome('smtp.edges-only', 'fail', `accepts mail for ${rcpt} from a client that is not an edge: port 25 of the core bypasses the edges`, {evidence: steps.join('; ')})
+  } catch (error) {
+    // A connection refused or dropped refuses the client too, but says nothing about mail from the edges: reported as it is.
+    return outcome('smtp.edges-only', 'fail', `no SMTP session on port 25: ${(error as Error).message}`, {evidence: steps.join('; ') || undefined})
+  }
+}

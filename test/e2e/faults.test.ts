@@ -128,13 +128,14 @@ describe('secrets are never read back or shown', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailops-rotate-'))
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=rotated', '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], {stdio: 'ignore'})
     const inv = inventory((i) => {
-      i.vars.tls_cert = readFileSync(join(dir, 'c'), 'utf8')
+      i.hosts.find((h: {name: string}) => h.name === 'node2').vars.tls_cert = readFileSync(join(dir, 'c'), 'utf8')
     })
     const env = {MAILOPS_SECRET_TLS_KEY: readFileSync(join(dir, 'k'), 'utf8')}
     // The edge blueprint once with the lab's key, so the host holds a live key to leak.
     const deployed = mailops(['deploy', '-i', inventory(), '--hosts', 'node2', '--blueprint', 'edge', '--json', '--audit-dir', audit])
     expect(deployed.code, deployed.stdout).toBe(0)
-    const oldKey = parse(readFileSync(`${labDir}/secrets.yaml`, 'utf8')).tls_key as string
+    const oldKey = parse(readFileSync(`${labDir}/secrets.yaml`, 'utf8'))['node2/tls_key'] as string
+    expect(oldKey).toMatch(/PRIVATE KEY/)
     for (const args of [[], ['--json']]) {
       const dry = mailops(['deploy', '-i', inv, '--hosts', 'node2', '--blueprint', 'edge', '--dry-run', ...args], env)
       expect(dry.code, dry.stderr).toBe(0)
@@ -241,7 +242,7 @@ describe('values that would break a service are refused before any connection, o
     const inv = loadInventory(inventory())
     const host = inv.hosts.find((h) => h.name === 'node2')!
     const blueprint = loadBlueprint(ROOT, 'edge')
-    const vars = resolveVariables(blueprint, 'node2', inv.secrets, inv.vars, {role: 'edge', host_name: 'node2', core_address: NODE1})
+    const vars = resolveVariables(blueprint, 'node2', inv.secrets, inv.vars, host.vars, {role: 'edge', host_name: 'node2', core_address: NODE1, core_name: 'node1'})
     const files = renderFiles(blueprint, vars).map((f) =>
       f.path === '/etc/postfix/main.cf' ? withContent(f, f.content.replace(/^message_size_limit = .*$/m, 'message_size_limit = 1e+30')) : f,
     )

@@ -123,8 +123,25 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
     }
   })
 
-  it('refuses system accounts and address literals at every node; postmaster@ and abuse@ reach their mailbox', async () => {
-    for (const node of [CORE, EDGE1, EDGE2]) {
+  it('serves a TLS key of its own on every node: one stolen key impersonates one node, not all', () => {
+    const publicKey = (node: string) => {
+      const served = spawnSync('openssl', ['s_client', '-starttls', 'smtp', '-connect', `${node}:25`], {input: '', encoding: 'utf8', timeout: 20_000})
+      const key = spawnSync('openssl', ['x509', '-noout', '-pubkey'], {input: served.stdout, encoding: 'utf8'}).stdout
+      expect(key, `${node}: ${served.stderr}`).toContain('BEGIN PUBLIC KEY')
+      return key
+    }
+    expect(new Set([CORE, EDGE1, EDGE2].map(publicKey)).size).toBe(3)
+  })
+
+  it("refuses mail on the core's port 25 from a client that is not an edge; the edges' mail gets through", () => {
+    // This machine is not an edge: the core refuses even its real mailboxes (the edge→core delivery is the case above).
+    for (const rcpt of [`demo@${DOMAIN}`, `postmaster@${DOMAIN}`]) {
+      expect(swaks('--server', CORE, '--to', rcpt, '--from', 'bob@peer.test', '--quit-after', 'RCPT').stdout, rcpt).toMatch(/<\*\* 554 5\.7\.1 .*Client host rejected: Access denied/)
+    }
+  })
+
+  it('refuses system accounts and address literals at every edge (the core refuses any client but the edges); postmaster@ and abuse@ reach their mailbox', async () => {
+    for (const node of [EDGE1, EDGE2]) {
       for (const rcpt of ['root@localhost', `root@[${node}]`, `postmaster@[${node}]`]) {
         expect(swaks('--server', node, '--to', rcpt, '--from', 'bob@peer.test', '--quit-after', 'RCPT').stdout, `${node} ${rcpt}`).toMatch(/<\*\* 550 5\.1\.1 .*Recipient address rejected/)
       }
@@ -167,7 +184,7 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
   it('refuses unauthenticated relaying to a foreign domain at every node, and unknown users at the edge', () => {
     for (const node of [CORE, EDGE1, EDGE2]) {
       const relay = swaks('--server', node, '--to', 'victim@elsewhere.example', '--from', 'spammer@peer.test')
-      expect(relay.stdout, node).toMatch(/<\*\* 554 5\.7\.1 .*Relay access denied/)
+      expect(relay.stdout, node).toMatch(node === CORE ? /<\*\* 554 5\.7\.1 .*Client host rejected/ : /<\*\* 554 5\.7\.1 .*Relay access denied/)
     }
     expect(swaks('--server', EDGE2, '--to', `nobody@${DOMAIN}`, '--from', 'bob@peer.test').stdout).toMatch(/550 5\.1\.1 .*User unknown in relay recipient table/)
   })

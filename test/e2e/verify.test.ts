@@ -99,9 +99,11 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     ])
     const groups = new Set(report.nodes.flatMap((n: Node) => n.checks.map((c) => c.id.split('.')[0])))
     expect([...groups].sort()).toEqual(['auth', 'delivery', 'dns', 'host', 'network', 'relay', 'smtp', 'tls'])
-    // 7 TLS endpoints on the core, 7 checks each; one on an edge.
+    // 7 TLS endpoints on the core, 7 checks each; one on an edge, and its hop to the core.
     expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('tls.'))).toHaveLength(49)
-    expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(7)
+    expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(8)
+    expect(checksOf(report, 'node1').find((c) => c.id === 'smtp.edges-only')!.evidence).toMatch(/RCPT TO demo@verifytest\.mailops\.test → 554 5\.7\.1 <[^>]*\[198\.18\.9\.1\]>: Client host rejected: Access denied$/)
+    expect(checksOf(report, 'node2').find((c) => c.id === 'tls.next-hop')!.evidence).toMatch(/^Verified TLS connection established to 198\.18\.9\.11\[198\.18\.9\.11\]:25: TLSv1\.3 /)
     expect(checksOf(report, 'node2').find((c) => c.id === 'delivery.inbound')!.message).toMatch(/^delivered to demo@verifytest\.mailops\.test on node1 in \d+ ms$/)
     expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('delivery.outbound-')).map((c) => c.message)).toEqual([
       `DKIM pass, d=${DOMAIN} s=mail`,
@@ -146,15 +148,44 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
 
   it('finds system accounts and address literals reachable from outside', async () => {
     // The defect as it was: root@localhost and root@[ip] into /var/mail/root, postmaster@[ip] accepted then dropped.
+    // On an edge: the core takes mail from the edges only (smtp.edges-only), so outside reaches these through an edge.
     repair = () => deploy()
-    onNode("postconf -e 'smtpd_recipient_restrictions = reject_unauth_pipelining, reject_unlisted_recipient' && postconf -X local_recipient_maps && postfix reload")
+    onNode("postconf -e 'smtpd_recipient_restrictions = reject_unauth_pipelining, reject_unlisted_recipient' && postconf -X local_recipient_maps && postfix reload", 'node2')
     const result = verify('--only', 'smtp')
     expect(result.code).toBe(1)
     expect(failed(result.json())).toEqual([
-      expect.objectContaining({node: 'node1', id: 'smtp.system-accounts', status: 'fail', message: 'accepts root@localhost, root@[198.18.9.11], postmaster@[198.18.9.11] from outside', hint: expect.stringContaining('check_recipient_access')}),
+      expect.objectContaining({node: 'node2', id: 'smtp.system-accounts', status: 'fail', message: 'accepts root@localhost, root@[198.18.9.12], postmaster@[198.18.9.12] from outside', hint: expect.stringContaining('check_recipient_access')}),
     ])
     await undoBreak()
     expect(verify('--only', 'smtp').code).toBe(0)
+  })
+
+  it("finds the core's port 25 open to clients that are not edges (bots bypass the edges)", async () => {
+    // The defect as it was: no client restriction on the core's port 25.
+    repair = () => deploy()
+    onNode('postconf -X smtpd_client_restrictions && postfix reload')
+    const result = verify('--only', 'smtp')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node1', id: 'smtp.edges-only', status: 'fail', message: `accepts mail for demo@${DOMAIN} from a client that is not an edge: port 25 of the core bypasses the edges`, evidence: expect.stringMatching(/RCPT TO demo@\S+ → 250 /), hint: expect.stringContaining('edge_clients')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'smtp').code).toBe(0)
+  })
+
+  it("finds an edge whose TLS to the core is not verified (anyone between them could pose as the core)", async () => {
+    // The defect as it was: smtp_tls_security_level = may on the edge, no policy for the core.
+    repair = () => deploy()
+    onNode('postconf -X smtp_tls_policy_maps && postfix reload', 'node3')
+    const result = verify('--only', 'tls.next-hop,delivery.inbound')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node3', id: 'tls.next-hop', status: 'fail', message: expect.stringMatching(/^the last connection to node1 was (Trusted|Untrusted) TLS: /), evidence: expect.stringMatching(/^(Trusted|Untrusted) TLS connection established to 198\.18\.9\.11\[198\.18\.9\.11\]:25: /), hint: expect.stringContaining('secure match=CORE.DOMAIN')}),
+    ])
+    await undoBreak()
+    const repaired = verify('--only', 'tls.next-hop,delivery.inbound').json()
+    expect(failed(repaired)).toEqual([])
+    expect(checksOf(repaired, 'node3').map((c) => c.id)).toEqual(['delivery.inbound', 'tls.next-hop'])
   })
 
   it('finds SMTPUTF8 offered by an edge whose next hops cannot carry it (accepted, then bounced)', async () => {
@@ -284,9 +315,13 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
   }, 600_000)
 
   it('finds an expired certificate on every endpoint and on disk', async () => {
-    execFileSync('openssl', ['x509', '-req', '-in', `${labDir}/tls.csr`, '-CA', `${labDir}/ca.pem`, '-CAkey', `${labDir}/ca.key`, '-days', '-1', '-extfile', `${labDir}/tls.ext`, '-out', `${labDir}/expired.pem`], {stdio: 'ignore'})
+    // Each node has a key of its own: each gets an expired certificate for it.
     const lab = parse(readFileSync(inventory, 'utf8'))
-    lab.vars.tls_cert = `${readFileSync(`${labDir}/expired.pem`, 'utf8')}${readFileSync(`${labDir}/ca.pem`, 'utf8')}`
+    for (const host of lab.hosts.filter((h: {name: string}) => ['node1', 'node2'].includes(h.name))) {
+      const file = (ext: string) => `${labDir}/tls-${host.name}.${ext}`
+      execFileSync('openssl', ['x509', '-req', '-in', file('csr'), '-CA', `${labDir}/ca.pem`, '-CAkey', `${labDir}/ca.key`, '-set_serial', '7', '-days', '-1', '-extfile', file('ext'), '-out', file('expired.pem')], {stdio: 'ignore'})
+      host.vars.tls_cert = `${readFileSync(file('expired.pem'), 'utf8')}${readFileSync(`${labDir}/ca.pem`, 'utf8')}`
+    }
     const expired = `${labDir}/inventory-expired.yaml`
     writeFileSync(expired, stringify(lab))
     repair = () => deploy()

@@ -37,7 +37,7 @@ describe('templates', () => {
 describe('variables are checked by meaning before any connection', () => {
   const edge = loadBlueprint(ROOT, 'edge')
   const pem = keyAndCert()
-  const given = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', tls_cert: pem.cert}
+  const given = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', tls_cert: pem.cert}
   const resolve = (vars: Record<string, unknown>, key = pem.key) => () => resolveVariables(edge, 'mx1', {tls_key: key}, {...given, ...vars})
 
   it('accepts good values', () => {
@@ -96,9 +96,14 @@ describe('bundled blueprints', () => {
     const blueprint = {...loadBlueprint(ROOT, 'base'), variables: {token: {type: 'string' as const, secret: true, description: 'x'}}}
     expect(() => resolveVariables(blueprint, 'mx1', {}, {token: 'from-vars'})).toThrow("mx1: secret 'token' is not set (export MAILOPS_SECRET_TOKEN")
     expect(resolveVariables(blueprint, 'mx1', {token: 'from-secrets-file'}, {token: 'from-vars'})).toEqual({token: 'from-secrets-file'})
+    // A host's own entry (HOST/NAME) over the shared one: each lab node has a TLS key of its own.
+    const perHost = {token: 'shared', 'mx1/token': 'mx1-only'}
+    expect(resolveVariables(blueprint, 'mx1', perHost)).toEqual({token: 'mx1-only'})
+    expect(resolveVariables(blueprint, 'mx2', perHost)).toEqual({token: 'shared'})
     process.env.MAILOPS_SECRET_TOKEN = 'from-env'
     try {
       expect(resolveVariables(blueprint, 'mx1', {token: 'from-secrets-file'})).toEqual({token: 'from-env'})
+      expect(resolveVariables(blueprint, 'mx1', perHost)).toEqual({token: 'from-env'})
     } finally {
       delete process.env.MAILOPS_SECRET_TOKEN
     }
