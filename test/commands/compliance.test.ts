@@ -34,10 +34,10 @@ describe('compliance acts on the ranking', () => {
   })
 
   it('changes the recommendation of an assessment', () => {
-    const base = ['assess', '--company', 'ACME', '--industry', 'manufacturing', '--revenue', '120M', '--seats', '1500', '--zones', 'apac,europe', '--no-probe', '--json']
+    const base = ['assess', '--company', 'ACME', '--industry', 'manufacturing', '--revenue', '120M', '--seats', '1500', '--zone', 'apac,europe', '--no-probe', '--json']
     const out = () => join(dirname(tempFile('x', '')), 'report')
-    const open = mailops([...base, '--out', out()]).json()
-    const china = mailops([...base, '--compliance', 'mlps', '--out', out()]).json()
+    const open = mailops([...base, '--out-dir', out()]).json()
+    const china = mailops([...base, '--compliance', 'mlps', '--out-dir', out()]).json()
     expect(open.recommended).toBe('m365')
     expect(china.recommended).not.toBe('m365')
     expect(['alibaba-mail', 'self-hosted', 'tencent-exmail']).toContain(china.recommended)

@@ -80,7 +80,7 @@ describe('mailops score: the inputs a consultant writes', () => {
 
   it('refuses a TCO report that costs only some of the scored providers (another scenario, another currency)', () => {
     const scenario = tempFile('scenario.yaml', 'currency: EUR\nfxRates: {USD: 0.92}\nproviders: [m365, zoho-mail]\n')
-    const tco = mailops(['tco', '-i', scenario, '--json'])
+    const tco = mailops(['tco', '--scenario', scenario, '--json'])
     expect(tco.code, tco.stderr).toBe(0)
     const file = tempFile('tco.json', tco.stdout)
     const partial = mailops(['score', '--tco', file])
