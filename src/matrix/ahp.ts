@@ -42,6 +42,21 @@ export function ahpWeights(matrix: readonly (readonly number[])[], table: Random
   return {weights: w, lambdaMax, consistencyIndex, consistencyRatio}
 }
 
+/**
+ * Aggregation of individual judgements (AIJ): each cell is the weighted geometric mean of the
+ * stakeholders' judgements, a_ij = Π_k a_ij(k)^λ_k with Σ λ_k = 1. It is the one mean that keeps
+ * the group matrix reciprocal (Aczél & Saaty 1983) and the one Forman & Peniwati (1998) give
+ * for a group that decides as one unit. Weights default to equal.
+ */
+export function aggregateJudgements(matrices: readonly (readonly (readonly number[])[])[], weights?: readonly number[]): number[][] {
+  const lambda = weights ?? matrices.map(() => 1)
+  const total = lambda.reduce((a, b) => a + b, 0)
+  const n = matrices[0].length
+  return Array.from({length: n}, (_, i) =>
+    Array.from({length: n}, (_, j) => Math.exp(matrices.reduce((sum, m, k) => sum + (lambda[k] / total) * Math.log(m[i][j]), 0))),
+  )
+}
+
 function multiply(matrix: readonly (readonly number[])[], vector: readonly number[]): number[] {
   return matrix.map((row) => row.reduce((sum, a, j) => sum + a * vector[j], 0))
 }

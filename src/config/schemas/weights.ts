@@ -9,6 +9,12 @@ const Judgement = Type.Union([
   Type.String({pattern: '^\\s*\\d+(\\.\\d+)?\\s*/\\s*\\d+(\\.\\d+)?\\s*$', description: 'a fraction such as 1/3'}),
 ])
 
+const Matrix = Type.Array(Type.Array(Judgement), {
+  minItems: DIMENSIONS.length,
+  maxItems: DIMENSIONS.length,
+  description: `pairwise judgements, rows and columns in the order ${DIMENSIONS.join(', ')}`,
+})
+
 /** How the matrix is weighted: direct dimension weights or AHP judgements, plus indicator shares. */
 export const WeightsFile = Strict({
   dimensions: Type.Optional(
@@ -17,12 +23,18 @@ export const WeightsFile = Strict({
   ahp: Type.Optional(
     Strict({
       randomIndex: Type.Optional(Type.Union(Object.keys(RANDOM_INDEX).map((k) => Type.Literal(k)))),
-      matrix: Type.Array(Type.Array(Judgement), {
-        minItems: DIMENSIONS.length,
-        maxItems: DIMENSIONS.length,
-        description: `pairwise judgements, rows and columns in the order ${DIMENSIONS.join(', ')}`,
-      }),
-    }),
+      matrix: Type.Optional(Matrix),
+      stakeholders: Type.Optional(
+        Type.Array(
+          Strict({
+            name: Type.String({minLength: 1}),
+            weight: Type.Optional(Type.Number({exclusiveMinimum: 0, description: 'how much this judge counts (default 1 each)'})),
+            matrix: Matrix,
+          }),
+          {minItems: 2, description: "group AHP: each stakeholder's own matrix, aggregated cell by cell by the weighted geometric mean (AIJ)"},
+        ),
+      ),
+    }, {description: 'either matrix (one judge) or stakeholders (a group)'}),
   ),
   indicators: Type.Optional(
     Strict(Object.fromEntries(INDICATOR_IDS.map((id) => [id, Type.Optional(Type.Number({exclusiveMinimum: 0}))])), {
