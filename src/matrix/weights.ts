@@ -24,8 +24,13 @@ export interface ResolvedWeights {
 
 /** Indicator weights (in INDICATORS order) for dimension weights in DIMENSIONS order. */
 export function indicatorWeights(dimensionWeights: readonly number[], shares: Record<string, number>): number[] {
-  return INDICATORS.map((indicator) => dimensionWeights[DIMENSIONS.indexOf(indicator.dimension)] * shares[indicator.id])
+  const weights = new Array<number>(INDICATORS.length)
+  for (let j = 0; j < INDICATORS.length; j++) weights[j] = dimensionWeights[DIMENSION_OF_INDICATOR[j]] * shares[INDICATORS[j].id]
+  return weights
 }
+
+/** Position in DIMENSIONS of each indicator's dimension (looked up once, not per draw). */
+const DIMENSION_OF_INDICATOR = INDICATORS.map((indicator) => DIMENSIONS.indexOf(indicator.dimension))
 
 export function resolveWeights(file?: WeightsFile, source?: SourceDocument): ResolvedWeights {
   const shares = indicatorShares(file?.indicators ?? {})
