@@ -12,7 +12,8 @@ import {renderPlan} from '../plan/render.js'
 import {renderTco} from '../tco/render.js'
 import {money, percent, rate} from '../ui/format.js'
 import {tabular} from '../ui/table.js'
-import {barChart, escapeXml, ganttChart, groupedBarChart, PALETTE} from './svg.js'
+import {barChart, ganttChart, groupedBarChart, PALETTE} from './svg.js'
+import {escapeXml} from '../util/xml.js'
 import {assumptions, executiveSummary, nextSteps, risks} from './summary.js'
 
 const key = (k: string) => k as MessageKey
