@@ -7,14 +7,9 @@ import {t} from '../i18n/index.js'
 import {isoDate, nextMonthStart} from '../plan/dates.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {assignDefined} from '../util/object.js'
+import {ANSWER_KEYS, type AnswerKey} from '../config/constants.js'
 import {stringify} from 'yaml'
 
-/** The order answers are asked in, and listed in a saved answers file. */
-export const ANSWER_KEYS = [
-  'company', 'industry', 'currency', 'revenue', 'seats', 'seatGrowth', 'zones', 'compliance',
-  'currentSystem', 'candidates', 'billing', 'years', 'start', 'variant',
-] as const satisfies ReadonlyArray<keyof Answers>
-export type AnswerKey = (typeof ANSWER_KEYS)[number]
 
 /** Answers with no sensible default: without a TTY they must come from a flag or the file. */
 export const REQUIRED_ANSWERS: readonly AnswerKey[] = ['company', 'industry', 'revenue', 'seats', 'zones']

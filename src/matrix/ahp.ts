@@ -3,14 +3,15 @@
  * principal eigenvector, with Saaty's consistency ratio CR = CI / RI, CI = (λmax − n)/(n − 1).
  */
 
+import type {RandomIndexTable} from '../config/constants.js'
+
 /** Random consistency indices by matrix size n (index = n). */
-export const RANDOM_INDEX = {
+export const RANDOM_INDEX: Record<RandomIndexTable, readonly number[]> = {
   /** Saaty (1980), the table most tools use. */
   saaty: [0, 0, 0, 0.58, 0.9, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49],
   /** Alonso & Lamata (2006), from 100 000 random matrices per size. */
   'alonso-lamata': [0, 0, 0, 0.5247, 0.8816, 1.1086, 1.2479, 1.3417, 1.4057, 1.4499, 1.4854],
-} as const
-export type RandomIndexTable = keyof typeof RANDOM_INDEX
+}
 
 /** Saaty's rule: a ratio of 0.10 or more means the judgements should be revisited. */
 export const CONSISTENCY_LIMIT = 0.1

@@ -4,7 +4,8 @@ import type {WeightsFile} from '../config/schemas/weights.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
 import {round} from '../util/number.js'
-import {aggregateJudgements, ahpWeights, CONSISTENCY_LIMIT, findMatrixDefect, parseJudgement, type AhpResult, type RandomIndexTable} from './ahp.js'
+import {aggregateJudgements, ahpWeights, CONSISTENCY_LIMIT, findMatrixDefect, parseJudgement, type AhpResult} from './ahp.js'
+import type {RandomIndexTable} from '../config/constants.js'
 
 /** Weights sum to 1 when within this of it (people write 0.333 + 0.333 + 0.334). */
 export const SUM_TOLERANCE = 1e-3

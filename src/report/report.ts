@@ -1,8 +1,8 @@
 import {stringify} from 'yaml'
 
 import {DIMENSION_NAMES, DIMENSIONS} from '../catalog/matrix.js'
-import type {Assessment} from '../assess/run.js'
-import {ANSWER_KEYS, type AnswerKey} from '../assess/answers.js'
+import type {Assessment} from '../config/schemas/assessment.js'
+import {ANSWER_KEYS, type AnswerKey} from '../config/constants.js'
 import type {Answers} from '../config/schemas/answers.js'
 import {t, type MessageKey} from '../i18n/index.js'
 import {local} from '../i18n/text.js'

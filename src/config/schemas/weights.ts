@@ -2,7 +2,7 @@ import {type Static, Type} from '@sinclair/typebox'
 
 import {DIMENSIONS, INDICATOR_IDS} from '../../catalog/matrix.js'
 import {Share, Strict} from './common.js'
-import {RANDOM_INDEX} from '../../matrix/ahp.js'
+import {RANDOM_INDEX_TABLES} from '../constants.js'
 
 const Judgement = Type.Union([
   Type.Number({exclusiveMinimum: 0}),
@@ -22,7 +22,7 @@ export const WeightsFile = Strict({
   ),
   ahp: Type.Optional(
     Strict({
-      randomIndex: Type.Optional(Type.Union(Object.keys(RANDOM_INDEX).map((k) => Type.Literal(k)))),
+      randomIndex: Type.Optional(Type.Union(RANDOM_INDEX_TABLES.map((k) => Type.Literal(k)))),
       matrix: Type.Optional(Matrix),
       stakeholders: Type.Optional(
         Type.Array(
