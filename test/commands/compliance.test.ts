@@ -30,7 +30,7 @@ describe('compliance acts on the ranking', () => {
     expect(m365.compliance).toEqual([{regime: 'pipl', status: 'gap', reason: expect.stringContaining('personal data of staff in China leaves China')}])
     const tencent = report.ranking.find((r: {id: string}) => r.id === 'tencent-exmail')
     expect(tencent.compliance.map((g: {regime: string}) => g.regime)).toEqual(['gdpr'])
-    expect(mailops(['score', '--compliance', 'gdpr,pipl']).stdout).toMatch(/Microsoft 365 \(Exchange Online Plan 1\) ! /)
+    expect(mailops(['score', '--compliance', 'gdpr,pipl', '--format', 'md']).stdout).toMatch(/\| Microsoft 365 \(Exchange Online Plan 1\) ! \|/)
   })
 
   it('changes the recommendation of an assessment', () => {
