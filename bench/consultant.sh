@@ -8,7 +8,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf 'company: ACME\nindustry: other\nrevenue: 50000000\nseats: 500\nzones: [apac, europe, americas]\n' > "$work/answers.yaml"
 hyperfine --shell=none --warmup 2 --runs "${RUNS:-10}" --export-json bench/results/consultant.json \
-  "node bin/run.js assess --answers $work/answers.yaml --no-probe --out $work/report" \
+  "node bin/run.js assess --answers $work/answers.yaml --no-probe --out-dir $work/report" \
   'node bench/montecarlo.mjs wsm' 'node bench/montecarlo.mjs topsis' >&2
 inproc_wsm=$(node bench/montecarlo.mjs wsm)
 inproc_topsis=$(node bench/montecarlo.mjs topsis)

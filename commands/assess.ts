@@ -22,14 +22,14 @@ export default class Assess extends MailopsCommand {
 
   static examples = [
     {description: 'Interactive, on a terminal', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'Replay a saved assessment in Chinese, without probing', command: '<%= config.bin %> <%= command.id %> --answers answers.yaml --no-probe --lang zh-CN --out report-zh'},
-    {description: 'Everything from flags (CI)', command: '<%= config.bin %> <%= command.id %> --company "ACME Trading" --industry fmcg --revenue 80000000 --seats 600 --zones apac,europe --no-probe'},
-    {description: 'A manufacturer invoicing in euros (1 USD = 0.92 EUR), GDPR and PIPL', command: '<%= config.bin %> <%= command.id %> --company "ACME Werke" --industry manufacturing --currency EUR --fx-rate 0.92 --revenue 120M --seats 1500 --seat-growth 5% --zones apac,europe --compliance gdpr,pipl --current-system exchange-onprem --no-probe'},
+    {description: 'Replay a saved assessment in Chinese, without probing', command: '<%= config.bin %> <%= command.id %> --answers answers.yaml --no-probe --lang zh-CN --out-dir report-zh'},
+    {description: 'Everything from flags (CI)', command: '<%= config.bin %> <%= command.id %> --company "ACME Trading" --industry fmcg --revenue 80000000 --seats 600 --zone apac,europe --no-probe'},
+    {description: 'A manufacturer invoicing in euros (1 USD = 0.92 EUR), GDPR and PIPL', command: '<%= config.bin %> <%= command.id %> --company "ACME Werke" --industry manufacturing --currency EUR --fx-rate 0.92 --revenue 120M --seats 1500 --seat-growth 5% --zone apac,europe --compliance gdpr,pipl --current-system exchange-onprem --no-probe'},
   ]
 
   static flags = {
     answers: Flags.string({summary: 'Answers file (YAML/JSON): any subset of the answers.'}),
-    out: Flags.string({char: 'o', default: 'mailops-report', summary: 'Folder for the report files.'}),
+    'out-dir': Flags.string({aliases: ['out'], charAliases: ['o'], deprecateAliases: true, default: 'mailops-report', summary: 'Folder for the report files.'}),
     probe: Flags.boolean({allowNo: true, default: true, summary: 'Measure latency to the chosen zones (--no-probe: use catalog values).'}),
     latency: Flags.string({summary: 'Use this latency report (mailops latency --json) instead of probing.'}),
     company: Flags.string({summary: 'Company name.'}),
@@ -39,7 +39,7 @@ export default class Assess extends MailopsCommand {
     'fx-rate': Flags.string({summary: 'Value of 1 USD in --currency (catalog prices and cost defaults are in USD).'}),
     seats: Flags.integer({min: 1, summary: 'Mail seats.'}),
     'seat-growth': Flags.string({summary: 'Yearly seat growth: 10% or 0.1.'}),
-    zones: Flags.option({options: ZONES, ...list, summary: 'Target markets: apac, europe, americas.'})(),
+    zone: Flags.option({options: ZONES, ...list, aliases: ['zones'], deprecateAliases: true, summary: 'Target markets: apac, europe, americas (repeatable).'})(),
     compliance: Flags.option({options: COMPLIANCE, ...list, summary: 'Compliance needs.'})(),
     'current-system': Flags.option({options: CURRENT_SYSTEMS, summary: 'Current mail system.'})(),
     candidates: Flags.string({...list, summary: 'Provider ids to compare.'}),
@@ -52,7 +52,7 @@ export default class Assess extends MailopsCommand {
   async run() {
     const {flags} = await this.parse(Assess)
     const clock = now()
-    outputFolder('--out', flags.out)
+    outputFolder('--out-dir', flags['out-dir'])
     const file = loadOptional('answers', flags.answers)
     const latency = loadOptional('latency-report', flags.latency)
     const fromFlags: AnswersFile = {
@@ -63,7 +63,7 @@ export default class Assess extends MailopsCommand {
       fxRates: flags['fx-rate'] === undefined ? undefined : {...file.data?.fxRates, USD: positiveAmount('--fx-rate', flags['fx-rate'])},
       seats: flags.seats,
       seatGrowth: flags['seat-growth'] === undefined ? undefined : shareValue('--seat-growth', flags['seat-growth']),
-      zones: flags.zones,
+      zones: flags.zone,
       compliance: flags.compliance,
       currentSystem: flags['current-system'],
       candidates: flags.candidates,
@@ -79,16 +79,16 @@ export default class Assess extends MailopsCommand {
       try {
         given = await askAnswers(given, clock, sofar)
       } catch (error) {
-        throw interruptedInterview(error, sofar, flags.out)
+        throw interruptedInterview(error, sofar, flags['out-dir'])
       }
     }
     const answers = completeAnswers(given, clock)
     const progress = progressReporter()
     const assessment = await runAssessment(answers, {latency: latency.data, probe: flags.probe, now: clock, progress})
-    const {files, keptInventory} = writeReport(flags.out, assessment, {now: clock, version: this.config.version, lang: getLang()})
+    const {files, keptInventory} = writeReport(flags['out-dir'], assessment, {now: clock, version: this.config.version, lang: getLang()})
     if (keptInventory) printWarnings([t('assess.keptInventory', {path: keptInventory})])
-    progress(t('assess.wrote', {dir: flags.out}))
+    progress(t('assess.wrote', {dir: flags['out-dir']}))
     for (const f of files) this.log(f)
-    return {out: flags.out, files, answers, recommended: assessment.score.ranking[0].id, cheapestPerSeat: assessment.tco.cheapestPerSeat}
+    return {out: flags['out-dir'], files, answers, recommended: assessment.score.ranking[0].id, cheapestPerSeat: assessment.tco.cheapestPerSeat}
   }
 }

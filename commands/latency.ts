@@ -12,18 +12,18 @@ import {ExitCode, InputError} from '../src/errors.js'
 import {progressReporter} from '../src/ui/progress.js'
 import {tabular} from '../src/ui/table.js'
 import {writeFileAtomic} from '../src/util/fs.js'
-import {outputFile} from '../src/config/values.js'
+import {durationMs, outputFile} from '../src/config/values.js'
 
 export default class Latency extends MailopsCommand {
   static summary = 'Measure latency and loss to regions or hosts: ICMP, TCP connect, or SMTP phase by phase.'
   static description =
-    'Samples every target on one schedule (total time ≈ samples × interval however many targets), discards a warm-up sample, and reports n, min, p50, mean, p95, max, stddev, jitter (RFC 3550) and loss; lost and timed-out samples count as loss, never as zero. Percentiles interpolate linearly between closest ranks (numpy\'s default). With no host or file, probes the bundled cloud regions (AWS, Azure, Google Cloud, Alibaba Cloud) in the three economic zones. --from probes from every inventory node over SSH (ICMP), one matrix row per node. The JSON feeds `mailops score --latency`.'
+    'Samples every target on one schedule (total time ≈ samples × interval however many targets), discards a warm-up sample, and reports n, min, p50, mean, p95, max, stddev, jitter (RFC 3550) and loss; lost and timed-out samples count as loss, never as zero. Percentiles interpolate linearly between closest ranks (numpy\'s default). With no host or file, probes the bundled cloud regions (AWS, Azure, Google Cloud, Alibaba Cloud) in the three economic zones. --inventory probes from every inventory node over SSH (ICMP), one matrix row per node. The JSON feeds `mailops score --latency`.'
 
   static strict = false
   static examples = [
     {description: 'European regions of all clouds, TCP 443', command: '<%= config.bin %> <%= command.id %> --zone europe'},
     {description: 'Your MX hosts, SMTP phase by phase', command: '<%= config.bin %> <%= command.id %> --probe smtp mx1.example.com mx2.example.com:2525'},
-    {description: 'From every deployed node to the lab core, ICMP', command: '<%= config.bin %> <%= command.id %> --from inventory.yaml --probe icmp 198.18.0.11'},
+    {description: 'From every deployed node to the lab core, ICMP', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --probe icmp 198.18.0.11'},
     {description: 'Feed the score', command: '<%= config.bin %> <%= command.id %> --json > latency.json && <%= config.bin %> score --latency latency.json'},
     {description: 'The same, written to a file', command: '<%= config.bin %> <%= command.id %> --zone europe --json -o latency.json'},
   ]
@@ -32,15 +32,15 @@ export default class Latency extends MailopsCommand {
     probe: Flags.option({options: PROBES, multiple: true, multipleNonGreedy: true, delimiter: ',', default: ['tcp'], summary: 'Probe kinds (repeatable).'})(),
     targets: Flags.string({summary: 'Targets file (YAML/JSON).'}),
     region: Flags.string({multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled region ids, e.g. aws-eu-central-1 (repeatable).'}),
-    zone: Flags.option({options: ZONES, aliases: ['zones'], multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled regions of these zones (repeatable).'})(),
+    zone: Flags.option({options: ZONES, aliases: ['zones'], deprecateAliases: true, multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled regions of these zones (repeatable).'})(),
     cloud: Flags.string({multiple: true, multipleNonGreedy: true, delimiter: ',', summary: 'Bundled regions of these clouds: aws, azure, gcp, alibaba (repeatable).'}),
     samples: Flags.integer({default: 10, min: 1, max: 10_000, summary: 'Samples per target (warm-up not counted).'}),
-    interval: Flags.integer({default: 200, min: 1, summary: 'Milliseconds between samples.'}),
-    timeout: Flags.integer({default: 1000, min: 1, summary: 'Milliseconds before a sample counts as lost.'}),
+    interval: Flags.string({default: '0.2', summary: 'Seconds between samples, or with a unit: 50ms (at most 60 s).'}),
+    timeout: Flags.string({default: '1', summary: 'Seconds before a sample counts as lost, or with a unit: 500ms (at most 60 s).'}),
     warmup: Flags.integer({default: 1, min: 0, max: 100, summary: 'Samples sent first and discarded.'}),
     concurrency: Flags.integer({default: 128, min: 1, summary: 'Targets probed at once.'}),
-    from: Flags.string({summary: 'Inventory: probe from each of its nodes over SSH (ICMP).'}),
-    'accept-new': Flags.boolean({summary: 'With --from: record host keys not in known_hosts yet.'}),
+    inventory: Flags.string({char: 'i', aliases: ['from'], deprecateAliases: true, summary: 'Inventory: probe from each of its nodes over SSH (ICMP).'}),
+    'accept-new': Flags.boolean({summary: 'With --inventory: record host keys not in known_hosts yet.'}),
     list: Flags.boolean({summary: 'List the targets and exit without probing.'}),
     format: Flags.option({options: ['table', 'csv'] as const, default: 'table' as const, summary: 'Human output form.'})(),
     output: Flags.string({char: 'o', summary: 'Write the output to this file (atomically).'}),
@@ -49,11 +49,12 @@ export default class Latency extends MailopsCommand {
   async run(): Promise<LatencyReport | {targets: object[]}> {
     const {flags, argv} = await this.parse(Latency)
     if (flags.output) outputFile('--output', flags.output)
+    const options: RunOptions = {samples: flags.samples, warmup: flags.warmup, intervalMs: durationMs('--interval', flags.interval, 60), timeoutMs: durationMs('--timeout', flags.timeout, 60), concurrency: flags.concurrency}
     const hosts = (argv as string[]).filter(Boolean)
     const targets = selectTargets({hosts, file: flags.targets, regions: flags.region, zones: flags.zone, clouds: flags.cloud, probes: flags.probe})
     // The SSH engine loads only for --from: a local run starts faster without it.
-    const remote = flags.from ? await import('../src/latency/remote.js') : undefined
-    const inventory = flags.from ? (await import('../src/fleet/inventory.js')).loadInventory(flags.from) : undefined
+    const remote = flags.inventory ? await import('../src/latency/remote.js') : undefined
+    const inventory = flags.inventory ? (await import('../src/fleet/inventory.js')).loadInventory(flags.inventory) : undefined
     if (inventory && targets.some((target) => target.probe !== 'icmp')) {
       throw new InputError(t('latency.remoteIcmpOnly'), {code: 'USAGE'})
     }
@@ -61,7 +62,6 @@ export default class Latency extends MailopsCommand {
       this.log(tabular('table', ['id', 'host', 'port', 'probe', 'zone'], targets.map((x) => [x.id, x.host, x.port ?? '', x.probe, x.zone ?? ''])))
       return {targets}
     }
-    const options: RunOptions = {samples: flags.samples, warmup: flags.warmup, intervalMs: flags.interval, timeoutMs: flags.timeout, concurrency: flags.concurrency}
     const progress = progressReporter(!this.jsonEnabled() || Boolean(process.stderr.isTTY))
     const seconds = (((options.samples + options.warmup - 1) * options.intervalMs + options.timeoutMs) / 1000).toFixed(1)
     progress(t('latency.starting', {count: targets.length, samples: options.samples, interval: options.intervalMs, seconds}))

@@ -11,7 +11,7 @@ import {planToIcs} from '../src/plan/ics.js'
 import {planToMermaid} from '../src/plan/mermaid.js'
 import {renderPlan} from '../src/plan/render.js'
 import {writeFileAtomic} from '../src/util/fs.js'
-import {outputFile} from '../src/config/values.js'
+import {currencyCode, outputFile, positiveAmount} from '../src/config/values.js'
 import {assignDefined} from '../src/util/object.js'
 import {now} from '../src/util/clock.js'
 
@@ -23,14 +23,16 @@ export default class Plan extends MailopsCommand {
   static examples = [
     {description: 'Cross-border plan starting next month', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Enterprise plan as a calendar file', command: '<%= config.bin %> <%= command.id %> --variant enterprise --start 2027-01-01 --format ics --output plan.ics'},
-    {description: 'Your own tasks and roles', command: '<%= config.bin %> <%= command.id %> --input plan.yaml --format mermaid'},
+    {description: 'Your own tasks and roles', command: '<%= config.bin %> <%= command.id %> --plan plan.yaml --format mermaid'},
   ]
 
   static flags = {
-    input: Flags.string({char: 'i', summary: 'Plan file (YAML/JSON): variant, start, budget, phases, roles, tasks.'}),
+    plan: Flags.string({aliases: ['input'], charAliases: ['i'], deprecateAliases: true, summary: 'Plan file (YAML/JSON): variant, start, budget, phases, roles, tasks.'}),
     variant: Flags.option({options: VARIANTS, summary: 'Rollout variant (overrides the file).'})(),
     start: Flags.string({summary: 'Start date, YYYY-MM-DD (default: first day of next month).'}),
-    budget: Flags.integer({min: 1, summary: 'Total programme budget (overrides the file).'}),
+    budget: Flags.string({summary: 'Total programme budget in --currency: 1.4M (overrides the file; default 1.15% of --revenue).'}),
+    revenue: Flags.string({summary: 'Annual revenue in --currency: 120000000, 120M or 1.5bn; sets the budget when none is given (overrides the file).'}),
+    currency: Flags.string({summary: 'Currency of the budget, ISO 4217 (overrides the file).'}),
     'current-system': Flags.option({options: CURRENT_SYSTEMS, summary: 'Current mail system: adds its mailbox migration to the tasks (overrides the file).'})(),
     format: Flags.option({
       options: ['table', 'md', 'mermaid', 'ics'] as const,
@@ -46,8 +48,8 @@ export default class Plan extends MailopsCommand {
       throw InputError.at(undefined, 'plan.badStart', {value: flags.start})
     }
     if (flags.output) outputFile('--output', flags.output)
-    const file = loadInput('plan', flags.input)
-    assignDefined(file.data, {variant: flags.variant, start: flags.start, budget: flags.budget, migrateFrom: flags['current-system']})
+    const file = loadInput('plan', flags.plan)
+    assignDefined(file.data, {variant: flags.variant, start: flags.start, budget: flags.budget === undefined ? undefined : positiveAmount('--budget', flags.budget), revenue: flags.revenue === undefined ? undefined : positiveAmount('--revenue', flags.revenue), currency: flags.currency === undefined ? undefined : currencyCode(flags.currency), migrateFrom: flags['current-system']})
     const clock = now()
     const plan = buildPlan(file.data, {now: clock}, file.source)
     const text =

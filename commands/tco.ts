@@ -8,6 +8,7 @@ import {mergeProviders} from '../src/matrix/providers.js'
 import {renderTco} from '../src/tco/render.js'
 import {applyCurrencyFlags, tcoReport} from '../src/tco/report.js'
 import {assignDefined} from '../src/util/object.js'
+import {positiveAmount} from '../src/config/values.js'
 
 export default class Tco extends MailopsCommand {
   static summary = 'Work out the transformation budget and multi-year TCO per provider.'
@@ -16,15 +17,15 @@ export default class Tco extends MailopsCommand {
 
   static examples = [
     {description: 'Bundled defaults (500 seats, 50 M revenue)', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'A scenario file with flags on top', command: '<%= config.bin %> <%= command.id %> --input scenario.yaml --seats 1200 --years 5'},
+    {description: 'A scenario file with flags on top', command: '<%= config.bin %> <%= command.id %> --scenario scenario.yaml --seats 1200 --years 5'},
     {description: 'In euros: every amount, the catalog prices and the USD defaults, converted at 1 USD = 0.92 EUR', command: '<%= config.bin %> <%= command.id %> --currency EUR --fx-rate 0.92'},
     {description: 'Feed the result to score', command: '<%= config.bin %> <%= command.id %> --json > tco.json && <%= config.bin %> score --tco tco.json'},
   ]
 
   static flags = {
-    input: Flags.string({char: 'i', summary: 'Scenario file (YAML/JSON).'}),
+    scenario: Flags.string({aliases: ['input'], charAliases: ['i'], deprecateAliases: true, summary: 'Scenario file (YAML/JSON).'}),
     providers: Flags.string({summary: 'Providers file laid over the bundled catalog.'}),
-    revenue: Flags.integer({min: 1, summary: 'Annual revenue, in --currency (overrides the file).'}),
+    revenue: Flags.string({summary: 'Annual revenue in --currency: 120000000, 120M or 1.5bn (overrides the file).'}),
     currency: Flags.string({summary: 'Currency of every amount, ISO 4217 (overrides the file).'}),
     'fx-rate': Flags.string({summary: 'Value of 1 USD in --currency: converts the catalog prices and the USD defaults (sets fxRates.USD).'}),
     seats: Flags.integer({min: 1, summary: 'Seats in the first year (overrides the file).'}),
@@ -36,10 +37,10 @@ export default class Tco extends MailopsCommand {
 
   async run(): Promise<TcoReport> {
     const {flags} = await this.parse(Tco)
-    const scenario = loadInput('tco-scenario', flags.input)
+    const scenario = loadInput('tco-scenario', flags.scenario)
     const providersFile = loadOptional('providers', flags.providers)
     const providers = mergeProviders(providersFile.data, providersFile.source)
-    assignDefined(scenario.data, {revenue: flags.revenue, seats: flags.seats, years: flags.years, industry: flags.industry, migrateFrom: flags['current-system']})
+    assignDefined(scenario.data, {revenue: flags.revenue === undefined ? undefined : positiveAmount('--revenue', flags.revenue), seats: flags.seats, years: flags.years, industry: flags.industry, migrateFrom: flags['current-system']})
     applyCurrencyFlags(scenario.data, flags.currency, flags['fx-rate'])
     const report = tcoReport(scenario.data, providers, scenario.source)
     this.log(renderTco(report, flags.format))

@@ -28,7 +28,7 @@ node bin/run.js tco --json > "$out/tco.json"
 node bin/run.js score --tco "$out/tco.json"
 node bin/run.js plan --format ics --output "$out/plan.ics"
 node bin/run.js assess --company "Demo Trading Co." --industry fmcg --revenue 50000000 --seats 500 \
-  --zones apac,europe,americas --compliance gdpr,pipl --no-probe --out "$out/assessment"
+  --zone apac,europe,americas --compliance gdpr,pipl --no-probe --out-dir "$out/assessment"
 echo
 echo "Lab up: mailops lab status; mailops lab ssh node1; mailops lab down to remove it."
 echo "Written: $out/tco.json, $out/plan.ics, $out/assessment/report.html"

@@ -1,8 +1,8 @@
 import {Command, Flags} from '@oclif/core'
 
 import {ExitCode, toMailopsError} from './errors.js'
-import {type Lang, LANGS, setLang} from './i18n/index.js'
-import {renderError} from './ui/errors.js'
+import {type Lang, LANGS, setLang, t} from './i18n/index.js'
+import {printWarnings, renderError} from './ui/errors.js'
 
 /**
  * The base of every mailops command: --json, --lang, --no-prompt, and the one place where
@@ -36,6 +36,22 @@ export abstract class MailopsCommand extends Command {
   /** Whether a prompt may be shown: a terminal on stdin and no --no-prompt. */
   protected canPrompt(flags: {prompt: boolean}): boolean {
     return flags.prompt && Boolean(process.stdin.isTTY) && !this.jsonEnabled()
+  }
+
+  /**
+   * An old spelling of a flag (kept so that scripts keep working) warns in the user's language
+   * and names the spelling to use; `--out=x` is caught as well as `--out x`.
+   */
+  protected warnIfFlagDeprecated(flags: Record<string, unknown>): void {
+    const defs: Record<string, {char?: string; aliases?: string[]; charAliases?: string[]; deprecateAliases?: boolean}> = this.ctor.flags ?? {}
+    for (const name of Object.keys(flags)) {
+      const def = defs[name]
+      if (!def?.deprecateAliases) continue
+      const spellings = [...(def.aliases ?? []).map((a) => `--${a}`), ...(def.charAliases ?? []).map((c) => `-${c}`)]
+      const used = spellings.filter((spelling) => this.argv.some((arg) => arg === spelling || arg.startsWith(`${spelling}=`)))
+      const to = def.char ? `--${name} (-${def.char})` : `--${name}`
+      printWarnings(used.map((alias) => t('flags.oldSpelling', {alias, flag: to})))
+    }
   }
 
   protected async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {

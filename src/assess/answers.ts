@@ -7,14 +7,9 @@ import {t} from '../i18n/index.js'
 import {isoDate, nextMonthStart} from '../plan/dates.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {assignDefined} from '../util/object.js'
+import {ANSWER_KEYS, type AnswerKey} from '../config/constants.js'
 import {stringify} from 'yaml'
 
-/** The order answers are asked in, and listed in a saved answers file. */
-export const ANSWER_KEYS = [
-  'company', 'industry', 'currency', 'revenue', 'seats', 'seatGrowth', 'zones', 'compliance',
-  'currentSystem', 'candidates', 'billing', 'years', 'start', 'variant',
-] as const satisfies ReadonlyArray<keyof Answers>
-export type AnswerKey = (typeof ANSWER_KEYS)[number]
 
 /** Answers with no sensible default: without a TTY they must come from a flag or the file. */
 export const REQUIRED_ANSWERS: readonly AnswerKey[] = ['company', 'industry', 'revenue', 'seats', 'zones']
@@ -49,7 +44,7 @@ export function completeAnswers(answers: AnswersFile, now: Date): Answers {
   if (missing.length > 0) {
     throw new InputError(t('assess.missing', {keys: missing.join(', ')}), {
       code: 'ANSWER_MISSING',
-      hint: t('hint.assessMissing', {flags: missing.map((k) => `--${k.replaceAll(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(' ')}),
+      hint: t('hint.assessMissing', {flags: missing.map(answerFlag).join(' ')}),
     })
   }
   const complete = {...answerDefaults(now), ...answers} as Answers
@@ -78,4 +73,9 @@ export function interruptedInterview(error: unknown, answered: AnswersFile, out:
   const kept = Object.fromEntries([...ANSWER_KEYS, 'fxRates' as const].filter((k) => answered[k] !== undefined).map((k) => [k, answered[k]]))
   writeFileAtomic(path, `# mailops assess: interrupted; replay with: mailops assess --answers ${path}\n${stringify(kept)}`)
   return new MailopsError(t('assess.interrupted', {path}), {code: 'INTERRUPTED', exit: ExitCode.interrupted})
+}
+
+/** The flag that gives an answer: seatGrowth is --seat-growth; the list of zones is --zone (one flag, repeatable). */
+function answerFlag(key: AnswerKey): string {
+  return key === 'zones' ? '--zone' : `--${key.replaceAll(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 }

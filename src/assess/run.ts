@@ -1,9 +1,7 @@
 import {loadInput} from '../config/load.js'
 import type {Answers} from '../config/schemas/answers.js'
 import type {LatencyReport} from '../config/schemas/latency.js'
-import type {PlanReport} from '../config/schemas/plan.js'
-import type {ScoreReport} from '../config/schemas/score.js'
-import type {TcoReport} from '../config/schemas/tco.js'
+import type {Assessment} from '../config/schemas/assessment.js'
 import {latencyReport} from '../latency/report.js'
 import {probeTargets} from '../latency/runner.js'
 import {selectTargets} from '../latency/targets.js'
@@ -14,14 +12,6 @@ import {resolveWeights} from '../matrix/weights.js'
 import {buildPlan} from '../plan/build.js'
 import {tcoReport} from '../tco/report.js'
 import {assignDefined} from '../util/object.js'
-
-export interface Assessment {
-  answers: Answers
-  latency?: LatencyReport
-  tco: TcoReport
-  score: ScoreReport
-  plan: PlanReport
-}
 
 export interface AssessOptions {
   /** Measurements to use instead of probing (a saved `mailops latency --json`). */

@@ -6,7 +6,7 @@ import {stringify} from 'yaml'
 import {isoDate} from '../plan/dates.js'
 import {inventorySkeleton, reportHtml, reportMarkdown} from '../report/report.js'
 import {writeFileAtomic} from '../util/fs.js'
-import type {Assessment} from './run.js'
+import type {Assessment} from '../config/schemas/assessment.js'
 
 export const REPORT_FILES = ['report.md', 'report.html', 'answers.yaml', 'inventory.yaml', 'assessment.json'] as const
 

@@ -1,4 +1,4 @@
-import type {Zone} from '../latency/targets.js'
+import type {Zone} from '../config/constants.js'
 
 export interface RegionEndpoint {
   /** cloud-region, e.g. aws-eu-central-1 */

@@ -2,6 +2,7 @@
 
 export const PROBES = ['icmp', 'tcp', 'smtp'] as const
 export const ZONES = ['apac', 'europe', 'americas'] as const
+export type Zone = (typeof ZONES)[number]
 export const VARIANTS = ['cross-border', 'enterprise'] as const
 export const INDUSTRIES = ['fmcg', 'manufacturing', 'other'] as const
 export const BUDGET_CATEGORIES = ['infrastructure', 'integration', 'training', 'riskReserve', 'operations'] as const
@@ -14,3 +15,14 @@ export const DEFAULT_REVENUE = 50_000_000
 
 export const COMPLIANCE = ['gdpr', 'ccpa', 'hipaa', 'pipl', 'mlps', 'iso27001', 'soc2'] as const
 export const CURRENT_SYSTEMS = ['exchange-onprem', 'm365', 'google-workspace', 'self-hosted', 'other', 'none'] as const
+
+/** The random-consistency-index tables AHP can judge a consistency ratio against (src/matrix/ahp.ts). */
+export const RANDOM_INDEX_TABLES = ['saaty', 'alonso-lamata'] as const
+export type RandomIndexTable = (typeof RANDOM_INDEX_TABLES)[number]
+
+/** The order the assessment's answers are asked in, and listed in a saved answers file (each a key of Answers: src/assess/answers.ts indexes them by these). */
+export const ANSWER_KEYS = [
+  'company', 'industry', 'currency', 'revenue', 'seats', 'seatGrowth', 'zones', 'compliance',
+  'currentSystem', 'candidates', 'billing', 'years', 'start', 'variant',
+] as const
+export type AnswerKey = (typeof ANSWER_KEYS)[number]

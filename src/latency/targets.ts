@@ -2,10 +2,9 @@ import {isIP} from 'node:net'
 
 import {REGIONS} from '../catalog/regions.js'
 import {loadInput} from '../config/load.js'
-import {type PROBES, ZONES} from '../config/constants.js'
+import {type PROBES, type Zone, ZONES} from '../config/constants.js'
 import {InputError} from '../errors.js'
 
-export type Zone = (typeof ZONES)[number]
 export type ProbeKind = (typeof PROBES)[number]
 
 export interface Target {

@@ -3,14 +3,15 @@
  * principal eigenvector, with Saaty's consistency ratio CR = CI / RI, CI = (λmax − n)/(n − 1).
  */
 
+import type {RandomIndexTable} from '../config/constants.js'
+
 /** Random consistency indices by matrix size n (index = n). */
-export const RANDOM_INDEX = {
+export const RANDOM_INDEX: Record<RandomIndexTable, readonly number[]> = {
   /** Saaty (1980), the table most tools use. */
   saaty: [0, 0, 0, 0.58, 0.9, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49],
   /** Alonso & Lamata (2006), from 100 000 random matrices per size. */
   'alonso-lamata': [0, 0, 0, 0.5247, 0.8816, 1.1086, 1.2479, 1.3417, 1.4057, 1.4499, 1.4854],
-} as const
-export type RandomIndexTable = keyof typeof RANDOM_INDEX
+}
 
 /** Saaty's rule: a ratio of 0.10 or more means the judgements should be revisited. */
 export const CONSISTENCY_LIMIT = 0.1
@@ -40,6 +41,21 @@ export function ahpWeights(matrix: readonly (readonly number[])[], table: Random
   const ri = RANDOM_INDEX[table][n] ?? RANDOM_INDEX[table].at(-1)!
   const consistencyRatio = n > 2 ? consistencyIndex / ri : 0
   return {weights: w, lambdaMax, consistencyIndex, consistencyRatio}
+}
+
+/**
+ * Aggregation of individual judgements (AIJ): each cell is the weighted geometric mean of the
+ * stakeholders' judgements, a_ij = Π_k a_ij(k)^λ_k with Σ λ_k = 1. It is the one mean that keeps
+ * the group matrix reciprocal (Aczél & Saaty 1983) and the one Forman & Peniwati (1998) give
+ * for a group that decides as one unit. Weights default to equal.
+ */
+export function aggregateJudgements(matrices: readonly (readonly (readonly number[])[])[], weights?: readonly number[]): number[][] {
+  const lambda = weights ?? matrices.map(() => 1)
+  const total = lambda.reduce((a, b) => a + b, 0)
+  const n = matrices[0].length
+  return Array.from({length: n}, (_, i) =>
+    Array.from({length: n}, (_, j) => Math.exp(matrices.reduce((sum, m, k) => sum + (lambda[k] / total) * Math.log(m[i][j]), 0))),
+  )
 }
 
 function multiply(matrix: readonly (readonly number[])[], vector: readonly number[]): number[] {

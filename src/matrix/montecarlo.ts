@@ -54,9 +54,14 @@ export function gamma(shape: number, random: () => number): number {
 
 /** One Dirichlet(κ·w) draw; a zero weight stays zero. */
 export function dirichlet(weights: readonly number[], concentration: number, random: () => number): number[] {
-  const g = weights.map((w) => (w > 0 ? gamma(concentration * w, random) : 0))
-  const total = g.reduce((a, b) => a + b, 0)
-  return g.map((x) => x / total)
+  const g = new Array<number>(weights.length)
+  let total = 0
+  for (let i = 0; i < weights.length; i++) {
+    g[i] = weights[i] > 0 ? gamma(concentration * weights[i], random) : 0
+    total += g[i]
+  }
+  for (let i = 0; i < g.length; i++) g[i] /= total
+  return g
 }
 
 export function monteCarlo(
@@ -78,7 +83,7 @@ export function monteCarlo(
     const scores = score(expand(dirichlet(weights, concentration, random)))
     // Ties go to the earlier alternative, as in the ranking itself.
     order.sort((a, b) => scores[b] - scores[a] || a - b)
-    for (const [rank, i] of order.entries()) counts[i][rank]++
+    for (let rank = 0; rank < n; rank++) counts[order[rank]][rank]++
   }
   return {draws, concentration, seed, rankShare: counts.map((row) => row.map((c) => c / draws))}
 }

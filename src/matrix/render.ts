@@ -40,8 +40,22 @@ export function renderScore(report: ScoreReport, format: TableFormat): string {
   if (report.ranking.some((r) => Object.keys(r.sources).length > 0)) lines.push(t('score.fedNote'))
   if (report.ranking.some((r) => r.compliance.length > 0)) lines.push(t('score.flagNote'))
   lines.push(...renderCompliance(report, format))
-  if (report.weights.ahp) {
-    lines.push('', t('score.ahp', {cr: fixed(report.weights.ahp.consistencyRatio), table: report.weights.ahp.randomIndex}))
+  const ahp = report.weights.ahp
+  if (ahp?.stakeholders) {
+    lines.push('', t('score.ahpGroup', {count: ahp.stakeholders.length, cr: fixed(ahp.consistencyRatio), table: ahp.randomIndex}), '')
+    lines.push(
+      tabular(
+        format,
+        [t('score.stakeholder'), t('score.stakeholderShare'), t('score.stakeholderCr'), ...DIMENSIONS.map(dimensionName)],
+        [
+          ...ahp.stakeholders.map((s) => [s.name, percent(s.weight), fixed(s.consistencyRatio), ...DIMENSIONS.map((d) => percent(s.dimensions[d]))]),
+          [t('score.group'), percent(1), fixed(ahp.consistencyRatio), ...DIMENSIONS.map((d) => percent(report.weights.dimensions[d]))],
+        ],
+        ['left', 'right', 'right', ...DIMENSIONS.map(() => 'right' as const)],
+      ),
+    )
+  } else if (ahp) {
+    lines.push('', t('score.ahp', {cr: fixed(ahp.consistencyRatio), table: ahp.randomIndex}))
   }
   lines.push('', heading(format, t('score.sensitivityTitle', {leader: report.ranking[0].name})), '', sensitivity)
   const mc = report.monteCarlo

@@ -106,6 +106,7 @@ export function scoreProviders(
               lambdaMax: weights.ahp.lambdaMax,
               consistencyIndex: weights.ahp.consistencyIndex,
               consistencyRatio: weights.ahp.consistencyRatio,
+              ...(weights.ahp.stakeholders ? {aggregation: 'aij-geometric-mean' as const, stakeholders: weights.ahp.stakeholders} : {}),
             },
           }
         : {}),

@@ -10,14 +10,16 @@ export function prepareTopsis(matrix: DecisionMatrix): (weights: readonly number
   return (weights) => {
     const toIdeal = new Array<number>(n).fill(0)
     const toAntiIdeal = new Array<number>(n).fill(0)
-    for (const [j, col] of normalised.entries()) {
+    for (let j = 0; j < normalised.length; j++) {
+      const col = normalised[j]
       let max = -Infinity
       let min = Infinity
-      for (const r of col) {
-        if (r > max) max = r
-        if (r < min) min = r
+      for (let i = 0; i < n; i++) {
+        if (col[i] > max) max = col[i]
+        if (col[i] < min) min = col[i]
       }
-      const [ideal, anti] = benefit[j] ? [max * weights[j], min * weights[j]] : [min * weights[j], max * weights[j]]
+      const ideal = (benefit[j] ? max : min) * weights[j]
+      const anti = (benefit[j] ? min : max) * weights[j]
       for (let i = 0; i < n; i++) {
         const v = col[i] * weights[j]
         toIdeal[i] += (v - ideal) ** 2

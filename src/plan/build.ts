@@ -28,6 +28,10 @@ export function buildPlan(file: PlanFile, options: PlanOptions, source?: SourceD
   checkTasks(file, phases, tasks, new Set(Object.keys(roleNames)), source)
 
   const start = file.start ? parseIsoDate(file.start) : nextMonthStart(options.now)
+  // The default revenue is in USD: in another currency it would be a wrong number, not a default.
+  if (file.budget === undefined && file.revenue === undefined && file.currency !== 'USD') {
+    throw InputError.at(source?.locate(['currency']), 'plan.budgetCurrency', {currency: file.currency})
+  }
   const revenue = file.revenue ?? DEFAULT_REVENUE
   const budget = file.budget ?? revenue * MID_BUDGET_SHARE
   // A span of whole months [from, to) ends the day before month `to` begins.

@@ -1,8 +1,8 @@
 import {stringify} from 'yaml'
 
 import {DIMENSION_NAMES, DIMENSIONS} from '../catalog/matrix.js'
-import type {Assessment} from '../assess/run.js'
-import {ANSWER_KEYS, type AnswerKey} from '../assess/answers.js'
+import type {Assessment} from '../config/schemas/assessment.js'
+import {ANSWER_KEYS, type AnswerKey} from '../config/constants.js'
 import type {Answers} from '../config/schemas/answers.js'
 import {t, type MessageKey} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
@@ -12,7 +12,8 @@ import {renderPlan} from '../plan/render.js'
 import {renderTco} from '../tco/render.js'
 import {money, percent, rate} from '../ui/format.js'
 import {tabular} from '../ui/table.js'
-import {barChart, escapeXml, ganttChart, groupedBarChart, PALETTE} from './svg.js'
+import {barChart, ganttChart, groupedBarChart, PALETTE} from './svg.js'
+import {escapeXml} from '../util/xml.js'
 import {assumptions, executiveSummary, nextSteps, risks} from './summary.js'
 
 const key = (k: string) => k as MessageKey

@@ -1,7 +1,7 @@
 import {DIMENSION_NAMES, DIMENSIONS} from '../catalog/matrix.js'
 import {MIGRATIONS} from '../catalog/plans.js'
 import {BUNDLED_PROVIDERS} from '../catalog/providers.js'
-import type {Assessment} from '../assess/run.js'
+import type {Assessment} from '../config/schemas/assessment.js'
 import {t, type MessageKey} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
 import {assumptionsLine} from '../tco/render.js'

@@ -1,10 +1,8 @@
 /** Small self-contained SVG charts for the report: no script, no external asset. */
 
-export const PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#9333ea', '#0891b2', '#dc2626', '#ca8a04', '#4b5563']
+import {escapeXml} from '../util/xml.js'
 
-export function escapeXml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')
-}
+export const PALETTE = ['#2563eb', '#16a34a', '#ea580c', '#9333ea', '#0891b2', '#dc2626', '#ca8a04', '#4b5563']
 
 const FONT = `font-family="system-ui, 'Noto Sans CJK SC', sans-serif" font-size="12"`
 

@@ -8,7 +8,7 @@ import {t} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
 import {SUM_TOLERANCE} from '../matrix/weights.js'
 import {round, sum} from '../util/number.js'
-import {positiveAmount} from '../config/values.js'
+import {currencyCode, positiveAmount} from '../config/values.js'
 import {INDUSTRY_PROFILES, transformationBudget} from './budget.js'
 import {providerCost, type ScenarioAmounts} from './cost.js'
 
@@ -123,10 +123,7 @@ export function profileAreaName(industry: string, area: string): string {
 
 /** `--currency` and `--fx-rate` over a scenario: checked like the file's own keys. */
 export function applyCurrencyFlags(scenario: TcoScenario, currency?: string, fxRate?: string): void {
-  if (currency !== undefined) {
-    if (!/^[A-Z]{3}$/.test(currency)) throw InputError.at(undefined, 'tco.badCurrency', {value: currency})
-    scenario.currency = currency
-  }
+  if (currency !== undefined) scenario.currency = currencyCode(currency)
   if (fxRate !== undefined) scenario.fxRates = {...scenario.fxRates, USD: positiveAmount('--fx-rate', fxRate)}
 }
 

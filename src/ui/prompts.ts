@@ -1,6 +1,7 @@
 import {checkbox, input, number, select} from '@inquirer/prompts'
 
-import {answerDefaults, ANSWER_KEYS, type AnswerKey} from '../assess/answers.js'
+import {answerDefaults} from '../assess/answers.js'
+import {ANSWER_KEYS, type AnswerKey} from '../config/constants.js'
 import {BUNDLED_PROVIDERS} from '../catalog/providers.js'
 import {COMPLIANCE, CURRENT_SYSTEMS, INDUSTRIES, VARIANTS, ZONES} from '../config/constants.js'
 import type {Answers, AnswersFile} from '../config/schemas/answers.js'

@@ -1,14 +1,7 @@
 import type {NodeReport} from './run.js'
 import type {CheckResult} from './types.js'
+import {escapeXml as escape} from '../util/xml.js'
 
-const escape = (text: string) =>
-  text
-    // XML 1.0 has no way to write most control characters, not even as references.
-    .replaceAll(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3)
 const caseName = (c: CheckResult) => (c.target ? `${c.id} [${c.target}]` : c.id)

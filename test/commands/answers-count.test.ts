@@ -9,7 +9,7 @@ const base = ['--company', 'ACME', '--industry', 'manufacturing', '--revenue', '
 /** Runs assess and returns its assessment.json. */
 function assess(...flags: string[]) {
   const out = join(dirname(tempFile('x', '')), 'report')
-  const result = mailops(['assess', ...base, ...flags, '--out', out])
+  const result = mailops(['assess', ...base, ...flags, '--out-dir', out])
   expect(result.code, result.stderr).toBe(0)
   return JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'))
 }
@@ -19,8 +19,8 @@ const tasks = (a: any) => a.plan.phases.flatMap((p: {tasks: unknown[]}) => p.tas
 
 describe('every answer of the assessment counts', () => {
   it('zones set the self-hosted topology: an edge and a core per chosen zone', () => {
-    const one = assess('--zones', 'apac')
-    const three = assess('--zones', 'apac,europe,americas')
+    const one = assess('--zone', 'apac')
+    const three = assess('--zone', 'apac,europe,americas')
     // 60 USD per VM-month, 2 VMs per zone.
     expect(provider(one, 'self-hosted').years[1].infrastructure).toBeCloseTo(1 * 2 * 60 * 12, 9)
     expect(provider(three, 'self-hosted').years[1].infrastructure).toBeCloseTo(3 * 2 * 60 * 12, 9)
@@ -32,14 +32,14 @@ describe('every answer of the assessment counts', () => {
       stats: {n: 5, min: p50, p50, mean: p50, p95: p50, max: p50, stddev: 0, jitter: 0, loss: 0},
     })
     const latency = tempFile('latency.json', JSON.stringify({measuredAt: '2026-11-22T10:00:00Z', targets: [target('azure', 'apac', 40), target('azure', 'americas', 300)]}))
-    const a = assess('--zones', 'apac', '--latency', latency)
+    const a = assess('--zone', 'apac', '--latency', latency)
     expect(a.score.ranking.find((r: {id: string}) => r.id === 'm365').values['network.latency']).toBe(40)
   })
 
   it('the current system sets the migration: tasks in the plan and its cost in year 0', () => {
-    const exchange = assess('--zones', 'apac', '--current-system', 'exchange-onprem')
-    const fresh = assess('--zones', 'apac', '--current-system', 'none')
-    const fromM365 = assess('--zones', 'apac', '--current-system', 'm365')
+    const exchange = assess('--zone', 'apac', '--current-system', 'exchange-onprem')
+    const fresh = assess('--zone', 'apac', '--current-system', 'none')
+    const fromM365 = assess('--zone', 'apac', '--current-system', 'm365')
     const migration = tasks(exchange).find((t: {id: string}) => t.id === 'migration')
     expect(migration).toMatchObject({name: expect.stringContaining('Exchange on premises'), start: '2027-04-01', end: '2027-06-30'})
     expect(tasks(fresh).some((t: {id: string}) => t.id === 'migration')).toBe(false)

@@ -9,13 +9,13 @@ import {expectValid} from '../helpers/schema.js'
 import {mailops, tempFile} from '../helpers/cli.js'
 
 const EPOCH = {SOURCE_DATE_EPOCH: '1800000000'}
-const flags = ['--company', 'ACME Trading', '--industry', 'fmcg', '--revenue', '80000000', '--seats', '600', '--zones', 'apac,europe', '--compliance', 'gdpr,pipl', '--start', '2027-01-01', '--no-probe']
+const flags = ['--company', 'ACME Trading', '--industry', 'fmcg', '--revenue', '80000000', '--seats', '600', '--zone', 'apac,europe', '--compliance', 'gdpr,pipl', '--start', '2027-01-01', '--no-probe']
 const outDir = () => join(dirname(tempFile('x', '')), 'report')
 
 describe('mailops assess without a terminal', () => {
   it('writes the report folder from flags, and the saved answers replay it exactly', () => {
     const out = outDir()
-    const first = mailops(['assess', ...flags, '--out', out, '--json'], EPOCH)
+    const first = mailops(['assess', ...flags, '--out-dir', out, '--json'], EPOCH)
     expect(first.code, first.stderr).toBe(0)
     const result = first.json()
     expectValid(AssessReport, result)
@@ -30,7 +30,7 @@ describe('mailops assess without a terminal', () => {
     expect(inventory).toMatch(/name: core1[\s\S]*name: edge-apac[\s\S]*name: edge-europe/)
 
     const replay = outDir()
-    const again = mailops(['assess', '--answers', join(out, 'answers.yaml'), '--no-probe', '--out', replay], EPOCH)
+    const again = mailops(['assess', '--answers', join(out, 'answers.yaml'), '--no-probe', '--out-dir', replay], EPOCH)
     expect(again.code, again.stderr).toBe(0)
     for (const file of ['report.md', 'report.html', 'answers.yaml', 'inventory.yaml']) {
       expect(readFileSync(join(replay, file), 'utf8'), file).toBe(readFileSync(join(out, file), 'utf8'))
@@ -39,20 +39,20 @@ describe('mailops assess without a terminal', () => {
 
   it('names the missing answers instead of prompting, and writes nothing', () => {
     const out = outDir()
-    const result = mailops(['assess', '--company', 'ACME', '--no-probe', '--out', out])
+    const result = mailops(['assess', '--company', 'ACME', '--no-probe', '--out-dir', out])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('answers missing: industry, revenue, seats, zones')
-    expect(result.stderr).toContain('--industry --revenue --seats --zones')
+    expect(result.stderr).toContain('--industry --revenue --seats --zone')
     expect(existsSync(out)).toBe(false)
   })
 
   it('needs an exchange rate for a currency other than USD, and uses it', () => {
     const out = outDir()
-    const missing = mailops(['assess', ...flags, '--currency', 'CNY', '--out', out])
+    const missing = mailops(['assess', ...flags, '--currency', 'CNY', '--out-dir', out])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('currency CNY needs the value of one USD in CNY')
     const file = tempFile('answers.yaml', 'currency: CNY\nfxRates: {USD: 7.2}\n')
-    const result = mailops(['assess', ...flags, '--answers', file, '--out', out, '--json'])
+    const result = mailops(['assess', ...flags, '--answers', file, '--out-dir', out, '--json'])
     expect(result.code, result.stderr).toBe(0)
     const assessment = JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'))
     expect(assessment.tco.currency).toBe('CNY')
@@ -63,7 +63,7 @@ describe('mailops assess without a terminal', () => {
   it('rejects a bad answers file with file:line:col, and writes nothing', () => {
     const out = outDir()
     const file = tempFile('answers.yaml', 'company: ACME\nrevenue: -5\nzones: [apac, mars]\n')
-    const result = mailops(['assess', '--answers', file, '--no-probe', '--out', out])
+    const result = mailops(['assess', '--answers', file, '--no-probe', '--out-dir', out])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain(`${file}:2:10: revenue: is -5; it must be > 0`)
     expect(result.stderr).toContain(`${file}:3:15: zones[1]: is "mars"; valid values: "apac", "europe", "americas"`)
@@ -72,7 +72,7 @@ describe('mailops assess without a terminal', () => {
 
   it('writes the whole report in Simplified Chinese with --lang zh-CN: no English label left', () => {
     const out = outDir()
-    const result = mailops(['assess', ...flags, '--out', out, '--lang', 'zh-CN'], EPOCH)
+    const result = mailops(['assess', ...flags, '--out-dir', out, '--lang', 'zh-CN'], EPOCH)
     expect(result.code, result.stderr).toBe(0)
     const en = catalog('en')
     const zh = catalog('zh-CN')
@@ -102,7 +102,7 @@ describe('mailops assess without a terminal', () => {
       }),
     )
     const out = outDir()
-    const result = mailops(['assess', ...flags, '--latency', latency, '--out', out], EPOCH)
+    const result = mailops(['assess', ...flags, '--latency', latency, '--out-dir', out], EPOCH)
     expect(result.code, result.stderr).toBe(0)
     const html = readFileSync(join(out, 'report.html'), 'utf8')
     expect(html).toContain('<figure id="chart-latency">')

@@ -29,7 +29,7 @@ const cases: Case[] = [
     name: 'unknown key (typo)',
     file: 'scenario.yaml',
     content: 'revenue: 1000000\nseets: 300\n',
-    args: (p) => ['tco', '-i', p],
+    args: (p) => ['tco', '--scenario', p],
     at: '2:1',
     says: /unknown key 'seets'; valid keys: currency, revenue, seats/,
   },
@@ -37,7 +37,7 @@ const cases: Case[] = [
     name: 'negative revenue',
     file: 'scenario.yaml',
     content: 'seats: 10\nrevenue: -5\n',
-    args: (p) => ['tco', '-i', p],
+    args: (p) => ['tco', '--scenario', p],
     at: '2:10',
     says: /revenue: is -5; it must be > 0/,
   },
@@ -78,7 +78,7 @@ const cases: Case[] = [
     name: 'YAML syntax error',
     file: 'scenario.yaml',
     content: 'revenue: [1, 2\nseats: 3\n',
-    args: (p) => ['tco', '-i', p],
+    args: (p) => ['tco', '--scenario', p],
     at: '2:1',
     says: /not valid YAML\/JSON/,
   },
@@ -86,7 +86,7 @@ const cases: Case[] = [
     name: 'duplicate key',
     file: 'scenario.yaml',
     content: 'seats: 10\nseats: 20\n',
-    args: (p) => ['tco', '-i', p],
+    args: (p) => ['tco', '--scenario', p],
     at: '2:1',
     says: /not valid YAML\/JSON: duplicated mapping key/,
   },
@@ -94,7 +94,7 @@ const cases: Case[] = [
     name: 'budget split not summing to 1',
     file: 'scenario.yaml',
     content: 'budget:\n  split:\n    infrastructure: 0.5\n    integration: 0.25\n    training: 0.2\n    riskReserve: 0.15\n    operations: 0.1\n',
-    args: (p) => ['tco', '-i', p],
+    args: (p) => ['tco', '--scenario', p],
     at: '3:5',
     says: /budget split shares sum to 1\.2/,
   },
@@ -102,7 +102,7 @@ const cases: Case[] = [
     name: 'price in a currency with no exchange rate',
     file: 'scenario.yaml',
     content: 'seats: 100\ncurrency: EUR\n',
-    args: (p) => ['tco', '-i', p],
+    args: (p) => ['tco', '--scenario', p],
     at: '2:11',
     says: /priced in USD, but no exchange rate to EUR is given \(add fxRates\.USD\)/,
   },
@@ -111,7 +111,7 @@ const cases: Case[] = [
     file: 'plan.yaml',
     content:
       'tasks:\n  - id: pilot\n    phase: 1\n    name: Pilot\n    startMonth: 0\n    endMonth: 2\n    raci: {it-lead: A, sponsor: A, mail-ops: R}\n',
-    args: (p) => ['plan', '-i', p],
+    args: (p) => ['plan', '--plan', p],
     at: '7:11',
     says: /task pilot has 2 Accountable roles; exactly one must be A/,
   },
@@ -119,7 +119,7 @@ const cases: Case[] = [
     name: 'task without a Responsible role',
     file: 'plan.yaml',
     content: 'tasks:\n  - id: pilot\n    phase: 1\n    name: Pilot\n    startMonth: 0\n    endMonth: 2\n    raci: {it-lead: A}\n',
-    args: (p) => ['plan', '-i', p],
+    args: (p) => ['plan', '--plan', p],
     at: '7:11',
     says: /task pilot has no Responsible role/,
   },
@@ -127,7 +127,7 @@ const cases: Case[] = [
     name: 'RACI naming an undefined role',
     file: 'plan.yaml',
     content: 'tasks:\n  - id: pilot\n    phase: 1\n    name: Pilot\n    startMonth: 0\n    endMonth: 2\n    raci: {it-lead: A, intern: R}\n',
-    args: (p) => ['plan', '-i', p],
+    args: (p) => ['plan', '--plan', p],
     at: '7:24',
     says: /names role 'intern', which is not defined/,
   },
@@ -135,7 +135,7 @@ const cases: Case[] = [
     name: 'task outside its phase',
     file: 'plan.yaml',
     content: 'tasks:\n  - id: pilot\n    phase: 1\n    name: Pilot\n    startMonth: 2\n    endMonth: 5\n    raci: {it-lead: A, mail-ops: R}\n',
-    args: (p) => ['plan', '-i', p],
+    args: (p) => ['plan', '--plan', p],
     at: '5:17',
     says: /task pilot runs outside phase 1 \(months 0-3\)/,
   },
@@ -144,7 +144,7 @@ const cases: Case[] = [
     file: 'plan.yaml',
     content:
       'phases:\n  - {name: One, startMonth: 0, endMonth: 3, budgetShare: 0.5}\n  - {name: Two, startMonth: 3, endMonth: 6, budgetShare: 0.4}\n  - {name: Three, startMonth: 6, endMonth: 12, budgetShare: 0.3}\n  - {name: Four, startMonth: 12, endMonth: 24, budgetShare: 0.2}\n',
-    args: (p) => ['plan', '-i', p],
+    args: (p) => ['plan', '--plan', p],
     at: '2:3',
     says: /phase budget shares sum to 1\.4/,
   },
@@ -186,7 +186,7 @@ describe('bad input: clear error, exit code 2, nothing produced', () => {
 
   it('gives the same error as JSON with its location under --json', () => {
     const path = tempFile('scenario.yaml', 'seats: 10\nrevenue: -5\n')
-    const result = mailops(['tco', '-i', path, '--json'])
+    const result = mailops(['tco', '--scenario', path, '--json'])
     expect(result.code).toBe(2)
     const report = result.json()
     expectValid(ErrorReport, report)
@@ -195,7 +195,7 @@ describe('bad input: clear error, exit code 2, nothing produced', () => {
   })
 
   it('names a missing file', () => {
-    const result = mailops(['tco', '-i', '/nonexistent/scenario.yaml'])
+    const result = mailops(['tco', '--scenario', '/nonexistent/scenario.yaml'])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('cannot read /nonexistent/scenario.yaml: no such file')
   })
@@ -210,7 +210,7 @@ describe('bad input: clear error, exit code 2, nothing produced', () => {
   it('writes no output file when the input is bad', () => {
     const path = tempFile('plan.yaml', 'tasks:\n  - id: x\n    phase: 9\n    name: X\n    startMonth: 0\n    endMonth: 1\n    raci: {it-lead: AR}\n')
     const output = join(dirname(path), 'plan.ics')
-    const result = mailops(['plan', '-i', path, '--format', 'ics', '--output', output])
+    const result = mailops(['plan', '--plan', path, '--format', 'ics', '--output', output])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('task x is in phase 9, but there are only 4 phases')
     expect(existsSync(output)).toBe(false)
@@ -218,7 +218,7 @@ describe('bad input: clear error, exit code 2, nothing produced', () => {
 
   it('reports in Simplified Chinese with --lang zh-CN', () => {
     const path = tempFile('scenario.yaml', 'seets: 10\n')
-    const result = mailops(['tco', '-i', path, '--lang', 'zh-CN'])
+    const result = mailops(['tco', '--scenario', path, '--lang', 'zh-CN'])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain(`错误: ${path}:1:1: (top level): 未知的键 'seets'`)
   })

@@ -30,14 +30,14 @@ describe('compliance acts on the ranking', () => {
     expect(m365.compliance).toEqual([{regime: 'pipl', status: 'gap', reason: expect.stringContaining('personal data of staff in China leaves China')}])
     const tencent = report.ranking.find((r: {id: string}) => r.id === 'tencent-exmail')
     expect(tencent.compliance.map((g: {regime: string}) => g.regime)).toEqual(['gdpr'])
-    expect(mailops(['score', '--compliance', 'gdpr,pipl']).stdout).toMatch(/Microsoft 365 \(Exchange Online Plan 1\) ! /)
+    expect(mailops(['score', '--compliance', 'gdpr,pipl', '--format', 'md']).stdout).toMatch(/\| Microsoft 365 \(Exchange Online Plan 1\) ! \|/)
   })
 
   it('changes the recommendation of an assessment', () => {
-    const base = ['assess', '--company', 'ACME', '--industry', 'manufacturing', '--revenue', '120M', '--seats', '1500', '--zones', 'apac,europe', '--no-probe', '--json']
+    const base = ['assess', '--company', 'ACME', '--industry', 'manufacturing', '--revenue', '120M', '--seats', '1500', '--zone', 'apac,europe', '--no-probe', '--json']
     const out = () => join(dirname(tempFile('x', '')), 'report')
-    const open = mailops([...base, '--out', out()]).json()
-    const china = mailops([...base, '--compliance', 'mlps', '--out', out()]).json()
+    const open = mailops([...base, '--out-dir', out()]).json()
+    const china = mailops([...base, '--compliance', 'mlps', '--out-dir', out()]).json()
     expect(open.recommended).toBe('m365')
     expect(china.recommended).not.toBe('m365')
     expect(['alibaba-mail', 'self-hosted', 'tencent-exmail']).toContain(china.recommended)

@@ -33,7 +33,7 @@ describe('one currency for every amount', () => {
 
   it("keeps the scenario's own amounts as given (they are in its currency)", () => {
     const scenario = tempFile('scenario.yaml', 'currency: EUR\nfxRates: {USD: 0.9}\nstaff: {fteAnnualCost: 70000}\n')
-    const report = mailops(['tco', '-i', scenario, '--json']).json()
+    const report = mailops(['tco', '--scenario', scenario, '--json']).json()
     expect(report.assumptions.fteAnnualCost).toBe(70_000)
     expect(report.assumptions.nodeMonthly).toBeCloseTo(54, 9)
     expect(report.assumptions.converted).toEqual(['revenue', 'nodeMonthly', 'storagePerGbMonth'])
@@ -51,7 +51,7 @@ describe('one currency for every amount', () => {
     const out = join(dirname(tempFile('x', '')), 'report')
     const result = mailops([
       'assess', '--company', 'ACME Werke', '--industry', 'manufacturing', '--currency', 'EUR', '--fx-rate', '0.92', '--revenue', '120M',
-      '--seats', '1500', '--seat-growth', '5%', '--zones', 'apac,europe', '--no-probe', '--out', out, '--json',
+      '--seats', '1500', '--seat-growth', '5%', '--zone', 'apac,europe', '--no-probe', '--out-dir', out, '--json',
     ])
     expect(result.code, result.stderr).toBe(0)
     const assessment = JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'))
@@ -65,7 +65,7 @@ describe('one currency for every amount', () => {
   })
 
   it('refuses a seat growth of 5 (5 % or 500 %?) and says how to write either', () => {
-    const result = mailops(['assess', '--company', 'A', '--industry', 'fmcg', '--revenue', '1M', '--seats', '10', '--zones', 'apac', '--seat-growth', '5', '--no-probe'])
+    const result = mailops(['assess', '--company', 'A', '--industry', 'fmcg', '--revenue', '1M', '--seats', '10', '--zone', 'apac', '--seat-growth', '5', '--no-probe'])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain("--seat-growth: '5' could mean 5 % or 500 %; write 5% or 0.05")
     const bad = mailops(['assess', '--seat-growth', 'ten', '--no-probe'])

@@ -16,7 +16,7 @@ describe('input limits', () => {
   it('refuses a billion-laughs document', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
     for (const [i, name] of [...'bcdefghi'].entries()) levels.push(`${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)
-    const result = mailops(['tco', '-i', tempFile('bomb.yaml', levels.join('\n') + '\n')])
+    const result = mailops(['tco', '--scenario', tempFile('bomb.yaml', levels.join('\n') + '\n')])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('bomb.yaml:1:1: its YAML aliases expand it to many times its own size')
   })

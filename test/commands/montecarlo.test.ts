@@ -44,7 +44,7 @@ describe('Monte Carlo weight sensitivity and agreement between methods', () => {
     expect(mailops(['score']).stdout).toMatch(/Agreement with TOPSIS, vector normalised: Kendall's tau-b -?\d\.\d{3}/)
     expect(mailops(['score', '--format', 'md']).stdout).toContain('## Monte Carlo: rank shares over 10,000 draws')
     const out = join(dirname(tempFile('x', '')), 'report')
-    expect(mailops(['assess', '--company', 'A', '--industry', 'fmcg', '--revenue', '80M', '--seats', '600', '--zones', 'apac', '--no-probe', '--out', out]).code).toBe(0)
+    expect(mailops(['assess', '--company', 'A', '--industry', 'fmcg', '--revenue', '80M', '--seats', '600', '--zone', 'apac', '--no-probe', '--out-dir', out]).code).toBe(0)
     const md = readFileSync(join(out, 'report.md'), 'utf8')
     expect(md).toMatch(/comes first in \d+\.\d% of them\. TOPSIS agrees with the ranking at Kendall tau-b/)
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<h3>Monte Carlo: rank shares over 10,000 draws')

@@ -9,7 +9,7 @@ describe('numbers a client reads', () => {
   it("stores leavers' contract mail until its retention ends (a shrinking company)", () => {
     // 1000 seats halving yearly: 1000, 500, 250. 6 GB per seat-year, 5% contract mail (0.3 GB), kept 10 years.
     const scenario = tempFile('scenario.yaml', 'seats: 1000\nseatGrowth: -0.5\nyears: 3\nproviders: [self-hosted]\n')
-    const result = mailops(['tco', '-i', scenario, '--json'])
+    const result = mailops(['tco', '--scenario', scenario, '--json'])
     expect(result.code, result.stderr).toBe(0)
     const year3 = result.json().providers[0].years[3]
     // Work mail of year 3: 250 × 6 × 0.95 × 30/365; contract mail: (1000 + 500 + 250) × 0.3.
@@ -29,7 +29,7 @@ describe('numbers a client reads', () => {
         '  - {id: done, phase: 2, name: Integrated, startMonth: 6, endMonth: 6, milestone: true, raci: {it-lead: A, vendor: R}}',
       ].join('\n'),
     )
-    const result = mailops(['plan', '-i', file, '--json'])
+    const result = mailops(['plan', '--plan', file, '--json'])
     expect(result.code, result.stderr).toBe(0)
     const report = result.json()
     expectValid(PlanReport, report)

@@ -32,14 +32,14 @@ describe('mailops plan', () => {
         '  - {id: go-live, phase: 4, name: Go live, startMonth: 24, endMonth: 24, milestone: true, raci: {cio: A, ops: R}}',
       ].join('\n'),
     )
-    const report = mailops(['plan', '-i', file, '--json']).json()
+    const report = mailops(['plan', '--plan', file, '--json']).json()
     expectValid(PlanReport, report)
     expect(report.roles).toEqual({cio: 'CIO', ops: 'Mail team'})
     expect(report.phases[0].tasks[0]).toMatchObject({id: 'scan', start: '2027-03-01', end: '2027-04-30'})
     expect(report.phases[3].tasks[0]).toMatchObject({id: 'go-live', start: '2029-02-28', milestone: true})
     expect(report.phases[1].budget).toBeCloseTo(60_000, 6)
 
-    const ics = mailops(['plan', '-i', file, '--format', 'ics']).stdout
+    const ics = mailops(['plan', '--plan', file, '--format', 'ics']).stdout
     expect(ics).toContain('SUMMARY:Baseline scan\\; TLS\\, DKIM\r\n')
   })
 
@@ -62,7 +62,8 @@ describe('mailops plan', () => {
   })
 
   it('speaks Simplified Chinese throughout with --lang zh-CN', () => {
-    const zh = mailops(['plan', '--start', '2027-01-01', '--lang', 'zh-CN']).stdout
+    // Markdown: a boxed table wraps long task names to fit 100 columns.
+    const zh = mailops(['plan', '--start', '2027-01-01', '--lang', 'zh-CN', '--format', 'md']).stdout
     expect(zh).toContain('实施计划：跨境贸易')
     expect(zh).toContain('部署邮件网关边缘节点')
     expect(zh).not.toMatch(/Phase|Task|Budget|Start|milestone/)

@@ -4,11 +4,11 @@ import {describe, expect, it} from 'vitest'
 
 import {mailops, tempFile} from '../helpers/cli.js'
 
-const client = ['--company', 'ACME Werke', '--industry', 'manufacturing', '--currency', 'EUR', '--fx-rate', '0.92', '--revenue', '120M', '--seats', '1500', '--seat-growth', '5%', '--zones', 'apac,europe', '--current-system', 'exchange-onprem', '--start', '2027-01-01', '--no-probe']
+const client = ['--company', 'ACME Werke', '--industry', 'manufacturing', '--currency', 'EUR', '--fx-rate', '0.92', '--revenue', '120M', '--seats', '1500', '--seat-growth', '5%', '--zone', 'apac,europe', '--current-system', 'exchange-onprem', '--start', '2027-01-01', '--no-probe']
 
 function report(...flags: string[]) {
   const out = join(dirname(tempFile('x', '')), 'report')
-  const result = mailops(['assess', ...client, ...flags, '--out', out], {SOURCE_DATE_EPOCH: '1800000000'})
+  const result = mailops(['assess', ...client, ...flags, '--out-dir', out], {SOURCE_DATE_EPOCH: '1800000000'})
   expect(result.code, result.stderr).toBe(0)
   return {md: readFileSync(join(out, 'report.md'), 'utf8'), html: readFileSync(join(out, 'report.html'), 'utf8')}
 }

@@ -10,21 +10,21 @@ import {expectValid} from '../helpers/schema.js'
 
 const folder = () => dirname(tempFile('x', ''))
 const company = ['--company', 'ACME', '--industry', 'fmcg', '--revenue', '80M', '--seats', '600', '--no-probe']
-const flags = [...company, '--zones', 'apac,europe']
+const flags = [...company, '--zone', 'apac,europe']
 
 describe('assess keeps what a person edited', () => {
   it('keeps an edited inventory.yaml, says so, and writes the new skeleton beside it', () => {
     const out = join(folder(), 'report')
-    expect(mailops(['assess', ...flags, '--out', out]).code).toBe(0)
+    expect(mailops(['assess', ...flags, '--out-dir', out]).code).toBe(0)
     // Unedited: a re-run replaces it without a word.
-    const again = mailops(['assess', ...company, '--zones', 'apac', '--out', out])
+    const again = mailops(['assess', ...company, '--zone', 'apac', '--out-dir', out])
     expect(again.code, again.stderr).toBe(0)
     expect(again.stderr).not.toContain('Warning')
     expect(readFileSync(join(out, 'inventory.yaml'), 'utf8')).not.toContain('edge-europe')
     // Edited: kept.
     const edited = readFileSync(join(out, 'inventory.yaml'), 'utf8').replace('192.0.2.10', '203.0.113.10')
     writeFileSync(join(out, 'inventory.yaml'), edited)
-    const third = mailops(['assess', ...flags, '--out', out])
+    const third = mailops(['assess', ...flags, '--out-dir', out])
     expect(third.code, third.stderr).toBe(0)
     expect(third.stderr).toContain(`Warning: ${join(out, 'inventory.yaml')} was edited since mailops wrote it: kept as it is`)
     expect(readFileSync(join(out, 'inventory.yaml'), 'utf8')).toBe(edited)
@@ -33,11 +33,11 @@ describe('assess keeps what a person edited', () => {
 })
 
 describe('path mistakes are the user’s, not a bug', () => {
-  it('assess --out naming a file: exit 2, nothing written', () => {
+  it('assess --out-dir naming a file: exit 2, nothing written', () => {
     const file = tempFile('taken', 'mine\n')
-    const result = mailops(['assess', ...flags, '--out', file])
+    const result = mailops(['assess', ...flags, '--out-dir', file])
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain(`--out ${file} is a file, not a folder`)
+    expect(result.stderr).toContain(`--out-dir ${file} is a file, not a folder`)
     expect(readFileSync(file, 'utf8')).toBe('mine\n')
   })
 
@@ -70,7 +70,7 @@ describe('latency --json -o FILE', () => {
 
   it('writes the JSON report into the file, which score --latency reads', () => {
     const file = join(folder(), 'latency.json')
-    const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${port}`, '--samples', '2', '--interval', '20', '--json', '-o', file])
+    const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${port}`, '--samples', '2', '--interval', '20ms', '--json', '-o', file])
     expect(result.code, result.stderr).toBe(0)
     const report = JSON.parse(readFileSync(file, 'utf8'))
     expectValid(LatencyReport, report)
@@ -111,14 +111,14 @@ describe('user text escaped for each output', () => {
 
   it('ICS: no control character in a TEXT value; Mermaid: a name is never a keyword; Markdown: one cell stays one cell', () => {
     const file = plan()
-    const ics = mailops(['plan', '-i', file, '--format', 'ics']).stdout
+    const ics = mailops(['plan', '--plan', file, '--format', 'ics']).stdout
     expect(ics).toContain('SUMMARY:section Go[31m live\r\n')
     expect(ics.replaceAll('\r\n', '')).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f]/)
     expect(ics).toContain('SUMMARY:Split | cell\\nsecond line')
-    const mermaid = mailops(['plan', '-i', file, '--format', 'mermaid']).stdout
+    const mermaid = mailops(['plan', '--plan', file, '--format', 'mermaid']).stdout
     expect(mermaid).toContain('  \u200bsection Go [31m live :t_a, 2027-01-01, 2027-02-01')
     expect(mermaid).not.toMatch(/^\s*section Go/m)
-    const md = mailops(['plan', '-i', file, '--format', 'md']).stdout
+    const md = mailops(['plan', '--plan', file, '--format', 'md']).stdout
     expect(md).toContain('| Split \\| cell<br>second line |')
   })
 })

@@ -26,6 +26,12 @@ describe('mailops score: the inputs a consultant writes', () => {
     expect(report.weights.indicators['network.loss'] / report.weights.dimensions.network).toBeCloseTo(0.2, 12)
   })
 
+  it("accepts the README's group weights file: three stakeholders, the third counting twice", () => {
+    const result = mailops(['score', '--weights', tempFile('weights.yaml', readmeYaml("A group's weights file")), '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.json().weights.ahp.stakeholders.map((s: {weight: number}) => s.weight)).toEqual([0.25, 0.25, 0.5])
+  })
+
   it('accepts a providers file with only `only:`', () => {
     const providers = tempFile('providers.yaml', 'only: [m365, zoho-mail]\n')
     const result = mailops(['score', '--providers', providers, '--json'])
@@ -80,7 +86,7 @@ describe('mailops score: the inputs a consultant writes', () => {
 
   it('refuses a TCO report that costs only some of the scored providers (another scenario, another currency)', () => {
     const scenario = tempFile('scenario.yaml', 'currency: EUR\nfxRates: {USD: 0.92}\nproviders: [m365, zoho-mail]\n')
-    const tco = mailops(['tco', '-i', scenario, '--json'])
+    const tco = mailops(['tco', '--scenario', scenario, '--json'])
     expect(tco.code, tco.stderr).toBe(0)
     const file = tempFile('tco.json', tco.stdout)
     const partial = mailops(['score', '--tco', file])

@@ -97,7 +97,7 @@ describe('mailops score', () => {
 
   it('uses computed TCO per seat-year for the cost indicator', () => {
     const scenario = tempFile('scenario.yaml', 'seats: 20000\nseatGrowth: 0\n')
-    const tco = mailops(['tco', '-i', scenario, '--json'])
+    const tco = mailops(['tco', '--scenario', scenario, '--json'])
     expect(tco.code).toBe(0)
     expectValid(TcoReport, tco.json())
     const tcoFile = tempFile('tco.json', tco.stdout)

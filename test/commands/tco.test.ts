@@ -24,7 +24,7 @@ describe('mailops tco', () => {
       'scenario.yaml',
       ['currency: CNY', 'revenue: 800000000', 'seats: 100', 'industry: fmcg', 'fxRates: {USD: 7.2}', 'providers: [m365, self-hosted]'].join('\n'),
     )
-    const report = mailops(['tco', '-i', scenario, '--seats', '200', '--years', '5', '--json']).json()
+    const report = mailops(['tco', '--scenario', scenario, '--seats', '200', '--years', '5', '--json']).json()
     expectValid(TcoReport, report)
     expect(report.currency).toBe('CNY')
     expect(report.providers.map((p: {id: string}) => p.id)).toEqual(['m365', 'self-hosted'])

@@ -16,7 +16,7 @@ describe('mailops assess on a terminal (tmux, the real binary and prompts)', () 
   it('asks every question, lets an answer be changed, and its answers.yaml replays the same report', async () => {
     const dir = work()
     const out = join(dir, 'interactive')
-    const terminal = new Terminal(`cd ${ROOT} && SOURCE_DATE_EPOCH=${EPOCH} node bin/run.js assess --no-probe --out ${out}; echo "EXIT=$?"; sleep 60`)
+    const terminal = new Terminal(`cd ${ROOT} && SOURCE_DATE_EPOCH=${EPOCH} node bin/run.js assess --no-probe --out-dir ${out}; echo "EXIT=$?"; sleep 60`)
     try {
       await terminal.answer('Company', 'ACME Trading', 'Enter')
       await terminal.answer('Industry', 'Down', 'Enter')
@@ -54,7 +54,7 @@ describe('mailops assess on a terminal (tmux, the real binary and prompts)', () 
     expect(answers).toMatch(/compliance:\n\s+- gdpr/)
 
     const replay = join(dir, 'replay')
-    const result = mailops(['assess', '--answers', join(out, 'answers.yaml'), '--no-probe', '--out', replay], {SOURCE_DATE_EPOCH: EPOCH})
+    const result = mailops(['assess', '--answers', join(out, 'answers.yaml'), '--no-probe', '--out-dir', replay], {SOURCE_DATE_EPOCH: EPOCH})
     expect(result.code, result.stderr).toBe(0)
     for (const file of ['report.md', 'report.html', 'inventory.yaml']) {
       expect(readFileSync(join(replay, file), 'utf8'), file).toBe(readFileSync(join(out, file), 'utf8'))
@@ -68,7 +68,7 @@ describe('the interview keeps every answer honest', () => {
     const out = join(dir, 'fx')
     const answers = join(dir, 'given.yaml')
     writeFileSync(answers, 'company: ACME\nindustry: fmcg\nrevenue: 120000000\nseats: 1500\nzones: [apac, europe]\nseatGrowth: 0.05\ncompliance: []\ncurrentSystem: other\ncandidates: [m365, self-hosted]\nbilling: annual\nyears: 3\nstart: 2027-01-01\nvariant: cross-border\n')
-    const terminal = new Terminal(`cd ${ROOT} && SOURCE_DATE_EPOCH=${EPOCH} node bin/run.js assess --answers ${answers} --no-probe --out ${out}; echo "EXIT=$?"; sleep 60`)
+    const terminal = new Terminal(`cd ${ROOT} && SOURCE_DATE_EPOCH=${EPOCH} node bin/run.js assess --answers ${answers} --no-probe --out-dir ${out}; echo "EXIT=$?"; sleep 60`)
     try {
       // Only the currency was left out: USD by default; change it at the review to EUR.
       await terminal.answer('Currency', 'Enter')
@@ -99,7 +99,7 @@ describe('the interview keeps every answer honest', () => {
   it('Ctrl-C ends quietly with 130 and keeps the answers given, which replay from there', async () => {
     const dir = work()
     const out = join(dir, 'stopped')
-    const terminal = new Terminal(`cd ${ROOT} && node bin/run.js assess --no-probe --out ${out}; echo "EXIT=$?"; sleep 60`)
+    const terminal = new Terminal(`cd ${ROOT} && node bin/run.js assess --no-probe --out-dir ${out}; echo "EXIT=$?"; sleep 60`)
     let screen: string
     try {
       await terminal.answer('Company', 'ACME Trading', 'Enter')
@@ -139,7 +139,7 @@ describe('report.html in headless Chromium', () => {
     const dir = work()
     const out = join(dir, 'report')
     // The consultant's client: euros, GDPR + PIPL, moving off Exchange; every section of the report is drawn.
-    const result = mailops(['assess', '--company', 'ACME', '--industry', 'manufacturing', '--currency', 'EUR', '--fx-rate', '0.92', '--revenue', '120M', '--seats', '1500', '--zones', 'apac,europe', '--compliance', 'gdpr,pipl', '--current-system', 'exchange-onprem', '--no-probe', '--out', out, '--lang', lang])
+    const result = mailops(['assess', '--company', 'ACME', '--industry', 'manufacturing', '--currency', 'EUR', '--fx-rate', '0.92', '--revenue', '120M', '--seats', '1500', '--zone', 'apac,europe', '--compliance', 'gdpr,pipl', '--current-system', 'exchange-onprem', '--no-probe', '--out-dir', out, '--lang', lang])
     expect(result.code, result.stderr).toBe(0)
     const png = join(dir, 'shot.png')
     screenshot(join(out, 'report.html'), png)

@@ -175,7 +175,7 @@ function expectExampleWorks(example: DocumentedExample): void {
   const lastId = commandOf(last, ids)
   const redirect = flagValue(words, '>')
   const outputFile = flagValue(words, '-o', '--output')
-  const outputDir = flagValue(words, '--out')
+  const outputDir = flagValue(words, '--out-dir')
   const content = redirect ? written(join(work, redirect)) : outputFile ? written(join(work, outputFile)) : run.stdout
   const said = redirect || outputFile ? content : run.stdout + run.stderr
   expect(said.trim(), `${shown}\n(prints nothing${redirect || outputFile ? ` in ${redirect ?? outputFile}` : ''})`).not.toBe('')
@@ -189,7 +189,7 @@ function expectExampleWorks(example: DocumentedExample): void {
   const format = flagValue(words, '--format')
   if (format && FORMATS[format]) expect(content, `${shown}\n(--format ${format})`).toMatch(FORMATS[format])
   if (format === 'junit') expect(xmllint(content).stderr, `${shown}\n(--format junit: not valid under the Jenkins JUnit schema)`).toMatch(/validates/)
-  if (outputDir) expect(readdirSync(join(work, outputDir)).length, `${shown}\n(--out ${outputDir} wrote nothing)`).toBeGreaterThan(0)
+  if (outputDir) expect(readdirSync(join(work, outputDir)).length, `${shown}\n(--out-dir ${outputDir} wrote nothing)`).toBeGreaterThan(0)
   if (flagValue(words, '--lang') === 'zh-CN') {
     expect(content + (outputDir ? written(join(work, outputDir)) : ''), `${shown}\n(--lang zh-CN: no Chinese text)`).toMatch(/[\u4e00-\u9fff]/)
   }

@@ -8,11 +8,14 @@ import {percentile} from '../../src/latency/stats.js'
 import {mailops, mailopsAsync, tempFile} from '../helpers/cli.js'
 import {expectValid} from '../helpers/schema.js'
 import {startSmtpPeer} from '../helpers/smtp-peer.js'
+import {SHARED_LAB} from './lab-setup.js'
 
 const lab = inject('lab')
 // node4 of the shared lab is 30 ms away (test/e2e/lab-setup.ts); node1 is on the bridge.
-const FAR = {address: '198.18.1.14', delayMs: 30}
-const NEAR = '198.18.1.11'
+// The shared lab's own subnet: MAILOPS_TEST_LAB may have moved it off 198.18.1.0/24.
+const PREFIX = SHARED_LAB.subnet.replace(/\d+\/24$/, '')
+const FAR = {address: `${PREFIX}14`, delayMs: SHARED_LAB.impairments.node4.delayMs}
+const NEAR = `${PREFIX}11`
 const within = (measured: number, expected: number) => Math.abs(measured - expected) <= 1 + 0.03 * expected
 
 function iputilsMedian(address: string, count: number, intervalMs: number): number {
@@ -23,7 +26,7 @@ function iputilsMedian(address: string, count: number, intervalMs: number): numb
 
 describe('mailops latency against real targets', () => {
   it('measures the emulated 30 ms link with ICMP and TCP within 1 ms + 3%, and ICMP within 5% of iputils ping', () => {
-    const result = mailops(['latency', '--probe', 'icmp,tcp', `${FAR.address}:22`, NEAR, '--samples', '20', '--interval', '50', '--json'])
+    const result = mailops(['latency', '--probe', 'icmp,tcp', `${FAR.address}:22`, NEAR, '--samples', '20', '--interval', '50ms', '--json'])
     expect(result.code, result.stderr).toBe(0)
     const report = result.json()
     expectValid(LatencyReport, report)
@@ -55,7 +58,7 @@ describe('mailops latency against real targets', () => {
     })
 
     it('times each SMTP phase: connect, banner, EHLO, STARTTLS, TLS handshake, QUIT', async () => {
-      const result = await mailopsAsync(['latency', '--probe', 'smtp', `127.0.0.1:${smtp.port}`, '--samples', '5', '--interval', '50', '--json'])
+      const result = await mailopsAsync(['latency', '--probe', 'smtp', `127.0.0.1:${smtp.port}`, '--samples', '5', '--interval', '50ms', '--json'])
       expect(result.code, result.stderr).toBe(0)
       const [target] = result.json().targets
       expect(target.stats).toMatchObject({n: 5, loss: 0})
@@ -66,13 +69,13 @@ describe('mailops latency against real targets', () => {
       }
       const sum = Object.values(target.phases as Record<string, {mean: number}>).reduce((s, p) => s + p.mean, 0)
       expect(target.stats.mean).toBeCloseTo(sum, 6)
-      const human = await mailopsAsync(['latency', '--probe', 'smtp', `127.0.0.1:${smtp.port}`, '--samples', '2', '--interval', '20'])
+      const human = await mailopsAsync(['latency', '--probe', 'smtp', `127.0.0.1:${smtp.port}`, '--samples', '2', '--interval', '20ms'])
       expect(human.stdout).toContain('SMTP phases (median ms)')
     })
 
     it('counts a closed port as loss, never as zero, and exits 3 when nothing answered', () => {
       listener.close()
-      const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${tcpPort}`, '--samples', '3', '--interval', '20', '--timeout', '200', '--json'])
+      const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${tcpPort}`, '--samples', '3', '--interval', '20ms', '--timeout', '200ms', '--json'])
       expect(result.code).toBe(3)
       const [target] = result.json().targets
       expect(target.stats).toMatchObject({sent: 3, n: 0, loss: 100, p50: null, min: null})
@@ -82,7 +85,7 @@ describe('mailops latency against real targets', () => {
     it('keeps to one schedule: 40 targets take about as long as one', () => {
       const hosts = Array.from({length: 40}, (_, i) => `127.0.0.${i + 1}`)
       const started = Date.now()
-      const result = mailops(['latency', '--probe', 'icmp', ...hosts, '--samples', '10', '--interval', '100', '--json'])
+      const result = mailops(['latency', '--probe', 'icmp', ...hosts, '--samples', '10', '--interval', '100ms', '--json'])
       const elapsed = Date.now() - started
       expect(result.code, result.stderr).toBe(0)
       expect(result.json().targets).toHaveLength(40)
@@ -91,7 +94,7 @@ describe('mailops latency against real targets', () => {
     })
 
     it('writes RFC 4180 CSV', () => {
-      const result = mailops(['latency', '--probe', 'icmp', '127.0.0.1', '--samples', '2', '--interval', '20', '--format', 'csv'])
+      const result = mailops(['latency', '--probe', 'icmp', '127.0.0.1', '--samples', '2', '--interval', '20ms', '--format', 'csv'])
       const [header, row] = result.stdout.split('\r\n')
       expect(header).toBe('from,id,host,port,probe,cloud,region,zone,sent,n,min,p50,mean,p95,max,stddev,jitter,masd,loss,dnsMs,error')
       expect(row).toMatch(/^local,127\.0\.0\.1,127\.0\.0\.1,,icmp,,,,2,2,/)
@@ -99,7 +102,7 @@ describe('mailops latency against real targets', () => {
   })
 
   it('probes from every inventory node over SSH: one matrix row per node', () => {
-    const result = mailops(['latency', '--from', lab.inventory, '--probe', 'icmp', FAR.address, NEAR, '--samples', '10', '--interval', '50', '--json'])
+    const result = mailops(['latency', '-i', lab.inventory, '--probe', 'icmp', FAR.address, NEAR, '--samples', '10', '--interval', '50ms', '--json'])
     expect(result.code, result.stderr).toBe(0)
     const report = result.json()
     expectValid(LatencyReport, report)
@@ -109,13 +112,13 @@ describe('mailops latency against real targets', () => {
     expect(p50('node2', NEAR)).toBeLessThan(2)
     // From node4 everything is behind its own slow link.
     expect(within(p50('node4', NEAR), FAR.delayMs)).toBe(true)
-    const human = mailops(['latency', '--from', lab.inventory, '--probe', 'icmp', NEAR, '--samples', '2', '--interval', '20'])
+    const human = mailops(['latency', '-i', lab.inventory, '--probe', 'icmp', NEAR, '--samples', '2', '--interval', '20ms'])
     expect(human.stdout).toContain('Median RTT (ms): vantage points × targets')
   })
 
   it('feeds measured latency into the score', () => {
     const targets = tempFile('targets.yaml', `targets:\n  - {id: azure-lab-eu, host: ${FAR.address}, port: 22, cloud: azure, zone: europe}\n  - {id: alibaba-lab-eu, host: ${NEAR}, port: 22, cloud: alibaba, zone: europe}\n`)
-    const latency = mailops(['latency', '--targets', targets, '--samples', '5', '--interval', '20', '--json'])
+    const latency = mailops(['latency', '--targets', targets, '--samples', '5', '--interval', '20ms', '--json'])
     expect(latency.code, latency.stderr).toBe(0)
     const file = tempFile('latency.json', latency.stdout)
     const score = mailops(['score', '--latency', file, '--json']).json()

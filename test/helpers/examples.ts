@@ -124,7 +124,7 @@ export function tokens(segment: string): string[] {
   return [...segment.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3])
 }
 
-/** The value after a flag (`--out DIR`, `--out=DIR`, `> FILE`). */
+/** The value after a flag (`--out-dir DIR`, `--out-dir=DIR`, `> FILE`). */
 export function flagValue(words: string[], ...names: string[]): string | undefined {
   const i = words.findIndex((w) => names.includes(w))
   if (i >= 0) return words[i + 1]

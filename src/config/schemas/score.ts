@@ -26,7 +26,11 @@ export const ScoreReport = Strict({
         randomIndex: Type.String(),
         lambdaMax: Type.Number(),
         consistencyIndex: Type.Number(),
-        consistencyRatio: Type.Number(),
+        consistencyRatio: Type.Number({description: "the group matrix's, for a group"}),
+        aggregation: Type.Optional(Type.Literal('aij-geometric-mean', {description: 'group AHP: judgements aggregated cell by cell (weighted geometric mean)'})),
+        stakeholders: Type.Optional(
+          Type.Array(Strict({name: Type.String(), weight: Share, consistencyRatio: Type.Number(), dimensions: PerDimension})),
+        ),
       }),
     ),
   }),
