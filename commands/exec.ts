@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import {type CommandOutcome, execOnFleet} from '../src/fleet/session.js'
-import {tabular} from '../src/ui/table.js'
+import {tabular} from '../src/util/table.js'
 
 export default class Exec extends MailopsCommand {
   static summary = 'Run a shell command on inventory hosts over SSH, in parallel.'

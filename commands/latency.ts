@@ -10,7 +10,7 @@ import {probeTargets, type RunOptions} from '../src/latency/runner.js'
 import {selectTargets} from '../src/latency/targets.js'
 import {ExitCode, InputError} from '../src/errors.js'
 import {progressReporter} from '../src/ui/progress.js'
-import {tabular} from '../src/ui/table.js'
+import {tabular} from '../src/util/table.js'
 import {writeFileAtomic} from '../src/util/fs.js'
 import {durationMs, outputFile} from '../src/config/values.js'
 

@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import {MailopsCommand} from '../src/command.js'
 import {SCHEMA_REGISTRY, type SchemaName} from '../src/config/registry.js'
 import {InputError} from '../src/errors.js'
-import {tabular} from '../src/ui/table.js'
+import {tabular} from '../src/util/table.js'
 
 export default class Schema extends MailopsCommand {
   static summary = 'Print the JSON Schema of an input file or of a --json output.'

@@ -1,6 +1,6 @@
 import {MailopsCommand} from '../../src/command.js'
 import {listBlueprints, loadBlueprint} from '../../src/blueprint/load.js'
-import {tabular} from '../../src/ui/table.js'
+import {tabular} from '../../src/util/table.js'
 
 export default class BlueprintList extends MailopsCommand {
   static summary = 'List the bundled blueprints and the roles they apply to.'

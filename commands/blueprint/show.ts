@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {MailopsCommand} from '../../src/command.js'
 import {loadBlueprint} from '../../src/blueprint/load.js'
-import {tabular} from '../../src/ui/table.js'
+import {tabular} from '../../src/util/table.js'
 
 export default class BlueprintShow extends MailopsCommand {
   static summary = 'Show a blueprint: its variables, files with their validators, services and packages.'

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {MailopsCommand} from '../../src/command.js'
 import {labStatus} from '../../src/lab/lab.js'
 import {t} from '../../src/i18n/index.js'
-import {tabular} from '../../src/ui/table.js'
+import {tabular} from '../../src/util/table.js'
 
 export default class LabStatus extends MailopsCommand {
   static summary = 'Show the hosts of a lab: address, role, whether sshd answers, processes, memory.'

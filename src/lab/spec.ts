@@ -1,5 +1,13 @@
 import {InputError} from '../errors.js'
-import {checkLabName} from './state.js'
+
+/**
+ * Every lab command passes its name through here before it becomes a path: `../../srv/x` never
+ * names a folder to create or remove.
+ */
+export function checkLabName(name: string): string {
+  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) throw InputError.at(undefined, 'lab.badName', {name})
+  return name
+}
 
 /** Every address a lab may use: 198.18.0.0/15, reserved for benchmarking (RFC 2544). */
 export const LAB_RANGE = {first: ipToInt('198.18.0.0'), last: ipToInt('198.19.255.255')}

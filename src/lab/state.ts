@@ -1,24 +1,14 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {InputError} from '../errors.js'
 import {writeFileAtomic} from '../util/fs.js'
 import type {LabSystem} from './image.js'
 import type {LinkImpairment} from './link.js'
-import type {LabSpec} from './spec.js'
+import {checkLabName, type LabSpec} from './spec.js'
 
 /** Where labs keep their keys, inventory and state; one folder per lab name. */
 export function labsRoot(): string {
   return process.env.MAILOPS_LAB_DIR ?? '/var/lib/mailops/lab'
-}
-
-/**
- * Every lab command passes its name through here before it becomes a path: `../../srv/x` never
- * names a folder to create or remove.
- */
-export function checkLabName(name: string): string {
-  if (!/^[a-z][a-z0-9]{0,11}$/.test(name)) throw InputError.at(undefined, 'lab.badName', {name})
-  return name
 }
 
 export function labDir(name: string): string {

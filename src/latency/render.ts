@@ -1,6 +1,6 @@
 import type {LatencyReport, TargetResult} from '../config/schemas/latency.js'
 import {t} from '../i18n/index.js'
-import {tabular} from '../ui/table.js'
+import {tabular} from '../util/table.js'
 
 /** Good / fair / poor for mail: ≤ 50 ms and < 1% loss good, ≤ 150 ms and < 5% fair. */
 export function grade(stats: TargetResult['stats']): 'good' | 'fair' | 'poor' {

@@ -2,8 +2,8 @@ import {DIMENSION_NAMES, DIMENSIONS, INDICATORS} from '../catalog/matrix.js'
 import type {ScoreReport} from '../config/schemas/score.js'
 import {t} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
-import {fixed, percent} from '../ui/format.js'
-import {heading, tabular, type TableFormat} from '../ui/table.js'
+import {fixed, percent} from '../util/format.js'
+import {heading, tabular, type TableFormat} from '../util/table.js'
 
 const dimensionName = (id: string) => local(DIMENSION_NAMES[id as keyof typeof DIMENSION_NAMES])
 

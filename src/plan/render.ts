@@ -1,7 +1,7 @@
 import type {PlanReport} from '../config/schemas/plan.js'
 import {t} from '../i18n/index.js'
-import {money, percent} from '../ui/format.js'
-import {heading, tabular, type TableFormat} from '../ui/table.js'
+import {money, percent} from '../util/format.js'
+import {heading, tabular, type TableFormat} from '../util/table.js'
 
 /** Phases with their budget, then every task with its dates and RACI. */
 export function renderPlan(plan: PlanReport, format: TableFormat): string {

@@ -5,7 +5,7 @@ import type {Assessment} from '../config/schemas/assessment.js'
 import {t, type MessageKey} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
 import {assumptionsLine} from '../tco/render.js'
-import {fixed, money, percent} from '../ui/format.js'
+import {fixed, money, percent} from '../util/format.js'
 
 const key = (k: string) => k as MessageKey
 const dimensionName = (d: string) => local(DIMENSION_NAMES[d as keyof typeof DIMENSION_NAMES])

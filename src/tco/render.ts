@@ -1,7 +1,7 @@
 import type {TcoReport} from '../config/schemas/tco.js'
 import {t} from '../i18n/index.js'
-import {money, percent, rate} from '../ui/format.js'
-import {heading, tabular, type TableFormat} from '../ui/table.js'
+import {money, percent, rate} from '../util/format.js'
+import {heading, tabular, type TableFormat} from '../util/table.js'
 import {profileAreaName} from './report.js'
 
 /** The rates and unit costs every figure rests on, in one line. */

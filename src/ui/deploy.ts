@@ -1,6 +1,6 @@
 import type {DeployReport} from '../deploy/run.js'
 import {t} from '../i18n/index.js'
-import {tabular} from './table.js'
+import {tabular} from '../util/table.js'
 
 /** Each host's diff (dry run), a table of hosts, and the run's one-line summary. */
 export function renderDeploy(report: DeployReport): string {

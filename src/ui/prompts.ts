@@ -10,7 +10,7 @@ import {local} from '../i18n/text.js'
 import {isIsoDate} from '../plan/dates.js'
 import {answerText} from '../report/report.js'
 import {parseAmount, parseShare} from '../util/units.js'
-import {tabular} from './table.js'
+import {tabular} from '../util/table.js'
 
 /** The prompt kinds mailops uses; the only place @inquirer/prompts is called. */
 export const PROMPTS = {input, number, select, checkbox}

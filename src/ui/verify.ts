@@ -2,7 +2,7 @@ import {junitXml} from '../verify/junit.js'
 import type {NodeReport} from '../verify/run.js'
 import type {CheckStatus} from '../verify/types.js'
 import type {VerifyReport} from '../verify/verify.js'
-import {tabular} from './table.js'
+import {tabular} from '../util/table.js'
 import {t} from '../i18n/index.js'
 
 const LABEL: Record<CheckStatus, string> = {pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'skip', error: 'ERROR'}

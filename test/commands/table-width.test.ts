@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {columnWidths, displayWidth} from '../../src/ui/table.js'
+import {columnWidths, displayWidth} from '../../src/util/table.js'
 import {mailops} from '../helpers/cli.js'
 
 const widest = (text: string) => Math.max(...text.split('\n').filter((l) => /[│┌└├]/.test(l)).map(displayWidth))
