@@ -192,11 +192,19 @@ describe('lab names are checked by every lab command', () => {
 })
 
 describe('one apply at a time per host: no update is lost', () => {
-  it('two overlapping deploys of different values: one changes, the other gets CONFLICT, the winner stays', async () => {
-    // Hold the host lock for a moment, so both deploys probe the same file and queue for it.
-    expect(sh('node2', 'setsid -f flock /var/lib/mailops/lock sleep 4 </dev/null >/dev/null 2>&1').code).toBe(0)
+  it('two overlapping deploys of different values: one changes, the other gets CONFLICT, the winner stays', {timeout: 240_000}, async () => {
+    // Hold the host lock until both deploys have probed the same file and queue for it (a fixed
+    // hold lost the race on a loaded machine: the second deploy probed after the first applied).
+    const release = '/run/mailops-test-release'
+    expect(sh('node2', `rm -f ${release}; setsid -f timeout 120 flock /var/lib/mailops/lock sh -c 'while [ ! -e ${release} ]; do sleep 0.1; done' </dev/null >/dev/null 2>&1`).code).toBe(0)
     const run = (motd: string) => mailopsAsync(['deploy', '-i', inventory((i) => (i.vars.motd = motd)), '--hosts', 'node2', '--blueprint', 'base', '--json', '--audit-dir', audit])
-    const [a, b] = await Promise.all([run('first operator'), run('second operator')])
+    const both = Promise.all([run('first operator'), run('second operator')])
+    const waiting = () => Number(sh('node2', "pgrep -fc '^flock -w [0-9]+ 9$'").stdout.trim() || 0)
+    for (const started = Date.now(); waiting() < 2 && Date.now() - started < 90_000; ) await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(waiting()).toBe(2)
+    sh('node2', `touch ${release}`)
+    const [a, b] = await both
+    sh('node2', `rm -f ${release}`)
     const outcomes = [a, b].map((r) => r.json().hosts[0])
     expect(outcomes.map((o) => o.status).sort()).toEqual(['changed', 'failed'])
     const loser = outcomes.find((o) => o.status === 'failed')
