@@ -185,9 +185,11 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: Link
   })
   // The forwarder said ready once both TAPs exist, but on a loaded machine the name may take a
   // moment to be visible to `ip`: wait for it (bounded) instead of failing the lab.
-  const deadline = Date.now() + 5000
+  // (5 s was once too short in CI while a booted lab came up beside it.)
+  const deadline = Date.now() + 15_000
   while ((await tolerant`ip link show ${inner}`).exitCode !== 0) {
-    if (Date.now() > deadline) throw new Error(`link forwarder for ${host.name}: device ${inner} did not appear within 5 s`)
+    if (!alive(child.pid!)) throw new Error(`link forwarder for ${host.name} exited after it said ready: ${readFileSync(`${files.hostDir(host.name)}/forwarder.log`, 'utf8').trim().split('\n').at(-1)}`)
+    if (Date.now() > deadline) throw new Error(`link forwarder for ${host.name}: device ${inner} did not appear within 15 s`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   await quiet`ip link set ${inner} netns ${host.netns}`
