@@ -118,13 +118,17 @@ describe('mailops latency against real targets', () => {
 
   it('feeds measured latency into the score', () => {
     const targets = tempFile('targets.yaml', `targets:\n  - {id: azure-lab-eu, host: ${FAR.address}, port: 22, cloud: azure, zone: europe}\n  - {id: alibaba-lab-eu, host: ${NEAR}, port: 22, cloud: alibaba, zone: europe}\n`)
-    const latency = mailops(['latency', '--targets', targets, '--samples', '5', '--interval', '20ms', '--json'])
+    const latency = mailops(['latency', '--targets', targets, '--samples', '10', '--interval', '20ms', '--json'])
     expect(latency.code, latency.stderr).toBe(0)
+    // The peer measured in the same run (iputils ping), not the link's nominal delay: on a loaded
+    // CI machine the userspace link adds a millisecond or two to every round trip, for both.
+    const peer = iputilsMedian(FAR.address, 10, 20)
     const file = tempFile('latency.json', latency.stdout)
     const score = mailops(['score', '--latency', file, '--json']).json()
     const m365 = score.ranking.find((r: {id: string}) => r.id === 'm365')
     expect(m365.sources['network.latency']).toBe('measured')
-    expect(within(m365.values['network.latency'], FAR.delayMs)).toBe(true)
+    expect(within(m365.values['network.latency'], peer), `score used ${m365.values['network.latency']} ms, ping's median ${peer} ms`).toBe(true)
+    expect(peer).toBeGreaterThanOrEqual(FAR.delayMs)
   })
 })
 
