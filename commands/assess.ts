@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {completeAnswers, interruptedInterview, mergeAnswers} from '../src/assess/answers.js'
-import {runAssessment} from '../src/assess/run.js'
+import {runAssessment} from '../src/assess/compute.js'
 import {writeReport} from '../src/assess/write.js'
 import {MailopsCommand} from '../src/command.js'
 import {COMPLIANCE, CURRENT_SYSTEMS, INDUSTRIES, VARIANTS, ZONES} from '../src/config/constants.js'

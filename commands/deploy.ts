@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {type DeployReport, deployInventory} from '../src/deploy/run.js'
+import {type DeployReport, deployInventory} from '../src/deploy/deploy.js'
 import {renderDeploy} from '../src/ui/deploy.js'
 import {progressReporter} from '../src/ui/progress.js'
 

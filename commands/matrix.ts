@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {INDICATORS} from '../src/catalog/matrix.js'
 import {MailopsCommand} from '../src/command.js'
 import {local} from '../src/i18n/text.js'
-import {renderMatrix} from '../src/matrix/render.js'
+import {renderMatrix} from '../src/matrix/score-tables.js'
 
 export default class Matrix extends MailopsCommand {
   static summary = 'List the 20 indicators of the provider selection matrix.'

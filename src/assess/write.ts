@@ -3,7 +3,7 @@ import {existsSync, mkdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {stringify} from 'yaml'
 
-import {isoDate} from '../plan/dates.js'
+import {isoDate} from '../rollout/dates.js'
 import {inventorySkeleton, reportHtml, reportMarkdown} from '../report/report.js'
 import {writeFileAtomic} from '../util/fs.js'
 import type {Assessment} from '../config/schemas/assessment.js'

@@ -4,7 +4,7 @@ import {BUNDLED_PROVIDERS} from '../catalog/providers.js'
 import type {Assessment} from '../config/schemas/assessment.js'
 import {t, type MessageKey} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
-import {assumptionsLine} from '../tco/render.js'
+import {assumptionsLine} from '../tco/tco-tables.js'
 import {fixed, money, percent} from '../util/format.js'
 
 const key = (k: string) => k as MessageKey

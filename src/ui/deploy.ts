@@ -1,4 +1,4 @@
-import type {DeployReport} from '../deploy/run.js'
+import type {DeployReport} from '../deploy/deploy.js'
 import {t} from '../i18n/index.js'
 import {tabular} from '../util/table.js'
 

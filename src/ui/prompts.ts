@@ -7,7 +7,7 @@ import {COMPLIANCE, CURRENT_SYSTEMS, INDUSTRIES, VARIANTS, ZONES} from '../confi
 import type {Answers, AnswersFile} from '../config/schemas/answers.js'
 import {t, type MessageKey} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
-import {isIsoDate} from '../plan/dates.js'
+import {isIsoDate} from '../rollout/dates.js'
 import {answerText} from '../report/report.js'
 import {parseAmount, parseShare} from '../util/units.js'
 import {tabular} from '../util/table.js'

@@ -1,5 +1,5 @@
 import {junitXml} from '../verify/junit.js'
-import type {NodeReport} from '../verify/run.js'
+import type {NodeReport} from '../verify/node-checks.js'
 import type {CheckStatus} from '../verify/types.js'
 import type {VerifyReport} from '../verify/verify.js'
 import {tabular} from '../util/table.js'

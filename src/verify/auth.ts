@@ -1,7 +1,7 @@
 import {smtpAuthBeforeTls} from './smtp.js'
 import {openTls} from './tls.js'
 import {type CheckResult, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
-import {authPlain, code, ehloKeywords, firstLine, type Endpoint, imapQuote, ImapSession, Pop3Session, SmtpSession} from './wire.js'
+import {authPlain, code, ehloKeywords, firstLine, type Endpoint, imapQuote, ImapSession, Pop3Session, SmtpSession} from '../util/mail-wire.js'
 
 const endpoint = (name: string): Endpoint => ENDPOINTS.core.find((e) => e.name === name)!
 

@@ -7,7 +7,7 @@ import {SMTPServer} from 'smtp-server'
 import {mailauthResolver} from './dns.js'
 import {openTls} from './tls.js'
 import {type CheckResult, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
-import {authPlain, code, ehloKeywords, firstLine, imapQuote, ImapSession, SmtpSession, smtpReplyEnd, type Wire} from './wire.js'
+import {authPlain, code, ehloKeywords, firstLine, imapQuote, ImapSession, SmtpSession, smtpReplyEnd, type Wire} from '../util/mail-wire.js'
 
 const POLL_MS = 200
 

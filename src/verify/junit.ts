@@ -1,4 +1,4 @@
-import type {NodeReport} from './run.js'
+import type {NodeReport} from './node-checks.js'
 import type {CheckResult} from './types.js'
 import {escapeXml as escape} from '../util/xml.js'
 

@@ -1,5 +1,5 @@
 import {type CheckResult, outcome, type ProbeContext, type VerifyNode} from './types.js'
-import {code, ehloKeywords, firstLine, SmtpSession} from './wire.js'
+import {code, ehloKeywords, firstLine, SmtpSession} from '../util/mail-wire.js'
 
 const REQUIRED_EHLO = ['PIPELINING', '8BITMIME', 'SIZE', 'STARTTLS']
 /** A sender and recipient in domains reserved for documentation (RFC 2606): never real mail. */

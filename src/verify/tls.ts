@@ -3,7 +3,7 @@ import {checkServerIdentity, type ConnectionOptions, type PeerCertificate, type 
 import type {CheckId} from './catalog.js'
 import {allowedSuites, brokenSuite} from './tls-policy.js'
 import {type CheckResult, outcome, type ProbeContext, type VerifyNode} from './types.js'
-import {type Endpoint, ehloKeywords, firstLine, ImapSession, Pop3Session, SmtpSession, Wire} from './wire.js'
+import {type Endpoint, ehloKeywords, firstLine, ImapSession, Pop3Session, SmtpSession, Wire} from '../util/mail-wire.js'
 
 const DAY_MS = 86_400_000
 const plural = (days: number) => `${days} day${days === 1 ? '' : 's'}`

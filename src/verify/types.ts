@@ -1,5 +1,5 @@
 import {CHECKS, type CheckGroup, type CheckId, groupOf} from './catalog.js'
-import type {Endpoint} from './wire.js'
+import type {Endpoint} from '../util/mail-wire.js'
 
 /** pass; warn (fails only with --strict); fail; skip (not applicable, or a prerequisite missing); error (could not be checked: unreachable) */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'error'

@@ -3,8 +3,8 @@ import {t} from '../i18n/index.js'
 import {now as currentTime} from '../util/clock.js'
 import {CHECK_IDS, CHECKS, checksMarkdown} from './catalog.js'
 import {type Peer, startPeer} from './delivery.js'
-import {parsePeer, planVerify, type VerifyRequest} from './plan.js'
-import {type NodeReport, runVerify, countStatuses, verifyExit} from './run.js'
+import {parsePeer, planVerify, type VerifyRequest} from './setup.js'
+import {type NodeReport, runVerify, countStatuses, verifyExit} from './node-checks.js'
 
 export interface VerifyFleetRequest extends Omit<VerifyRequest, 'now'> {
   /** --peer ADDRESS:PORT: where outbound mail is captured */

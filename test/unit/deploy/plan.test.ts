@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import type {RenderedFile} from '../../../src/blueprint/load.js'
 import {planDiff, planHash, planHost} from '../../../src/deploy/plan.js'
 import {parseProbe} from '../../../src/fleet/facts.js'
-import {deployOrder, waves} from '../../../src/deploy/run.js'
+import {deployOrder, waves} from '../../../src/deploy/deploy.js'
 import type {InventoryHost} from '../../../src/fleet/inventory.js'
 
 const file = (path: string, content: string, sha256: string, notify: string[] = []): RenderedFile => ({path, content, sha256, mode: '0644', owner: 'root', group: 'root', notify})

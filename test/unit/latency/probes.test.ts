@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {parsePingOutput, pingTiming} from '../../../src/latency/probes/icmp.js'
 import {remotePingScript} from '../../../src/latency/remote.js'
-import {latencyCsv} from '../../../src/latency/render.js'
+import {latencyCsv} from '../../../src/latency/latency-tables.js'
 import {parseHost, selectTargets} from '../../../src/latency/targets.js'
 
 const output = `PING 198.18.0.12 (198.18.0.12) 56(84) bytes of data.

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {junitXml} from '../../../src/verify/junit.js'
-import type {NodeReport} from '../../../src/verify/run.js'
+import type {NodeReport} from '../../../src/verify/node-checks.js'
 import {outcome} from '../../../src/verify/types.js'
 import {xmllint} from '../../helpers/junit.js'
 

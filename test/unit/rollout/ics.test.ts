@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {escapeText, foldLine, planToIcs} from '../../../src/plan/ics.js'
-import {buildPlan} from '../../../src/plan/build.js'
+import {escapeText, foldLine, planToIcs} from '../../../src/rollout/ics.js'
+import {buildPlan} from '../../../src/rollout/build.js'
 import {loadInput} from '../../../src/config/load.js'
 
 describe('RFC 5545 text', () => {

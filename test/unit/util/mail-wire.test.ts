@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {ehloKeywords, imapQuote, imapResponseEnd, pop3ResponseEnd, smtpReplyEnd} from '../../../src/verify/wire.js'
+import {ehloKeywords, imapQuote, imapResponseEnd, pop3ResponseEnd, smtpReplyEnd} from '../../../src/util/mail-wire.js'
 
 describe('protocol framing', () => {
   it('finds the end of a multi-line SMTP reply only at its last line', () => {

@@ -10,7 +10,7 @@ import {t} from '../i18n/index.js'
 import {dkimSelectorOf, domainOf, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
 import {type DnsExpectations, dnsResolver} from './dns.js'
-import type {MailNode, VerifyPlan} from './run.js'
+import type {MailNode, VerifyPlan} from './node-checks.js'
 import {selection} from './select.js'
 
 interface InventoryTargets {

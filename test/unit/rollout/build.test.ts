@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
 
 import {loadInput} from '../../../src/config/load.js'
-import {buildPlan} from '../../../src/plan/build.js'
-import {addMonths, isIsoDate, isoDate, nextMonthStart, parseIsoDate} from '../../../src/plan/dates.js'
-import {planToMermaid} from '../../../src/plan/mermaid.js'
-import {raciDefect} from '../../../src/plan/raci.js'
+import {buildPlan} from '../../../src/rollout/build.js'
+import {addMonths, isIsoDate, isoDate, nextMonthStart, parseIsoDate} from '../../../src/rollout/dates.js'
+import {planToMermaid} from '../../../src/rollout/mermaid.js'
+import {raciDefect} from '../../../src/rollout/raci.js'
 
 const defaults = () => loadInput('plan').data
 const now = new Date(Date.UTC(2026, 10, 22))

@@ -9,7 +9,7 @@ import {feedProviders} from '../matrix/feeds.js'
 import {mergeProviders} from '../matrix/providers.js'
 import {scoreProviders} from '../matrix/score.js'
 import {resolveWeights} from '../matrix/weights.js'
-import {buildPlan} from '../plan/build.js'
+import {buildPlan} from '../rollout/build.js'
 import {tcoReport} from '../tco/report.js'
 import {assignDefined} from '../util/object.js'
 

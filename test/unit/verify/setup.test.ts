@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parsePeer, planVerify, type VerifyRequest} from '../../../src/verify/plan.js'
+import {parsePeer, planVerify, type VerifyRequest} from '../../../src/verify/setup.js'
 
 const request = (over: Partial<VerifyRequest>): VerifyRequest => ({
   root: '.',
