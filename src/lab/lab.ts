@@ -21,7 +21,8 @@ import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
 import {labMailSetup, type LabMailSetup} from './pki.js'
 import {blackholeMarker, LAB_MARKER, labFiles, type LabState, readState, writeState} from './state.js'
 
-export type Progress = (message: string) => void
+/** Told each step of bringing a lab up or down, as a sentence for the user. */
+export type LabStepReporter = (message: string) => void
 
 const quiet = $({quiet: true})
 const tolerant = $({quiet: true, nothrow: true})
@@ -49,7 +50,7 @@ export interface LabUpOptions {
 }
 
 /** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
-export async function labUp(options: LabUpOptions, progress: Progress): Promise<LabState> {
+export async function labUp(options: LabUpOptions, progress: LabStepReporter): Promise<LabState> {
   const spec = labSpec(options.name, options.hosts, options.subnet)
   const impairments = options.impairments ?? {}
   for (const host of Object.keys(impairments)) {
@@ -84,7 +85,7 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
   return state
 }
 
-async function createLab(spec: LabSpec, state: LabState, image: string | undefined, progress: Progress): Promise<void> {
+async function createLab(spec: LabSpec, state: LabState, image: string | undefined, progress: LabStepReporter): Promise<void> {
   const files = labFiles(spec.name)
   if (Object.keys(state.impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
@@ -244,7 +245,7 @@ export interface DownReport {
  * Ends the lab's processes (only those recorded, or found inside the lab's own namespaces and
  * cgroups), then removes namespaces, links, cgroups and the lab's folder. Safe to run twice.
  */
-export async function labDown(name: string, progress: Progress, fallback?: LabSpec): Promise<DownReport> {
+export async function labDown(name: string, progress: LabStepReporter, fallback?: LabSpec): Promise<DownReport> {
   requireRoot()
   refuseForeignFolder(name)
   const state = readState(name)

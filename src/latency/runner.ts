@@ -16,10 +16,11 @@ export interface RunOptions {
   concurrency: number
 }
 
-export type Progress = (done: number, total: number) => void
+/** Told how many of the targets have been probed so far. */
+export type ProbeProgress = (done: number, total: number) => void
 
 /** Probes every target from this machine, all on one schedule, and summarises each. */
-export async function probeTargets(targets: readonly Target[], options: RunOptions, progress: Progress = () => {}): Promise<TargetResult[]> {
+export async function probeTargets(targets: readonly Target[], options: RunOptions, progress: ProbeProgress = () => {}): Promise<TargetResult[]> {
   const sampling: SampleOptions = {count: options.warmup + options.samples, intervalMs: options.intervalMs, timeoutMs: options.timeoutMs}
   const kept = <T>(all: T[]) => all.slice(options.warmup)
   let done = 0

@@ -25,7 +25,7 @@ export interface MailNode extends VerifyNode {
   services?: string[]
 }
 
-export interface VerifyPlan {
+export interface VerifySetup {
   nodes: MailNode[]
   /** present with an inventory: enables dns, and the domain's own row */
   dns?: DnsExpectations
@@ -61,8 +61,8 @@ async function timed(work: () => Promise<CheckResult[]>): Promise<CheckResult[]>
 }
 
 /** Checks one node: ports first (they tell whether it is reachable at all), then every selected unit at once. */
-async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNode) => Promise<HostHealth>, session: FleetSession | undefined): Promise<CheckResult[]> {
-  const {probe: ctx, selected} = plan
+async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: MailNode) => Promise<HostHealth>, session: FleetSession | undefined): Promise<CheckResult[]> {
+  const {probe: ctx, selected} = setup
   const wanted = (id: CheckId) => selected(id) && appliesTo(id, node)
   const states = await portStates(node.address, ctx.timeoutMs)
   if ([...states.values()].every((s) => s === 'filtered' || s === 'unreachable')) {
@@ -96,8 +96,8 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
       }
     })
   }
-  if (plan.dns && plan.resolver) {
-    const {dns, resolver} = plan
+  if (setup.dns && setup.resolver) {
+    const {dns, resolver} = setup
     add(['dns.ptr'], async () => [await ptrCheck(node, resolver)])
     add(['dns.dkim'], async () => {
       try {
@@ -108,7 +108,7 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
     })
   }
   // Edges forward to the first core (the blueprints' core_address), picked with --hosts or not.
-  const core = plan.dns?.cores[0]
+  const core = setup.dns?.cores[0]
   if (node.role === 'edge' && core) {
     add(['delivery.inbound', 'tls.next-hop'], async () => {
       // The delivery makes the edge connect to the core; the edge's log then says how it checked the core.
@@ -128,7 +128,7 @@ async function verifyNode(node: MailNode, plan: VerifyPlan, facts: (node: MailNo
   if (node.role === 'core') add(['smtp.edges-only'], async () => [await edgesOnlyCheck(node, ctx)])
   if (core) add(['delivery.unicode'], async () => [await utf8Check(node, core, ctx)])
   if (node.role === 'edge' && core) add(['smtp.size'], async () => [await sizeCheck(node, core, ctx)])
-  if (node.role === 'core' && plan.resolver) add(['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'], () => outboundChecks(node, ctx, plan.peer, plan.resolver!).then((rs) => rs.filter((r) => wanted(r.id))))
+  if (node.role === 'core' && setup.resolver) add(['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'], () => outboundChecks(node, ctx, setup.peer, setup.resolver!).then((rs) => rs.filter((r) => wanted(r.id))))
   return (await Promise.all(units)).flat()
 }
 
@@ -144,41 +144,41 @@ function sshError(error: MailopsError, ids: CheckId[]): CheckResult[] {
   return ids.map((id) => outcome(id, 'error', `over SSH: ${error.message}`, {hint: error.hint ?? 'Check SSH access with: mailops exec -i INVENTORY -- true'}))
 }
 
-/** Runs the plan: nodes concurrently, the domain's records alongside; one report per node (and the domain). */
-export async function runVerify(plan: VerifyPlan): Promise<NodeReport[]> {
-  const session = plan.ssh && new FleetSession(plan.ssh, plan.ssh)
+/** Checks the setup's nodes concurrently, the domain's records alongside; one report per node (and the domain). */
+export async function checkNodes(setup: VerifySetup): Promise<NodeReport[]> {
+  const session = setup.ssh && new FleetSession(setup.ssh, setup.ssh)
   try {
-    return await verifyWith(plan, session)
+    return await verifyWith(setup, session)
   } finally {
     await session?.close()
   }
 }
 
-async function verifyWith(plan: VerifyPlan, session: FleetSession | undefined): Promise<NodeReport[]> {
+async function verifyWith(setup: VerifySetup, session: FleetSession | undefined): Promise<NodeReport[]> {
   const factsByNode = new Map<string, Promise<HostHealth>>()
   const facts = (node: MailNode): Promise<HostHealth> => {
     let pending = factsByNode.get(node.name)
     if (!pending) {
-      pending = (async () => gatherFacts(await session!.connection(node.ssh!), hostFacts(node.services ?? ['postfix']), {timeoutMs: plan.probe.timeoutMs * 3}))()
+      pending = (async () => gatherFacts(await session!.connection(node.ssh!), hostFacts(node.services ?? ['postfix']), {timeoutMs: setup.probe.timeoutMs * 3}))()
       factsByNode.set(node.name, pending)
     }
     return pending
   }
   const report = (name: string, address: string, role: VerifyNode['role'], checks: CheckResult[], ms: number): NodeReport => {
     const node = {name, address, role, status: worst(checks.map((c) => c.status)), ms, checks}
-    plan.onNode?.(node)
+    setup.onNode?.(node)
     return node
   }
   const domainRow = async (): Promise<NodeReport[]> => {
-    if (!plan.dns || !plan.resolver) return []
+    if (!setup.dns || !setup.resolver) return []
     const started = performance.now()
-    const checks = await timed(() => domainDnsChecks(plan.dns!, plan.resolver!, plan.selected))
-    return checks.length > 0 ? [report(plan.dns.domain, '-', 'domain', checks, Math.round(performance.now() - started))] : []
+    const checks = await timed(() => domainDnsChecks(setup.dns!, setup.resolver!, setup.selected))
+    return checks.length > 0 ? [report(setup.dns.domain, '-', 'domain', checks, Math.round(performance.now() - started))] : []
   }
   const [nodes, domain] = await Promise.all([
-    mapLimit(plan.nodes, plan.concurrency, async (node) => {
+    mapLimit(setup.nodes, setup.concurrency, async (node) => {
       const started = performance.now()
-      const checks = await verifyNode(node, plan, facts, session)
+      const checks = await verifyNode(node, setup, facts, session)
       return report(node.name, node.address, node.role, checks, Math.round(performance.now() - started))
     }),
     domainRow(),

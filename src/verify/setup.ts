@@ -10,7 +10,7 @@ import {t} from '../i18n/index.js'
 import {dkimSelectorOf, domainOf, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
 import {type DnsExpectations, dnsResolver} from './dns.js'
-import type {MailNode, VerifyPlan} from './node-checks.js'
+import type {MailNode, VerifySetup} from './node-checks.js'
 import {selection} from './select.js'
 
 interface InventoryTargets {
@@ -107,7 +107,7 @@ export interface VerifyRequest {
 }
 
 /** Everything checked before a single connection: inputs, selection, nodes, account, CA. */
-export async function planVerify(request: VerifyRequest): Promise<VerifyPlan> {
+export async function prepareVerify(request: VerifyRequest): Promise<VerifySetup> {
   if (!request.inventory && request.targets.length === 0) throw new InputError(t('verify.nothing'), {code: 'USAGE', hint: 'e.g. mailops verify -i inventory.yaml, or mailops verify mx1.example.com'})
   if (request.inventory && request.targets.length > 0) throw new InputError(t('verify.both', {targets: request.targets.join(' ')}), {code: 'USAGE'})
   const chosen = selection(request.only, request.skip)

@@ -3,8 +3,8 @@ import {t} from '../i18n/index.js'
 import {now as currentTime} from '../util/clock.js'
 import {CHECK_IDS, CHECKS, checksMarkdown} from './catalog.js'
 import {type Peer, startPeer} from './delivery.js'
-import {parsePeer, planVerify, type VerifyRequest} from './setup.js'
-import {type NodeReport, runVerify, countStatuses, verifyExit} from './node-checks.js'
+import {parsePeer, prepareVerify, type VerifyRequest} from './setup.js'
+import {type NodeReport, checkNodes, countStatuses, verifyExit} from './node-checks.js'
 
 export interface VerifyFleetRequest extends Omit<VerifyRequest, 'now'> {
   /** --peer ADDRESS:PORT: where outbound mail is captured */
@@ -19,23 +19,23 @@ export interface VerifyReport {
   nodes: NodeReport[]
 }
 
-/** `mailops verify`: plan (every input checked first), the outbound peer when asked for, the checks; the report and its exit code. */
+/** `mailops verify`: the setup (every input checked first), the outbound peer when asked for, the checks; the report and its exit code. */
 export async function verifyFleet(request: VerifyFleetRequest): Promise<{report: VerifyReport; exit: ReturnType<typeof verifyExit>; now: Date}> {
   const now = currentTime()
-  const plan = await planVerify({...request, now})
+  const setup = await prepareVerify({...request, now})
   const peerAddress = request.peer ? parsePeer(request.peer) : undefined
-  const wantsOutbound = (['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'] as const).some((id) => plan.selected(id))
+  const wantsOutbound = (['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'] as const).some((id) => setup.selected(id))
   let peer: Peer | undefined
   try {
-    peer = peerAddress && wantsOutbound && plan.dns ? await startPeer(peerAddress) : undefined
+    peer = peerAddress && wantsOutbound && setup.dns ? await startPeer(peerAddress) : undefined
   } catch (error) {
     throw new InputError(t('verify.peerListen', {peer: request.peer!, reason: (error as Error).message}), {code: 'USAGE'})
   }
-  request.progress(t('verify.checking', {count: plan.nodes.length, domain: plan.dns ? t('verify.andDomain', {domain: plan.dns.domain}) : ''}))
+  request.progress(t('verify.checking', {count: setup.nodes.length, domain: setup.dns ? t('verify.andDomain', {domain: setup.dns.domain}) : ''}))
   let nodes: NodeReport[]
   try {
-    nodes = await runVerify({
-      ...plan,
+    nodes = await checkNodes({
+      ...setup,
       peer,
       onNode: (n) => {
         const s = countStatuses([n])
