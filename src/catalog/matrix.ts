@@ -1,12 +1,10 @@
+import type {DimensionId, IndicatorId} from '../config/constants.js'
 import type {LocalText} from '../i18n/text.js'
-
-export const DIMENSIONS = ['coverage', 'network', 'security', 'extensibility', 'cost'] as const
-export type DimensionId = (typeof DIMENSIONS)[number]
 
 export type Direction = 'benefit' | 'cost'
 
 export interface Indicator {
-  id: string
+  id: IndicatorId
   dimension: DimensionId
   name: LocalText
   unit: string
@@ -143,5 +141,3 @@ export const INDICATORS: readonly Indicator[] = SPECS.map((spec) => ({
   ...spec,
   weight: DEFAULT_DIMENSION_WEIGHTS[spec.dimension] / 4,
 }))
-
-export const INDICATOR_IDS = INDICATORS.map((i) => i.id)

@@ -26,3 +26,17 @@ export const ANSWER_KEYS = [
   'currentSystem', 'candidates', 'billing', 'years', 'start', 'variant',
 ] as const
 export type AnswerKey = (typeof ANSWER_KEYS)[number]
+
+/** The selection matrix's five dimensions (seed 000, section 4.1); src/catalog/matrix.ts names and weights them. */
+export const DIMENSIONS = ['coverage', 'network', 'security', 'extensibility', 'cost'] as const
+export type DimensionId = (typeof DIMENSIONS)[number]
+
+/** The matrix's 20 indicators, 4 per dimension, in the catalog's order (src/catalog/matrix.ts describes each; a unit test keeps the two in step). */
+export const INDICATOR_IDS = [
+  'coverage.pops', 'coverage.countries', 'coverage.zones', 'coverage.residency',
+  'network.latency', 'network.loss', 'network.delivery', 'network.sla',
+  'security.certifications', 'security.privacy', 'security.encryption', 'security.threat',
+  'extensibility.apis', 'extensibility.protocols', 'extensibility.integrations', 'extensibility.migration',
+  'cost.tco', 'cost.storage', 'cost.onboarding', 'cost.flexibility',
+] as const
+export type IndicatorId = (typeof INDICATOR_IDS)[number]

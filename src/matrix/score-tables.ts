@@ -1,4 +1,5 @@
-import {DIMENSION_NAMES, DIMENSIONS, INDICATORS} from '../catalog/matrix.js'
+import {DIMENSION_NAMES, INDICATORS} from '../catalog/matrix.js'
+import {DIMENSIONS} from '../config/constants.js'
 import type {ScoreReport} from '../config/schemas/score.js'
 import {t} from '../i18n/index.js'
 import {local} from '../i18n/text.js'

@@ -1,4 +1,5 @@
-import {DIMENSIONS, INDICATORS} from '../catalog/matrix.js'
+import {INDICATORS} from '../catalog/matrix.js'
+import {DIMENSIONS} from '../config/constants.js'
 import type {ScoreReport} from '../config/schemas/score.js'
 import {InputError} from '../errors.js'
 import {local} from '../i18n/text.js'

@@ -1,4 +1,5 @@
-import {DEFAULT_DIMENSION_WEIGHTS, DIMENSIONS, type DimensionId, INDICATORS} from '../catalog/matrix.js'
+import {DEFAULT_DIMENSION_WEIGHTS, INDICATORS} from '../catalog/matrix.js'
+import {DIMENSIONS, type DimensionId} from '../config/constants.js'
 import type {SourceDocument} from '../config/source.js'
 import type {WeightsFile} from '../config/schemas/weights.js'
 import {InputError} from '../errors.js'

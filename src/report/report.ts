@@ -1,6 +1,7 @@
 import {stringify} from 'yaml'
 
-import {DIMENSION_NAMES, DIMENSIONS} from '../catalog/matrix.js'
+import {DIMENSION_NAMES} from '../catalog/matrix.js'
+import {DIMENSIONS} from '../config/constants.js'
 import type {Assessment} from '../config/schemas/assessment.js'
 import {ANSWER_KEYS, type AnswerKey} from '../config/constants.js'
 import type {Answers} from '../config/schemas/answers.js'

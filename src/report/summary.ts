@@ -1,4 +1,5 @@
-import {DIMENSION_NAMES, DIMENSIONS} from '../catalog/matrix.js'
+import {DIMENSION_NAMES} from '../catalog/matrix.js'
+import {DIMENSIONS} from '../config/constants.js'
 import {MIGRATIONS} from '../catalog/plans.js'
 import {BUNDLED_PROVIDERS} from '../catalog/providers.js'
 import type {Assessment} from '../config/schemas/assessment.js'

@@ -1,6 +1,6 @@
 import {type Static, Type} from '@sinclair/typebox'
 
-import {INDICATOR_IDS} from '../../catalog/matrix.js'
+import {INDICATOR_IDS} from '../constants.js'
 import {COMPLIANCE} from '../constants.js'
 import {Currency, Id, IsoDate, NonNegative, Strict} from './common.js'
 

@@ -1,6 +1,6 @@
 import {type Static, Type} from '@sinclair/typebox'
 
-import {DIMENSIONS} from '../../catalog/matrix.js'
+import {DIMENSIONS} from '../constants.js'
 import {Id, Share, Strict} from './common.js'
 
 const PerDimension = Strict(Object.fromEntries(DIMENSIONS.map((d) => [d, Type.Number()])))

@@ -1,6 +1,6 @@
 import {type Static, Type} from '@sinclair/typebox'
 
-import {DIMENSIONS, INDICATOR_IDS} from '../../catalog/matrix.js'
+import {DIMENSIONS, INDICATOR_IDS} from '../constants.js'
 import {Share, Strict} from './common.js'
 import {RANDOM_INDEX_TABLES} from '../constants.js'
 

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {DIMENSIONS, INDICATORS} from '../../../src/catalog/matrix.js'
+import {INDICATORS} from '../../../src/catalog/matrix.js'
+import {DIMENSIONS, INDICATOR_IDS} from '../../../src/config/constants.js'
 import {BUNDLED_PROVIDERS} from '../../../src/catalog/providers.js'
 import {loadInput} from '../../../src/config/load.js'
 import {Provider} from '../../../src/config/schemas/providers.js'
@@ -12,6 +13,11 @@ describe('bundled catalog', () => {
     expect(INDICATORS).toHaveLength(20)
     for (const dimension of DIMENSIONS) expect(INDICATORS.filter((i) => i.dimension === dimension)).toHaveLength(4)
     expect(INDICATORS.reduce((s, i) => s + i.weight, 0)).toBeCloseTo(1, 12)
+  })
+
+  it('describes exactly the indicator ids the schemas accept, in their order, each under its own dimension', () => {
+    expect(INDICATORS.map((i) => i.id)).toEqual([...INDICATOR_IDS])
+    for (const indicator of INDICATORS) expect(indicator.id.split('.')[0]).toBe(indicator.dimension)
   })
 
   it('lists the six providers of the issue, each complete and dated', () => {
