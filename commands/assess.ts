@@ -1,17 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {completeAnswers, interruptedInterview, mergeAnswers} from '../src/assess/answers.js'
-import {runAssessment} from '../src/assess/compute.js'
-import {writeReport} from '../src/assess/write.js'
+import {assess, type Interview} from '../src/assess/assess.js'
 import {MailopsCommand} from '../src/command.js'
 import {COMPLIANCE, CURRENT_SYSTEMS, INDUSTRIES, VARIANTS, ZONES} from '../src/config/constants.js'
-import {loadOptional} from '../src/config/load.js'
-import {outputFolder, positiveAmount, shareValue} from '../src/config/values.js'
-import type {AnswersFile} from '../src/config/schemas/answers.js'
-import {getLang, t} from '../src/i18n/index.js'
-import {printWarnings} from '../src/ui/errors.js'
-import {progressReporter} from '../src/ui/progress.js'
-import {now} from '../src/util/clock.js'
 
 const list = {multiple: true, multipleNonGreedy: true, delimiter: ','} as const
 
@@ -51,44 +42,20 @@ export default class Assess extends MailopsCommand {
 
   async run() {
     const {flags} = await this.parse(Assess)
-    const clock = now()
-    outputFolder('--out-dir', flags['out-dir'])
-    const file = loadOptional('answers', flags.answers)
-    const latency = loadOptional('latency-report', flags.latency)
-    const fromFlags: AnswersFile = {
-      company: flags.company,
-      industry: flags.industry,
-      revenue: flags.revenue === undefined ? undefined : positiveAmount('--revenue', flags.revenue),
-      currency: flags.currency,
-      fxRates: flags['fx-rate'] === undefined ? undefined : {...file.data?.fxRates, USD: positiveAmount('--fx-rate', flags['fx-rate'])},
-      seats: flags.seats,
-      seatGrowth: flags['seat-growth'] === undefined ? undefined : shareValue('--seat-growth', flags['seat-growth']),
-      zones: flags.zone,
-      compliance: flags.compliance,
-      currentSystem: flags['current-system'],
-      candidates: flags.candidates,
-      billing: flags.billing,
-      years: flags.years,
-      start: flags.start,
-      variant: flags.variant,
-    }
-    let given = mergeAnswers(file.data, fromFlags)
-    if (this.canPrompt(flags)) {
-      const {askAnswers} = await import('../src/ui/prompts.js')
-      const sofar: AnswersFile = {}
-      try {
-        given = await askAnswers(given, clock, sofar)
-      } catch (error) {
-        throw interruptedInterview(error, sofar, flags['out-dir'])
-      }
-    }
-    const answers = completeAnswers(given, clock)
-    const progress = progressReporter()
-    const assessment = await runAssessment(answers, {latency: latency.data, probe: flags.probe, now: clock, progress})
-    const {files, keptInventory} = writeReport(flags['out-dir'], assessment, {now: clock, version: this.config.version, lang: getLang()})
-    if (keptInventory) printWarnings([t('assess.keptInventory', {path: keptInventory})])
-    progress(t('assess.wrote', {dir: flags['out-dir']}))
+    // The prompts load only for an interview: a replay starts faster without them.
+    const interview: Interview | undefined = this.canPrompt(flags) ? async (...args) => (await import('../src/ui/prompts.js')).askAnswers(...args) : undefined
+    // Progress times count from the first step after the interview, not from its first question.
+    let progress: ((message: string) => void) | undefined
+    const {out, files, answers, assessment, warnings} = await assess({
+      answersFile: flags.answers, latencyFile: flags.latency, outDir: flags['out-dir'], probe: flags.probe, interview, version: this.config.version, progress: (message) => (progress ??= this.progress())(message),
+      flags: {
+        company: flags.company, industry: flags.industry, revenue: flags.revenue, currency: flags.currency, fxRate: flags['fx-rate'], seats: flags.seats,
+        seatGrowth: flags['seat-growth'], zones: flags.zone, compliance: flags.compliance, currentSystem: flags['current-system'], candidates: flags.candidates,
+        billing: flags.billing, years: flags.years, start: flags.start, variant: flags.variant,
+      },
+    })
+    this.warnings(warnings)
     for (const f of files) this.log(f)
-    return {out: flags['out-dir'], files, answers, recommended: assessment.score.ranking[0].id, cheapestPerSeat: assessment.tco.cheapestPerSeat}
+    return {out, files, answers, recommended: assessment.score.ranking[0].id, cheapestPerSeat: assessment.tco.cheapestPerSeat}
   }
 }

@@ -1,18 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import type {LatencyReport} from '../src/config/schemas/latency.js'
 import {PROBES, ZONES} from '../src/config/constants.js'
-import {t} from '../src/i18n/index.js'
-import {latencyCsv, renderLatency} from '../src/latency/latency-tables.js'
-import {latencyReport} from '../src/latency/report.js'
-import {probeTargets, type RunOptions} from '../src/latency/runner.js'
-import {selectTargets} from '../src/latency/targets.js'
-import {ExitCode, InputError} from '../src/errors.js'
-import {progressReporter} from '../src/ui/progress.js'
-import {tabular} from '../src/util/table.js'
-import {writeFileAtomic} from '../src/util/fs.js'
-import {durationMs, outputFile} from '../src/config/values.js'
+import {measureLatency} from '../src/latency/latency.js'
+import {latencyCsv, renderLatency, targetsTable} from '../src/latency/latency-tables.js'
 
 export default class Latency extends MailopsCommand {
   static summary = 'Measure latency and loss to regions or hosts: ICMP, TCP connect, or SMTP phase by phase.'
@@ -46,40 +37,23 @@ export default class Latency extends MailopsCommand {
     output: Flags.string({char: 'o', summary: 'Write the output to this file (atomically).'}),
   }
 
-  async run(): Promise<LatencyReport | {targets: object[]}> {
+  async run(): Promise<Extract<Awaited<ReturnType<typeof measureLatency>>, {report: unknown}>['report'] | {targets: object[]}> {
     const {flags, argv} = await this.parse(Latency)
-    if (flags.output) outputFile('--output', flags.output)
-    const options: RunOptions = {samples: flags.samples, warmup: flags.warmup, intervalMs: durationMs('--interval', flags.interval, 60), timeoutMs: durationMs('--timeout', flags.timeout, 60), concurrency: flags.concurrency}
-    const hosts = (argv as string[]).filter(Boolean)
-    const targets = selectTargets({hosts, file: flags.targets, regions: flags.region, zones: flags.zone, clouds: flags.cloud, probes: flags.probe})
-    // The SSH engine loads only for --from: a local run starts faster without it.
-    const remote = flags.inventory ? await import('../src/latency/remote.js') : undefined
-    const inventory = flags.inventory ? (await import('../src/fleet/inventory.js')).loadInventory(flags.inventory) : undefined
-    if (inventory && targets.some((target) => target.probe !== 'icmp')) {
-      throw new InputError(t('latency.remoteIcmpOnly'), {code: 'USAGE'})
+    this.checkOutputFile('--output', flags.output)
+    const result = await measureLatency({
+      hosts: (argv as string[]).filter(Boolean), file: flags.targets, regions: flags.region, zones: flags.zone, clouds: flags.cloud, probes: flags.probe,
+      samples: flags.samples, warmup: flags.warmup, interval: flags.interval, timeout: flags.timeout, concurrency: flags.concurrency,
+      inventory: flags.inventory, acceptNew: flags['accept-new'], list: flags.list,
+    }, this.progress(!this.jsonEnabled() || Boolean(process.stderr.isTTY)))
+    if ('targets' in result) {
+      this.log(targetsTable(result.targets))
+      return {targets: result.targets}
     }
-    if (flags.list) {
-      this.log(tabular('table', ['id', 'host', 'port', 'probe', 'zone'], targets.map((x) => [x.id, x.host, x.port ?? '', x.probe, x.zone ?? ''])))
-      return {targets}
-    }
-    const progress = progressReporter(!this.jsonEnabled() || Boolean(process.stderr.isTTY))
-    const seconds = (((options.samples + options.warmup - 1) * options.intervalMs + options.timeoutMs) / 1000).toFixed(1)
-    progress(t('latency.starting', {count: targets.length, samples: options.samples, interval: options.intervalMs, seconds}))
-    const measuredAt = new Date()
-    const results = inventory && remote
-      ? await remote.probeFromNodes(inventory, targets, options, {acceptNew: flags['accept-new']})
-      : await probeTargets(targets, options, (done, total) => {
-          if (done === total || done % Math.max(1, Math.ceil(total / 10)) === 0) progress(t('latency.progress', {done, total}))
-        })
-    const report = latencyReport(results, options, flags.probe, measuredAt)
-    const text = flags.format === 'csv' ? latencyCsv(report) : renderLatency(report)
+    const text = flags.format === 'csv' ? latencyCsv(result.report) : renderLatency(result.report)
     // Under --json the file gets the JSON (what score --latency reads), not the table.
-    if (flags.output) writeFileAtomic(flags.output, this.jsonEnabled() ? JSON.stringify(report, null, 2) + '\n' : flags.format === 'csv' ? text : text + '\n')
-    else if (flags.format === 'csv') {
-      if (!this.jsonEnabled()) process.stdout.write(text)
-    } else this.log(text)
-    // Loss is a measurement; only a run where nothing at all answered is a failure to reach.
-    if (results.length > 0 && results.every((r) => r.stats.n === 0)) process.exitCode = ExitCode.unreachable
-    return report
+    const content = flags.output && this.jsonEnabled() ? JSON.stringify(result.report, null, 2) + '\n' : flags.output && flags.format !== 'csv' ? text + '\n' : text
+    this.emit(content, {file: flags.output, raw: flags.format === 'csv'})
+    process.exitCode = result.exit
+    return result.report
   }
 }

@@ -1,19 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {loadInput} from '../src/config/load.js'
 import {CURRENT_SYSTEMS, VARIANTS} from '../src/config/constants.js'
-import type {PlanReport} from '../src/config/schemas/plan.js'
-import {InputError} from '../src/errors.js'
-import {buildPlan} from '../src/rollout/build.js'
-import {isIsoDate} from '../src/rollout/dates.js'
-import {planToIcs} from '../src/rollout/ics.js'
-import {planToMermaid} from '../src/rollout/mermaid.js'
-import {renderPlan} from '../src/rollout/plan-table.js'
-import {writeFileAtomic} from '../src/util/fs.js'
-import {currencyCode, outputFile, positiveAmount} from '../src/config/values.js'
-import {assignDefined} from '../src/util/object.js'
-import {now} from '../src/util/clock.js'
+import {planRollout} from '../src/rollout/rollout.js'
 
 export default class Plan extends MailopsCommand {
   static summary = 'Lay out the phased rollout: phases, tasks, milestones, budget per phase and RACI.'
@@ -42,23 +31,14 @@ export default class Plan extends MailopsCommand {
     output: Flags.string({char: 'o', summary: 'Write the output to this file (atomically) instead of stdout.'}),
   }
 
-  async run(): Promise<PlanReport> {
+  async run(): Promise<ReturnType<typeof planRollout>['plan']> {
     const {flags} = await this.parse(Plan)
-    if (flags.start !== undefined && !isIsoDate(flags.start)) {
-      throw InputError.at(undefined, 'plan.badStart', {value: flags.start})
-    }
-    if (flags.output) outputFile('--output', flags.output)
-    const file = loadInput('plan', flags.plan)
-    assignDefined(file.data, {variant: flags.variant, start: flags.start, budget: flags.budget === undefined ? undefined : positiveAmount('--budget', flags.budget), revenue: flags.revenue === undefined ? undefined : positiveAmount('--revenue', flags.revenue), currency: flags.currency === undefined ? undefined : currencyCode(flags.currency), migrateFrom: flags['current-system']})
-    const clock = now()
-    const plan = buildPlan(file.data, {now: clock}, file.source)
-    const text =
-      flags.format === 'ics' ? planToIcs(plan, clock) : flags.format === 'mermaid' ? planToMermaid(plan) : renderPlan(plan, flags.format)
-    if (flags.output) writeFileAtomic(flags.output, text)
-    else if (flags.format === 'ics') {
-      if (!this.jsonEnabled()) process.stdout.write(text)
-    }
-    else this.log(text.trimEnd())
+    this.checkOutputFile('--output', flags.output)
+    const {plan, text} = planRollout({
+      planFile: flags.plan, variant: flags.variant, start: flags.start, budget: flags.budget, revenue: flags.revenue,
+      currency: flags.currency, migrateFrom: flags['current-system'], format: flags.format,
+    })
+    this.emit(text, {file: flags.output, raw: flags.format === 'ics'})
     return plan
   }
 }

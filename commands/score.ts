@@ -2,14 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
 import {COMPLIANCE} from '../src/config/constants.js'
-import {loadOptional} from '../src/config/load.js'
-import type {ScoreReport} from '../src/config/schemas/score.js'
-import {feedProviders} from '../src/matrix/feeds.js'
-import {mergeProviders} from '../src/matrix/providers.js'
+import {rankProviders} from '../src/matrix/rank.js'
 import {renderScore} from '../src/matrix/score-tables.js'
-import {scoreProviders} from '../src/matrix/score.js'
-import {resolveWeights} from '../src/matrix/weights.js'
-import {printWarnings} from '../src/ui/errors.js'
 
 export default class Score extends MailopsCommand {
   static summary = 'Rank mail providers on the 5-dimension, 20-indicator selection matrix.'
@@ -34,19 +28,14 @@ export default class Score extends MailopsCommand {
     format: Flags.option({options: ['table', 'md'] as const, default: 'table' as const, summary: 'Human output form.'})(),
   }
 
-  async run(): Promise<ScoreReport> {
+  async run(): Promise<ReturnType<typeof rankProviders>> {
     const {flags} = await this.parse(Score)
-    // Every file is read and checked before anything is computed.
-    const weightsFile = loadOptional('weights', flags.weights)
-    const providersFile = loadOptional('providers', flags.providers)
-    const latency = loadOptional('latency-report', flags.latency)
-    const tco = loadOptional('tco-report', flags.tco)
-    const weights = resolveWeights(weightsFile.data, weightsFile.source)
-    const providers = mergeProviders(providersFile.data, providersFile.source)
-    const report = scoreProviders(feedProviders(providers, latency.data, tco.data), weights, flags.method, flags.compliance ?? [], flags.draws)
-    printWarnings(report.warnings)
+    const report = rankProviders({
+      weightsFile: flags.weights, providersFile: flags.providers, latencyFile: flags.latency, tcoFile: flags.tco,
+      method: flags.method, compliance: flags.compliance ?? [], draws: flags.draws,
+    })
+    this.warnings(report.warnings)
     this.log(renderScore(report, flags.format))
     return report
   }
 }
-

@@ -1,14 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../src/command.js'
-import {loadInput, loadOptional} from '../src/config/load.js'
 import {CURRENT_SYSTEMS, INDUSTRIES} from '../src/config/constants.js'
-import type {TcoReport} from '../src/config/schemas/tco.js'
-import {mergeProviders} from '../src/matrix/providers.js'
 import {renderTco} from '../src/tco/tco-tables.js'
-import {applyCurrencyFlags, tcoReport} from '../src/tco/report.js'
-import {assignDefined} from '../src/util/object.js'
-import {positiveAmount} from '../src/config/values.js'
+import {costProviders} from '../src/tco/tco.js'
 
 export default class Tco extends MailopsCommand {
   static summary = 'Work out the transformation budget and multi-year TCO per provider.'
@@ -35,14 +30,12 @@ export default class Tco extends MailopsCommand {
     format: Flags.option({options: ['table', 'md'] as const, default: 'table' as const, summary: 'Human output form.'})(),
   }
 
-  async run(): Promise<TcoReport> {
+  async run(): Promise<ReturnType<typeof costProviders>> {
     const {flags} = await this.parse(Tco)
-    const scenario = loadInput('tco-scenario', flags.scenario)
-    const providersFile = loadOptional('providers', flags.providers)
-    const providers = mergeProviders(providersFile.data, providersFile.source)
-    assignDefined(scenario.data, {revenue: flags.revenue === undefined ? undefined : positiveAmount('--revenue', flags.revenue), seats: flags.seats, years: flags.years, industry: flags.industry, migrateFrom: flags['current-system']})
-    applyCurrencyFlags(scenario.data, flags.currency, flags['fx-rate'])
-    const report = tcoReport(scenario.data, providers, scenario.source)
+    const report = costProviders({
+      scenarioFile: flags.scenario, providersFile: flags.providers, revenue: flags.revenue, currency: flags.currency, fxRate: flags['fx-rate'],
+      seats: flags.seats, years: flags.years, industry: flags.industry, migrateFrom: flags['current-system'],
+    })
     this.log(renderTco(report, flags.format))
     return report
   }

@@ -1,8 +1,11 @@
 import {Command, Flags} from '@oclif/core'
 
+import {outputFile} from './config/values.js'
 import {ExitCode, toMailopsError} from './errors.js'
 import {type Lang, LANGS, setLang, t} from './i18n/index.js'
 import {printWarnings, renderError} from './ui/errors.js'
+import {progressReporter} from './ui/progress.js'
+import {writeFileAtomic} from './util/fs.js'
 
 /**
  * The base of every mailops command: --json, --lang, --no-prompt, and the one place where
@@ -36,6 +39,33 @@ export abstract class MailopsCommand extends Command {
   /** Whether a prompt may be shown: a terminal on stdin and no --no-prompt. */
   protected canPrompt(flags: {prompt: boolean}): boolean {
     return flags.prompt && Boolean(process.stdin.isTTY) && !this.jsonEnabled()
+  }
+
+  /** Progress lines on stderr (elapsed time first); none when `enabled` is false. */
+  protected progress(enabled = true): (message: string) => void {
+    return progressReporter(enabled)
+  }
+
+  /** Warnings on stderr, each after the word for "warning" in the user's language. */
+  protected warnings(warnings: readonly string[]): void {
+    printWarnings(warnings)
+  }
+
+  /** An -o path checked before any work: a missing folder or a folder named as the file is exit 2, and nothing was computed for nothing. */
+  protected checkOutputFile(flag: string, path: string | undefined): void {
+    if (path !== undefined) outputFile(flag, path)
+  }
+
+  /**
+   * The command's human output: into `file` (atomically) when given, else on stdout — nothing
+   * there under --json. `raw` output (CSV, iCalendar) is written as it is, the rest as lines
+   * without trailing blank ones.
+   */
+  protected emit(text: string, to: {file?: string; raw?: boolean}): void {
+    if (to.file !== undefined) writeFileAtomic(to.file, text)
+    else if (to.raw) {
+      if (!this.jsonEnabled()) process.stdout.write(text)
+    } else this.log(text.trimEnd())
   }
 
   /**

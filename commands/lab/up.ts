@@ -1,11 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {MailopsCommand} from '../../src/command.js'
-import {LAB_SYSTEMS} from '../../src/lab/image.js'
-import {labUp} from '../../src/lab/lab.js'
-import {parseImpairment} from '../../src/lab/link.js'
-import {labFiles} from '../../src/lab/state.js'
-import {progressReporter} from '../../src/ui/progress.js'
+import {LAB_SYSTEMS, type LabSystem} from '../../src/lab/image.js'
+import {bringLabUp} from '../../src/lab/up.js'
 
 export default class LabUp extends MailopsCommand {
   static summary = 'Start local test hosts: network namespaces with their own filesystem, sshd and host keys.'
@@ -36,18 +33,8 @@ export default class LabUp extends MailopsCommand {
 
   async run() {
     const {flags} = await this.parse(LabUp)
-    const impairments = Object.fromEntries((flags.delay ?? []).map(parseImpairment).map((d) => [d.host, d.impairment]))
-    const os = flags.os as (typeof LAB_SYSTEMS)[number]
-    const state = await labUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, impairments, os}, progressReporter())
-    const files = labFiles(flags.name)
-    this.log(files.inventory)
-    return {
-      name: flags.name,
-      os: state.os,
-      inventory: files.inventory,
-      knownHosts: files.knownHosts,
-      key: files.key,
-      hosts: state.spec.hosts.map((h) => ({name: h.name, address: h.address, role: h.role, region: h.region, fqdn: h.fqdn})),
-    }
+    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, delays: flags.delay ?? []}, this.progress())
+    this.log(lab.inventory)
+    return lab
   }
 }

@@ -1,5 +1,6 @@
 import type {LatencyReport, TargetResult} from '../config/schemas/latency.js'
 import {t} from '../i18n/index.js'
+import type {Target} from './targets.js'
 import {tabular} from '../util/table.js'
 
 /** Good / fair / poor for mail: ≤ 50 ms and < 1% loss good, ≤ 150 ms and < 5% fair. */
@@ -90,4 +91,9 @@ export function latencyCsv(report: LatencyReport): string {
     return CSV_COLUMNS.map((c) => csvCell(flat[c])).join(',')
   })
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n'
+}
+
+/** `latency --list`: the targets a run would probe. */
+export function targetsTable(targets: readonly Target[]): string {
+  return tabular('table', ['id', 'host', 'port', 'probe', 'zone'], targets.map((x) => [x.id, x.host, x.port ?? '', x.probe, x.zone ?? '']))
 }

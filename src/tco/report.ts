@@ -8,7 +8,6 @@ import {t} from '../i18n/index.js'
 import {local} from '../i18n/text.js'
 import {SUM_TOLERANCE} from '../matrix/weights.js'
 import {round, sum} from '../util/number.js'
-import {currencyCode, positiveAmount} from '../config/values.js'
 import {INDUSTRY_PROFILES, transformationBudget} from './budget.js'
 import {providerCost, type ScenarioAmounts} from './cost.js'
 
@@ -120,10 +119,4 @@ export function profileAreaName(industry: string, area: string): string {
   return found ? local(found.name) : area
 }
 
-
-/** `--currency` and `--fx-rate` over a scenario: checked like the file's own keys. */
-export function applyCurrencyFlags(scenario: TcoScenario, currency?: string, fxRate?: string): void {
-  if (currency !== undefined) scenario.currency = currencyCode(currency)
-  if (fxRate !== undefined) scenario.fxRates = {...scenario.fxRates, USD: positiveAmount('--fx-rate', fxRate)}
-}
 

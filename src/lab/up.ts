@@ -1,0 +1,28 @@
+import type {LabSystem} from './image.js'
+import {labUp, type LabStepReporter} from './lab.js'
+import {parseImpairment} from './link.js'
+import {labFiles} from './state.js'
+
+export interface LabUpRequest {
+  name: string
+  hosts: number
+  subnet: string
+  os: LabSystem
+  /** HOST=MS or HOST=MS,LOSS%, one per emulated link */
+  delays: readonly string[]
+}
+
+/** `mailops lab up`: the delays checked, the lab started, and where its inventory, known_hosts and key are. */
+export async function bringLabUp(request: LabUpRequest, progress: LabStepReporter) {
+  const impairments = Object.fromEntries(request.delays.map(parseImpairment).map((d) => [d.host, d.impairment]))
+  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, os: request.os}, progress)
+  const files = labFiles(request.name)
+  return {
+    name: request.name,
+    os: state.os,
+    inventory: files.inventory,
+    knownHosts: files.knownHosts,
+    key: files.key,
+    hosts: state.spec.hosts.map((h) => ({name: h.name, address: h.address, role: h.role, region: h.region, fqdn: h.fqdn})),
+  }
+}
