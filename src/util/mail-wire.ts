@@ -14,7 +14,8 @@ export interface Endpoint {
 
 /**
  * A line-based client for SMTP, IMAP and POP3 over one socket that can be upgraded to TLS in
- * place. Every wait is bounded by the timeout; a closed connection rejects the wait.
+ * place (verify's checks and latency's SMTP probe). Every wait is bounded by the timeout; a
+ * closed connection rejects the wait.
  */
 export class Wire {
   private buffer = ''
@@ -32,17 +33,24 @@ export class Wire {
 
   /** Connects; with `tls`, the handshake is done (with those options) before this resolves. */
   static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<Wire> {
-    const socket = await withTimeout(
-      new Promise<Socket | TLSSocket>((resolve, reject) => {
-        const s = tls ? tlsConnect({host: address, port, ...tls}) : connect({host: address, port})
-        s.once(tls ? 'secureConnect' : 'connect', () => resolve(s))
-        s.once('error', reject)
-      }),
-      timeoutMs,
-      `no answer from ${address}:${port} within ${timeoutMs} ms`,
-    )
-    socket.setNoDelay(true)
-    return new Wire(socket, timeoutMs)
+    let pending: Socket | TLSSocket | undefined
+    try {
+      const socket = await withTimeout(
+        new Promise<Socket | TLSSocket>((resolve, reject) => {
+          const s = (pending = tls ? tlsConnect({host: address, port, ...tls}) : connect({host: address, port}))
+          s.once(tls ? 'secureConnect' : 'connect', () => resolve(s))
+          s.once('error', reject)
+        }),
+        timeoutMs,
+        `no answer from ${address}:${port} within ${timeoutMs} ms`,
+      )
+      socket.setNoDelay(true)
+      return new Wire(socket, timeoutMs)
+    } catch (error) {
+      // A connect that timed out would otherwise go on trying (and keep the process alive) until the system gives up.
+      pending?.destroy()
+      throw error
+    }
   }
 
   get tlsSocket(): TLSSocket | undefined {
@@ -186,7 +194,11 @@ export class SmtpSession {
   private constructor(readonly wire: Wire) {}
 
   static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{session: SmtpSession; banner: string}> {
-    const wire = await Wire.open(address, port, timeoutMs, tls)
+    return SmtpSession.greet(await Wire.open(address, port, timeoutMs, tls))
+  }
+
+  /** The session on a connection already open: waits for the server's greeting (timed apart from the connect by latency's probe). */
+  static async greet(wire: Wire): Promise<{session: SmtpSession; banner: string}> {
     const session = new SmtpSession(wire)
     return {session, banner: await greeting(wire, () => session.reply())}
   }

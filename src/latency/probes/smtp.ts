@@ -1,6 +1,4 @@
-import {connect, type Socket} from 'node:net'
-import {connect as tlsConnect, type TLSSocket} from 'node:tls'
-
+import {code, ehloKeywords, firstLine, SmtpSession, Wire} from '../../util/mail-wire.js'
 import type {SampleOptions} from './icmp.js'
 import {schedule} from './schedule.js'
 import {resolveOnce} from './tcp.js'
@@ -9,53 +7,10 @@ export const SMTP_PHASES = ['connect', 'banner', 'ehlo', 'starttls', 'tls', 'qui
 export type SmtpPhase = (typeof SMTP_PHASES)[number]
 export type SmtpSample = Partial<Record<SmtpPhase, number>> & {total: number | null}
 
-/** Reads whole SMTP replies (continuation lines "250-…", last line "250 …") from a socket. */
-class ReplyReader {
-  private buffer = ''
-  private waiting?: {resolve: (reply: string) => void; reject: (error: Error) => void}
-
-  constructor(private socket: Socket | TLSSocket) {
-    this.attach(socket)
-  }
-
-  attach(socket: Socket | TLSSocket): void {
-    this.socket = socket
-    socket.setEncoding('utf8')
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk
-      this.deliver()
-    })
-    socket.on('error', (error) => this.waiting?.reject(error))
-    socket.on('close', () => this.waiting?.reject(new Error('connection closed')))
-  }
-
-  next(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      this.waiting = {resolve, reject}
-      this.deliver()
-    })
-  }
-
-  private deliver(): void {
-    const end = /^\d{3} .*\r?\n/m.exec(this.buffer)
-    if (!end || !this.waiting) return
-    const reply = this.buffer.slice(0, end.index + end[0].length)
-    this.buffer = this.buffer.slice(reply.length)
-    const {resolve} = this.waiting
-    this.waiting = undefined
-    resolve(reply)
-  }
-
-  async command(line: string, expect: string): Promise<string> {
-    this.socket.write(`${line}\r\n`)
-    return this.expect(expect)
-  }
-
-  async expect(code: string): Promise<string> {
-    const reply = await this.next()
-    if (!reply.startsWith(code)) throw new Error(`expected ${code}, got ${reply.trim().split('\n')[0]}`)
-    return reply
-  }
+/** A reply with another code than `expected` ends the session (the sample is lost). */
+function expectCode(reply: string, expected: number): string {
+  if (code(reply) !== expected) throw new Error(`expected ${expected}, got ${firstLine(reply)}`)
+  return reply
 }
 
 /**
@@ -65,7 +20,7 @@ class ReplyReader {
  */
 export async function smtpSessionOnce(address: string, port: number, servername: string, timeoutMs: number): Promise<SmtpSample> {
   const phases: Partial<Record<SmtpPhase, number>> = {}
-  let socket: Socket | TLSSocket | undefined
+  let wire: Wire | undefined
   const timed = async <T>(phase: SmtpPhase, step: () => Promise<T>): Promise<T> => {
     const started = performance.now()
     const result = await step()
@@ -73,37 +28,18 @@ export async function smtpSessionOnce(address: string, port: number, servername:
     return result
   }
   const session = async () => {
-    const plain = await timed(
-      'connect',
-      () =>
-        new Promise<Socket>((resolve, reject) => {
-          const s = connect({host: address, port})
-          socket = s
-          s.setNoDelay(true)
-          s.once('connect', () => resolve(s))
-          s.once('error', reject)
-        }),
-    )
-    const reader = new ReplyReader(plain)
-    await timed('banner', () => reader.expect('220'))
-    const ehlo = await timed('ehlo', () => reader.command('EHLO latency.mailops.invalid', '250'))
-    if (/^250[- ]STARTTLS/im.test(ehlo)) {
-      await timed('starttls', () => reader.command('STARTTLS', '220'))
-      // From here the bytes on the plain socket are TLS records: only the TLS socket reads them.
-      plain.removeAllListeners('data')
-      const secure = await timed(
-        'tls',
-        () =>
-          new Promise<TLSSocket>((resolve, reject) => {
-            const s = tlsConnect({socket: plain, servername, rejectUnauthorized: false, minVersion: 'TLSv1.2'})
-            socket = s
-            s.once('secureConnect', () => resolve(s))
-            s.once('error', reject)
-          }),
-      )
-      reader.attach(secure)
+    const open = (wire = await timed('connect', () => Wire.open(address, port, timeoutMs)))
+    const {session: smtp} = await timed('banner', async () => {
+      const greeted = await SmtpSession.greet(open)
+      expectCode(greeted.banner, 220)
+      return greeted
+    })
+    const ehlo = await timed('ehlo', async () => expectCode(await smtp.command('EHLO latency.mailops.invalid'), 250))
+    if (ehloKeywords(ehlo).includes('STARTTLS')) {
+      await timed('starttls', async () => expectCode(await smtp.command('STARTTLS'), 220))
+      await timed('tls', () => open.upgrade({servername, rejectUnauthorized: false, minVersion: 'TLSv1.2'}))
     }
-    await timed('quit', () => reader.command('QUIT', '221'))
+    await timed('quit', async () => expectCode(await smtp.command('QUIT'), 221))
   }
   let timer: NodeJS.Timeout | undefined
   try {
@@ -114,7 +50,7 @@ export async function smtpSessionOnce(address: string, port: number, servername:
     return {...phases, total: null}
   } finally {
     clearTimeout(timer)
-    socket?.destroy()
+    wire?.close()
   }
 }
 
