@@ -46,7 +46,7 @@ export default class Assess extends MailopsCommand {
     const interview: Interview | undefined = this.canPrompt(flags) ? async (...args) => (await import('../src/ui/prompts.js')).askAnswers(...args) : undefined
     // Progress times count from the first step after the interview, not from its first question.
     let progress: ((message: string) => void) | undefined
-    const {out, files, answers, assessment, warnings} = await assess({
+    const {out, files, answers, assessment, warnings, summary} = await assess({
       answersFile: flags.answers, latencyFile: flags.latency, outDir: flags['out-dir'], probe: flags.probe, interview, version: this.config.version, progress: (message) => (progress ??= this.progress())(message),
       flags: {
         company: flags.company, industry: flags.industry, revenue: flags.revenue, currency: flags.currency, fxRate: flags['fx-rate'], seats: flags.seats,
@@ -55,6 +55,8 @@ export default class Assess extends MailopsCommand {
       },
     })
     this.warnings(warnings)
+    // The summary on stderr, beside the progress: stdout stays the list of files a script reads.
+    if (!this.jsonEnabled()) process.stderr.write(summary.join('\n') + '\n')
     for (const f of files) this.log(f)
     return {out, files, answers, recommended: assessment.score.ranking[0].id, cheapestPerSeat: assessment.tco.cheapestPerSeat}
   }

@@ -3,6 +3,7 @@ import type {Answers, AnswersFile} from '../config/schemas/answers.js'
 import type {Assessment} from '../config/schemas/assessment.js'
 import {outputFolder, positiveAmount, shareValue} from '../config/values.js'
 import {getLang, t} from '../i18n/index.js'
+import {executiveSummary} from '../report/summary.js'
 import {now} from '../util/clock.js'
 import {completeAnswers, interruptedInterview, mergeAnswers} from './answers.js'
 import {runAssessment} from './compute.js'
@@ -33,6 +34,8 @@ export interface AssessResult {
   answers: Answers
   assessment: Assessment
   warnings: string[]
+  /** for the person who ran it: the recommendation and why (the deciding dimensions, stability), the TCO line, compliance, budget, plan, and where the files went */
+  summary: string[]
 }
 
 /**
@@ -63,7 +66,9 @@ export async function assess(request: AssessRequest): Promise<AssessResult> {
   }
   const answers = completeAnswers(given, clock)
   const assessment = await runAssessment(answers, {latency: latency.data, probe: request.probe, now: clock, progress: request.progress})
+  request.progress(t('assess.writing'))
   const {files, keptInventory} = writeReport(request.outDir, assessment, {now: clock, version: request.version, lang: getLang()})
   request.progress(t('assess.wrote', {dir: request.outDir}))
-  return {out: request.outDir, files, answers, assessment, warnings: keptInventory ? [t('assess.keptInventory', {path: keptInventory})] : []}
+  const summary = [t('assess.summaryTitle'), ...executiveSummary(assessment).map((line) => `  ${line}`), `  ${t('assess.wrote', {dir: request.outDir})}: ${files.map((f) => f.split('/').pop()).join(', ')}`]
+  return {out: request.outDir, files, answers, assessment, warnings: keptInventory ? [t('assess.keptInventory', {path: keptInventory})] : [], summary}
 }

@@ -1,4 +1,5 @@
 import {loadInput} from '../config/load.js'
+import {t, type MessageKey} from '../i18n/index.js'
 import type {Answers} from '../config/schemas/answers.js'
 import type {LatencyReport} from '../config/schemas/latency.js'
 import type {Assessment} from '../config/schemas/assessment.js'
@@ -6,6 +7,7 @@ import {latencyReport} from '../latency/report.js'
 import {probeTargets} from '../latency/runner.js'
 import {selectTargets} from '../latency/targets.js'
 import {feedProviders} from '../matrix/feeds.js'
+import {DEFAULT_DRAWS} from '../matrix/montecarlo.js'
 import {mergeProviders} from '../matrix/providers.js'
 import {scoreProviders} from '../matrix/score.js'
 import {resolveWeights} from '../matrix/weights.js'
@@ -28,7 +30,7 @@ export async function runAssessment(answers: Answers, options: AssessOptions): P
   if (!latency && options.probe) {
     const targets = selectTargets({zones: answers.zones, probes: ['tcp']})
     const run = {samples: 5, warmup: 1, intervalMs: 200, timeoutMs: 1000, concurrency: 128}
-    options.progress(`latency: ${targets.length} regions`)
+    options.progress(t('assess.probing', {count: targets.length}))
     latency = latencyReport(await probeTargets(targets, run), run, ['tcp'], options.now)
   }
   const catalog = mergeProviders()
@@ -47,8 +49,11 @@ export async function runAssessment(answers: Answers, options: AssessOptions): P
   })
   // The self-hosted topology is the inventory skeleton's: an edge and a core per chosen zone.
   scenario.selfHosted.regions = answers.zones.length
+  options.progress(t('assess.costing', {count: providers.length, years: scenario.years}))
   const tco = tcoReport(scenario, providers)
+  options.progress(t('assess.scoring', {count: providers.length, draws: DEFAULT_DRAWS.toLocaleString('en-US')}))
   const score = scoreProviders(feedProviders(providers, latency, tco, answers.zones), resolveWeights(), 'wsm', answers.compliance)
+  options.progress(t('assess.planning', {variant: t(`plan.variant.${answers.variant}` as MessageKey)}))
   const plan = buildPlan(
     {variant: answers.variant, start: answers.start, currency: answers.currency, budget: tco.budget.mid.amount, migrateFrom: answers.currentSystem},
     {now: options.now},

@@ -37,6 +37,28 @@ describe('mailops assess without a terminal', () => {
     }
   })
 
+  it('shows each step while it computes, then a result summary: recommendation, deciding dimensions, TCO, where the files went', () => {
+    const out = outDir()
+    const result = mailops(['assess', ...flags, '--out-dir', out], EPOCH)
+    expect(result.code, result.stderr).toBe(0)
+    const steps = ['budget and TCO: 6 providers over 3 years', 'scoring 6 providers on 20 indicators, Monte Carlo 10,000 draws', 'laying out the cross-border trade rollout', 'writing the report']
+    let at = 0
+    for (const step of steps) {
+      const found = result.stderr.indexOf(step, at)
+      expect(found, step).toBeGreaterThan(-1)
+      at = found
+    }
+    const summary = result.stderr.slice(result.stderr.indexOf('Result:'))
+    expect(summary).toMatch(/^Result:\n {2}Recommended: [^\n]+, score 0\.\d{3}, ahead of /)
+    expect(summary).toMatch(/\n {2}Why: it leads on [^\n]+\(\+0\.\d{3}\)/)
+    expect(summary).toMatch(/\n {2}Cost: [^\n]+ per seat-year \(3-year NPV /)
+    expect(summary).toContain(`report written to ${out}: report.md, report.html, answers.yaml, inventory.yaml, assessment.json`)
+    // stdout stays the list of files.
+    expect(result.stdout.trim().split('\n')).toEqual(['report.md', 'report.html', 'answers.yaml', 'inventory.yaml', 'assessment.json'].map((f) => join(out, f)))
+    const zh = mailops(['assess', ...flags, '--out-dir', outDir(), '--lang', 'zh-CN'], EPOCH)
+    expect(zh.stderr).toMatch(/结果：\n {2}推荐：/)
+  })
+
   it('names the missing answers instead of prompting, and writes nothing', () => {
     const out = outDir()
     const result = mailops(['assess', '--company', 'ACME', '--no-probe', '--out-dir', out])

@@ -42,6 +42,9 @@ describe('mailops assess on a terminal (tmux, the real binary and prompts)', () 
       terminal.send('Enter')
       const screen = await terminal.waitFor('EXIT=', 30_000)
       expect(screen).toContain('EXIT=0')
+      // Progress while it computes, then the result: the recommendation, the TCO line, where the files went.
+      expect(screen).toMatch(/\]\s+writing the report/)
+      expect(screen).toMatch(/Recommended: [\s\S]*Cost: [\s\S]*report written to/)
     } finally {
       terminal.close()
     }
