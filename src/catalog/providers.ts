@@ -22,6 +22,7 @@ const GDPR_CHINA = {
   'zh-CN': '邮件只存放在中国大陆：欧盟员工的个人数据传输至该处，须签订欧盟标准合同条款并进行传输影响评估。',
 }
 const CCPA_TERMS = {en: 'No published CCPA service-provider terms: to be negotiated.', 'zh-CN': '未公布 CCPA 服务提供商条款：需另行谈判。'}
+const NO_SOC2_REPORT = {en: 'No SOC 2 report published for this mail service.', 'zh-CN': '未公布该邮件服务的 SOC 2 报告。'}
 const NO_BAA = {en: 'No HIPAA business associate agreement (BAA) is offered.', 'zh-CN': '不提供 HIPAA 业务伙伴协议（BAA）。'}
 const OWN_CERT = {
   en: 'Not certified: the certification would be your own organisation operating the nodes.',
@@ -129,7 +130,7 @@ export const BUNDLED_PROVIDERS: readonly Provider[] = [
       gdpr: gap(GDPR_CHINA),
       ccpa: gap(CCPA_TERMS),
       hipaa: no(NO_BAA),
-      soc2: gap({en: 'No SOC 2 report published for this mail service.', 'zh-CN': '未公布该邮件服务的 SOC 2 报告。'}),
+      soc2: gap(NO_SOC2_REPORT),
     }),
     values: {
       'coverage.pops': 10, 'coverage.countries': 10, 'coverage.zones': 1, 'coverage.residency': 2,
@@ -155,7 +156,7 @@ export const BUNDLED_PROVIDERS: readonly Provider[] = [
       gdpr: gap(GDPR_CHINA),
       ccpa: gap(CCPA_TERMS),
       hipaa: no(NO_BAA),
-      soc2: gap({en: 'No SOC 2 report published for this mail service.', 'zh-CN': '未公布该邮件服务的 SOC 2 报告。'}),
+      soc2: gap(NO_SOC2_REPORT),
     }),
     values: {
       'coverage.pops': 15, 'coverage.countries': 30, 'coverage.zones': 3, 'coverage.residency': 4,
