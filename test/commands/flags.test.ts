@@ -1,9 +1,9 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {createServer, type Server} from 'node:net'
 import {dirname, join} from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {mailops, ROOT, tempFile} from '../helpers/cli.js'
+import {tcpSink} from '../helpers/tcp-sink.js'
 
 interface ManifestFlag {
   name: string
@@ -81,30 +81,23 @@ describe('old spellings keep working and say what to write instead', () => {
 })
 
 describe('latency durations are seconds, or carry their unit', () => {
-  let server: Server
-  let port: number
-  beforeAll(async () => {
-    server = createServer((socket) => socket.destroy())
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    port = (server.address() as {port: number}).port
-  })
-  afterAll(() => server.close())
+  const sink = tcpSink()
 
   it('reads 0.05, 50ms and 1.5s, and refuses an old script’s milliseconds before probing', () => {
     const settings = (...args: string[]) => {
-      const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${port}`, '--samples', '2', ...args, '--json'])
+      const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${sink.port}`, '--samples', '2', ...args, '--json'])
       expect(result.code, result.stderr).toBe(0)
       return result.json().settings
     }
     expect(settings('--interval', '0.05', '--timeout', '1.5s')).toMatchObject({intervalMs: 50, timeoutMs: 1500})
     expect(settings('--interval', '50ms', '--timeout', '500ms')).toMatchObject({intervalMs: 50, timeoutMs: 500})
     expect(settings()).toMatchObject({intervalMs: 200, timeoutMs: 1000})
-    const old = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${port}`, '--timeout', '1000'])
+    const old = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${sink.port}`, '--timeout', '1000'])
     expect(old.code).toBe(2)
     expect(old.stderr).toContain("--timeout: '1000' must be between 1 ms and 60 s (a bare number is seconds)")
     expect(old.stderr).toContain('e.g. 1000ms')
     expect(old.stdout).toBe('')
-    const garbage = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${port}`, '--interval', 'soon'])
+    const garbage = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${sink.port}`, '--interval', 'soon'])
     expect(garbage.code).toBe(2)
     expect(garbage.stderr).toContain("--interval: 'soon' is not a duration")
   })

@@ -1,11 +1,11 @@
 import {spawnSync} from 'node:child_process'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {createServer, type Server} from 'node:net'
 import {dirname, join} from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {LatencyReport} from '../../src/config/schemas/latency.js'
 import {mailops, ROOT, tempFile} from '../helpers/cli.js'
+import {tcpSink} from '../helpers/tcp-sink.js'
 import {expectValid} from '../helpers/schema.js'
 
 const folder = () => dirname(tempFile('x', ''))
@@ -57,20 +57,11 @@ describe('path mistakes are the user’s, not a bug', () => {
 })
 
 describe('latency --json -o FILE', () => {
-  let server: Server
-  let port: number
-  beforeAll(async () => {
-    // The kernel completes the TCP handshake on a listening socket, so the probe is answered
-    // even while this process waits for the CLI.
-    server = createServer((socket) => socket.destroy())
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    port = (server.address() as {port: number}).port
-  })
-  afterAll(() => server.close())
+  const sink = tcpSink()
 
   it('writes the JSON report into the file, which score --latency reads', () => {
     const file = join(folder(), 'latency.json')
-    const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${port}`, '--samples', '2', '--interval', '20ms', '--json', '-o', file])
+    const result = mailops(['latency', '--probe', 'tcp', `127.0.0.1:${sink.port}`, '--samples', '2', '--interval', '20ms', '--json', '-o', file])
     expect(result.code, result.stderr).toBe(0)
     const report = JSON.parse(readFileSync(file, 'utf8'))
     expectValid(LatencyReport, report)
