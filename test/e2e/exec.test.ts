@@ -5,7 +5,8 @@ import {describe, expect, inject, it} from 'vitest'
 import {ExecReport, LabStatusReport} from '../../src/config/schemas/reports.js'
 import {mailops} from '../helpers/cli.js'
 import {expectValid} from '../helpers/schema.js'
-import {readText} from '../helpers/lab.js'
+import {ghostAddress, readText} from '../helpers/lab.js'
+import {SHARED_LAB} from './lab-setup.js'
 
 const lab = inject('lab')
 
@@ -30,7 +31,7 @@ describe('mailops exec', () => {
     expect(failing.code).toBe(1)
 
     const inventory = join(dirname(lab.inventory), 'inventory-with-ghost.yaml')
-    writeFileSync(inventory, readText(lab.inventory) + '  - name: ghost\n    address: 198.18.1.250\n    role: edge\n')
+    writeFileSync(inventory, readText(lab.inventory) + `  - name: ghost\n    address: ${ghostAddress(SHARED_LAB.subnet)}\n    role: edge\n`)
     const unreachable = mailops(['exec', '-i', inventory, '--connect-timeout', '1', '--json', '--', 'true'])
     expect(unreachable.code).toBe(3)
     const ghost = unreachable.json().results.find((r: {host: string}) => r.host === 'ghost')

@@ -22,3 +22,13 @@ export function knownHostsCopy(content?: string): string {
 export function readText(path: string): string {
   return readFileSync(path, 'utf8')
 }
+
+/**
+ * An address in a lab's own /24 that no host of it can have: hosts are .11 to .(10 + MAX_HOSTS)
+ * = .210 and the bridge is .1, so nothing answers at .250 (the connection times out), and it is
+ * inside the test's own subnet, never another lab's (the lab's blackhole route keeps the rest
+ * of 198.18.0.0/15 off the wire).
+ */
+export function ghostAddress(subnet: string): string {
+  return subnet.replace(/\.\d+\/24$/, '.250')
+}
