@@ -1,7 +1,7 @@
 import {closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {$} from 'zx'
 import {stringify} from 'yaml'
 
@@ -112,10 +112,16 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
   })
   for (const host of spec.hosts) {
     await waitForBanner(host.address, 22, 'SSH-', SSHD_READY_MS).catch((error: Error) => {
+      // The lab is taken down after this failure, its folder with it: the host's console log is
+      // kept beside the folder, where the hint can name it.
+      const kept = join(dirname(files.dir), `${spec.name}.${host.name}.console.log`)
+      try {
+        copyFileSync(`${files.hostDir(host.name)}/console.log`, kept)
+      } catch {}
       throw new MailopsError(t('lab.sshdNotReady', {host: host.name, reason: error.message}), {
         code: 'LAB_HOST_FAILED',
         exit: ExitCode.internal,
-        hint: t('hint.labConsole', {file: `${files.hostDir(host.name)}/console.log`}),
+        ...(existsSync(kept) ? {hint: t('hint.labConsole', {file: kept})} : {}),
       })
     })
   }
