@@ -1,7 +1,8 @@
 // Monte Carlo weight sensitivity alone, in process: 10,000 Dirichlet draws of the dimension
 // weights over the bundled catalog, scored by the weighted sum and by TOPSIS. Prints the time of
 // the draws themselves (no start-up); bench/consultant.sh runs it under hyperfine as well.
-import {DIMENSIONS, INDICATORS} from '../dist/src/catalog/matrix.js'
+import {INDICATORS} from '../dist/src/catalog/matrix.js'
+import {DIMENSIONS} from '../dist/src/config/constants.js'
 import {BUNDLED_PROVIDERS} from '../dist/src/catalog/providers.js'
 import {monteCarlo} from '../dist/src/matrix/montecarlo.js'
 import {prepareTopsis} from '../dist/src/matrix/topsis.js'
