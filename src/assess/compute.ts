@@ -3,9 +3,6 @@ import {t, type MessageKey} from '../i18n/index.js'
 import type {Answers} from '../config/schemas/answers.js'
 import type {LatencyReport} from '../config/schemas/latency.js'
 import type {Assessment} from '../config/schemas/assessment.js'
-import {latencyReport} from '../latency/report.js'
-import {probeTargets} from '../latency/runner.js'
-import {selectTargets} from '../latency/targets.js'
 import {feedProviders} from '../matrix/feeds.js'
 import {DEFAULT_DRAWS} from '../matrix/montecarlo.js'
 import {mergeProviders} from '../matrix/providers.js'
@@ -28,6 +25,8 @@ export interface AssessOptions {
 export async function runAssessment(answers: Answers, options: AssessOptions): Promise<Assessment> {
   let latency = options.latency
   if (!latency && options.probe) {
+    // The probes (and ping) load only when probing: a replay with --no-probe or --latency starts without them.
+    const [{selectTargets}, {probeTargets}, {latencyReport}] = await Promise.all([import('../latency/targets.js'), import('../latency/runner.js'), import('../latency/report.js')])
     const targets = selectTargets({zones: answers.zones, probes: ['tcp']})
     const run = {samples: 5, warmup: 1, intervalMs: 200, timeoutMs: 1000, concurrency: 128}
     options.progress(t('assess.probing', {count: targets.length}))
