@@ -90,15 +90,32 @@ interface OclifLikeError {
   code?: string
 }
 
+/** oclif's parse errors that users meet most, in the user's language (the rest as oclif words them). */
+const USAGE_FORMS: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
+  [/^Nonexistent flags?: (\S+)$/, (m) => t('usage.nonexistentFlag', {flag: m[1]})],
+  [/^Expected (--[\w-]+)=(.*) to be one of: (.+)$/, (m) => t('usage.notOneOf', {flag: m[1], value: m[2], valid: m[3]})],
+  [/^Parsing (--[\w-]+): Expected an integer but received: (.*)$/, (m) => t('usage.notInteger', {flag: m[1], value: m[2]})],
+  [/^Flag (--[\w-]+) expects one of these values: (.+)$/, (m) => t('usage.needsValue', {flag: m[1], valid: m[2]})],
+  [/^Unexpected arguments?: (.+)$/, (m) => t('usage.unexpectedArgument', {arg: m[1]})],
+]
+
+function usageInLanguage(text: string): string {
+  for (const [form, say] of USAGE_FORMS) {
+    const match = text.match(form)
+    if (match) return say(match)
+  }
+  return text
+}
+
 /** Maps anything thrown into a MailopsError: oclif's own parse errors are bad input. */
 export function toMailopsError(error: unknown): MailopsError {
   if (error instanceof MailopsError) return error
   const e = (error ?? {}) as OclifLikeError
   const message = e.message ?? String(error)
   if (e.oclif?.exit === 2 || /^(Unexpected argument|Expected|Missing required flag|Nonexistent flag|Parsing --)/m.test(message)) {
-    // oclif puts the reason on the lines after "Parsing --flag".
-    const text = message.split('\n').map((line) => line.trim()).filter(Boolean).join(': ')
-    return new InputError(text, {code: 'USAGE', hint: t('hint.seeHelp')})
+    // oclif puts the reason on the lines after "Parsing --flag"; its "See more help" is the hint.
+    const text = message.split('\n').map((line) => line.trim()).filter((line) => line && !/^See more help with --help$/.test(line)).join(': ')
+    return new InputError(usageInLanguage(text), {code: 'USAGE', hint: t('hint.seeHelp')})
   }
   return new MailopsError(message, {code: 'INTERNAL', exit: ExitCode.internal, hint: t('hint.internal')})
 }

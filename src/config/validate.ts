@@ -3,7 +3,7 @@ import {Ajv2020} from 'ajv/dist/2020.js'
 import formatsModule from 'ajv-formats/dist/formats.js'
 
 import {InputError, type Problem} from '../errors.js'
-import {t} from '../i18n/index.js'
+import {type MessageKey, t} from '../i18n/index.js'
 import {dotted, fromPointer, type SourceDocument} from './source.js'
 
 // Only the two formats our schemas use, from ajv-formats' format table: its main module also
@@ -79,11 +79,17 @@ function typeOf(value: unknown): string {
   return typeof value
 }
 
+/** A JSON Schema type name in the user's language ("integer or string"). */
+function typeName(types: string): string {
+  const known = new Set(['integer', 'number', 'string', 'boolean', 'array', 'object', 'null'])
+  return types.split(',').map((type) => (known.has(type) ? t(`type.${type}` as MessageKey) : type)).join(t('type.or'))
+}
+
 function describe(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>
   switch (error.keyword) {
     case 'type': {
-      return t('validation.type', {expected: String(p.type).replaceAll(',', ' or '), actual: typeOf(error.data)})
+      return t('validation.type', {expected: typeName(String(p.type)), actual: typeName(typeOf(error.data))})
     }
     case 'required': {
       return t('validation.required', {key: String(p.missingProperty)})

@@ -222,4 +222,25 @@ describe('bad input: clear error, exit code 2, nothing produced', () => {
     expect(result.code).toBe(2)
     expect(result.stderr).toContain(`错误: ${path}:1:1: (top level): 未知的键 'seets'`)
   })
+
+  it("says the flag parser's mistakes and the schema's type names in Simplified Chinese too", () => {
+    const cases: Array<[string[], string, string]> = [
+      [['tco', '--seat', '5'], '没有这个参数：--seat', 'Nonexistent flag: --seat'],
+      [['tco', '--format', 'xx'], '--format=xx 无效；有效值：table, md', 'Expected --format=xx to be one of: table, md'],
+      [['tco', '--seats', 'abc'], '--seats 需要整数，收到的是：abc', 'Parsing --seats: Expected an integer but received: abc'],
+      [['score', '--method'], '参数 --method 需要以下值之一：wsm, topsis', 'Flag --method expects one of these values: wsm, topsis'],
+      [['schema', 'answers', 'extra'], '多余的参数：extra', 'Unexpected argument: extra'],
+    ]
+    for (const [args, zh, en] of cases) {
+      const chinese = mailops([...args, '--lang', 'zh-CN'])
+      expect(chinese.code, args.join(' ')).toBe(2)
+      expect(chinese.stderr).toContain(`错误: ${zh}\n`)
+      expect(chinese.stderr).not.toContain('See more help')
+      expect(mailops(args).stderr).toContain(`Error: ${en}\n`)
+    }
+    const answers = tempFile('answers.yaml', 'seats: abc\n')
+    const types = mailops(['assess', '--answers', answers, '--no-prompt', '--lang', 'zh-CN'])
+    expect(types.code).toBe(2)
+    expect(types.stderr).toContain(`${answers}:1:8: seats: 应为整数，实际为字符串`)
+  })
 })
