@@ -1,7 +1,7 @@
 import type {LatencyReport, TargetResult} from '../config/schemas/latency.js'
 import {t} from '../i18n/index.js'
 import type {Target} from './targets.js'
-import {tabular} from '../util/table.js'
+import {tabular, useColour} from '../util/table.js'
 
 /** Good / fair / poor for mail: ≤ 50 ms and < 1% loss good, ≤ 150 ms and < 5% fair. */
 export function grade(stats: TargetResult['stats']): 'good' | 'fair' | 'poor' {
@@ -12,10 +12,9 @@ export function grade(stats: TargetResult['stats']): 'good' | 'fair' | 'poor' {
 }
 
 const COLOURS = {good: '\u001B[32m', fair: '\u001B[33m', poor: '\u001B[31m'}
-const colourOn = () => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
 
 function paint(text: string, quality: keyof typeof COLOURS): string {
-  return colourOn() ? `${COLOURS[quality]}${text}\u001B[39m` : text
+  return useColour() ? `${COLOURS[quality]}${text}\u001B[39m` : text
 }
 
 const ms = (x: number | null) => (x === null ? '-' : x.toFixed(2))

@@ -2,7 +2,7 @@ import {junitXml} from '../verify/junit.js'
 import type {NodeReport} from '../verify/node-checks.js'
 import type {CheckStatus} from '../verify/types.js'
 import type {VerifyReport} from '../verify/verify.js'
-import {tabular} from '../util/table.js'
+import {tabular, useColour} from '../util/table.js'
 import {t} from '../i18n/index.js'
 
 const LABEL: Record<CheckStatus, string> = {pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'skip', error: 'ERROR'}
@@ -15,7 +15,7 @@ export function renderVerify(format: 'table' | 'junit', report: VerifyReport, no
 
 /** One table per node: check, target, status, message; failures and warnings carry evidence and the fix. */
 function verifyTables(nodes: readonly NodeReport[], summary: Record<CheckStatus, number>, strict: boolean): string {
-  const paint = (status: CheckStatus) => (process.stdout.isTTY ? `\u001B[${COLOUR[status]}m${LABEL[status]}\u001B[0m` : LABEL[status])
+  const paint = (status: CheckStatus) => (useColour() ? `\u001B[${COLOUR[status]}m${LABEL[status]}\u001B[0m` : LABEL[status])
   const sections = nodes.map((node) => {
     const rows = node.checks.map((c) => {
       const detail = c.status === 'pass' || c.status === 'skip' ? c.message : [c.message, c.evidence && `evidence: ${c.evidence}`, c.hint && `fix: ${c.hint}`].filter(Boolean).join('\n')
