@@ -43,6 +43,8 @@ export interface HostFacts {
   logrotate: {state: 'absent' | 'nofile' | 'present'; exitCode?: number; error?: string; coversPostfix?: boolean; rotate?: number} | undefined
   /** base64 DER public key of the DKIM signing key, when the host has one */
   dkimPublic: string | undefined
+  /** the host's audit log (AUDIT_FILE), line by line; empty when it has none */
+  auditLog: string[]
 }
 
 /** What a fact's shell fragment needs: the names it reports on, or nothing. */
@@ -143,6 +145,8 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
     script: () => `[ -f ${DKIM_KEY_FILE} ] && printf 'K\\t%s\\n' "$(openssl rsa -in ${DKIM_KEY_FILE} -pubout -outform DER 2>/dev/null | base64 -w0)"`,
     parse: (rows) => last(rows, (f) => f[0] || undefined, undefined),
   },
+  // Tabs inside a line (there are none in what mailops writes) come back as they were.
+  auditLog: {tag: 'A', script: () => `[ -f ${AUDIT_FILE} ] && sed 's/^/A\t/' ${AUDIT_FILE}`, parse: (rows) => rows.map((f) => f.join('\t'))},
 }
 
 /** The facts a run asks for: each with what its fragment needs (names), or true. */

@@ -275,7 +275,7 @@ describe('values that would break a service are refused before any connection, o
     try {
       const probe = await connection.exec(probeScript(files, []))
       const plan = planHost('node2', files, parseProbe(probe.stdout))
-      const launched = await connection.exec(launchCommand('faults-invalid'), {stdin: applyBundle(plan, applyScript(plan, blueprint.services, '{"run":"faults-invalid"'))})
+      const launched = await connection.exec(launchCommand('faults-invalid'), {stdin: applyBundle(plan, applyScript(plan, blueprint.services, '"run":"faults-invalid"'))})
       const result = JSON.parse(launched.stdout)
       expect(result.status).toBe('failed-validate')
       expect(result.output).toContain('bad numerical configuration: message_size_limit')

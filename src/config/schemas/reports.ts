@@ -106,6 +106,7 @@ export const DeployReport = Strict({
       ms: Type.Number({minimum: 0}),
       diff: Type.Optional(Type.String({description: 'unified diff, secrets hidden (dry run)'})),
       error: Type.Optional(HostError),
+      hostAudit: Type.Optional(Strict({seq: Type.Integer({minimum: 1}), sha256: Type.String({pattern: '^[0-9a-f]{64}$'})}, {description: "the line this run appended to the host's audit log"})),
     }),
   ),
 })
@@ -124,6 +125,28 @@ export const DnsReport = Strict({
   ),
   zone: Type.String(),
   mtaStsPolicy: Type.String(),
+})
+
+const AuditProblem = Strict({
+  line: Type.Integer({minimum: 0, description: '1-based line the problem is about; 0 for the file as a whole'}),
+  kind: Type.Union(['unreadable', 'edited', 'removed', 'reordered', 'unsealed', 'bad-signature', 'other-key', 'missing-run', 'truncated'].map((s) => Type.Literal(s))),
+  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {description: 'what the message of its kind names'}),
+})
+
+/** `mailops audit verify --json` */
+export const AuditVerifyReport = Strict({
+  key: Type.String({description: 'fingerprint (SHA256:base64) of the key the seals were checked with'}),
+  runs: Type.Array(Strict({run: Type.String(), file: Type.String(), records: Type.Integer({minimum: 0}), sealed: Type.Boolean(), problems: Type.Array(AuditProblem)})),
+  hosts: Type.Array(
+    Strict({
+      host: Type.String(),
+      records: Type.Integer({minimum: 0}),
+      signedUpTo: Type.Union([Type.Integer(), Type.Null()], {description: 'the last seq of the host log a signed run vouches for'}),
+      unsigned: Type.Integer({minimum: 0, description: 'records after it'}),
+      problems: Type.Array(AuditProblem),
+      error: Type.Optional(HostError),
+    }),
+  ),
 })
 
 /** `mailops blueprint list --json` */
