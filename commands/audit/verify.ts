@@ -12,7 +12,7 @@ export default class AuditVerify extends MailopsCommand {
 
   static examples = [
     {description: 'The runs of this controller', command: '<%= config.bin %> <%= command.id %>'},
-    {description: "An auditor's check, with the operator's public key, of runs and hosts", command: '<%= config.bin %> <%= command.id %> --audit-dir ./audit --key audit-key.pub.pem -i inventory.yaml --json'},
+    {description: "An auditor's check, with the operator's public key, of runs and hosts", command: '<%= config.bin %> <%= command.id %> --key ~/.config/mailops/audit-key.pub.pem -i inventory.yaml --json'},
   ]
 
   static flags = {
