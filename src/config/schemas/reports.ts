@@ -149,6 +149,26 @@ export const AuditVerifyReport = Strict({
   ),
 })
 
+/** `mailops trace --json` */
+export const TraceReport = Strict({
+  messageId: Type.String(),
+  events: Type.Array(
+    Strict({
+      host: Type.String(),
+      at: Type.String({description: 'ISO 8601 UTC with milliseconds; digits beyond `precision` are zeros'}),
+      precision: Type.Integer({minimum: 0, maximum: 6, description: 'digits after the second the log gave (Postfix: 0)'}),
+      program: Type.String(),
+      queueId: Type.Optional(Type.String()),
+      kind: Type.Union(['received', 'queued', 'filtered', 'relayed', 'delivered', 'deferred', 'bounced', 'rejected', 'stored', 'removed', 'other'].map((s) => Type.Literal(s))),
+      text: Type.String({description: 'the log line after its stamp and program'}),
+      relay: Type.Optional(Type.String()),
+      delaysMs: Type.Optional(Type.Array(Type.Number({minimum: 0}), {minItems: 4, maxItems: 4, description: "Postfix's delays=a/b/c/d in ms"})),
+    }),
+  ),
+  outcome: Type.Union(['stored', 'relayed-out', 'rejected', 'bounced', 'in-transit', 'not-found'].map((s) => Type.Literal(s))),
+  hosts: Type.Array(Strict({host: Type.String(), events: Type.Integer({minimum: 0}), error: Type.Optional(HostError)})),
+})
+
 /** `mailops blueprint list --json` */
 export const BlueprintList = Strict({
   blueprints: Type.Array(Strict({name: Type.String(), roles: Type.Array(Type.String()), summary: Type.String()})),
