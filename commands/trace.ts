@@ -12,7 +12,7 @@ export default class Trace extends MailopsCommand {
 
   static examples = [
     {description: 'Where did this message go?', command: "<%= config.bin %> <%= command.id %> -i inventory.yaml '<20261201.1234@example.com>'"},
-    {description: 'As data, from the edges only', command: "<%= config.bin %> <%= command.id %> -i inventory.yaml '<20261201.1234@example.com>' --hosts edge1,edge2 --json"},
+    {description: 'As data, from the edges only', command: "<%= config.bin %> <%= command.id %> -i inventory.yaml '<20261201.1234@example.com>' --hosts mx1,mx2 --json"},
   ]
 
   static args = {
