@@ -317,6 +317,12 @@ export const en = {
   "trace.outcome.in-transit": "still on its way (queued or deferred)",
   "trace.outcome.not-found": "not found in any node's logs",
   "trace.precision": "Postfix stamps whole seconds; its delays (before queue manager / in it / connection / transmission) are in ms, in steps of 10 ms; Dovecot's stamps are to the microsecond.",
+  "evidence.dirNotEmpty": "{dir} is not empty: an evidence pack goes into a new or empty folder, so that nothing of another run is mixed in or overwritten.",
+  "evidence.noParent": "The folder {dir} does not exist.",
+  "evidence.dirHint": "Name a new folder, e.g. --evidence evidence/$(date +%F).",
+  "evidence.needs": "--evidence needs --profile (which regime's controls the pack evidences) and -i (the fleet).",
+  "evidence.written": "Evidence pack for {profile}: {dir} ({files})",
+  "evidence.controlsTitle": "{profile}: {met} of {total} controls met, {partly} partly, {notMet} not met, {none} not evidenced",
 
   'inventory.noSecrets': "secrets file does not exist: {path}",
   'inventory.secretsReadable': "secrets file {path} can be read by others than its owner: chmod 600 it",

@@ -319,6 +319,12 @@ export const zhCN: Record<MessageKey, string> = {
   "trace.outcome.in-transit": "仍在途中（排队或延迟）",
   "trace.outcome.not-found": "任何节点的日志中都没有",
   "trace.precision": "Postfix 的时间戳精确到秒；其各阶段耗时（队列管理器之前 / 之中 / 建立连接 / 传输）以毫秒计（步长 10 毫秒）；Dovecot 的时间戳精确到微秒。",
+  "evidence.dirNotEmpty": "{dir} 不是空目录：证据包须写入新的或空的目录，以免混入或覆盖其他运行的内容。",
+  "evidence.noParent": "目录 {dir} 不存在。",
+  "evidence.dirHint": "请指定一个新目录，例如 --evidence evidence/$(date +%F)。",
+  "evidence.needs": "--evidence 需要 --profile（证据包对应哪一法规的控制项）和 -i（集群清单）。",
+  "evidence.written": "{profile} 证据包：{dir}（{files}）",
+  "evidence.controlsTitle": "{profile}：{total} 项控制中 {met} 项满足，{partly} 项部分满足，{notMet} 项未满足，{none} 项无证据",
 
   'inventory.noSecrets': "密钥文件不存在：{path}",
   'inventory.secretsReadable': "密钥文件 {path} 可被所有者以外的用户读取：请执行 chmod 600",

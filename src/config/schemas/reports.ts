@@ -176,6 +176,16 @@ export const BlueprintList = Strict({
 
 const CheckStatus = Type.Union(['pass', 'warn', 'fail', 'skip', 'error'].map((s) => Type.Literal(s)))
 
+const ControlResult = Strict({
+  id: Type.String({description: "the control, as its regime numbers it (e.g. 'Art. 32(1)(a) in transit')"}),
+  title: Type.String(),
+  source: Type.String({description: 'the article or section it comes from'}),
+  status: Type.Union(['met', 'partly', 'not-met', 'not-evidenced'].map((s) => Type.Literal(s))),
+  checks: Type.Array(Type.Object({id: Type.String()}, {additionalProperties: Type.Integer({minimum: 0}), description: 'results per status of each check behind the control'})),
+  gap: Type.Optional(Type.String({description: 'what mailops does not evidence for it'})),
+})
+const Profile = Strict({name: Type.Union(['gdpr', 'pipl', 'hipaa', 'ccpa'].map((s) => Type.Literal(s))), title: Type.String(), controls: Type.Array(ControlResult)})
+
 /** `mailops verify --json` */
 export const VerifyReport = Strict({
   strict: Type.Boolean({description: 'warnings counted as failures'}),
@@ -201,6 +211,34 @@ export const VerifyReport = Strict({
       ),
     }),
   ),
+  profile: Type.Optional(Profile),
+  evidence: Type.Optional(Strict({dir: Type.String(), files: Type.Array(Type.String())}, {description: 'where --evidence wrote the pack'})),
+})
+
+/** `mailops verify --profile P --evidence DIR`: DIR/evidence.json, the pack an auditor is handed */
+export const EvidencePack = Strict({
+  createdAt: Type.String({format: 'date-time'}),
+  profile: Strict({name: Type.String(), title: Type.String(), source: Type.String(), controls: Type.Array(ControlResult)}),
+  summary: Strict({pass: Type.Integer({minimum: 0}), warn: Type.Integer({minimum: 0}), fail: Type.Integer({minimum: 0}), skip: Type.Integer({minimum: 0}), error: Type.Integer({minimum: 0})}),
+  audit: Strict({
+    status: CheckStatus,
+    dir: Type.String({description: "the folder of deploy's signed runs"}),
+    key: Type.Optional(Type.String({description: 'fingerprint of the key the runs were checked with'})),
+    runs: Type.Integer({minimum: 0}),
+    problems: Type.Integer({minimum: 0, description: 'runs and hosts whose trail was found broken (mailops audit verify)'}),
+    lastRun: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String({description: 'why the trail could not be checked'})),
+  }),
+  configuration: Type.Array(
+    Strict({
+      host: Type.String(),
+      role: Type.String(),
+      files: Type.Array(Strict({path: Type.String(), sha256: Type.Union([Type.String({pattern: '^[0-9a-f]{64}$'}), Type.Null()]), mode: Type.Optional(Type.String()), owner: Type.Optional(Type.String()), group: Type.Optional(Type.String())})),
+      error: Type.Optional(HostError),
+    }),
+  ),
+  retention: Type.Record(Type.String(), Strict({days: Type.Integer({minimum: 1}), from: Type.Union([Type.Literal('inventory'), Type.Literal('blueprint default')])})),
+  verify: Type.Literal('verify.json', {description: 'the full verify report, next to this file'}),
 })
 
 /** `mailops verify --list --json` */
