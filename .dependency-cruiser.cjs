@@ -11,7 +11,7 @@
  * docs/architecture.md says the same in prose and where a new feature goes.
  * Known violations (being removed by another branch) are listed in .dependency-cruiser-known-violations.json.
  */
-const FEATURES = '^src/(assess|latency|matrix|tco|plan|report|deploy|verify|dns|lab|blueprint|drill|route|audit|trace)/'
+const FEATURES = '^src/(assess|latency|matrix|tco|plan|report|deploy|verify|dns|lab|blueprint|drill|route|audit|trace|evidence)/'
 const FLEET = '^src/fleet/'
 const BASE = '^src/(ssh|config|catalog|util|i18n)/|^src/errors\\.ts$'
 const UI = '^src/ui/|^src/command\\.ts$'
