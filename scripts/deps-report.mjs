@@ -15,7 +15,7 @@ const json = execFileSync(join(here, 'node_modules/.bin/depcruise'), ['src', 'co
 const {modules} = JSON.parse(json)
 
 const folderOf = (path) => (path.startsWith('commands/') ? 'commands' : path.split('/').length === 2 ? path.replace(/\.ts$/, '') : path.split('/').slice(0, 2).join('/'))
-const FEATURES = new Set(['assess', 'latency', 'matrix', 'tco', 'rollout', 'report', 'deploy', 'verify', 'dns', 'lab', 'blueprint', 'drill', 'route'])
+const FEATURES = new Set(['assess', 'latency', 'matrix', 'tco', 'rollout', 'report', 'deploy', 'verify', 'dns', 'lab', 'blueprint', 'drill', 'route', 'audit', 'trace', 'evidence'])
 const rank = (folder) => {
   if (folder === 'commands') return 5
   if (folder === 'src/ui' || folder === 'src/command') return 4

@@ -2,8 +2,12 @@ import {type BundleFile, tarball} from '../ssh/bundle.js'
 import {shellQuote as q} from '../util/shell.js'
 import type {HostPlan} from './plan.js'
 import {AUDIT_FILE, LOCK_FILE, PENDING_FILE, STATE_DIR} from '../fleet/facts.js'
+import {GENESIS} from '../audit/chain.js'
 
-export type ApplyResult =
+/** What the host's apply reports; `hostAudit` is where its audit line went (see auditFunction). */
+export type ApplyResult = ApplyStatus & {hostAudit?: {seq: number; sha256: string}}
+
+type ApplyStatus =
   | {status: 'applied'; restarted: string[]}
   | {status: 'conflict'; path: string}
   | {status: 'busy'; waitedS: number}
@@ -42,6 +46,33 @@ export const LOGIN_SERVICES = new Set(['ssh'])
 export const CONFIRM_MARK = 'awaiting-confirm'
 
 /**
+ * The shell function that appends one record to the host's audit log as the next link of its hash
+ * chain (see src/audit/chain.ts): under the log's own lock (a refused run writes while another
+ * holds the host lock), seq and prev taken from the line before, then `$seq` and `$head` (the
+ * sha256 of the line written) left for the report. `fields` is the record's JSON without braces.
+ */
+export function auditFunction(fields: string, path = AUDIT_FILE): string[] {
+  const file = q(path)
+  return [
+    'audit() {',
+    `  mkdir -p "$(dirname ${file})"`,
+    '  {',
+    '    flock -w 60 8',
+    `    last=$(tail -n 1 ${file})`,
+    '    if [ -n "$last" ]; then',
+    '      prev=$(printf "%s" "$last" | sha256sum | cut -d" " -f1)',
+    `      seq=$(printf "%s" "$last" | sed -n 's/^{"seq":\\([0-9]\\{1,15\\}\\),.*/\\1/p')`,
+    '      seq=$((${seq:-0} + 1))',
+    `    else prev=${GENESIS}; seq=1; fi`,
+    `    line=$(printf '{"seq":%s,"prev":"%s",%s,"result":%s}' "$seq" "$prev" ${q(fields)} "$1")`,
+    '    printf "%s\\n" "$line" >&8',
+    '    head=$(printf "%s" "$line" | sha256sum | cut -d" " -f1)',
+    `  } 8>> ${file}`,
+    '}',
+  ]
+}
+
+/**
  * The script a host runs to apply its plan. It runs detached (setsid), so a dropped SSH
  * connection cannot stop it half-way:
  * 1. takes the host lock (flock), held until the end: one apply at a time per host;
@@ -58,10 +89,10 @@ export const CONFIRM_MARK = 'awaiting-confirm'
  *    service already touched with the old files;
  * 7. a change to a login service (sshd) waits for the controller's fresh login; without one
  *    within the bound it restores the previous files itself (magic rollback);
- * 8. appends the outcome, whatever it is, to the host's audit log, then reports.
+ * 8. appends the outcome, whatever it is, to the host's audit log (a hash chain), then reports.
  * Staged copies (secrets among them) are removed on every way out.
  */
-export function applyScript(plan: HostPlan, services: Record<string, {reload: 'reload' | 'restart'}>, auditPrefix: string, bounds: ApplyBounds = DEFAULT_BOUNDS): string {
+export function applyScript(plan: HostPlan, services: Record<string, {reload: 'reload' | 'restart'}>, auditFields: string, bounds: ApplyBounds = DEFAULT_BOUNDS): string {
   const changed = plan.files.map((f, i) => ({...f, i})).filter((f) => f.action !== 'unchanged')
   const notified = [...new Set(changed.flatMap((f) => f.notify))]
   const sensitive = changed.filter((f) => f.sensitive).map((f) => f.i)
@@ -82,8 +113,9 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     `unpolicy() { if [ -e "$run/policy-rc.d" ]; then mv -f "$run/policy-rc.d" ${POLICY_RC}; elif [ -e "$run/policy-added" ]; then rm -f ${POLICY_RC} "$run/policy-added"; fi; }`,
     'trap "exit 1" HUP INT TERM',
     'esc() { tr -d "\\000-\\037\\"\\\\\\\\" | head -c 2000; }',
-    `audit() { mkdir -p "$(dirname ${q(AUDIT_FILE)})"; printf '%s,"result":%s}\\n' ${q(auditPrefix)} "$1" >> ${q(AUDIT_FILE)}; }`,
-    'report() { audit "$1"; printf "%s\\n" "$1" > "$run/result.tmp"; mv "$run/result.tmp" "$run/result"; exit 0; }',
+    ...auditFunction(auditFields),
+    // The result carries where the audit line went, so the controller's signed run vouches for it.
+    'report() { audit "$1"; printf "%s\\n" "$1" | sed "s/}\\$/,\\"hostAudit\\":{\\"seq\\":${seq:-0},\\"sha256\\":\\"${head:-}\\"}}/" > "$run/result.tmp"; mv "$run/result.tmp" "$run/result"; exit 0; }',
     'hash() { if [ -e "$1" ]; then sha256sum "$1" | cut -d" " -f1; else echo absent; fi; }',
     'restore() {',
     '  for i in $installed; do',

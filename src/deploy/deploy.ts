@@ -1,7 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {appendFileSync, mkdirSync} from 'node:fs'
-import {homedir, userInfo} from 'node:os'
-import {dirname, join} from 'node:path'
+import {userInfo} from 'node:os'
 
 import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
@@ -14,6 +12,8 @@ import {HostError} from '../ssh/errors.js'
 import {shellQuote} from '../util/shell.js'
 import {type ExitCodeValue, toMailopsError} from '../errors.js'
 import {failureOf, FleetSession, type HostFailure, runExit} from '../fleet/session.js'
+import {signingKey} from '../audit/key.js'
+import {defaultAuditDir, RunAuditLog} from '../audit/run-log.js'
 
 export interface DeployOptions {
   root: string
@@ -44,6 +44,8 @@ export interface HostOutcome {
   ms: number
   diff?: string
   error?: HostFailure
+  /** the line the host's audit log got for this run: its seq and sha256 (the run's seal vouches for it) */
+  hostAudit?: {seq: number; sha256: string}
 }
 
 export interface DeployReport {
@@ -114,19 +116,17 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const desired = deployOrder(options.hosts).map((host) => desiredState(catalog, options.inventory, host))
   const bounds = {...DEFAULT_BOUNDS, ...options.bounds}
   const runId = `${new Date().toISOString().replaceAll(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
+  // The key is read (or made) before any host is reached: a key that cannot sign stops the run here.
+  const audit = options.dryRun ? null : RunAuditLog.open(options.auditDir ?? defaultAuditDir(), runId, signingKey())
   const connect: ConnectOptions = {knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs}
   const session = new FleetSession(options.inventory, {acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs, concurrency: PROBE_CONCURRENCY})
   const operator = `${userInfo().username}@${process.env.HOSTNAME ?? 'localhost'}`
-  const audit = options.dryRun ? null : (options.auditDir ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'mailops', 'audit')) + `/${runId}.jsonl`
   const outcomes = new Map<string, HostOutcome>()
   const record = (outcome: HostOutcome) => {
     outcomes.set(outcome.host, outcome)
     options.progress(t('deploy.progress', {host: outcome.host, status: outcome.status, ms: Math.round(outcome.ms)}))
-    if (audit) {
-      mkdirSync(dirname(audit), {recursive: true})
-      const {diff: _diff, ...rest} = outcome
-      appendFileSync(audit, JSON.stringify({run: runId, operator, ...rest}) + '\n')
-    }
+    const {diff: _diff, ...rest} = outcome
+    audit?.append({run: runId, operator, ...rest})
   }
   try {
     const byName = new Map(desired.map((d) => [d.host.name, d]))
@@ -165,8 +165,8 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
           const started = performance.now()
           try {
             const connection = await session.connection(d.host)
-            const auditPrefix = JSON.stringify({run: runId, at: new Date().toISOString(), operator, host: d.host.name, planHash: planHash([p.plan]), files}).slice(0, -1)
-            const script = applyScript(p.plan, d.services, auditPrefix, bounds)
+            const auditFields = JSON.stringify({run: runId, at: new Date().toISOString(), operator, host: d.host.name, planHash: planHash([p.plan]), files}).slice(1, -1)
+            const script = applyScript(p.plan, d.services, auditFields, bounds)
             const result = await applyOn(connection, d.host, connect, runId, applyBundle(p.plan, script), bounds)
             return {...base, ...outcomeOf(d.host.name, result), ms: p.ms + performance.now() - started}
           } catch (error) {
@@ -179,8 +179,9 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
         record(outcome)
       }
     }
-    return {runId, planHash: hash, dryRun: options.dryRun, audit, hosts: desired.map((d) => outcomes.get(d.host.name)!)}
+    return {runId, planHash: hash, dryRun: options.dryRun, audit: audit?.file ?? null, hosts: desired.map((d) => outcomes.get(d.host.name)!)}
   } finally {
+    audit?.seal()
     await session.close()
   }
 }
@@ -279,7 +280,14 @@ function failedOutcome(host: string, status: 'failed' | 'skipped', error: HostOu
   return {host, status, packages: [], files: [], restarted: [], ms: 0, error}
 }
 
-function outcomeOf(host: string, result: ApplyResult): Pick<HostOutcome, 'status' | 'restarted' | 'error'> {
+function outcomeOf(host: string, result: ApplyResult): Pick<HostOutcome, 'status' | 'restarted' | 'error' | 'hostAudit'> {
+  const line = result.hostAudit
+  // A host whose audit append failed reports no usable line; nothing is vouched for then.
+  const hostAudit = line && line.seq > 0 && /^[0-9a-f]{64}$/.test(line.sha256) ? {hostAudit: {seq: line.seq, sha256: line.sha256}} : {}
+  return {...outcomeOfStatus(host, result), ...hostAudit}
+}
+
+function outcomeOfStatus(host: string, result: ApplyResult): Pick<HostOutcome, 'status' | 'restarted' | 'error'> {
   const failed = (code: string, message: string) => ({status: 'failed' as const, restarted: [], error: {code, message: `${host}: ${message}`}})
   switch (result.status) {
     case 'applied':

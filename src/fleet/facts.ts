@@ -43,6 +43,10 @@ export interface HostFacts {
   logrotate: {state: 'absent' | 'nofile' | 'present'; exitCode?: number; error?: string; coversPostfix?: boolean; rotate?: number} | undefined
   /** base64 DER public key of the DKIM signing key, when the host has one */
   dkimPublic: string | undefined
+  /** the host's audit log (AUDIT_FILE), line by line; empty when it has none */
+  auditLog: string[]
+  /** the mail log lines of one message (asked for by its Message-ID): each with the log it is from */
+  mailTrail: Array<{source: 'postfix' | 'dovecot' | 'rspamd'; line: string}>
 }
 
 /** What a fact's shell fragment needs: the names it reports on, or nothing. */
@@ -50,6 +54,8 @@ interface FactArgs {
   files: readonly string[]
   missingPackages: readonly string[]
   services: readonly string[]
+  /** the Message-ID, with its angle brackets */
+  mailTrail: string
 }
 type ArgOf<K extends keyof HostFacts> = K extends keyof FactArgs ? FactArgs[K] : true
 
@@ -143,6 +149,27 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
     script: () => `[ -f ${DKIM_KEY_FILE} ] && printf 'K\\t%s\\n' "$(openssl rsa -in ${DKIM_KEY_FILE} -pubout -outform DER 2>/dev/null | base64 -w0)"`,
     parse: (rows) => last(rows, (f) => f[0] || undefined, undefined),
   },
+  // Tabs inside a line (there are none in what mailops writes) come back as they were.
+  // Postfix: every line of each queue id that logged the Message-ID (the rotated log first, so
+  // the lines stay in time order); Dovecot and rspamd: the lines that name it. Fixed-string
+  // matches, bounded per queue id and per log.
+  mailTrail: {
+    tag: 'W',
+    script: (id) =>
+      [
+        `id=${shellQuote(id)}`,
+        'for f in /var/log/postfix.log.1 /var/log/postfix.log; do',
+        '  [ -f "$f" ] || continue',
+        String.raw`  for q in $(grep -F -- "message-id=$id" "$f" | sed -n 's/^.*\]: \([0-9A-Za-z]\{5,\}\): message-id=.*/\1/p' | sort -u | head -n 50); do`,
+        '    grep -F -- "]: $q: " "$f" | head -n 500 | sed "s/^/W\tpostfix\t/"',
+        '  done',
+        'done',
+        '[ -f /var/log/dovecot.log ] && grep -F -- "msgid=$id" /var/log/dovecot.log | head -n 200 | sed "s/^/W\tdovecot\t/"',
+        '[ -f /var/log/rspamd/rspamd.log ] && grep -F -- "$id" /var/log/rspamd/rspamd.log | head -n 200 | sed "s/^/W\trspamd\t/"',
+      ].join('\n'),
+    parse: (rows) => rows.map(([source, ...line]) => ({source: source as 'postfix' | 'dovecot' | 'rspamd', line: line.join('\t')})),
+  },
+  auditLog: {tag: 'A', script: () => `[ -f ${AUDIT_FILE} ] && sed 's/^/A\t/' ${AUDIT_FILE}`, parse: (rows) => rows.map((f) => f.join('\t'))},
 }
 
 /** The facts a run asks for: each with what its fragment needs (names), or true. */

@@ -179,7 +179,10 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: Link
   await new Promise<void>((resolve, reject) => {
     const log = `${files.hostDir(host.name)}/forwarder.log`
     const timer = setTimeout(() => reject(new Error(`link forwarder for ${host.name} did not start within 15 s; see ${log}`)), 15_000)
-    child.stdout!.once('data', () => {
+    let said = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      said += chunk.toString()
+      if (!said.includes('\n')) return
       clearTimeout(timer)
       child.stdout!.destroy()
       child.unref()

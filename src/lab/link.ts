@@ -45,7 +45,12 @@ def tap(name):
 
 outer = tap(outer_name)
 inner = tap(inner_name)
-print("ready", flush=True)
+# One write(2) of the whole line (print may split it, e.g. under PYTHONUNBUFFERED, and the
+# controller closes the pipe once it has read the line: a second write died of EPIPE), then
+# stdout is let go, so that nothing can write to the closed pipe later.
+os.write(1, b"ready\n")
+os.close(1)
+sys.stdout = open(os.devnull, "w")
 
 delay = one_way_ms / 1000.0
 # Same delay for every frame of a direction: a FIFO keeps them in order.

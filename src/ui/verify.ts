@@ -10,7 +10,18 @@ const COLOUR: Record<CheckStatus, string> = {pass: '32', warn: '33', fail: '31',
 
 /** What verify prints: JUnit XML for CI, or a table per node. */
 export function renderVerify(format: 'table' | 'junit', report: VerifyReport, now: Date): string {
-  return format === 'junit' ? junitXml(report.nodes, report.strict, now) : verifyTables(report.nodes, report.summary, report.strict)
+  return format === 'junit' ? junitXml(report.nodes, report.strict, now) : [verifyTables(report.nodes, report.summary, report.strict), ...controlsTable(report)].join('\n\n')
+}
+
+/** With --profile: each control, its standing and the checks behind it; where the pack went. */
+function controlsTable(report: VerifyReport): string[] {
+  if (!report.profile) return []
+  const {controls, title} = report.profile
+  const count = (s: string) => controls.filter((c) => c.status === s).length
+  const rows = controls.map((c) => [c.id, c.title, c.status, c.gap ?? c.checks.map((k) => `${k.id}${k.fail || k.error ? ' ✗' : k.warn ? ' !' : ''}`).join(' ')])
+  const heading = t('evidence.controlsTitle', {profile: title, met: count('met'), total: controls.length, partly: count('partly'), notMet: count('not-met'), none: count('not-evidenced')})
+  const written = report.evidence ? [t('evidence.written', {profile: report.profile.name, dir: report.evidence.dir, files: report.evidence.files.join(', ')})] : []
+  return [`${heading}\n${tabular('table', ['control', 'what it asks', 'standing', 'evidence (checks)'], rows)}`, ...written]
 }
 
 /** One table per node: check, target, status, message; failures and warnings carry evidence and the fix. */

@@ -5,11 +5,19 @@ import {CHECK_IDS, CHECKS, checksMarkdown} from './catalog.js'
 import {type Peer, startPeer} from './delivery.js'
 import {parsePeer, prepareVerify, type VerifyRequest} from './setup.js'
 import {type NodeReport, checkNodes, countStatuses, verifyExit} from './node-checks.js'
+import {assessControls, checkEvidenceDir, type ControlResult, gatherEvidence, writeEvidencePack} from '../evidence/pack.js'
+import {PROFILES, type ProfileName} from '../evidence/profiles.js'
 
 export interface VerifyFleetRequest extends Omit<VerifyRequest, 'now'> {
   /** --peer ADDRESS:PORT: where outbound mail is captured */
   peer?: string
   strict: boolean
+  /** --profile: map the results onto a regime's controls */
+  profile?: ProfileName
+  /** --evidence DIR: write the pack for an auditor (needs profile and inventory) */
+  evidenceDir?: string
+  /** where deploy's signed runs are (the pack records the audit trail's standing) */
+  auditDir?: string
   progress: (message: string) => void
 }
 
@@ -17,11 +25,17 @@ export interface VerifyReport {
   strict: boolean
   summary: ReturnType<typeof countStatuses>
   nodes: NodeReport[]
+  profile?: {name: ProfileName; title: string; controls: ControlResult[]}
+  evidence?: {dir: string; files: string[]}
 }
 
 /** `mailops verify`: the setup (every input checked first), the outbound peer when asked for, the checks; the report and its exit code. */
 export async function verifyFleet(request: VerifyFleetRequest): Promise<{report: VerifyReport; exit: ReturnType<typeof verifyExit>; now: Date}> {
   const now = currentTime()
+  if (request.evidenceDir) {
+    if (!request.profile || !request.inventory) throw new InputError(t('evidence.needs'), {code: 'USAGE'})
+    checkEvidenceDir(request.evidenceDir)
+  }
   const setup = await prepareVerify({...request, now})
   const peerAddress = request.peer ? parsePeer(request.peer) : undefined
   const wantsOutbound = (['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'] as const).some((id) => setup.selected(id))
@@ -46,7 +60,22 @@ export async function verifyFleet(request: VerifyFleetRequest): Promise<{report:
     await peer?.close()
   }
   const summary = countStatuses(nodes)
-  return {report: {strict: request.strict, summary, nodes}, exit: verifyExit(summary, request.strict), now}
+  const report: VerifyReport = {strict: request.strict, summary, nodes}
+  if (request.profile) Object.assign(report, await evidenceFor(request, request.profile, report, now))
+  return {report, exit: verifyExit(summary, request.strict), now}
+}
+
+/** The profile's controls from the results (and, with an inventory, the audit trail's standing); the pack when asked for. */
+async function evidenceFor(request: VerifyFleetRequest, name: ProfileName, report: VerifyReport, now: Date): Promise<Pick<VerifyReport, 'profile' | 'evidence'>> {
+  const evidence = request.inventory
+    ? await gatherEvidence({root: request.root, inventory: request.inventory, hosts: request.hosts, auditDir: request.auditDir, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs})
+    : undefined
+  const results = [...report.nodes.flatMap((n) => n.checks), ...(evidence ? [{id: 'audit.chain', status: evidence.audit.status}] : [])]
+  const profile = {name, title: PROFILES[name].title, controls: assessControls(name, results)}
+  if (!request.evidenceDir) return {profile}
+  const pack = {createdAt: now.toISOString(), profile: {...profile, source: PROFILES[name].source}, summary: report.summary, ...evidence!, verify: 'verify.json'}
+  const files = writeEvidencePack(request.evidenceDir, {'evidence.json': pack, 'verify.json': {...report, profile}})
+  return {profile, evidence: {dir: request.evidenceDir, files}}
 }
 
 /** `mailops verify --list`: every check, what it proves and how to fix it. */

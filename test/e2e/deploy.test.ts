@@ -61,7 +61,9 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
     ])
     expect(sh('node2', 'sshd -T | grep -i ^maxauthtries; stat -c %a /etc/motd; tail -1 /etc/motd')).toBe('maxauthtries 3\n644\nRole: edge\n')
     const audit = readFileSync(report.audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    expect(audit.map((a) => a.host)).toEqual(['node1', 'node2', 'node3'])
+    // One chained record per host, then the run's signed seal (src/audit/).
+    expect(audit.map((a) => a.host ?? Object.keys(a.seal ?? {}).join(','))).toEqual(['node1', 'node2', 'node3', 'run,key,previousRun,sig'])
+    expect(audit.map((a) => a.seq)).toEqual([1, 2, 3, 4])
     expect(JSON.parse(sh('node1', 'tail -1 /var/log/mailops/audit.jsonl'))).toMatchObject({run: report.runId, result: {status: 'applied', restarted: ['ssh']}})
 
     const again = deploy(inv)
@@ -126,8 +128,9 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
       try {
         await connection.exec("echo 'changed by hand' >> /etc/motd")
         const edited = (await connection.exec('sha256sum /etc/motd')).stdout
-        const result = await connection.exec(launchCommand('cas-test'), {stdin: applyBundle(plan, applyScript(plan, services, '{"run":"cas-test"'))})
-        expect(JSON.parse(result.stdout)).toEqual({status: 'conflict', path: '/etc/motd'})
+        const result = await connection.exec(launchCommand('cas-test'), {stdin: applyBundle(plan, applyScript(plan, services, '"run":"cas-test"'))})
+        // The refusal is audited on the host too: the result says which line of its log it got.
+        expect(JSON.parse(result.stdout)).toEqual({status: 'conflict', path: '/etc/motd', hostAudit: {seq: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/)}})
         expect((await connection.exec('sha256sum /etc/motd')).stdout).toBe(edited)
       } finally {
         connection.close()
@@ -137,7 +140,7 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
     it('finishes on the host when the SSH connection is cut during apply; a re-run converges', async () => {
       const {connection, plan, services} = await prepare('node3')
       expect(plan.changed).toBe(true)
-      const running = connection.exec(launchCommand('cut-test'), {stdin: applyBundle(plan, applyScript(plan, services, '{"run":"cut-test"'))})
+      const running = connection.exec(launchCommand('cut-test'), {stdin: applyBundle(plan, applyScript(plan, services, '"run":"cut-test"'))})
       // Cut the connection as soon as the bundle is on its way.
       await new Promise((resolve) => setTimeout(resolve, 30))
       connection.close()

@@ -4,7 +4,7 @@ import {Answers, AnswersFile} from './answers.js'
 import {Blueprint} from './blueprint.js'
 import {ErrorReport} from './error.js'
 import {Inventory} from './inventory.js'
-import {AssessReport, BlueprintList, DeployReport, DnsReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport, VerifyChecks, VerifyReport} from './reports.js'
+import {AssessReport, AuditVerifyReport, BlueprintList, EvidencePack, TraceReport, DeployReport, DnsReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport, VerifyChecks, VerifyReport} from './reports.js'
 import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
 import {Provider, ProvidersFile} from './providers.js'
@@ -35,6 +35,9 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'plan-report': {kind: 'output', schema: PlanReport, description: 'plan --json'},
   'deploy-report': {kind: 'output', schema: DeployReport, description: 'deploy --json'},
   'dns-report': {kind: 'output', schema: DnsReport, description: 'dns --json'},
+  'audit-verify-report': {kind: 'output', schema: AuditVerifyReport, description: 'audit verify --json'},
+  'trace-report': {kind: 'output', schema: TraceReport, description: 'trace --json'},
+  'evidence-pack': {kind: 'output', schema: EvidencePack, description: 'verify --evidence DIR: DIR/evidence.json'},
   'blueprint-list': {kind: 'output', schema: BlueprintList, description: 'blueprint list --json (blueprint show --json: schema blueprint)'},
   'assess-report': {kind: 'output', schema: AssessReport, description: 'assess --json'},
   'matrix-report': {kind: 'output', schema: MatrixReport, description: 'matrix --json'},

@@ -106,6 +106,7 @@ export const DeployReport = Strict({
       ms: Type.Number({minimum: 0}),
       diff: Type.Optional(Type.String({description: 'unified diff, secrets hidden (dry run)'})),
       error: Type.Optional(HostError),
+      hostAudit: Type.Optional(Strict({seq: Type.Integer({minimum: 1}), sha256: Type.String({pattern: '^[0-9a-f]{64}$'})}, {description: "the line this run appended to the host's audit log"})),
     }),
   ),
 })
@@ -126,12 +127,64 @@ export const DnsReport = Strict({
   mtaStsPolicy: Type.String(),
 })
 
+const AuditProblem = Strict({
+  line: Type.Integer({minimum: 0, description: '1-based line the problem is about; 0 for the file as a whole'}),
+  kind: Type.Union(['unreadable', 'edited', 'removed', 'reordered', 'unsealed', 'bad-signature', 'other-key', 'missing-run', 'truncated'].map((s) => Type.Literal(s))),
+  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), {description: 'what the message of its kind names'}),
+})
+
+/** `mailops audit verify --json` */
+export const AuditVerifyReport = Strict({
+  key: Type.String({description: 'fingerprint (SHA256:base64) of the key the seals were checked with'}),
+  runs: Type.Array(Strict({run: Type.String(), file: Type.String(), records: Type.Integer({minimum: 0}), sealed: Type.Boolean(), problems: Type.Array(AuditProblem)})),
+  hosts: Type.Array(
+    Strict({
+      host: Type.String(),
+      records: Type.Integer({minimum: 0}),
+      signedUpTo: Type.Union([Type.Integer(), Type.Null()], {description: 'the last seq of the host log a signed run vouches for'}),
+      unsigned: Type.Integer({minimum: 0, description: 'records after it'}),
+      problems: Type.Array(AuditProblem),
+      error: Type.Optional(HostError),
+    }),
+  ),
+})
+
+/** `mailops trace --json` */
+export const TraceReport = Strict({
+  messageId: Type.String(),
+  events: Type.Array(
+    Strict({
+      host: Type.String(),
+      at: Type.String({description: 'ISO 8601 UTC with milliseconds; digits beyond `precision` are zeros'}),
+      precision: Type.Integer({minimum: 0, maximum: 6, description: 'digits after the second the log gave (Postfix: 0)'}),
+      program: Type.String(),
+      queueId: Type.Optional(Type.String()),
+      kind: Type.Union(['received', 'queued', 'filtered', 'relayed', 'delivered', 'deferred', 'bounced', 'rejected', 'stored', 'removed', 'other'].map((s) => Type.Literal(s))),
+      text: Type.String({description: 'the log line after its stamp and program'}),
+      relay: Type.Optional(Type.String()),
+      delaysMs: Type.Optional(Type.Array(Type.Number({minimum: 0}), {minItems: 4, maxItems: 4, description: "Postfix's delays=a/b/c/d in ms"})),
+    }),
+  ),
+  outcome: Type.Union(['stored', 'relayed-out', 'rejected', 'bounced', 'in-transit', 'not-found'].map((s) => Type.Literal(s))),
+  hosts: Type.Array(Strict({host: Type.String(), events: Type.Integer({minimum: 0}), error: Type.Optional(HostError)})),
+})
+
 /** `mailops blueprint list --json` */
 export const BlueprintList = Strict({
   blueprints: Type.Array(Strict({name: Type.String(), roles: Type.Array(Type.String()), summary: Type.String()})),
 })
 
 const CheckStatus = Type.Union(['pass', 'warn', 'fail', 'skip', 'error'].map((s) => Type.Literal(s)))
+
+const ControlResult = Strict({
+  id: Type.String({description: "the control, as its regime numbers it (e.g. 'Art. 32(1)(a) in transit')"}),
+  title: Type.String(),
+  source: Type.String({description: 'the article or section it comes from'}),
+  status: Type.Union(['met', 'partly', 'not-met', 'not-evidenced'].map((s) => Type.Literal(s))),
+  checks: Type.Array(Type.Object({id: Type.String()}, {additionalProperties: Type.Integer({minimum: 0}), description: 'results per status of each check behind the control'})),
+  gap: Type.Optional(Type.String({description: 'what mailops does not evidence for it'})),
+})
+const Profile = Strict({name: Type.Union(['gdpr', 'pipl', 'hipaa', 'ccpa'].map((s) => Type.Literal(s))), title: Type.String(), controls: Type.Array(ControlResult)})
 
 /** `mailops verify --json` */
 export const VerifyReport = Strict({
@@ -158,6 +211,34 @@ export const VerifyReport = Strict({
       ),
     }),
   ),
+  profile: Type.Optional(Profile),
+  evidence: Type.Optional(Strict({dir: Type.String(), files: Type.Array(Type.String())}, {description: 'where --evidence wrote the pack'})),
+})
+
+/** `mailops verify --profile P --evidence DIR`: DIR/evidence.json, the pack an auditor is handed */
+export const EvidencePack = Strict({
+  createdAt: Type.String({format: 'date-time'}),
+  profile: Strict({name: Type.String(), title: Type.String(), source: Type.String(), controls: Type.Array(ControlResult)}),
+  summary: Strict({pass: Type.Integer({minimum: 0}), warn: Type.Integer({minimum: 0}), fail: Type.Integer({minimum: 0}), skip: Type.Integer({minimum: 0}), error: Type.Integer({minimum: 0})}),
+  audit: Strict({
+    status: CheckStatus,
+    dir: Type.String({description: "the folder of deploy's signed runs"}),
+    key: Type.Optional(Type.String({description: 'fingerprint of the key the runs were checked with'})),
+    runs: Type.Integer({minimum: 0}),
+    problems: Type.Integer({minimum: 0, description: 'runs and hosts whose trail was found broken (mailops audit verify)'}),
+    lastRun: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String({description: 'why the trail could not be checked'})),
+  }),
+  configuration: Type.Array(
+    Strict({
+      host: Type.String(),
+      role: Type.String(),
+      files: Type.Array(Strict({path: Type.String(), sha256: Type.Union([Type.String({pattern: '^[0-9a-f]{64}$'}), Type.Null()]), mode: Type.Optional(Type.String()), owner: Type.Optional(Type.String()), group: Type.Optional(Type.String())})),
+      error: Type.Optional(HostError),
+    }),
+  ),
+  retention: Type.Record(Type.String(), Strict({days: Type.Integer({minimum: 1}), from: Type.Union([Type.Literal('inventory'), Type.Literal('blueprint default')])})),
+  verify: Type.Literal('verify.json', {description: 'the full verify report, next to this file'}),
 })
 
 /** `mailops verify --list --json` */

@@ -25,7 +25,7 @@ describe('deploy provisions packages', () => {
   })
 
   it('installs before any file, non-interactively, preseeded, waiting for apt\'s lock, with nothing started on package defaults', () => {
-    const script = applyScript(planHost('mx1', [mainCf], bare), services, '{"run":"r"')
+    const script = applyScript(planHost('mx1', [mainCf], bare), services, '"run":"r"')
     const install = script.indexOf('apt-get')
     expect(install).toBeGreaterThan(0)
     // Staging the first file comes after it.
@@ -47,7 +47,7 @@ describe('deploy provisions packages', () => {
   })
 
   it('keeps the service scripts where there is no systemd, and installs nothing when nothing is missing', () => {
-    const script = applyScript(planHost('mx1', [mainCf], parseProbe('F\tabsent\nI\tsysv\nO\tdebian 12\n')), services, '{"run":"r"')
+    const script = applyScript(planHost('mx1', [mainCf], parseProbe('F\tabsent\nI\tsysv\nO\tdebian 12\n')), services, '"run":"r"')
     expect(script).not.toContain('apt-get')
     expect(script).not.toContain('exit 101')
     expect(script).toContain('service "$1" start')
