@@ -287,6 +287,9 @@ export const en = {
   'dns.noCore': '{file}: no host with role core',
   'dns.dkimMissing': 'no DKIM key at {path}',
   'dns.dkimMissingHint': 'Deploy the core first: mailops deploy -i inventory.yaml',
+  'dns.noLab': 'no running lab serves the domain {domain}: --apply publishes to the DNS of the lab whose domain it is (mailops lab up)',
+  'dns.noLabHint': 'Start the lab first (mailops lab up --name NAME; its domain is NAME.mailops.test), or publish the printed records at your DNS provider.',
+  'dns.applied': 'published to lab {lab} (serial {serial}): its resolver {server} answers with these records',
   'deploy.summary': "{ok} ok, {changed} changed, {failed} failed, {skipped} skipped; audit: {audit}",
 
   'inventory.noSecrets': "secrets file does not exist: {path}",

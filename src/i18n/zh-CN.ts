@@ -289,6 +289,9 @@ export const zhCN: Record<MessageKey, string> = {
   'dns.noCore': '{file}：没有角色为 core 的主机',
   'dns.dkimMissing': '{path} 处没有 DKIM 密钥',
   'dns.dkimMissingHint': '请先部署核心节点：mailops deploy -i inventory.yaml',
+  'dns.noLab': '没有正在运行的实验环境为域名 {domain} 提供服务：--apply 只发布到该域名所属实验环境的 DNS（mailops lab up）',
+  'dns.noLabHint': '请先启动实验环境（mailops lab up --name NAME；其域名为 NAME.mailops.test），或将打印出的记录发布到您的 DNS 服务商。',
+  'dns.applied': '已发布到实验环境 {lab}（序列号 {serial}）：其解析器 {server} 现在返回这些记录',
   'deploy.summary': "成功 {ok}，变更 {changed}，失败 {failed}，跳过 {skipped}；审计：{audit}",
 
   'inventory.noSecrets': "密钥文件不存在：{path}",

@@ -12,6 +12,9 @@ export const LAB_PACKAGES = [
   'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'opendkim', 'opendkim-tools', 'logrotate', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
 ]
 
+/** The lab's DNS on the controller (src/lab/dns.ts): NSD for its zones, Unbound the hosts resolve through. */
+export const LAB_DNS_PACKAGES = ['nsd', 'unbound']
+
 /** What the controller needs for booted hosts: the image builder, the container runner, apt's proxy. */
 export const BOOTED_LAB_PACKAGES = ['mmdebstrap', 'systemd-container', 'tinyproxy']
 

@@ -4,15 +4,16 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
 import type {DnsRecord} from '../../src/dns/records.js'
+import {publishToLab} from '../../src/lab/dns.js'
+import {readState} from '../../src/lab/state.js'
 import {VerifyReport} from '../../src/config/schemas/reports.js'
 import {mailops} from '../helpers/cli.js'
-import {startNsd} from '../helpers/dns-server.js'
 import {xmllint} from '../helpers/junit.js'
 import {expectValid} from '../helpers/schema.js'
 
 // A lab of its own, deployed by mailops with the bundled blueprints; the core relays outbound mail
-// to the bridge address, where verify itself listens (--peer); NSD on the bridge serves the
-// records `mailops dns` printed (--resolver).
+// to the bridge address, where verify itself listens (--peer); the lab's DNS (NSD behind the
+// Unbound on the bridge, --resolver) serves the records `mailops dns --apply` published.
 const LAB = {name: 'verifytest', subnet: '198.18.9.0/24'}
 const GATEWAY = '198.18.9.1'
 const DOMAIN = `${LAB.name}.mailops.test`
@@ -23,7 +24,6 @@ type Check = {id: string; target?: string; status: string; message: string; hint
 type Node = {name: string; role: string; status: string; checks: Check[]}
 
 let records: DnsRecord[]
-let dns: {stop: () => Promise<void>} | undefined
 
 const verify = (...args: string[]) => mailops(['verify', '-i', inventory, '--resolver', GATEWAY, '--peer', `${GATEWAY}:2525`, '--json', ...args])
 const deploy = (file = inventory) => {
@@ -52,10 +52,7 @@ const testssl = async (address: string, port: number, starttls: string[]): Promi
   if (!existsSync(out)) throw new Error(`testssl ${args.join(' ')} exited ${run.code} without writing ${out}`)
   return JSON.parse(readFileSync(out, 'utf8')) as TestsslFinding[]
 }
-const serve = async (served: DnsRecord[]) => {
-  await dns?.stop()
-  dns = await startNsd({address: GATEWAY, domain: DOMAIN, records: served})
-}
+const serve = (served: DnsRecord[]) => publishToLab(readState(LAB.name)!, served)
 
 beforeAll(async () => {
   const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet])
@@ -64,10 +61,10 @@ beforeAll(async () => {
   lab.vars.relayhost = `[${GATEWAY}]:2525`
   writeFileSync(inventory, stringify(lab))
   deploy()
-  const printed = mailops(['dns', '-i', inventory, '--json'])
+  const printed = mailops(['dns', '-i', inventory, '--json', '--apply'])
   expect(printed.code, printed.stderr).toBe(0)
   records = printed.json().records
-  await serve(records)
+  expect(printed.json().published).toMatchObject({lab: LAB.name, server: GATEWAY})
 })
 
 // Each break is undone after its test, passed or not, so that one failure does not cascade.
@@ -79,8 +76,7 @@ const undoBreak = async () => {
 }
 afterEach(undoBreak)
 
-afterAll(async () => {
-  await dns?.stop()
+afterAll(() => {
   mailops(['lab', 'down', '--name', LAB.name])
 })
 
