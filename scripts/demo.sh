@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the built-in default, the local lab: start three lab hosts, deploy a core and two
 # edges to them from the bundled blueprints, send a message through an edge and read it back over
-# IMAP, print the DNS records to publish, verify every node; then the consultant's side on bundled
-# defaults.
+# IMAP, print the DNS records and publish them to the lab's DNS, verify every node; then the
+# consultant's side on bundled defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${MAILOPS_DEMO_DIR:-demo-output}
@@ -19,10 +19,11 @@ swaks --silent 2 --helo demo.client --server 198.18.0.12 --from someone@example.
 sleep 1
 echo "--- read back over IMAP (TLS, lab CA) ---"
 curl -s --cacert "$lab/ca.pem" "imaps://198.18.0.11/INBOX;UID=1" -u "demo@$domain:$password" | grep -E '^(Subject|From):|Delivered'
-node bin/run.js dns -i "$lab/inventory.yaml"
-# The lab has no DNS server for its domain, and its core sends outbound mail nowhere: no dns
-# checks; the outbound ones say they are skipped (see the verify tests for both).
-node bin/run.js verify -i "$lab/inventory.yaml" --skip dns
+# The records to publish, published to the lab's own DNS (its resolver on the bridge, 198.18.0.1).
+node bin/run.js dns -i "$lab/inventory.yaml" --apply
+# The core sends outbound mail nowhere: the outbound checks say they are skipped (see the verify
+# tests, which capture it with --peer).
+node bin/run.js verify -i "$lab/inventory.yaml" --resolver 198.18.0.1
 
 node bin/run.js tco --json > "$out/tco.json"
 node bin/run.js score --tco "$out/tco.json"

@@ -11,8 +11,9 @@ import {mapLimit} from '../util/concurrency.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {readBanner, waitForBanner} from '../util/net.js'
 import {cgroupExists, cgroupMemoryBytes, cgroupPids, createHostCgroups, HOST_LIMITS, removeHostCgroups} from './cgroup.js'
+import {resolvConf, startLabDns, stopLabDns} from './dns.js'
 import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
-import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_PACKAGES} from './packages.js'
+import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
 import {FORWARDER_PY, type LinkImpairment, perDirectionLoss} from './link.js'
 import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
@@ -60,7 +61,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   }
   const os = options.os ?? 'controller'
   requireRoot()
-  await ensurePackages(os === 'controller' ? LAB_PACKAGES : [...LAB_PACKAGES, ...BOOTED_LAB_PACKAGES], progress)
+  await ensurePackages([...LAB_PACKAGES, ...LAB_DNS_PACKAGES, ...(os === 'controller' ? [] : BOOTED_LAB_PACKAGES)], progress)
   refuseForeignFolder(spec.name)
   // Built (once per machine) before anything of the lab exists: a failed build leaves no lab.
   const image = os === 'controller' ? undefined : await ensureImage(os, progress)
@@ -99,6 +100,10 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
   disableIpv6(spec.bridge)
   await quiet`ip addr add ${`${spec.bridgeAddress}/24`} dev ${spec.bridge}`
   await quiet`ip link set ${spec.bridge} up`
+  await startLabDns(spec, files.dir, (pids) => {
+    state.dns = pids
+    writeState(state)
+  })
   if (image) {
     state.proxy = await startAptProxy(spec, files.dir)
     writeState(state)
@@ -136,6 +141,7 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
   writeFileSync(`${dir}/authorized_keys`, clientKey, {mode: 0o600})
   writeFileSync(`${dir}/sshd.conf`, sshdConfig(host))
   writeFileSync(`${dir}/hosts`, hostsFile(spec))
+  writeFileSync(`${dir}/resolv.conf`, resolvConf(spec))
   writeFileSync(`${dir}/machine-id`, randomBytes(16).toString('hex') + '\n')
   const init = image ? bootScript(host, dir, image, debCacheDir(state.os as BootedSystem), cgroupName(spec, host)) : initScript(host, dir)
   writeFileSync(`${dir}/init.sh`, init, {mode: 0o700})
@@ -268,6 +274,7 @@ export async function labDown(name: string, progress: LabStepReporter, fallback?
     await waitGone([proxy], 5000)
     report.killed.push(proxy)
   }
+  report.killed.push(...(await stopLabDns(state?.dns, labFiles(name).dir)))
   for (const host of spec?.hosts ?? []) {
     if (state && state.os !== 'controller') keepDownloadedDebs(state, host)
     const forwarder = state?.forwarders?.[host.name]

@@ -86,6 +86,9 @@ function identity(host: LabHostSpec): string {
   return `echo ${shellQuote(host.name)} > "$R/etc/hostname"
 echo ${shellQuote(host.fqdn)} > "$R/etc/mailname"
 cp "$S/hosts" "$R/etc/hosts"
+# The lab's resolver (a symlink on the controller, e.g. to systemd-resolved's file, is replaced, not followed).
+rm -f "$R/etc/resolv.conf"
+cp "$S/resolv.conf" "$R/etc/resolv.conf"
 cp "$S/machine-id" "$R/etc/machine-id"
 rm -f "$R"/etc/ssh/ssh_host_*
 cp "$S/ssh_host_ed25519_key" "$S/ssh_host_ed25519_key.pub" "$R/etc/ssh/"

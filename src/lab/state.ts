@@ -21,6 +21,12 @@ export const LAB_MARKER = '.mailops-lab'
 /** Present while the blackhole route for 198.18.0.0/15 is one a lab added (not the machine's own). */
 export const blackholeMarker = () => join(labsRoot(), '.blackhole-added-by-mailops')
 
+/** The lab's DNS processes (src/lab/dns.ts). */
+export interface LabDnsPids {
+  nsd: number
+  unbound: number
+}
+
 export interface LabState {
   spec: LabSpec
   /** absent in a lab made before booted hosts existed: those were `controller` hosts */
@@ -33,6 +39,8 @@ export interface LabState {
   impairments: Record<string, LinkImpairment>
   /** PID of the lab's apt proxy (booted hosts only). */
   proxy?: number
+  /** PIDs of the lab's DNS: NSD for its zones, Unbound the hosts resolve through (absent in a lab made before it). */
+  dns?: Partial<LabDnsPids>
 }
 
 export function readState(name: string): LabState | undefined {

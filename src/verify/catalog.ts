@@ -137,6 +137,21 @@ export const CHECKS = {
     proves: 'A message sent to this edge for the verify account reaches the core mailbox and is fetched over IMAPS; the time it took is the evidence. The message is deleted afterwards.',
     fix: "Follow the message in /var/log/postfix.log on the edge then the core: transport_maps to the core, relay_recipients, the core's LMTP to Dovecot.",
   },
+  'delivery.auth-results': {
+    scope: 'edge',
+    proves: "The message of delivery.inbound arrives with an Authentication-Results header (RFC 8601) that the edge added in its own name, with SPF, DKIM and DMARC results evaluated through the node's resolver; the one the probe carried in the edge's name (every result a pass, as a forger would write it) was removed, so what a reader's client shows is the edge's verdict.",
+    fix: "Run rspamd on the edge as Postfix's milter (smtpd_milters = inet:127.0.0.1:11332) with milter_headers using authentication-results (the edge blueprint: /etc/rspamd/local.d/milter_headers.conf); check service rspamd status and /var/log/rspamd/rspamd.log.",
+  },
+  'delivery.forgery': {
+    scope: 'edge',
+    proves: "Mail from outside claiming the own domain is refused: as envelope sender (MAIL FROM in the domain, refused by RCPT; nothing is sent), and in the From: header with a foreign envelope, as phishing does (refused at the end of DATA, or at least filed as spam in Junk). Found copies are deleted.",
+    fix: "Edge: check_sender_access refusing the own domain (smtpd_sender_restrictions, /etc/postfix/sender_access) and rspamd refusing a From: in the own domain from outside (/etc/rspamd/local.d/multimap.conf with own_domain.map), as the edge blueprint writes them; redeploy.",
+  },
+  'delivery.gtube': {
+    scope: 'edge',
+    proves: 'The GTUBE test message (the standard string every spam filter knows) sent through the edge to the verify account is refused at the end of DATA, or filed as spam (Junk); it never reaches the inbox unmarked. A filed copy is deleted.',
+    fix: 'Run rspamd on the edge as Postfix\'s milter (smtpd_milters, milter_default_action = tempfail) with its Redis; on the core, the Sieve script that files X-Spam: Yes into Junk (the blueprints install and configure both).',
+  },
   'delivery.unicode': {
     scope: 'node',
     proves: "Internationalised mail is delivered or refused up front, never accepted and then bounced (backscatter to a possibly forged sender): where port 25 offers SMTPUTF8, a UTF-8 message (MAIL ... SMTPUTF8, UTF-8 From and Subject, null sender) reaches the verify account's mailbox; where it does not, MAIL ... SMTPUTF8 is refused with 5xx.",
@@ -194,7 +209,7 @@ export const CHECKS = {
   },
   'host.services': {
     scope: 'node',
-    proves: "Every service of the node's blueprint is running (core: Postfix, Dovecot, OpenDKIM; edge: Postfix); on systemd hosts also enabled at boot (a warning if not), and no unit failed (a warning naming them).",
+    proves: "Every service of the node's blueprint is running (core: Postfix, Dovecot, OpenDKIM; edge: Redis, rspamd, Postfix); on systemd hosts also enabled at boot (a warning if not), and no unit failed (a warning naming them).",
     fix: 'Start it (service NAME start) and read its log (/var/log/postfix.log, /var/log/dovecot.log) for why it stopped.',
   },
   'host.queue': {

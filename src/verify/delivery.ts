@@ -28,10 +28,10 @@ export function probeMessage(from: string, to: string, token: string, date: Date
   ].join('\r\n')
 }
 
-const token = () => randomBytes(9).toString('hex')
+export const token = () => randomBytes(9).toString('hex')
 
 /** MAIL, RCPT, DATA on a wire that already said hello; throws with the reply that refused. */
-async function transaction(wire: Wire, from: string, to: string, message: string, mailParameters = ''): Promise<void> {
+export async function transaction(wire: Wire, from: string, to: string, message: string, mailParameters = ''): Promise<void> {
   for (const [line, expected] of [
     [`MAIL FROM:<${from}>${mailParameters}`, 250],
     [`RCPT TO:<${to}>`, 250],
@@ -47,33 +47,57 @@ async function transaction(wire: Wire, from: string, to: string, message: string
   if (code(reply) !== 250) throw new Error(`message refused: ${firstLine(reply)}`)
 }
 
-/** Polls the mailbox over IMAPS until the message with `tag` is there; deletes it; resolves with when it was seen. */
-async function fetchAndDelete(core: VerifyNode, ctx: ProbeContext, tag: string, deadline: number): Promise<number> {
+/** Where a probe message was found: when, in which mailbox, and the header fields asked for (raw). */
+export interface Found {
+  seen: number
+  mailbox: string
+  headers: string
+}
+
+/**
+ * Polls the verify account's mailboxes over IMAPS until the message with `tag` is in one of them
+ * (INBOX unless told); reads the header fields asked for, deletes it, and says where it was.
+ */
+export async function fetchAndDelete(core: VerifyNode, ctx: ProbeContext, tag: string, deadline: number, options: {mailboxes?: string[]; headers?: string[]} = {}): Promise<Found> {
   const {user, password} = ctx.credentials!
+  const mailboxes = options.mailboxes ?? ['INBOX']
   const {session} = await ImapSession.open(core.address, 993, ctx.timeoutMs, {servername: core.fqdn, rejectUnauthorized: false})
   try {
     if (!(await session.command(`LOGIN ${imapQuote(user)} ${imapQuote(password)}`)).ok) throw new Error(`IMAP login as ${user} refused`)
-    await session.command('SELECT INBOX')
     while (Date.now() < deadline) {
-      const {response} = await session.command(`UID SEARCH HEADER X-Mailops-Verify ${tag}`)
-      const uids = /^\* SEARCH((?: \d+)+)/m.exec(response)?.[1].trim()
-      if (uids) {
+      for (const mailbox of mailboxes) {
+        await session.command(`SELECT ${imapQuote(mailbox)}`)
+        const {response} = await session.command(`UID SEARCH HEADER X-Mailops-Verify ${tag}`)
+        const uids = /^\* SEARCH((?: \d+)+)/m.exec(response)?.[1].trim().replaceAll(' ', ',')
+        if (!uids) continue
         const seen = performance.now()
-        await session.command(`UID STORE ${uids.replaceAll(' ', ',')} +FLAGS.SILENT (\\Deleted)`)
-        await session.command(`UID EXPUNGE ${uids.replaceAll(' ', ',')}`)
-        return seen
+        const headers = options.headers ? headerLiteral((await session.command(`UID FETCH ${uids} (BODY.PEEK[HEADER.FIELDS (${options.headers.join(' ')})])`)).response) : ''
+        await session.command(`UID STORE ${uids} +FLAGS.SILENT (\\Deleted)`)
+        await session.command(`UID EXPUNGE ${uids}`)
+        return {seen, mailbox, headers}
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS))
     }
-    throw new Error(`not in ${user}'s INBOX within ${ctx.deliveryTimeoutMs / 1000} s`)
+    throw new Error(`not in ${user}'s ${mailboxes.join(' or ')} within ${ctx.deliveryTimeoutMs / 1000} s`)
   } finally {
     await session.logout()
   }
 }
 
-/** Through `edge` to the verify account's mailbox on `core`, fetched over IMAPS. */
-export async function inboundCheck(edge: VerifyNode, core: VerifyNode, ctx: ProbeContext): Promise<CheckResult> {
-  if (!ctx.credentials) return outcome('delivery.inbound', 'skip', 'no verify account (vars.verify_user, secret verify_password)')
+/** The first literal of an IMAP FETCH response ({N} then N octets): the header fields, unfolded. */
+export function headerLiteral(response: string): string {
+  const match = /\{(\d+)\}\r\n/.exec(response)
+  if (!match) return ''
+  const start = match.index + match[0].length
+  return Buffer.from(response.slice(start), 'utf8').subarray(0, Number(match[1])).toString('utf8').replaceAll(/\r\n[ \t]+/g, ' ').trim()
+}
+
+/**
+ * Through `edge` to the verify account's mailbox on `core`, fetched over IMAPS. `extraHeaders`
+ * go into the message; the delivered message's fields named in `readHeaders` come back with it.
+ */
+export async function inboundCheck(edge: VerifyNode, core: VerifyNode, ctx: ProbeContext, probe: {extraHeaders?: string[]; readHeaders?: string[]} = {}): Promise<{result: CheckResult; headers?: string}> {
+  if (!ctx.credentials) return {result: outcome('delivery.inbound', 'skip', 'no verify account (vars.verify_user, secret verify_password)')}
   const tag = token()
   const started = performance.now()
   const deadline = Date.now() + ctx.deliveryTimeoutMs
@@ -83,15 +107,16 @@ export async function inboundCheck(edge: VerifyNode, core: VerifyNode, ctx: Prob
       if (code(banner) !== 220) throw new Error(`greeting ${firstLine(banner)}`)
       const ehlo = await session.command(`EHLO ${ctx.helo}`)
       if (ehloKeywords(ehlo).includes('STARTTLS')) await session.startTls({servername: edge.fqdn, rejectUnauthorized: false}, ctx.helo)
-      await transaction(session.wire, 'verify@mailops.invalid', ctx.credentials.user, probeMessage('verify@mailops.invalid', ctx.credentials.user, tag, ctx.now))
+      const message = probeMessage('verify@mailops.invalid', ctx.credentials.user, tag, ctx.now)
+      await transaction(session.wire, 'verify@mailops.invalid', ctx.credentials.user, [...(probe.extraHeaders ?? []), message].join('\r\n'))
     } finally {
       await session.quit()
     }
-    const seen = await fetchAndDelete(core, ctx, tag, deadline)
+    const {seen, headers} = await fetchAndDelete(core, ctx, tag, deadline, {headers: probe.readHeaders})
     const ms = Math.round(seen - started)
-    return outcome('delivery.inbound', 'pass', `delivered to ${ctx.credentials.user} on ${core.name} in ${ms} ms`, {evidence: `X-Mailops-Verify: ${tag}`})
+    return {result: outcome('delivery.inbound', 'pass', `delivered to ${ctx.credentials.user} on ${core.name} in ${ms} ms`, {evidence: `X-Mailops-Verify: ${tag}`}), headers}
   } catch (error) {
-    return outcome('delivery.inbound', 'fail', `${edge.name} → ${core.name}: ${(error as Error).message}`, {evidence: `X-Mailops-Verify: ${tag}`})
+    return {result: outcome('delivery.inbound', 'fail', `${edge.name} → ${core.name}: ${(error as Error).message}`, {evidence: `X-Mailops-Verify: ${tag}`})}
   }
 }
 

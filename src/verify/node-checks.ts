@@ -7,6 +7,7 @@ import {mapLimit} from '../util/concurrency.js'
 import {beforeTlsChecks, loginChecks, senderChecks} from './auth.js'
 import {CHECKS, type CheckId} from './catalog.js'
 import {inboundCheck, outboundChecks, type Peer, utf8Check} from './delivery.js'
+import {authResultsOutcome, forgedAuthResults, forgeryCheck, gtubeCheck} from './filter.js'
 import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
 import {gatherFacts} from '../fleet/facts.js'
 import {hostChecks, hostFacts, type HostHealth} from './host.js'
@@ -110,10 +111,14 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
   // Edges forward to the first core (the blueprints' core_address), picked with --hosts or not.
   const core = setup.dns?.cores[0]
   if (node.role === 'edge' && core) {
-    add(['delivery.inbound', 'tls.next-hop'], async () => {
+    add(['delivery.inbound', 'tls.next-hop', 'delivery.auth-results'], async () => {
       // The delivery makes the edge connect to the core; the edge's log then says how it checked the core.
-      const inbound = await inboundCheck(node, core, ctx)
-      const results = wanted('delivery.inbound') ? [inbound] : []
+      // The probe carries a forged Authentication-Results in the edge's name: the delivered copy must show the edge's own only.
+      const inbound = await inboundCheck(node, core, ctx, {extraHeaders: [forgedAuthResults(node)], readHeaders: ['Authentication-Results']})
+      const results = [
+        ...(wanted('delivery.inbound') ? [inbound.result] : []),
+        ...(wanted('delivery.auth-results') ? [inbound.headers === undefined ? outcome('delivery.auth-results', inbound.result.status === 'skip' ? 'skip' : 'fail', `no delivered message to read: ${inbound.result.message}`) : authResultsOutcome(node, inbound.headers)] : []),
+      ]
       if (!wanted('tls.next-hop')) return results
       if (!node.ssh || !session) return [...results, outcome('tls.next-hop', 'skip', "needs SSH to read the edge's log (an inventory node)")]
       try {
@@ -128,6 +133,8 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
   if (node.role === 'core') add(['smtp.edges-only'], async () => [await edgesOnlyCheck(node, ctx)])
   if (core) add(['delivery.unicode'], async () => [await utf8Check(node, core, ctx)])
   if (node.role === 'edge' && core) add(['smtp.size'], async () => [await sizeCheck(node, core, ctx)])
+  // Inbound filtering (rspamd on the edges): a forged message and GTUBE, each found again by its own tag.
+  if (node.role === 'edge' && core) add(['delivery.forgery', 'delivery.gtube'], async () => [...(wanted('delivery.forgery') ? [await forgeryCheck(node, core, ctx)] : []), ...(wanted('delivery.gtube') ? [await gtubeCheck(node, core, ctx)] : [])])
   if (node.role === 'core' && setup.resolver) add(['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'], () => outboundChecks(node, ctx, setup.peer, setup.resolver!).then((rs) => rs.filter((r) => wanted(r.id))))
   return (await Promise.all(units)).flat()
 }

@@ -1,8 +1,48 @@
+import {Resolver} from 'node:dns/promises'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {describe, expect, inject, it} from 'vitest'
+import {parse, stringify} from 'yaml'
 
+import {readState} from '../../src/lab/state.js'
 import {mailops} from '../helpers/cli.js'
 
 const lab = inject('lab')
+const spec = readState(lab.name)!.spec
+const resolver = new Resolver({timeout: 1000, tries: 1})
+resolver.setServers([spec.bridgeAddress])
+
+describe("the lab's DNS (lab up starts it, on the bridge)", () => {
+  it("answers the lab's names and PTRs through its resolver, and hosts resolve through it", async () => {
+    const [core, edge] = spec.hosts
+    expect(await resolver.resolve4(core.fqdn)).toEqual([core.address])
+    expect(await resolver.reverse(edge.address)).toEqual([edge.fqdn])
+    // ns.DOMAIN is in no host's /etc/hosts: only the lab's DNS knows it.
+    const result = mailops(['lab', 'ssh', '--name', lab.name, edge.name, '--', `cat /etc/resolv.conf; getent ahostsv4 ns.${spec.domain} | head -1`])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain(`nameserver ${spec.bridgeAddress}\n`)
+    expect(result.stdout).toMatch(new RegExp(`^${spec.bridgeAddress.replaceAll('.', '\\.')}\\s+STREAM ns\\.`, 'm'))
+  })
+
+  it('forwards nothing: a name outside the lab is NXDOMAIN at once, not a query to the internet', async () => {
+    for (const name of ['example.com', 'debian.org']) {
+      const started = Date.now()
+      await expect(resolver.resolve4(name)).rejects.toMatchObject({code: 'ENOTFOUND'})
+      expect(Date.now() - started).toBeLessThan(500)
+    }
+  })
+
+  it('dns --apply refuses a domain no lab serves (exit 2) before it reaches any host', () => {
+    const inventory = parse(readFileSync(lab.inventory, 'utf8'))
+    inventory.vars.domain = 'example.org'
+    // An unreachable core: if --apply reached for hosts first, this would exit 3.
+    inventory.hosts = inventory.hosts.map((h: {address: string}) => ({...h, address: '198.18.255.254'}))
+    const file = `${lab.dir}/inventory-foreign-domain.yaml`
+    writeFileSync(file, stringify(inventory))
+    const result = mailops(['dns', '-i', file, '--apply'])
+    expect(result.stderr).toContain('no running lab serves the domain example.org')
+    expect(result.code, result.stderr).toBe(2)
+  })
+})
 
 describe('mailops dns', () => {
   // The shared lab is never deployed: its core answers over SSH but holds no DKIM key.

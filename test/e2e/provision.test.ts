@@ -32,8 +32,8 @@ describe('mailops deploy on booted bare Debian hosts', () => {
     expect(dry.code, dry.stderr).toBe(0)
     const planned = dry.json().hosts
     expect(planned.map((h: {host: string; packages: string[]}) => [h.host, h.packages])).toEqual([
-      ['node1', ['postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'opendkim', 'logrotate']],
-      ['node2', ['postfix', 'logrotate']],
+      ['node1', ['postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'dovecot-sieve', 'opendkim', 'logrotate']],
+      ['node2', ['postfix', 'logrotate', 'redis-server', 'rspamd']],
     ])
     expect(postfixState('node2')).toBe('0\ninactive\nno-main.cf\nno-policy\n')
 
@@ -54,7 +54,7 @@ describe('mailops deploy on booted bare Debian hosts', () => {
     expect(verify.code, verify.stdout.slice(-2000)).toBe(0)
     // The host group reads systemd: enabled, active, no failed unit.
     const services = verify.json().nodes.map((n: {checks: Array<{id: string; message: string}>}) => n.checks.find((c) => c.id === 'host.services')!.message)
-    expect(services).toEqual(['running: ssh, opendkim, dovecot, postfix (enabled; no failed units)', 'running: ssh, postfix (enabled; no failed units)'])
+    expect(services).toEqual(['running: ssh, opendkim, dovecot, postfix (enabled; no failed units)', 'running: ssh, redis-server, rspamd, postfix (enabled; no failed units)'])
   }, 400_000)
 
   it('fails with a clear error and no half-configured service when apt cannot reach the mirror (proxy stopped)', () => {

@@ -4,15 +4,16 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
 import type {DnsRecord} from '../../src/dns/records.js'
+import {publishToLab} from '../../src/lab/dns.js'
+import {readState} from '../../src/lab/state.js'
 import {VerifyReport} from '../../src/config/schemas/reports.js'
 import {mailops} from '../helpers/cli.js'
-import {startNsd} from '../helpers/dns-server.js'
 import {xmllint} from '../helpers/junit.js'
 import {expectValid} from '../helpers/schema.js'
 
 // A lab of its own, deployed by mailops with the bundled blueprints; the core relays outbound mail
-// to the bridge address, where verify itself listens (--peer); NSD on the bridge serves the
-// records `mailops dns` printed (--resolver).
+// to the bridge address, where verify itself listens (--peer); the lab's DNS (NSD behind the
+// Unbound on the bridge, --resolver) serves the records `mailops dns --apply` published.
 const LAB = {name: 'verifytest', subnet: '198.18.9.0/24'}
 const GATEWAY = '198.18.9.1'
 const DOMAIN = `${LAB.name}.mailops.test`
@@ -23,7 +24,6 @@ type Check = {id: string; target?: string; status: string; message: string; hint
 type Node = {name: string; role: string; status: string; checks: Check[]}
 
 let records: DnsRecord[]
-let dns: {stop: () => Promise<void>} | undefined
 
 const verify = (...args: string[]) => mailops(['verify', '-i', inventory, '--resolver', GATEWAY, '--peer', `${GATEWAY}:2525`, '--json', ...args])
 const deploy = (file = inventory) => {
@@ -52,10 +52,7 @@ const testssl = async (address: string, port: number, starttls: string[]): Promi
   if (!existsSync(out)) throw new Error(`testssl ${args.join(' ')} exited ${run.code} without writing ${out}`)
   return JSON.parse(readFileSync(out, 'utf8')) as TestsslFinding[]
 }
-const serve = async (served: DnsRecord[]) => {
-  await dns?.stop()
-  dns = await startNsd({address: GATEWAY, domain: DOMAIN, records: served})
-}
+const serve = (served: DnsRecord[]) => publishToLab(readState(LAB.name)!, served)
 
 beforeAll(async () => {
   const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet])
@@ -64,10 +61,10 @@ beforeAll(async () => {
   lab.vars.relayhost = `[${GATEWAY}]:2525`
   writeFileSync(inventory, stringify(lab))
   deploy()
-  const printed = mailops(['dns', '-i', inventory, '--json'])
+  const printed = mailops(['dns', '-i', inventory, '--json', '--apply'])
   expect(printed.code, printed.stderr).toBe(0)
   records = printed.json().records
-  await serve(records)
+  expect(printed.json().published).toMatchObject({lab: LAB.name, server: GATEWAY})
 })
 
 // Each break is undone after its test, passed or not, so that one failure does not cascade.
@@ -79,8 +76,7 @@ const undoBreak = async () => {
 }
 afterEach(undoBreak)
 
-afterAll(async () => {
-  await dns?.stop()
+afterAll(() => {
   mailops(['lab', 'down', '--name', LAB.name])
 })
 
@@ -129,7 +125,7 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(result.code, result.stdout.slice(0, 2000)).toBe(0)
     const report = result.json()
     expect(report.nodes.map((n: Node) => n.name)).toEqual(['node2', DOMAIN])
-    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'delivery.inbound', 'delivery.unicode'])
+    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'delivery.inbound', 'delivery.auth-results', 'delivery.unicode', 'delivery.forgery', 'delivery.gtube'])
     expect(checksOf(report, DOMAIN).find((c) => c.id === 'dns.mx')!.message).toContain(`node2.${DOMAIN}, node3.${DOMAIN}`)
   })
 
@@ -201,6 +197,51 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(repaired.nodes.flatMap((n: Node) => n.checks.map((c) => [n.name, c.status, c.message]))).toEqual(
       ['node1', 'node2', 'node3'].map((n) => [n, 'pass', 'SMTPUTF8 not offered, and refused up front']),
     )
+  })
+
+  it('finds an edge with no inbound filter: forged own domain, GTUBE and no Authentication-Results delivered; deploy repairs it', async () => {
+    // The defect as it was: Postfix on the edge handed every message on unfiltered (no milter).
+    repair = () => deploy()
+    onNode("postconf -e 'smtpd_milters =' && postfix reload", 'node3')
+    const result = verify('--only', 'delivery', '--hosts', 'node3')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node3', id: 'delivery.auth-results', status: 'fail', message: "the sender's own Authentication-Results in the edge's name was delivered: a forger decides what the reader's client shows", hint: expect.stringContaining('milter_headers')}),
+      expect.objectContaining({node: 'node3', id: 'delivery.forgery', status: 'fail', message: expect.stringMatching(new RegExp(`^mail from outside with From: \\S+@${DOMAIN.replaceAll('.', '\\.')} reached the INBOX unmarked$`)), hint: expect.stringContaining('own_domain.map')}),
+      expect.objectContaining({node: 'node3', id: 'delivery.gtube', status: 'fail', message: 'GTUBE reached the INBOX unmarked: no spam filter on this edge', hint: expect.stringContaining('rspamd')}),
+    ])
+    await undoBreak()
+    const repaired = verify('--only', 'delivery', '--hosts', 'node3').json()
+    expect(failed(repaired)).toEqual([])
+    expect(checksOf(repaired, 'node3').find((c) => c.id === 'delivery.gtube')!.evidence).toBe('message refused: 554 5.7.1 Gtube pattern')
+    expect(checksOf(repaired, 'node3').find((c) => c.id === 'delivery.auth-results')!.message).toBe(`Authentication-Results from node3.${DOMAIN}: spf=none dkim=none dmarc=none`)
+  })
+
+  it('finds an edge that takes the own domain from outside: the forged sender accepted, the forged From: only marked by DMARC', async () => {
+    // The defect as it was: no own-domain rule; the From: forgery is then left to the published DMARC policy (p=quarantine: Junk).
+    repair = () => deploy()
+    onNode('postconf -X smtpd_sender_restrictions && postfix reload && rm /etc/rspamd/local.d/multimap.conf && service rspamd reload >/dev/null && sleep 2', 'node2')
+    const result = verify('--only', 'delivery.forgery', '--hosts', 'node2')
+    expect(result.code).toBe(1)
+    const [problem] = failed(result.json())
+    expect(failed(result.json())).toHaveLength(1)
+    expect(problem).toMatchObject({node: 'node2', id: 'delivery.forgery', status: 'fail', message: expect.stringMatching(new RegExp(`^mail from outside with the envelope sender \\S+@${DOMAIN.replaceAll('.', '\\.')} is accepted$`)), hint: expect.stringContaining('check_sender_access')})
+    expect(problem.evidence).toMatch(/RCPT TO:<demo@\S+> → 250 .*accepted, filed in Junk \(.*dmarc=fail .*policy=quarantine/)
+    await undoBreak()
+    const repaired = checksOf(verify('--only', 'delivery.forgery', '--hosts', 'node2').json(), 'node2')
+    expect(repaired.map((c) => [c.status, c.message])).toEqual([['pass', 'the own domain from outside: envelope refused, From: header refused']])
+  })
+
+  it('finds a stopped rspamd on an edge', async () => {
+    repair = () => onNode('service rspamd start </dev/null >/dev/null 2>&1', 'node2')
+    onNode('service rspamd stop </dev/null >/dev/null 2>&1', 'node2')
+    const result = verify('--only', 'host.services', '--hosts', 'node2')
+    expect(result.code).toBe(1)
+    expect(failed(result.json())).toEqual([
+      expect.objectContaining({node: 'node2', id: 'host.services', status: 'fail', message: 'not running: rspamd', hint: expect.stringContaining('service rspamd start')}),
+    ])
+    await undoBreak()
+    expect(verify('--only', 'host.services', '--hosts', 'node2').code).toBe(0)
   })
 
   it("finds an edge whose size limit leaves no room below the core's for the headers it adds", async () => {

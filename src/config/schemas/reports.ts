@@ -125,6 +125,7 @@ export const DnsReport = Strict({
   ),
   zone: Type.String(),
   mtaStsPolicy: Type.String(),
+  published: Type.Optional(Strict({lab: Type.String(), serial: Type.Integer(), server: Type.String({description: "the lab's resolver that now answers with the records"})}, {description: 'dns --apply: where the records were published'})),
 })
 
 const AuditProblem = Strict({
