@@ -78,7 +78,8 @@ export function parseTrailLine(host: string, source: 'postfix' | 'dovecot' | 'rs
     const time = m && syslogTime(m[1], m[2].padStart(2, '0'), m[3], now)
     if (!m || !time) return undefined
     const text = m[5]
-    return {host, ...time, program: `dovecot/${m[4]}`, kind: /saved mail to /.test(text) ? 'stored' : 'other', text}
+    // Without Sieve LMTP says "saved mail to INBOX"; with it (the core's spam filing) "sieve: … stored mail into mailbox 'Junk'".
+    return {host, ...time, program: `dovecot/${m[4]}`, kind: /saved mail to |stored mail into mailbox /.test(text) ? 'stored' : 'other', text}
   }
   const m = RSPAMD.exec(line)
   if (!m) return undefined

@@ -37,8 +37,11 @@ describe('mailops trace on deployed nodes', () => {
     const report = result.json()
     expectValid(TraceReport, report)
     expect(report.outcome).toBe('stored')
-    const steps = report.events.filter((e: {kind: string}) => e.kind !== 'other').map((e: {host: string; kind: string}) => `${e.host}:${e.kind}`)
+    const steps = report.events.filter((e: {kind: string; program: string}) => e.kind !== 'other' && e.program !== 'rspamd').map((e: {host: string; kind: string}) => `${e.host}:${e.kind}`)
     expect(steps).toEqual(['node2:received', 'node2:queued', 'node2:relayed', 'node2:removed', 'node1:received', 'node1:queued', 'node1:delivered', 'node1:removed', 'node1:stored'])
+    // The edge's rspamd judged it (as a milter, before the queue): its verdict line, under the edge's queue id.
+    const edgeQueue = report.events.find((e: {host: string; kind: string}) => e.host === 'node2' && e.kind === 'received').queueId
+    expect(report.events.filter((e: {program: string}) => e.program === 'rspamd')).toContainEqual(expect.objectContaining({host: 'node2', kind: 'filtered', queueId: edgeQueue}))
     const relay = report.events.find((e: {kind: string}) => e.kind === 'relayed')
     expect(relay.relay).toContain(`[${CORE}]:25`)
     expect(relay.delaysMs).toHaveLength(4)

@@ -28,6 +28,9 @@ describe('trail lines', () => {
 
   it("reads Dovecot's microsecond stamp and the folder the message was saved to", () => {
     expect(parseTrailLine('node1', 'dovecot', DOVECOT, NOW)).toMatchObject({at: '2026-12-01T16:52:44.470Z', precision: 6, program: 'dovecot/lmtp', kind: 'stored'})
+    // With the core's Sieve spam filing, LMTP words it differently.
+    const sieve = "Dec 01 17:43:10.120931 lmtp(demo@tracetest.mailops.test)<512><4JZ9Ln4tDmv/AQAAE3IQ5A>: Info: sieve: msgid=<trace-2@peer.test>: stored mail into mailbox 'Junk'"
+    expect(parseTrailLine('node1', 'dovecot', sieve, NOW)).toMatchObject({kind: 'stored', text: "sieve: msgid=<trace-2@peer.test>: stored mail into mailbox 'Junk'"})
   })
 
   it('puts a December line read in January into the year before, and leaves out a line in no known shape', () => {
