@@ -115,7 +115,7 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
       const inv = lab()
       const host = inv.hosts.find((h) => h.name === hostName)!
       const blueprint = loadBlueprint(ROOT, 'base')
-      const files = renderFiles(blueprint, resolveVariables(blueprint, host.name, inv.secrets, inv.vars, host.vars, {role: host.role}))
+      const files = renderFiles(blueprint, resolveVariables(blueprint, host.name, inv.secrets, inv.vars, host.vars, {role: host.role}), 'debian 12')
       const connection = await SshConnection.open(host, {knownHosts: inv.knownHosts})
       const facts = parseProbe((await connection.exec(probeScript(files, blueprint.packages))).stdout)
       return {connection, plan: planHost(host.name, files, facts), services: blueprint.services}

@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import type {RenderedFile} from '../../../src/blueprint/load.js'
 import {applyScript} from '../../../src/deploy/apply.js'
-import {planHash, planHost, SUPPORTED_RELEASES} from '../../../src/deploy/plan.js'
+import {planHash, planHost} from '../../../src/deploy/plan.js'
+import {SUPPORTED_RELEASES} from '../../../src/config/schemas/blueprint.js'
 import {parseProbe} from '../../../src/fleet/facts.js'
 
 const mainCf: RenderedFile = {path: '/etc/postfix/main.cf', content: 'x\n', sha256: 'new', mode: '0644', owner: 'root', group: 'root', notify: ['postfix']}
