@@ -13,7 +13,7 @@ import {readBanner, waitForBanner} from '../util/net.js'
 import {cgroupExists, cgroupMemoryBytes, cgroupPids, createHostCgroups, HOST_LIMITS, removeHostCgroups} from './cgroup.js'
 import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
 import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_PACKAGES} from './packages.js'
-import {FORWARDER_PY, type LinkImpairment, perDirectionLoss} from './link.js'
+import {FORWARDER_PY, type LinkImpairment, perDirectionLoss, untilReady} from './link.js'
 import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
 import {bootScript, hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
@@ -172,12 +172,12 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: Link
   await new Promise<void>((resolve, reject) => {
     const log = `${files.hostDir(host.name)}/forwarder.log`
     const timer = setTimeout(() => reject(new Error(`link forwarder for ${host.name} did not start within 15 s; see ${log}`)), 15_000)
-    child.stdout!.once('data', () => {
+    untilReady(child.stdout!).then(() => {
       clearTimeout(timer)
       child.stdout!.destroy()
       child.unref()
       resolve()
-    })
+    }, () => undefined)
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`link forwarder for ${host.name} exited with ${code}: ${readFileSync(log, 'utf8').trim().split('\n').at(-1)}`))

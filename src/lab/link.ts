@@ -1,3 +1,5 @@
+import type {Readable} from 'node:stream'
+
 import {InputError} from '../errors.js'
 
 /** What an emulated link adds to a round trip between a host and the bridge. */
@@ -45,7 +47,9 @@ def tap(name):
 
 outer = tap(outer_name)
 inner = tap(inner_name)
-print("ready", flush=True)
+# One write, and the last on stdout: print() writes "ready" and "\n" apart, and the lab closes the
+# pipe once it has the line, so a second write would kill the forwarder (EPIPE).
+os.write(1, b"ready\n")
 
 delay = one_way_ms / 1000.0
 # Same delay for every frame of a direction: a FIFO keeps them in order.
@@ -74,3 +78,21 @@ while True:
             except OSError:
                 pass
 `
+
+/**
+ * Resolves once the forwarder's whole ready line has arrived on its stdout (it may come in
+ * pieces), rejects if the stream ends first; the caller may close the pipe then, never before.
+ */
+export function untilReady(stdout: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = ''
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8')
+      if (!seen.includes('\n')) return
+      stdout.off('data', onData).off('end', onEnd)
+      resolve()
+    }
+    const onEnd = () => reject(new Error(`the forwarder's output ended before its ready line (${JSON.stringify(seen)})`))
+    stdout.on('data', onData).once('end', onEnd)
+  })
+}
