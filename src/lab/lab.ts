@@ -44,7 +44,7 @@ export interface LabUpOptions {
   subnet: string
   /** Hosts put behind an emulated slow or lossy link, by name. */
   impairments?: Record<string, LinkImpairment>
-  /** What the hosts run (see LAB_SYSTEMS); the light `controller` host when not given. */
+  /** What the hosts run (see LAB_SYSTEMS); booted Debian 13, the current stable, when not given. */
   os?: LabSystem
 }
 
@@ -57,7 +57,7 @@ export async function labUp(options: LabUpOptions, progress: Progress): Promise<
       throw InputError.at(undefined, 'lab.unknownHost', {host, name: spec.name, valid: spec.hosts.map((h) => h.name).join(', ')})
     }
   }
-  const os = options.os ?? 'controller'
+  const os = options.os ?? 'debian13'
   requireRoot()
   await ensurePackages(os === 'controller' ? LAB_PACKAGES : [...LAB_PACKAGES, ...BOOTED_LAB_PACKAGES], progress)
   refuseForeignFolder(spec.name)
