@@ -57,7 +57,7 @@ CFG
 cp bench/ansible/site.yml "$work/"
 bash bench/ansible/convert.sh "$work/templates"
 
-up="rm -rf $work/cp/*; node bin/run.js lab up --name bench --hosts $hosts --subnet $subnet >/dev/null 2>&1"
+up="rm -rf $work/cp/*; node bin/run.js lab up --name bench --hosts $hosts --subnet $subnet --os controller >/dev/null 2>&1"
 mailops="node bin/run.js deploy -i $work/inventory.yaml --canary 0 --parallel $hosts --audit-dir $work/audit >/dev/null"
 ansible="ANSIBLE_CONFIG=$work/ansible.cfg ansible-playbook $work/site.yml -e @$work/vars.json >/dev/null"
 mkdir -p bench/results

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 count=${COUNT:-20}
 hosts=${HOSTS:-10}
 lab=/var/lib/mailops/lab/bench
-node bin/run.js lab up --name bench --hosts "$hosts" --subnet 198.18.2.0/24 >/dev/null
+node bin/run.js lab up --name bench --hosts "$hosts" --subnet 198.18.2.0/24 --os controller >/dev/null
 trap 'node bin/run.js lab down --name bench >/dev/null' EXIT
 mkdir -p bench/results
 hyperfine --warmup 1 --runs "${RUNS:-10}" --export-json bench/results/ssh.json \

@@ -11,7 +11,7 @@ hosts=${HOSTS:-10}
 runs=${RUNS:-5}
 inventory=/var/lib/mailops/lab/bench/inventory.yaml
 trap 'node bin/run.js lab down --name bench >/dev/null 2>&1' EXIT
-node bin/run.js lab up --name bench --hosts "$hosts" --subnet 198.18.2.0/24 >/dev/null 2>&1
+node bin/run.js lab up --name bench --hosts "$hosts" --subnet 198.18.2.0/24 --os controller >/dev/null 2>&1
 node bin/run.js deploy -i "$inventory" --canary 0 --parallel "$hosts" --audit-dir "$(mktemp -d)" >/dev/null 2>&1
 verify="node bin/run.js verify -i $inventory --skip delivery,dns --json >/dev/null"
 commands=(-n all "$verify")

@@ -7,10 +7,10 @@ import {bringLabUp} from '../../src/lab/up.js'
 export default class LabUp extends MailopsCommand {
   static summary = 'Start local test hosts: network namespaces with their own filesystem, sshd and host keys.'
   static description =
-    'Each host is a network namespace on 198.18.0.0/15 behind a bridge (no default route), with cgroup limits and sshd with its own ed25519 host key. With --os debian13 or debian12 a host is a booted Debian system (systemd as PID 1 under systemd-nspawn) on an overlay of a minimal image built once per machine with mmdebstrap; nothing mail-related is installed, and apt reaches the Debian mirror only through the lab\'s proxy on the bridge. With --os controller (the light host, e.g. for scale tests) a host is an overlay over the controller\'s own / with sshd under tini and no init system. Writes an inventory and a pinned known_hosts for the hosts. Needs root; installs the Debian packages it needs. Cleans up whatever a crashed earlier run of the same lab left.'
+    'Each host is a network namespace on 198.18.0.0/15 behind a bridge (no default route), with cgroup limits and sshd with its own ed25519 host key. With --os debian13 or debian12 a host is a booted Debian system (systemd as PID 1 under systemd-nspawn) on an overlay of a minimal image built once per machine with mmdebstrap; nothing mail-related is installed, and apt reaches the Debian mirror only through the lab\'s proxy on the bridge. The default is --os debian13 (the current stable). With --os controller (the light host, e.g. for scale tests) a host is an overlay over the controller\'s own / with sshd under tini and no init system. Writes an inventory and a pinned known_hosts for the hosts. Needs root; installs the Debian packages it needs. Cleans up whatever a crashed earlier run of the same lab left.'
 
   static examples = [
-    {description: 'Three hosts on 198.18.0.0/24', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Three booted bare Debian 13 hosts on 198.18.0.0/24', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'node2 80 ms away with 1% loss, like a far region', command: '<%= config.bin %> <%= command.id %> --delay node2=80,1%'},
     {description: 'Two booted Debian 12 hosts', command: '<%= config.bin %> <%= command.id %> --os debian12 --hosts 2'},
     {description: 'Ten hosts in a second lab', command: '<%= config.bin %> <%= command.id %> --name bench --hosts 10 --subnet 198.18.2.0/24'},
@@ -21,7 +21,7 @@ export default class LabUp extends MailopsCommand {
     hosts: Flags.integer({default: 3, summary: 'Number of hosts: node1 is a core, the others edges.'}),
     subnet: Flags.string({default: '198.18.0.0/24', summary: 'A /24 inside 198.18.0.0/15.'}),
     os: Flags.string({
-      options: [...LAB_SYSTEMS], default: 'controller',
+      options: [...LAB_SYSTEMS], default: 'debian13',
       summary: "What hosts run: booted Debian 13 or 12 (bare, systemd), or the light host on the controller's own system.",
     }),
     // No delimiter: the comma belongs to the value (HOST=MS,LOSS%); repeat the flag for more hosts.

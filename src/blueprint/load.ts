@@ -3,7 +3,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {loadInput} from '../config/load.js'
-import type {Blueprint} from '../config/schemas/blueprint.js'
+import type {Blueprint, Release} from '../config/schemas/blueprint.js'
 import {InputError} from '../errors.js'
 import {schemaErrors} from '../config/validate.js'
 import {renderTemplate} from './template.js'
@@ -26,9 +26,15 @@ export function loadBlueprint(root: string, name: string): LoadedBlueprint {
   const {data, source} = loadInput('blueprint', file)
   const templates: Record<string, string> = {}
   for (const [i, f] of data.files.entries()) {
-    const path = join(dir, 'templates', f.template)
-    if (!existsSync(path)) throw InputError.at(source?.locate(['files', i, 'template']), 'blueprint.noTemplate', {path})
-    templates[f.template] = readFileSync(path, 'utf8')
+    const named: Array<[string, Array<string | number>]> = [
+      [f.template, ['files', i, 'template']],
+      ...Object.entries(f.templateFor ?? {}).map(([release, template]): [string, Array<string | number>] => [template, ['files', i, 'templateFor', release]]),
+    ]
+    for (const [template, at] of named) {
+      const path = join(dir, 'templates', template)
+      if (!existsSync(path)) throw InputError.at(source?.locate(at), 'blueprint.noTemplate', {path})
+      templates[template] = readFileSync(path, 'utf8')
+    }
     for (const [j, service] of (f.notify ?? []).entries()) {
       if (!(service in data.services)) throw InputError.at(source?.locate(['files', i, 'notify', j]), 'blueprint.unknownService', {name: service})
     }
@@ -139,11 +145,17 @@ function pemChainProblem(value: string): string | undefined {
   }
 }
 
-export function renderFiles(blueprint: LoadedBlueprint, vars: Record<string, unknown>): RenderedFile[] {
+/**
+ * The blueprint's files as a host of that release gets them: a file's templateFor[release] when
+ * it has one (another daemon version, another syntax), else its template. Paths, modes,
+ * validators and services do not depend on the release, so a probe needs no release to ask.
+ */
+export function renderFiles(blueprint: LoadedBlueprint, vars: Record<string, unknown>, release: Release): RenderedFile[] {
   const secrets = Object.entries(blueprint.variables).filter(([, spec]) => spec.secret).map(([name]) => name)
   return blueprint.files.map((f) => {
-    const template = blueprint.templates[f.template]
-    const content = renderTemplate(template, vars, f.template)
+    const name = f.templateFor?.[release] ?? f.template
+    const template = blueprint.templates[name]
+    const content = renderTemplate(template, vars, name)
     return {
       path: f.path,
       content,

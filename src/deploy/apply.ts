@@ -221,7 +221,10 @@ function installStep(plan: HostPlan, changed: Array<{path: string; i: number}>, 
     `if [ -e ${POLICY_RC} ]; then cp -p ${POLICY_RC} "$run/policy-rc.d"; else touch "$run/policy-added"; fi`,
     `printf '#!/bin/sh\\nexit 101\\n' > ${POLICY_RC} && chmod 755 ${POLICY_RC}`,
     ...(preseed.length > 0 ? [`printf '%s\n' ${preseed.map(q).join(' ')} | debconf-set-selections`] : []),
-    `if ! { ${apt} update && ${apt} install -y --no-install-recommends ${plan.packages.map(q).join(' ')}; } > "$run/install.out" 2>&1 < /dev/null 9>&-; then`,
+    // apt-get update exits 0 when an index failed to download (a mirror mid-sync, a busy proxy) and
+    // install then finds no such package: any error fails the update, tried three times.
+    `apt_update() { for n in 1 2 3; do ${apt} update --error-on=any && return 0; [ $n = 3 ] || sleep $((n * 2)); done; return 1; }`,
+    `if ! { apt_update && ${apt} install -y --no-install-recommends ${plan.packages.map(q).join(' ')}; } > "$run/install.out" 2>&1 < /dev/null 9>&-; then`,
     '  unpolicy',
       `  report "$(printf '{"status":"failed-install","output":"%s"}' "$({ grep -E '^(E|Err):' "$run/install.out" || tail -n 3 "$run/install.out"; } | tail -n 4 | paste -sd ' ' | esc)")"`,
     'fi',

@@ -5,7 +5,8 @@ import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, 
 import {t} from '../i18n/index.js'
 import {firstCore, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
-import {type HostPlan, planDiff, planHash, planHost, SUPPORTED_RELEASES} from './plan.js'
+import {type HostPlan, planDiff, planHash, planHost} from './plan.js'
+import {type Release, SUPPORTED_RELEASES} from '../config/schemas/blueprint.js'
 import {deployFacts, gatherFacts} from '../fleet/facts.js'
 import {type ConnectOptions, SshConnection} from '../ssh/connection.js'
 import {HostError} from '../ssh/errors.js'
@@ -58,7 +59,8 @@ export interface DeployReport {
 
 interface Desired {
   host: InventoryHost
-  files: RenderedFile[]
+  /** per supported release (the probe says which one the host runs); the same paths in each */
+  files: Record<Release, RenderedFile[]>
   packages: string[]
   services: LoadedBlueprint['services']
   secrets: string[]
@@ -80,10 +82,12 @@ function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInve
     edge_addresses: hostsOfRole(inventory.hosts, 'edge').map((h) => h.address),
   }
   const blueprints = catalog.filter((b) => b.roles.includes(host.role))
-  const desired: Desired = {host, files: [], packages: [], services: {}, secrets: []}
+  const desired: Desired = {host, files: Object.fromEntries(SUPPORTED_RELEASES.map((release) => [release, []])) as unknown as Desired['files'], packages: [], services: {}, secrets: []}
   for (const blueprint of blueprints) {
     const vars = resolveVariables(blueprint, host.name, inventory.secrets, inventory.vars, host.vars, facts)
-    desired.files.push(...renderFiles(blueprint, vars))
+    // Rendered for every release before any connection, so that a template error is found on
+    // the operator's machine whatever release a host turns out to run.
+    for (const release of SUPPORTED_RELEASES) desired.files[release].push(...renderFiles(blueprint, vars, release))
     desired.packages.push(...blueprint.packages)
     Object.assign(desired.services, blueprint.services)
     desired.secrets.push(...secretValues(blueprint, vars))
@@ -206,15 +210,17 @@ export function deployExit(report: DeployReport): ExitCodeValue {
 }
 
 async function probeAndPlan(connection: SshConnection, d: Desired, timeoutMs: number): Promise<HostPlan> {
-  const facts = await gatherFacts(connection, deployFacts(d.files, d.packages), {timeoutMs}).catch((error: unknown) => {
+  const facts = await gatherFacts(connection, deployFacts(d.files[SUPPORTED_RELEASES[0]], d.packages), {timeoutMs}).catch((error: unknown) => {
     const e = toMailopsError(error)
     throw e.code === 'COMMAND_TIMEOUT' ? new HostError(d.host.name, 'PROBE_TIMEOUT', t('deploy.probeTimeout', {s: Math.round(timeoutMs / 1000)})) : e
   })
-  if (!SUPPORTED_RELEASES.includes(facts.os)) {
+  if (!isSupported(facts.os)) {
     throw new HostError(d.host.name, 'UNSUPPORTED_OS', t('deploy.unsupportedOs', {os: facts.os, supported: SUPPORTED_RELEASES.join(', ')}), t('hint.deployOs'))
   }
-  return planHost(d.host.name, d.files, facts)
+  return planHost(d.host.name, d.files[facts.os], facts)
 }
+
+const isSupported = (os: string): os is Release => (SUPPORTED_RELEASES as readonly string[]).includes(os)
 
 /** The longest an apply can honestly take: waiting for the lock, each step, the fresh login. */
 function applyBoundMs(bounds: ApplyBounds, steps: number): number {

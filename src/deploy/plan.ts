@@ -5,12 +5,6 @@ import type {RenderedFile} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
 import type {DeployFacts} from '../fleet/facts.js'
 
-/**
- * The releases the blueprints render for, as the probe reports them (os-release ID VERSION_ID).
- * Anything else is refused before a host is changed.
- */
-export const SUPPORTED_RELEASES = ['debian 12']
-
 export type FileAction = 'create' | 'update' | 'unchanged'
 
 export interface PlannedFile extends RenderedFile {

@@ -287,7 +287,7 @@ export const en = {
   'blueprint.badTemplate': "{template}: not a valid template: {reason}",
   'blueprint.keyMismatch': "{host}: the certificate in '{name}' does not belong to the private key in '{key}'",
   'deploy.unsupportedOs': "the host runs {os}, which the blueprints do not render for (supported: {supported}); nothing was changed",
-  'hint.deployOs': "Deploy to a host with a supported release (mailops lab up --os debian12 makes one).",
+  'hint.deployOs': "Deploy to a host with a supported release (mailops lab up makes Debian 13 hosts, --os debian12 Debian 12).",
   'deploy.installFailed': "installing the Debian packages failed, so no file was written and no service started: {output}",
   'deploy.conflict': "{path} changed on the host since it was probed; nothing was changed (run again to plan anew)",
   'deploy.probeTimeout': "the probe did not finish within {s} s (a hung command on the host?); nothing was changed; it was ended on the host",

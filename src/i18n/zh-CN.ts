@@ -289,7 +289,7 @@ export const zhCN: Record<MessageKey, string> = {
   'blueprint.badTemplate': "{template}：模板无效：{reason}",
   'blueprint.keyMismatch': "{host}：'{name}' 中的证书与 '{key}' 中的私钥不匹配",
   'deploy.unsupportedOs': "主机运行的是 {os}，蓝图不支持该版本（支持：{supported}）；未做任何更改",
-  'hint.deployOs': "请部署到受支持版本的主机（mailops lab up --os debian12 可创建一台）。",
+  'hint.deployOs': "请部署到受支持版本的主机（mailops lab up 创建 Debian 13 主机，--os debian12 创建 Debian 12 主机）。",
   'deploy.installFailed': "安装 Debian 软件包失败，因此没有写入任何文件，也没有启动任何服务：{output}",
   'deploy.conflict': "{path} 自探测后已在主机上被修改；未做任何更改（请重新运行以重新规划）",
   'deploy.probeTimeout': "探测未在 {s} 秒内完成（主机上有命令挂起？）；未做任何更改；已在主机上结束它",

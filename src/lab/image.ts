@@ -17,8 +17,12 @@ export type BootedSystem = Exclude<LabSystem, 'controller'>
 
 export const DEBIAN_SUITES: Record<BootedSystem, string> = {debian13: 'trixie', debian12: 'bookworm'}
 
-/** A bare cloud-like system: boots, lets root in over SSH, runs apt. Nothing mail-related. */
-export const IMAGE_PACKAGES = ['systemd', 'systemd-sysv', 'openssh-server', 'sudo', 'ca-certificates', 'dbus']
+/**
+ * A bare cloud-like system: boots, lets root in over SSH, runs apt. Nothing mail-related.
+ * iputils-ping as Debian's cloud images have it (priority important; minbase leaves it out):
+ * latency probes from the nodes over SSH need it.
+ */
+export const IMAGE_PACKAGES = ['systemd', 'systemd-sysv', 'openssh-server', 'sudo', 'ca-certificates', 'dbus', 'iputils-ping']
 
 /** The mirror apt on this machine reaches; the lab's proxy is the hosts' only way to it. */
 export const DEBIAN_MIRROR = 'http://deb.debian.org/debian'

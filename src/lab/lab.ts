@@ -14,7 +14,7 @@ import {cgroupExists, cgroupMemoryBytes, cgroupPids, createHostCgroups, HOST_LIM
 import {resolvConf, startLabDns, stopLabDns} from './dns.js'
 import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
 import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
-import {FORWARDER_PY, type LinkImpairment, perDirectionLoss} from './link.js'
+import {FORWARDER_PY, type LinkImpairment, perDirectionLoss, untilReady} from './link.js'
 import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
 import {bootScript, hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
@@ -46,7 +46,7 @@ export interface LabUpOptions {
   subnet: string
   /** Hosts put behind an emulated slow or lossy link, by name. */
   impairments?: Record<string, LinkImpairment>
-  /** What the hosts run (see LAB_SYSTEMS); the light `controller` host when not given. */
+  /** What the hosts run (see LAB_SYSTEMS); booted Debian 13, the current stable, when not given. */
   os?: LabSystem
 }
 
@@ -59,7 +59,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
       throw InputError.at(undefined, 'lab.unknownHost', {host, name: spec.name, valid: spec.hosts.map((h) => h.name).join(', ')})
     }
   }
-  const os = options.os ?? 'controller'
+  const os = options.os ?? 'debian13'
   requireRoot()
   await ensurePackages([...LAB_PACKAGES, ...LAB_DNS_PACKAGES, ...(os === 'controller' ? [] : BOOTED_LAB_PACKAGES)], progress)
   refuseForeignFolder(spec.name)
@@ -185,15 +185,12 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: Link
   await new Promise<void>((resolve, reject) => {
     const log = `${files.hostDir(host.name)}/forwarder.log`
     const timer = setTimeout(() => reject(new Error(`link forwarder for ${host.name} did not start within 15 s; see ${log}`)), 15_000)
-    let said = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      said += chunk.toString()
-      if (!said.includes('\n')) return
+    untilReady(child.stdout!).then(() => {
       clearTimeout(timer)
       child.stdout!.destroy()
       child.unref()
       resolve()
-    })
+    }, () => undefined)
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`link forwarder for ${host.name} exited with ${code}: ${readFileSync(log, 'utf8').trim().split('\n').at(-1)}`))

@@ -1,3 +1,5 @@
+import type {Readable} from 'node:stream'
+
 import {InputError} from '../errors.js'
 
 /** What an emulated link adds to a round trip between a host and the bridge. */
@@ -45,12 +47,10 @@ def tap(name):
 
 outer = tap(outer_name)
 inner = tap(inner_name)
-# One write(2) of the whole line (print may split it, e.g. under PYTHONUNBUFFERED, and the
-# controller closes the pipe once it has read the line: a second write died of EPIPE), then
-# stdout is let go, so that nothing can write to the closed pipe later.
+# One write, and the last on stdout: print() writes "ready" and "\n" apart (these machines set
+# PYTHONUNBUFFERED=1), and the lab closes the pipe once it has the line, so a second write would
+# kill the forwarder (EPIPE).
 os.write(1, b"ready\n")
-os.close(1)
-sys.stdout = open(os.devnull, "w")
 
 delay = one_way_ms / 1000.0
 # Same delay for every frame of a direction: a FIFO keeps them in order.
@@ -79,3 +79,21 @@ while True:
             except OSError:
                 pass
 `
+
+/**
+ * Resolves once the forwarder's whole ready line has arrived on its stdout (it may come in
+ * pieces), rejects if the stream ends first; the caller may close the pipe then, never before.
+ */
+export function untilReady(stdout: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = ''
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8')
+      if (!seen.includes('\n')) return
+      stdout.off('data', onData).off('end', onEnd)
+      resolve()
+    }
+    const onEnd = () => reject(new Error(`the forwarder's output ended before its ready line (${JSON.stringify(seen)})`))
+    stdout.on('data', onData).once('end', onEnd)
+  })
+}

@@ -1,14 +1,14 @@
 import {execFileSync} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
-import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {debCacheDir, ensureImage} from '../../src/lab/image.js'
+import {debCacheDir} from '../../src/lab/image.js'
+import {bootedLab} from '../helpers/booted.js'
 import {mailops} from '../helpers/cli.js'
 
 // A lab of its own, booted Debian hosts: up, inspect, apt through the lab's proxy, down.
-const NAME = 'boottest'
-const SUBNET = '198.18.44.0/24'
-const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', NAME, host, '--', command])
+const lab = bootedLab('boottest', '198.18.44.0/24')
+const {name: NAME, sh} = lab
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
 
 function leftovers() {
@@ -28,20 +28,10 @@ function leftovers() {
 const nothingLeft = {netns: [], links: [], cgroups: [], mounts: [], state: false}
 
 describe('mailops lab up --os (booted Debian hosts)', () => {
-  beforeAll(async () => {
-    // Built once per machine (setup.sh does it in CI); a minute or two when it is not there yet.
-    await ensureImage('debian13', () => {})
-    await ensureImage('debian12', () => {})
-  }, 600_000)
-  afterEach(() => {
-    mailops(['lab', 'down', '--name', NAME])
-  })
-
   it('boots bare Debian 13 with systemd as PID 1, apt only through the lab proxy, and leaves nothing behind', () => {
     const started = Date.now()
-    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--os', 'debian13', '--delay', 'node2=20', '--json'])
+    const up = lab.up(2, 'debian13', '--delay', 'node2=20', '--json')
     const upMs = Date.now() - started
-    expect(up.code, up.stderr + up.stdout).toBe(0)
     expect(up.json().os).toBe('debian13')
     // Both hosts boot in parallel; sshd answers on each well within 10 s of its start.
     expect(upMs).toBeLessThan(20_000)
@@ -83,15 +73,14 @@ describe('mailops lab up --os (booted Debian hosts)', () => {
     expect(leftovers()).toEqual(nothingLeft)
     // The .deb it downloaded is kept for the next lab: installing it again needs nothing from the mirror.
     expect(readdirSync(debCacheDir('debian13')).some((f) => /^hello_.*\.deb$/.test(f))).toBe(true)
-    expect(mailops(['lab', 'up', '--name', NAME, '--hosts', '1', '--subnet', SUBNET, '--os', 'debian13']).code).toBe(0)
+    lab.up(1, 'debian13')
     const again = sh('node1', 'DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y hello')
     expect(again.code, again.stderr).toBe(0)
     expect(again.stdout).toMatch(/Need to get 0 B\/[\d.,]+ kB of archives/)
   }, 300_000)
 
   it('boots Debian 12 the same way', () => {
-    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '1', '--subnet', SUBNET, '--os', 'debian12'])
-    expect(up.code, up.stderr + up.stdout).toBe(0)
+    lab.up(1, 'debian12')
     const inside = sh('node1', 'cat /proc/1/comm; systemctl is-system-running; grep VERSION_ID /etc/os-release; systemctl is-active ssh')
     expect(inside.stdout).toBe('systemd\nrunning\nVERSION_ID="12"\nactive\n')
     expect(mailops(['lab', 'down', '--name', NAME]).code).toBe(0)

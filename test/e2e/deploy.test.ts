@@ -34,8 +34,10 @@ const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', L
 const hash = (text: string) => createHash('sha256').update(text).digest('hex')
 const SSHD_FILE = '/etc/ssh/sshd_config.d/50-mailops-hardening.conf'
 
+// Booted bare Debian 13 (the base blueprint needs only the image's openssh-server): the engine on
+// a real systemd host, as an operator's fresh VM has it.
 beforeAll(() => {
-  const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet])
+  const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet, '--os', 'debian13'])
   if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
 })
 afterAll(() => {
@@ -117,7 +119,7 @@ describe('mailops deploy on real lab hosts (OpenSSH, sshd -t, service reload)', 
       const inv = lab()
       const host = inv.hosts.find((h) => h.name === hostName)!
       const blueprint = loadBlueprint(ROOT, 'base')
-      const files = renderFiles(blueprint, resolveVariables(blueprint, host.name, inv.secrets, inv.vars, host.vars, {role: host.role}))
+      const files = renderFiles(blueprint, resolveVariables(blueprint, host.name, inv.secrets, inv.vars, host.vars, {role: host.role}), 'debian 13')
       const connection = await SshConnection.open(host, {knownHosts: inv.knownHosts})
       const facts = parseProbe((await connection.exec(probeScript(files, blueprint.packages))).stdout)
       return {connection, plan: planHost(host.name, files, facts), services: blueprint.services}

@@ -4,12 +4,13 @@ import {labDown, labUp} from '../../src/lab/lab.js'
 import {labFiles} from '../../src/lab/state.js'
 
 /**
- * The one lab every end-to-end test shares: 4 hosts on 198.18.1.0/24, up once per run; node4
- * sits behind an emulated link 30 ms away (a far region). MAILOPS_TEST_LAB=NAME:SUBNET moves it,
- * so that two checkouts can run their tests side by side.
+ * The one lab every end-to-end test shares: 4 booted bare Debian 13 hosts on 198.18.1.0/24, up
+ * once per run (never deployed: nothing mail-related on them); node4 sits behind an emulated link
+ * 30 ms away (a far region). MAILOPS_TEST_LAB=NAME:SUBNET moves it, so that two checkouts can run
+ * their tests side by side.
  */
 const [labName = 'test', labSubnet = '198.18.1.0/24'] = (process.env.MAILOPS_TEST_LAB ?? '').split(':').filter(Boolean)
-export const SHARED_LAB = {name: labName, hosts: 4, subnet: labSubnet, impairments: {node4: {delayMs: 30, lossPercent: 0}}}
+export const SHARED_LAB = {name: labName, hosts: 4, subnet: labSubnet, os: 'debian13' as const, impairments: {node4: {delayMs: 30, lossPercent: 0}}}
 
 export default async function setup(project: TestProject) {
   if (process.getuid?.() !== 0) {

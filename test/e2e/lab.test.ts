@@ -5,6 +5,8 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {mailops} from '../helpers/cli.js'
 
 // A lab of its own (the shared one stays up for the other tests): up, inspect, crash, down.
+// The light host (--os controller), which stays a mode of its own for scale tests: booted hosts
+// have theirs in booted.test.ts.
 const NAME = 'labtest'
 const SUBNET = '198.18.3.0/24'
 const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', NAME, host, '--', command])
@@ -36,7 +38,7 @@ describe('mailops lab', () => {
   })
 
   it('brings hosts up, isolated, and takes them down leaving nothing behind, also after a crash', () => {
-    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--delay', 'node2=50', '--json'])
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--os', 'controller', '--delay', 'node2=50', '--json'])
     expect(up.code, up.stderr + up.stdout).toBe(0)
     const created = up.json()
     expect(created.hosts.map((h: {address: string}) => h.address)).toEqual(['198.18.3.11', '198.18.3.12'])
@@ -78,7 +80,7 @@ describe('mailops lab', () => {
     expect(spawnSync('ping', ['-c', '1', '-W', '1', '198.18.250.1'], {encoding: 'utf8'}).status).not.toBe(0)
 
     // A crash (state left behind, hosts still running): the next `up` cleans up first.
-    const again = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET])
+    const again = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--os', 'controller'])
     expect(again.code, again.stderr + again.stdout).toBe(0)
     expect(again.stderr).toContain(`removing what an earlier run of lab ${NAME} left behind`)
     for (const pid of [...firstPids, forwarder]) expect(alive(pid)).toBe(false)
@@ -95,7 +97,7 @@ describe('mailops lab', () => {
   it('removes a lab that fails half-way up: nothing is left running', () => {
     // A link of the name the lab wants for node2 makes its creation fail after node1 is up.
     execFileSync('ip', ['link', 'add', 'mo3h2', 'type', 'veth', 'peer', 'name', 'mo3x2'])
-    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--json'])
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--os', 'controller', '--json'])
     expect(up.code).toBe(70)
     expect(up.json().error).toMatchObject({code: 'LAB_UP_FAILED', message: expect.stringContaining('File exists')})
     expect(leftovers()).toEqual(nothingLeft)

@@ -34,7 +34,10 @@ const curl = (...args: string[]) => spawnSync('curl', ['-s', '--max-time', '10',
 const deploy = () => mailops(['deploy', '-i', inventory, '--json', '--audit-dir', `${labDir}/audit`])
 
 beforeAll(async () => {
-  const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet])
+  // Light hosts: this file is about the mail itself (relay, DKIM, retention, bounces); the same
+  // blueprints are deployed and their mail delivered on booted bare Debian hosts by verify.test.ts
+  // and provision.test.ts, and a third booted lab would add its package install to CI.
+  const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet, '--os', 'controller'])
   if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
   const lab = parse(readFileSync(`${labDir}/inventory.yaml`, 'utf8'))
   lab.vars.relayhost = `[${PEER.address}]:${PEER.port}`

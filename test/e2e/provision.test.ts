@@ -1,31 +1,24 @@
 import {readFileSync} from 'node:fs'
-import {afterEach, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {ensureImage} from '../../src/lab/image.js'
+import {bootedLab} from '../helpers/booted.js'
 import {mailops} from '../helpers/cli.js'
 
 // Booted bare Debian hosts of its own: deploy provisions them from nothing.
-const NAME = 'provtest'
-const SUBNET = '198.18.45.0/24'
-const INVENTORY = `/var/lib/mailops/lab/${NAME}/inventory.yaml`
-const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', NAME, host, '--', command])
-const up = (hosts: number, os: string) => {
-  const result = mailops(['lab', 'up', '--name', NAME, '--hosts', String(hosts), '--subnet', SUBNET, '--os', os])
-  expect(result.code, result.stderr).toBe(0)
-}
+const lab = bootedLab('provtest', '198.18.45.0/24')
+const {name: NAME, inventory: INVENTORY, sh} = lab
+const up = (hosts: number, os: 'debian13' | 'debian12') => lab.up(hosts, os)
 const postfixState = (host: string) => sh(host, 'dpkg-query -W -f=\'${Status}\\n\' postfix 2>/dev/null | grep -c "install ok installed"; systemctl is-active postfix; test -e /etc/postfix/main.cf && echo main.cf || echo no-main.cf; test -e /usr/sbin/policy-rc.d && echo policy || echo no-policy').stdout
 
-describe('mailops deploy on booted bare Debian hosts', () => {
-  beforeAll(async () => {
-    await ensureImage('debian12', () => {})
-    await ensureImage('debian13', () => {})
-  }, 600_000)
-  afterEach(() => {
-    mailops(['lab', 'down', '--name', NAME])
-  })
+// What each release runs: its own Postfix and Dovecot, Dovecot's configuration in its own syntax.
+const RELEASES = [
+  {os: 'debian13', postfix: /^mail_version = 3\.10\./, dovecot: /^2\.4\./, config: /^dovecot_config_version = 2\.4\.1$/m, location: /^mail_path = \/var\/mail\/vhosts\/%\{user \| domain\}\/%\{user \| username\}$/m},
+  {os: 'debian12', postfix: /^mail_version = 3\.7\./, dovecot: /^2\.3\./, config: /^mail_location = maildir:\/var\/mail\/vhosts\/%d\/%n$/m, location: /^mail_location = /m},
+] as const
 
-  it('installs the packages, then the files, then enables and starts the services; a re-run changes nothing; verify passes', () => {
-    up(2, 'debian12')
+describe('mailops deploy on booted bare Debian hosts', () => {
+  it.each(RELEASES)('$os: installs the packages, then the files, then enables and starts the services; a re-run changes nothing; verify passes', (release) => {
+    up(2, release.os)
     expect(postfixState('node2')).toBe('0\ninactive\nno-main.cf\nno-policy\n')
 
     const dry = mailops(['deploy', '-i', INVENTORY, '--dry-run', '--json'])
@@ -42,6 +35,14 @@ describe('mailops deploy on booted bare Debian hosts', () => {
     expect(first.json().hosts.map((h: {status: string}) => h.status)).toEqual(['changed', 'changed'])
     const units = sh('node1', 'systemctl is-enabled postfix dovecot opendkim; systemctl is-active postfix dovecot opendkim; systemctl --failed --no-legend | wc -l; test -e /usr/sbin/policy-rc.d && echo policy || echo no-policy')
     expect(units.stdout).toBe('enabled\nenabled\nenabled\nactive\nactive\nactive\n0\nno-policy\n')
+    // The release's own daemons, each running the configuration rendered for it (2.4's syntax on Debian 13).
+    const versions = sh('node1', 'postconf mail_version; dovecot --version; doveconf -n')
+    expect(versions.code, versions.stderr).toBe(0)
+    const [postfixVersion, dovecotVersion] = versions.stdout.split('\n')
+    expect(postfixVersion).toMatch(release.postfix)
+    expect(dovecotVersion).toMatch(release.dovecot)
+    expect(versions.stdout).toMatch(release.config)
+    expect(versions.stdout).toMatch(release.location)
 
     const again = mailops(['deploy', '-i', INVENTORY, '--json'])
     expect(again.code, again.stderr).toBe(0)
@@ -73,10 +74,12 @@ describe('mailops deploy on booted bare Debian hosts', () => {
 
   it('refuses a release the blueprints do not render for, before anything changes, naming the supported ones', () => {
     up(1, 'debian13')
+    // A release no blueprint renders for, as the host's os-release says (the probe reads nothing else).
+    expect(sh('node1', 'cp --remove-destination /usr/lib/os-release /etc/os-release && sed -i "s/^VERSION_ID=.*/VERSION_ID=\\"11\\"/" /etc/os-release').code).toBe(0)
     const result = mailops(['deploy', '-i', INVENTORY, '--json'])
     expect(result.code).toBe(1)
     const host = result.json().hosts[0]
-    expect(host.error).toMatchObject({code: 'UNSUPPORTED_OS', message: expect.stringContaining('runs debian 13, which the blueprints do not render for (supported: debian 12)')})
+    expect(host.error).toMatchObject({code: 'UNSUPPORTED_OS', message: expect.stringContaining('runs debian 11, which the blueprints do not render for (supported: debian 12, debian 13)')})
     expect(sh('node1', 'test -e /var/lib/mailops && echo state || echo no-state; dpkg-query -W postfix 2>&1 | grep -c "no packages found"').stdout).toBe("no-state\n1\n")
   }, 400_000)
 })

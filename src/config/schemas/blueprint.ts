@@ -2,6 +2,14 @@ import {type Static, Type} from '@sinclair/typebox'
 
 import {Strict} from './common.js'
 
+/**
+ * The releases the blueprints render for, as a host's probe reports them (os-release ID
+ * VERSION_ID). deploy refuses any other before a host is changed; a file's templateFor names
+ * only these.
+ */
+export const SUPPORTED_RELEASES = ['debian 12', 'debian 13'] as const
+export type Release = (typeof SUPPORTED_RELEASES)[number]
+
 const Variable = Strict({
   type: Type.Union([Type.Literal('string'), Type.Literal('integer'), Type.Literal('boolean'), Type.Literal('list')]),
   default: Type.Optional(Type.Unknown()),
@@ -30,6 +38,16 @@ export const Blueprint = Strict({
     Strict({
       path: Type.String({pattern: '^/[^\\0]*$'}),
       template: Type.String({description: 'file under templates/'}),
+      templateFor: Type.Optional(
+        // Unsafe only types it (TypeBox's Partial of a literal-keyed Record is typed {}): the schema is the Record's.
+        Type.Unsafe<Partial<Record<Release, string>>>(
+          Type.Partial(Type.Record(Type.Union(SUPPORTED_RELEASES.map((release) => Type.Literal(release))), Type.String()), {
+            additionalProperties: false,
+            description:
+              "file under templates/ that replaces template on a release whose daemon reads another syntax (e.g. 'debian 13': dovecot-2.4.conf for Dovecot 2.4); the target path, mode, validator and services stay the same",
+          }),
+        ),
+      ),
       mode: Type.String({pattern: '^0?[0-7]{3}$'}),
       owner: Type.Optional(Type.String()),
       group: Type.Optional(Type.String()),

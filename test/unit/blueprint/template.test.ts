@@ -1,11 +1,12 @@
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {listBlueprints, loadBlueprint, renderFiles, resolveVariables} from '../../../src/blueprint/load.js'
 import {renderTemplate} from '../../../src/blueprint/template.js'
+import {SUPPORTED_RELEASES} from '../../../src/config/schemas/blueprint.js'
 import {ROOT} from '../../helpers/cli.js'
 
 /** A key and a self-signed certificate for it, made by openssl as an operator would. */
@@ -84,11 +85,13 @@ describe('bundled blueprints', () => {
       const required = Object.entries(blueprint.variables).filter(([, v]) => v.default === undefined)
       const secrets = Object.fromEntries(required.filter(([, v]) => v.secret).map(([n]) => [n, special[n] ?? 'secret-sample']))
       const given = Object.fromEntries(required.filter(([, v]) => !v.secret).map(([n, v]) => [n, special[n] ?? samples[v.type]]))
-      const files = renderFiles(blueprint, resolveVariables(blueprint, 'h', secrets, given))
-      expect(files.length).toBeGreaterThan(0)
-      for (const f of files) expect(f.content).not.toMatch(/\{\{/)
-      // A file rendered from a secret is marked, so that it is never read back or shown.
-      for (const f of files) expect(f.sensitive, `${name}: ${f.path}`).toBe(['/etc/mailops/tls/key.pem', '/etc/opendkim/keys/dkim.private'].includes(f.path))
+      for (const release of SUPPORTED_RELEASES) {
+        const files = renderFiles(blueprint, resolveVariables(blueprint, 'h', secrets, given), release)
+        expect(files.length).toBeGreaterThan(0)
+        for (const f of files) expect(f.content).not.toMatch(/\{\{/)
+        // A file rendered from a secret is marked, so that it is never read back or shown.
+        for (const f of files) expect(f.sensitive, `${name}: ${f.path}`).toBe(['/etc/mailops/tls/key.pem', '/etc/opendkim/keys/dkim.private'].includes(f.path))
+      }
     }
   })
 
@@ -107,5 +110,71 @@ describe('bundled blueprints', () => {
     } finally {
       delete process.env.MAILOPS_SECRET_TOKEN
     }
+  })
+})
+
+describe('blueprints render for the host\'s release', () => {
+  const core = loadBlueprint(ROOT, 'core')
+  const pem = keyAndCert()
+  const vars = resolveVariables(core, 'core1', {tls_key: pem.key, dkim_private_key: pem.key}, {domain: 'example.com', host_name: 'core1', edge_addresses: [], tls_cert: pem.cert})
+  const dovecot = (release: (typeof SUPPORTED_RELEASES)[number]) => renderFiles(core, vars, release).find((f) => f.path === '/etc/dovecot/dovecot.conf')!
+
+  it('Dovecot 2.4 on Debian 13, 2.3 on Debian 12: same path, mode, validator and services; every other file the same', () => {
+    const [d12, d13] = [dovecot('debian 12'), dovecot('debian 13')]
+    expect(d13.content.split('\n').find((l) => l !== '' && !l.startsWith('#'))).toBe('dovecot_config_version = 2.4.1')
+    expect(d13.content).toContain('mail_path = /var/mail/vhosts/%{user | domain}/%{user | username}')
+    expect(d12.content).not.toContain('dovecot_config_version')
+    expect(d12.content).toContain('mail_location = maildir:/var/mail/vhosts/%d/%n')
+    const {content: _a, sha256: _b, ...same12} = d12
+    const {content: _c, sha256: _d, ...same13} = d13
+    expect(same13).toEqual(same12)
+    const others = (release: (typeof SUPPORTED_RELEASES)[number]) => renderFiles(core, vars, release).filter((f) => f.path !== '/etc/dovecot/dovecot.conf')
+    expect(others('debian 13')).toEqual(others('debian 12'))
+  })
+
+  it('the 2.4 configuration carries every setting of the 2.3 one, by its 2.3 name or a comment naming it', () => {
+    // Sections and settings of the 2.3 template: "name = value" lines and "section name {" openers.
+    const settings = (text: string) =>
+      new Set(
+        text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '' && !l.startsWith('#') && l !== '}')
+          .map((l) => (l.match(/^([a-z_]+)\s*=/) ?? l.match(/^([a-z_]+(?: [^{]+?)?)\s*\{/))?.[1] ?? l),
+      )
+    const old = settings(core.templates['dovecot.conf'])
+    const renamed = new Map([
+      ['ssl_cert', 'ssl_server_cert_file'],
+      ['ssl_key', 'ssl_server_key_file'],
+      ['ssl_prefer_server_ciphers', 'ssl_server_prefer_ciphers'],
+      ['disable_plaintext_auth', 'auth_allow_cleartext'],
+      ['mail_location', 'mail_path'],
+      ['passdb', 'passdb passwd-file'],
+      ['userdb', 'userdb static'],
+      ['driver', 'passdb passwd-file'],
+      ['args', 'passwd_file_path'],
+      // The Sieve settings of 2.3's plugin block are sieve_script blocks in 2.4.
+      ['plugin', 'sieve_script spam-to-junk'],
+      ['sieve_before', 'sieve_script spam-to-junk'],
+      ['sieve', 'sieve_script personal'],
+    ])
+    const next = core.templates['dovecot-2.4.conf']
+    const now = settings(next)
+    for (const name of old) {
+      if (now.has(name)) continue
+      expect(renamed.has(name), `2.3 setting '${name}' is neither in dovecot-2.4.conf nor known as renamed`).toBe(true)
+      expect(now.has(renamed.get(name)!), `'${name}' → '${renamed.get(name)}'`).toBe(true)
+      expect(next, `a comment names the 2.3 setting '${name}'`).toMatch(new RegExp(`^#.*2\\.3:.*\\b${name}\\b`, 'm'))
+    }
+  })
+
+  it('a template for a release the blueprints do not know is refused at its place in blueprint.yaml', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mailops-bp-'))
+    cpSync(join(ROOT, 'blueprints', 'base'), join(root, 'blueprints', 'base'), {recursive: true})
+    const file = join(root, 'blueprints', 'base', 'blueprint.yaml')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    template: motd\n', "    template: motd\n    templateFor: {'debian 11': motd}\n"))
+    expect(() => loadBlueprint(root, 'base')).toThrow(/blueprint\.yaml:\d+:\d+.*templateFor/s)
+    writeFileSync(file, readFileSync(file, 'utf8').replace("templateFor: {'debian 11': motd}", "templateFor: {'debian 13': motd-13}"))
+    expect(() => loadBlueprint(root, 'base')).toThrow(/blueprint\.yaml:\d+:\d+.*template file missing: .*motd-13/s)
   })
 })

@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest'
 
 import type {RenderedFile} from '../../../src/blueprint/load.js'
 import {applyScript} from '../../../src/deploy/apply.js'
-import {planHash, planHost, SUPPORTED_RELEASES} from '../../../src/deploy/plan.js'
+import {planHash, planHost} from '../../../src/deploy/plan.js'
+import {SUPPORTED_RELEASES} from '../../../src/config/schemas/blueprint.js'
 import {parseProbe} from '../../../src/fleet/facts.js'
 
 const mainCf: RenderedFile = {path: '/etc/postfix/main.cf', content: 'x\n', sha256: 'new', mode: '0644', owner: 'root', group: 'root', notify: ['postfix']}
@@ -32,6 +33,10 @@ describe('deploy provisions packages', () => {
     expect(install).toBeLessThan(script.indexOf('cp "$run/stage/0"'))
     expect(script).toContain('DEBIAN_FRONTEND=noninteractive')
     expect(script).toContain('-o DPkg::Lock::Timeout=120')
+    // An index that failed to download fails the update (apt-get update alone exits 0 then, and
+    // install finds no such package: seen on a loaded machine), and the update is tried again.
+    expect(script).toMatch(/apt_update\(\) \{ for n in 1 2 3; do [^;]*apt-get [^;]* update --error-on=any && return 0;/)
+    expect(script).toMatch(/if ! \{ apt_update && [^}]* install -y /)
     expect(script).toContain("install -y --no-install-recommends 'postfix' 'logrotate'")
     expect(script).toContain("'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections")
     // policy-rc.d forbids starts while apt runs, and goes on every way out.
