@@ -92,7 +92,7 @@ export function auditFunction(fields: string, path = AUDIT_FILE): string[] {
  * 8. appends the outcome, whatever it is, to the host's audit log (a hash chain), then reports.
  * Staged copies (secrets among them) are removed on every way out.
  */
-export function applyScript(plan: HostPlan, services: Record<string, {reload: 'reload' | 'restart'}>, auditFields: string, bounds: ApplyBounds = DEFAULT_BOUNDS): string {
+export function applyScript(plan: HostPlan, services: Record<string, {reload: 'reload' | 'restart'; ready?: string}>, auditFields: string, bounds: ApplyBounds = DEFAULT_BOUNDS): string {
   const changed = plan.files.map((f, i) => ({...f, i})).filter((f) => f.action !== 'unchanged')
   const notified = [...new Set(changed.flatMap((f) => f.notify))]
   const sensitive = changed.filter((f) => f.sensitive).map((f) => f.i)
@@ -131,6 +131,10 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
       : `act() { if service "$1" status >/dev/null 2>&1 9>&-; then timeout -k 5 ${bounds.stepS} service "$1" "$2" 9>&-; else timeout -k 5 ${bounds.stepS} service "$1" start 9>&-; fi; }`,
     // What a changed file triggers per service: its blueprint's reload or restart.
     `action_of() { case "$1" in ${Object.entries(services).map(([name, spec]) => `${q(name)}) echo ${spec.reload};;`).join(' ')} *) echo restart;; esac; }`,
+    // Whether a service answers yet (its blueprint's ready command; none: as soon as it runs),
+    // waited for within the step bound: "active" is not "listening" (rspamd loads for seconds).
+    `ready_of() { case "$1" in ${Object.entries(services).flatMap(([name, spec]) => (spec.ready ? [`${q(name)}) sh -c ${q(spec.ready)} 9>&-;;`] : [])).join(' ')} *) true;; esac; }`,
+    `await_ready() { w=0; until ready_of "$1" >/dev/null 2>&1 < /dev/null; do [ $w -ge ${bounds.stepS * 2} ] && { echo "$1 runs but did not answer within ${bounds.stepS} s (its ready check)"; return 1; }; sleep 0.5; w=$((w + 1)); done; }`,
     // Put back the files and bring every service already touched back onto them.
     'undo() { restore; for s in $restarted $1; do act "$s" "$(action_of "$s")" >/dev/null 2>&1 < /dev/null; done; unowe; }',
     'mkdir -p "$state" "$run/backup" "$run/shadow"',
@@ -184,7 +188,7 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
   }
   out.push(
     'for s in $(cat "$pending"); do',
-    '  if act "$s" "$(action_of "$s")" > "$run/restart.out" 2>&1 < /dev/null; then',
+    '  if act "$s" "$(action_of "$s")" > "$run/restart.out" 2>&1 < /dev/null && await_ready "$s" >> "$run/restart.out"; then',
     '    sed -i "/^$s\\$/d" "$pending"; restarted="$restarted $s"',
     '  else',
     '    undo "$s"',

@@ -235,12 +235,13 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
   })
 
   it('finds a stopped rspamd on an edge', async () => {
-    repair = () => onNode('service rspamd start </dev/null >/dev/null 2>&1', 'node2')
-    onNode('service rspamd stop </dev/null >/dev/null 2>&1', 'node2')
+    repair = () => onNode('systemctl start rspamd', 'node2')
+    onNode('systemctl stop rspamd', 'node2')
     const result = verify('--only', 'host.services', '--hosts', 'node2')
     expect(result.code).toBe(1)
+    // A booted host: the fix is systemd's.
     expect(failed(result.json())).toEqual([
-      expect.objectContaining({node: 'node2', id: 'host.services', status: 'fail', message: 'not running: rspamd', hint: expect.stringContaining('service rspamd start')}),
+      expect.objectContaining({node: 'node2', id: 'host.services', status: 'fail', message: 'not running: rspamd', hint: expect.stringContaining('systemctl enable --now rspamd')}),
     ])
     await undoBreak()
     expect(verify('--only', 'host.services', '--hosts', 'node2').code).toBe(0)

@@ -66,6 +66,9 @@ export const Blueprint = Strict({
     Strict({
       reload: Type.Union([Type.Literal('reload'), Type.Literal('restart')], {description: 'what a changed file triggers'}),
       check: Type.Optional(Type.String({description: 'command that succeeds while the service runs'})),
+      ready: Type.Optional(
+        Type.String({description: "command that succeeds once the service answers (e.g. its port accepts): after a start or restart, deploy waits for it (bounded) before the next service, so Postfix never hands mail to a milter that is still loading"}),
+      ),
     }),
   ),
 })

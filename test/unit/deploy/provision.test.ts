@@ -59,3 +59,30 @@ describe('deploy provisions packages', () => {
     expect(script).not.toContain('systemctl')
   })
 })
+
+describe('a service that runs before it answers', () => {
+  // The script's own functions, run by sh: a service whose ready check passes only once a file
+  // exists (as rspamd's milter port opens seconds after systemd calls it active).
+  const functions = (ready: string, stepS: number) => {
+    const script = applyScript(planHost('mx1', [mainCf], parseProbe('F\tabsent\nI\tsystemd\nO\tdebian 12\n')), {rspamd: {reload: 'reload', ready}, postfix: {reload: 'reload'}}, '"run":"r"', {lockWaitS: 1, stepS, confirmS: 2, installS: 1})
+    return script.split('\n').filter((l) => /^(ready_of|await_ready)\(\)/.test(l)).join('\n')
+  }
+
+  it('is waited for until its ready check passes, and a service without one is not', async () => {
+    const {spawnSync} = await import('node:child_process')
+    const {mkdtempSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {tmpdir} = await import('node:os')
+    const flag = join(mkdtempSync(join(tmpdir(), 'mailops-ready-')), 'up')
+    const started = Date.now()
+    const run = spawnSync('sh', ['-c', `${functions(`test -e ${flag}`, 10)}\n(sleep 1; touch ${flag}) &\nawait_ready rspamd && echo answered; await_ready postfix && echo postfix`], {encoding: 'utf8'})
+    expect(run.stdout).toBe('answered\npostfix\n')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+  })
+
+  it('fails the restart, saying so, when it never answers within the step bound', async () => {
+    const {spawnSync} = await import('node:child_process')
+    const run = spawnSync('sh', ['-c', `${functions('false', 1)}\nawait_ready rspamd; echo "exit $?"`], {encoding: 'utf8'})
+    expect(run.stdout).toBe('rspamd runs but did not answer within 1 s (its ready check)\nexit 1\n')
+  })
+})
