@@ -8,5 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two test files at a time: the end-to-end files mostly wait on hosts and links, so two of
+    // them share these 2 cores well, and one at a time took CI past 30 minutes once every suite
+    // provisioned booted hosts. Files with labs of their own use names and subnets of their own.
+    maxWorkers: 2,
   },
 })

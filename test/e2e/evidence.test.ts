@@ -10,6 +10,7 @@ import {expectValid} from '../helpers/schema.js'
 
 // A core and an edge deployed from the bundled blueprints, then verified with a compliance
 // profile; the pack is read as an auditor would (schema, sha256sum -c, the hashes on the host).
+// Light (namespace) hosts: the records are the subject; booted provisioning is tested elsewhere.
 const LAB = {name: 'evidencetest', subnet: '198.18.14.0/24'}
 const labDir = `/var/lib/mailops/lab/${LAB.name}`
 const inventory = `${labDir}/inventory.yaml`
@@ -19,7 +20,7 @@ const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', L
 const verify = (...args: string[]) => mailops(['verify', '-i', inventory, '--skip', 'dns,delivery', '--audit-dir', auditDir, ...args])
 
 beforeAll(() => {
-  const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '2', '--subnet', LAB.subnet])
+  const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '2', '--subnet', LAB.subnet, '--os', 'controller'])
   if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
   const deployed = mailops(['deploy', '-i', inventory, '--audit-dir', auditDir])
   if (deployed.code !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`)
