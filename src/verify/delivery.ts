@@ -112,9 +112,12 @@ export async function inboundCheck(edge: VerifyNode, core: VerifyNode, ctx: Prob
     } finally {
       await session.quit()
     }
-    const {seen, headers} = await fetchAndDelete(core, ctx, tag, deadline, {headers: probe.readHeaders})
+    // Junk counts: the path works, and the edge's filter judged the probe (from a client with no
+    // PTR, as verify often is) on its own terms; where it went is said.
+    const {seen, headers, mailbox} = await fetchAndDelete(core, ctx, tag, deadline, {mailboxes: ['INBOX', 'Junk'], headers: probe.readHeaders})
     const ms = Math.round(seen - started)
-    return {result: outcome('delivery.inbound', 'pass', `delivered to ${ctx.credentials.user} on ${core.name} in ${ms} ms`, {evidence: `X-Mailops-Verify: ${tag}`}), headers}
+    const where = mailbox === 'INBOX' ? '' : ` (filed in ${mailbox} by the spam filter)`
+    return {result: outcome('delivery.inbound', 'pass', `delivered to ${ctx.credentials.user} on ${core.name} in ${ms} ms${where}`, {evidence: `X-Mailops-Verify: ${tag}`}), headers}
   } catch (error) {
     return {result: outcome('delivery.inbound', 'fail', `${edge.name} → ${core.name}: ${(error as Error).message}`, {evidence: `X-Mailops-Verify: ${tag}`})}
   }

@@ -70,8 +70,9 @@ async function bareTargets(targets: readonly string[], role: 'core' | 'edge', re
     if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?$/i.test(target)) {
       throw new InputError(t('verify.badTarget', {target}), {code: 'USAGE', hint: 'e.g. mailops verify mx1.example.com 198.18.0.12'})
     }
+    // Equal priorities by name: a resolver shuffles them, and the report's order must not change.
     const mx = await resolver.resolveMx(target).catch(() => [])
-    const names = mx.length > 0 ? mx.sort((a, b) => a.priority - b.priority).map((m) => m.exchange.replace(/\.$/, '')) : [target]
+    const names = mx.length > 0 ? mx.sort((a, b) => a.priority - b.priority || a.exchange.localeCompare(b.exchange)).map((m) => m.exchange.replace(/\.$/, '')) : [target]
     for (const name of names) {
       const [address] = await resolver.resolve4(name).catch(() => [] as string[])
       if (!address) throw new InputError(t('verify.unresolved', {name, via: name === target ? '' : ` (MX ${target})`}), {code: 'USAGE', hint: 'Check the name, or choose a resolver with --resolver.'})
