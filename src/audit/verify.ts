@@ -7,7 +7,7 @@ import {t} from '../i18n/index.js'
 import {gatherFacts} from '../fleet/facts.js'
 import {type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {failureOf, FleetSession, type HostFailure, runExit} from '../fleet/session.js'
-import {type AuditProblem, readChain} from './chain.js'
+import {type AuditProblem, type ChainReading, readChain} from './chain.js'
 import {checkingKey, fingerprint, verifyText} from './key.js'
 import {type Seal, sealPayload} from './run-log.js'
 
@@ -44,9 +44,8 @@ interface HostHead {
 }
 
 /** Checks one run file: its chain, its seal (signature, key), and the link to the run before it. */
-export function verifyRunFile(file: string, key: KeyObject, sealHashes: ReadonlyMap<string, string>): RunVerdict {
+export function verifyRunFile(file: string, key: KeyObject, sealHashes: ReadonlyMap<string, string>, chain: ChainReading = readChain(readFileSync(file, 'utf8'))): RunVerdict {
   const run = file.slice(file.lastIndexOf('/') + 1).replace(/\.jsonl$/, '')
-  const chain = readChain(readFileSync(file, 'utf8'))
   const problems = [...chain.problems]
   const lines = chain.lines
   const last = lines.at(-1)
@@ -105,16 +104,17 @@ export async function verifyAudit(request: AuditVerifyRequest): Promise<{verdict
     .map((name) => join(request.dir, name))
   const sealHashes = new Map<string, string>()
   const heads = new Map<string, HostHead[]>()
-  for (const file of files) {
-    const chain = readChain(readFileSync(file, 'utf8'))
+  // Each file read once: its chain serves the seal links, its own verdict and the host heads.
+  const chains = files.map((file) => readChain(readFileSync(file, 'utf8')))
+  for (const [i, chain] of chains.entries()) {
     const last = chain.lines.at(-1)
-    if (last && sealIn(last.record)) sealHashes.set(file.slice(file.lastIndexOf('/') + 1, -'.jsonl'.length), last.sha256)
+    if (last && sealIn(last.record)) sealHashes.set(files[i].slice(files[i].lastIndexOf('/') + 1, -'.jsonl'.length), last.sha256)
   }
-  const runs = files.map((file) => verifyRunFile(file, key, sealHashes))
+  const runs = files.map((file, i) => verifyRunFile(file, key, sealHashes, chains[i]))
   // Only runs whose trail is intact vouch for what a host's log says.
   for (const [i, verdict] of runs.entries()) {
     if (verdict.problems.length > 0) continue
-    for (const line of readChain(readFileSync(files[i], 'utf8')).lines) {
+    for (const line of chains[i].lines) {
       const record = line?.record as {host?: string; hostAudit?: {seq: number; sha256: string}} | undefined
       if (record?.host && record.hostAudit) heads.set(record.host, [...(heads.get(record.host) ?? []), {run: verdict.run, ...record.hostAudit}])
     }
