@@ -1,17 +1,17 @@
-import type {ErrorObject, ValidateFunction} from 'ajv'
-import {Ajv2020} from 'ajv/dist/2020.js'
-import formatsModule from 'ajv-formats/dist/formats.js'
+import {existsSync} from 'node:fs'
+import {createRequire} from 'node:module'
+
+import type {Ajv2020, ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
 
 import {InputError, type Problem} from '../errors.js'
 import {type MessageKey, t} from '../i18n/index.js'
+import {createAjv} from './ajv.js'
 import {dotted, fromPointer, type SourceDocument} from './source.js'
 
-// Only the two formats our schemas use, from ajv-formats' format table: its main module also
-// loads ajv's draft-07 build for its limit keywords, ≈190 ms of every start-up.
-const {fullFormats} = formatsModule as unknown as typeof import('ajv-formats/dist/formats.js')
-const ajv = new Ajv2020({allErrors: true, verbose: true, useDefaults: true, strict: true})
-  .addFormat('date', fullFormats.date)
-  .addFormat('date-time', fullFormats['date-time'])
+const require = createRequire(import.meta.url)
+/** Where `npm run schemas` writes one standalone validator per registered schema (NAME.cjs). */
+const PRECOMPILED = new URL('validators/', import.meta.url)
+let ajv: Ajv2020 | undefined
 type Schema = Record<string, unknown>
 const compiled = new WeakMap<Schema, ValidateFunction>()
 const MAX_PROBLEMS = 10
@@ -19,10 +19,16 @@ const MAX_PROBLEMS = 10
 function validatorFor(schema: Schema): ValidateFunction {
   let validate = compiled.get(schema)
   if (!validate) {
-    validate = ajv.compile(schema)
+    validate = precompiled(schema) ?? (ajv ??= createAjv()).compile(schema)
     compiled.set(schema, validate)
   }
   return validate
+}
+
+/** The build's validator for a registered schema ($id urn:mailops:schema:NAME), if there is one. */
+function precompiled(schema: Schema): ValidateFunction | undefined {
+  const file = new URL(`${schemaName(schema)}.cjs`, PRECOMPILED)
+  return existsSync(file) ? (require(file.pathname) as ValidateFunction) : undefined
 }
 
 /** Validates plain data (e.g. our own --json output) and returns the messages, empty when valid. */
