@@ -1,5 +1,6 @@
 import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
+import {fileURLToPath} from 'node:url'
 
 import type {Ajv2020, ErrorObject, ValidateFunction} from 'ajv/dist/2020.js'
 
@@ -28,7 +29,7 @@ function validatorFor(schema: Schema): ValidateFunction {
 /** The build's validator for a registered schema ($id urn:mailops:schema:NAME), if there is one. */
 function precompiled(schema: Schema): ValidateFunction | undefined {
   const file = new URL(`${schemaName(schema)}.cjs`, PRECOMPILED)
-  return existsSync(file) ? (require(file.pathname) as ValidateFunction) : undefined
+  return existsSync(file) ? (require(fileURLToPath(file)) as ValidateFunction) : undefined
 }
 
 /** Validates plain data (e.g. our own --json output) and returns the messages, empty when valid. */
