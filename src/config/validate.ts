@@ -96,6 +96,10 @@ function describe(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>
   switch (error.keyword) {
     case 'type': {
+      // A YAML number beyond a double's range (1e309) is read as a string: say what is wrong with it.
+      if (/number|integer/.test(String(p.type)) && typeof error.data === 'string' && !Number.isFinite(Number(error.data)) && !Number.isNaN(Number(error.data))) {
+        return t('validation.tooLarge', {value: error.data})
+      }
       return t('validation.type', {expected: typeName(String(p.type)), actual: typeName(typeOf(error.data))})
     }
     case 'required': {

@@ -19,6 +19,7 @@ export const en = {
   'input.emptyAny': 'one key (an empty file is never taken as "all defaults": give the keys you mean, or leave the file out)',
 
   'validation.type': 'must be {expected}, not {actual}',
+  'validation.tooLarge': 'is {value}, beyond the largest number a file can hold (about ±1.8e308); write a finite number',
   'type.integer': 'integer',
   'type.number': 'number',
   'type.string': 'string',

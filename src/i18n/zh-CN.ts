@@ -21,6 +21,7 @@ export const zhCN: Record<MessageKey, string> = {
   'input.emptyAny': '一个键（空文件不会被当作“全部默认”：请写出需要的键，或不提供该文件）',
 
   'validation.type': '应为{expected}，实际为{actual}',
+  'validation.tooLarge': '值为 {value}，超出文件可表示的最大数值（约 ±1.8e308）；请填写有限的数值',
   'type.integer': '整数',
   'type.number': '数值',
   'type.string': '字符串',

@@ -26,6 +26,15 @@ const cases: Case[] = [
     says: /dimensions\.coverage: must be number, not string/,
   },
   {
+    // YAML reads 1e309 (beyond a double) as a string: the message says why, not "not string".
+    name: 'number beyond range',
+    file: 'providers.yaml',
+    content: 'providers:\n  - id: m365\n    values:\n      cost.tco: 1e309\n',
+    args: (p) => ['score', '--providers', p],
+    at: '4:17',
+    says: /providers\[0\]\.values\.cost\.tco: is 1e309, beyond the largest number a file can hold/,
+  },
+  {
     name: 'unknown key (typo)',
     file: 'scenario.yaml',
     content: 'revenue: 1000000\nseets: 300\n',
