@@ -106,5 +106,9 @@ export function renderCompliance(report: ScoreReport, format: TableFormat): stri
   const gaps = report.ranking.flatMap((r) => r.compliance.map((g) => [r.name, g.regime.toUpperCase(), g.reason]))
   if (gaps.length > 0) lines.push('', heading(format, t('score.gapsTitle')), '', tabular(format, head, gaps))
   if (report.compliance.asOf) lines.push(t('score.complianceAsOf', {date: report.compliance.asOf}))
+  if (report.compliance.standings.length > 0) {
+    const rows = report.compliance.standings.map((c) => [c.name, c.asOf, c.source])
+    lines.push('', heading(format, t('score.standingsTitle')), '', tabular(format, [t('score.provider'), t('score.readOn'), t('score.source')], rows))
+  }
   return lines
 }

@@ -125,6 +125,9 @@ export function scoreProviders(
     compliance: {
       required: [...required],
       excluded,
+      standings: required.length > 0
+        ? candidates.flatMap((c) => (c.provider.compliance ? [{id: c.provider.id, name: local(c.provider.name), asOf: c.provider.compliance.asOf, source: c.provider.compliance.source}] : []))
+        : [],
       // The oldest date any standing was read: the whole comparison is no fresher than that.
       ...(required.length > 0 && candidates.some((c) => c.provider.compliance)
         ? {asOf: candidates.flatMap((c) => (c.provider.compliance ? [c.provider.compliance.asOf] : [])).sort()[0]}

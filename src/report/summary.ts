@@ -96,7 +96,9 @@ export function assumptions(a: Assessment): string[] {
     t('report.priceDates', {dates}),
     t('report.growth', {seats: a.tco.assumptions.seats, growth: percent(a.tco.assumptions.seatGrowth, 1), years: a.tco.years, rate: percent(a.tco.discountRate, 1)}),
     a.latency ? t('report.latencyMeasured', {date: a.latency.measuredAt.slice(0, 10)}) : t('report.latencyCatalog'),
-    ...(a.score.compliance.asOf ? [t('report.complianceDate', {date: a.score.compliance.asOf})] : []),
+    ...(a.score.compliance.standings.length > 0
+      ? [t('report.complianceDates', {standings: a.score.compliance.standings.map((c) => `${c.name} ${c.asOf} (${c.source})`).join('; ')})]
+      : []),
   ]
 }
 

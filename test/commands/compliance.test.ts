@@ -17,9 +17,20 @@ describe('compliance acts on the ranking', () => {
     expect(report.compliance.excluded.map((e: {id: string}) => e.id)).toEqual(['m365', 'google-workspace', 'zoho-mail'])
     expect(report.compliance.excluded[0].reasons[0]).toMatchObject({regime: 'mlps', reason: expect.stringContaining('Not filed under China')})
     expect(report.compliance.asOf).toBe('2025-06-01')
+    // Each candidate's standing carries its own date and the page it was read from.
+    expect(report.compliance.standings.map((c: {id: string; asOf: string; source: string}) => [c.id, c.asOf, c.source.split('/')[2] ?? c.source])).toEqual([
+      ['m365', '2025-06-01', 'learn.microsoft.com'],
+      ['google-workspace', '2025-06-01', 'cloud.google.com'],
+      ['zoho-mail', '2025-06-01', 'www.zoho.com'],
+      ['tencent-exmail', '2025-06-01', 'exmail.qq.com'],
+      ['alibaba-mail', '2025-06-01', 'www.alibabacloud.com'],
+      ['self-hosted', '2025-06-01', 'mailops: the standing depends on where and how you run the nodes'],
+    ])
     const text = mailops(['score', '--compliance', 'mlps']).stdout
     expect(text).toContain('Not ranked: cannot meet a required regime')
     expect(text).toContain('Compliance standing as of 2025-06-01')
+    expect(text).toContain('Where each compliance standing was read')
+    expect(text).toContain('│ 2025-06-01 │ https://learn.microsoft.com/compliance/regulatory/offering-home │')
   })
 
   it('ranks a provider that meets a regime only with extra work, flagged with the reason (PIPL data residency)', () => {

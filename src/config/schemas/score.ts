@@ -53,6 +53,10 @@ export const ScoreReport = Strict({
   compliance: Strict({
     required: Type.Array(Type.String(), {description: 'regimes the ranking was asked to meet'}),
     asOf: Type.Optional(Type.String({format: 'date', description: 'oldest date the catalog standing was read'})),
+    standings: Type.Array(
+      Strict({id: Id, name: Type.String(), asOf: Type.String({format: 'date'}), source: Type.String()}),
+      {description: 'when and where each candidate\'s standing was read (empty when no regime is required)'},
+    ),
     excluded: Type.Array(
       Strict({id: Id, name: Type.String(), reasons: Type.Array(Strict({regime: Type.String(), reason: Type.String()}))}),
       {description: 'providers not ranked: they cannot meet a required regime'},
