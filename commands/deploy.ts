@@ -13,6 +13,7 @@ export default class Deploy extends MailopsCommand {
   static examples = [
     {description: 'See exactly what would change', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --dry-run'},
     {description: 'Deploy, tolerating one failed host', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --max-fail 1'},
+    {description: 'Slow hosts (many rspamd instances starting on few cores): give each step longer', command: '<%= config.bin %> <%= command.id %> -i inventory.yaml --step-timeout 300'},
     {description: 'The local lab', command: '<%= config.bin %> <%= command.id %> -i /var/lib/mailops/lab/default/inventory.yaml'},
   ]
 
@@ -28,6 +29,7 @@ export default class Deploy extends MailopsCommand {
     'audit-dir': Flags.string({summary: 'Folder for the local audit log (default ~/.local/state/mailops/audit).'}),
     'connect-timeout': Flags.integer({default: 10, min: 1, summary: 'Seconds to wait for each SSH handshake (all hosts connect at once).'}),
     'probe-timeout': Flags.integer({default: 60, min: 1, summary: 'Seconds the probe of one host may take before that host counts as failed.'}),
+    'step-timeout': Flags.integer({default: 90, min: 5, summary: 'Seconds a validator, a restart or a service\'s ready check may take on a host before it counts as failed (its previous files are put back).'}),
     'confirm-timeout': Flags.integer({default: 30, min: 2, summary: 'Seconds an sshd change waits for a fresh SSH login before the host restores the previous files itself.'}),
   }
 
@@ -46,7 +48,7 @@ export default class Deploy extends MailopsCommand {
       auditDir: flags['audit-dir'],
       connectTimeoutMs: flags['connect-timeout'] * 1000,
       probeTimeoutMs: flags['probe-timeout'] * 1000,
-      bounds: {confirmS: flags['confirm-timeout']},
+      bounds: {confirmS: flags['confirm-timeout'], stepS: flags['step-timeout']},
       progress: progressReporter(),
     })
     this.log(renderDeploy(report))

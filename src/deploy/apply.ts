@@ -112,7 +112,8 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     // A policy-rc.d the host already had is put back as it was (installStep sets one meanwhile).
     `unpolicy() { if [ -e "$run/policy-rc.d" ]; then mv -f "$run/policy-rc.d" ${POLICY_RC}; elif [ -e "$run/policy-added" ]; then rm -f ${POLICY_RC} "$run/policy-added"; fi; }`,
     'trap "exit 1" HUP INT TERM',
-    'esc() { tr -d "\\000-\\037\\"\\\\\\\\" | head -c 2000; }',
+    // Lines joined by a space (not run together), then anything JSON would need escaped dropped.
+    'esc() { paste -sd " " | tr -d "\\000-\\037\\"\\\\\\\\" | head -c 2000; }',
     ...auditFunction(auditFields),
     // The result carries where the audit line went, so the controller's signed run vouches for it.
     'report() { audit "$1"; printf "%s\\n" "$1" | sed "s/}\\$/,\\"hostAudit\\":{\\"seq\\":${seq:-0},\\"sha256\\":\\"${head:-}\\"}}/" > "$run/result.tmp"; mv "$run/result.tmp" "$run/result"; exit 0; }',
