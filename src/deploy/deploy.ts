@@ -57,7 +57,7 @@ export interface DeployReport {
   hosts: HostOutcome[]
 }
 
-interface Desired {
+export interface Desired {
   host: InventoryHost
   /** per supported release (the probe says which one the host runs); the same paths in each */
   files: Record<Release, RenderedFile[]>
@@ -70,8 +70,8 @@ interface Desired {
 const PROBE_CONCURRENCY = 512
 const DEFAULT_PROBE_TIMEOUT_MS = 60_000
 
-/** Every blueprint for the host's role, rendered with its variables: all checked before any connection. */
-function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
+/** Every blueprint for the host's role, rendered with its variables: all checked before any connection (also what bench/ansible/playbook.mjs hands Ansible, so both tools write the same files). */
+export function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
   // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
   const core = firstCore(inventory.hosts)
   const facts = {
