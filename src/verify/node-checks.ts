@@ -7,6 +7,7 @@ import {mapLimit} from '../util/concurrency.js'
 import {beforeTlsChecks, loginChecks, senderChecks} from './auth.js'
 import {CHECKS, type CheckId} from './catalog.js'
 import {inboundCheck, outboundChecks, type Peer, utf8Check} from './delivery.js'
+import {atRestCheck} from './at-rest.js'
 import {authResultsOutcome, forgedAuthResults, forgeryCheck, gtubeCheck} from './filter.js'
 import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
 import {gatherFacts} from '../fleet/facts.js'
@@ -131,6 +132,7 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
     })
   }
   if (node.role === 'core') add(['smtp.edges-only'], async () => [await edgesOnlyCheck(node, ctx)])
+  if (node.role === 'core' && node.ssh && session) add(['delivery.at-rest'], async () => [await atRestCheck(node, ctx, () => session.connection(node.ssh!))])
   if (core) add(['delivery.unicode'], async () => [await utf8Check(node, core, ctx)])
   if (node.role === 'edge' && core) add(['smtp.size'], async () => [await sizeCheck(node, core, ctx)])
   // Inbound filtering (rspamd on the edges): a forged message and GTUBE, each found again by its own tag.
