@@ -153,8 +153,13 @@ function sshError(error: MailopsError, ids: CheckId[]): CheckResult[] {
   return ids.map((id) => outcome(id, 'error', `over SSH: ${error.message}`, {hint: error.hint ?? 'Check SSH access with: mailops exec -i INVENTORY -- true'}))
 }
 
-/** Checks the setup's nodes concurrently, the domain's records alongside; one report per node (and the domain). */
-export async function checkNodes(setup: VerifySetup): Promise<NodeReport[]> {
+/**
+ * Checks the setup's nodes concurrently, the domain's records alongside; one report per node (and
+ * the domain). SSH goes through `shared` when the caller has a session (the caller closes it),
+ * else through one of the run's own.
+ */
+export async function checkNodes(setup: VerifySetup, shared?: FleetSession): Promise<NodeReport[]> {
+  if (shared) return verifyWith(setup, shared)
   const session = setup.ssh && new FleetSession(setup.ssh, setup.ssh)
   try {
     return await verifyWith(setup, session)

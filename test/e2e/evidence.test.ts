@@ -30,9 +30,15 @@ afterAll(() => {
 })
 
 describe('mailops verify --profile gdpr --evidence DIR', () => {
-  it('writes a pack that validates, whose sums hold and whose hashes are what the host has', () => {
+  it('writes a pack that validates, whose sums hold and whose hashes are what the host has; the run reaches each host over one SSH connection', () => {
     const dir = join(work, 'gdpr')
+    // Each login is one line of the light host's sshd log: the checks, the audit logs and the
+    // file hashes all go through verify's one session (it was three connections per host).
+    const logins = () => ['node1', 'node2'].map((host) => Number(sh(host, 'grep -c "Accepted publickey" /var/log/sshd.log').stdout.trim()))
+    const before = logins()
     const result = verify('--profile', 'gdpr', '--evidence', dir, '--json')
+    // lab ssh itself logs in once per call: the second reading counts that login as well.
+    expect(logins().map((n, i) => n - before[i] - 1)).toEqual([1, 1])
     expect([0, 1], result.stderr).toContain(result.code)
     const report = result.json()
     expectValid(VerifyReport, report)
