@@ -91,17 +91,23 @@ export interface AuditVerifyRequest {
   connectTimeoutMs?: number
 }
 
-/** `mailops audit verify`: every run file of the folder, then (with an inventory) every host's log. */
-export async function verifyAudit(request: AuditVerifyRequest): Promise<{verdict: AuditVerdict; exit: ExitCodeValue}> {
-  if (!existsSync(request.dir) || !statSync(request.dir).isDirectory()) {
-    throw new InputError(t('audit.noDir', {dir: request.dir}), {code: 'AUDIT_DIR_MISSING', hint: t('audit.noDirHint')})
+/** The run files of a folder, each checked (chain, seal, link), and what the intact ones say each host's log ended with. */
+export interface RunsReading {
+  key: string
+  runs: RunVerdict[]
+  heads: ReadonlyMap<string, readonly HostHead[]>
+}
+
+/** Every run file of the folder, checked with the key (default: the operator's); no host is reached. */
+export function readRuns(dir: string, keyFile?: string): RunsReading {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new InputError(t('audit.noDir', {dir}), {code: 'AUDIT_DIR_MISSING', hint: t('audit.noDirHint')})
   }
-  const key = checkingKey(request.key)
-  const inventory = request.inventory ? loadInventory(request.inventory) : undefined
-  const files = readdirSync(request.dir)
+  const key = checkingKey(keyFile)
+  const files = readdirSync(dir)
     .filter((name) => name.endsWith('.jsonl'))
     .sort()
-    .map((name) => join(request.dir, name))
+    .map((name) => join(dir, name))
   const sealHashes = new Map<string, string>()
   const heads = new Map<string, HostHead[]>()
   // Each file read once: its chain serves the seal links, its own verdict and the host heads.
@@ -119,19 +125,34 @@ export async function verifyAudit(request: AuditVerifyRequest): Promise<{verdict
       if (record?.host && record.hostAudit) heads.set(record.host, [...(heads.get(record.host) ?? []), {run: verdict.run, ...record.hostAudit}])
     }
   }
-  const hosts = inventory ? await verifyHosts(inventory, selectHosts(inventory, request.hosts), heads, request) : []
-  const verdict = {key: fingerprint(key), runs, hosts}
-  const tampered = [...runs, ...hosts].some((v) => v.problems.length > 0)
-  const reached = runExit(hosts.map((h) => ({ok: !h.error, error: h.error})))
-  return {verdict, exit: reached !== ExitCode.ok ? reached : tampered ? ExitCode.checksFailed : ExitCode.ok}
+  return {key: fingerprint(key), runs, heads}
 }
 
-async function verifyHosts(inventory: LoadedInventory, targets: InventoryHost[], heads: ReadonlyMap<string, HostHead[]>, request: AuditVerifyRequest): Promise<HostVerdict[]> {
+/** A host's verdict from its log as read (facts.auditLog), or from why it could not be read. */
+export function hostVerdict(host: string, reading: RunsReading, log: {ok: true; lines: readonly string[]} | {ok: false; error: unknown}): HostVerdict {
+  return log.ok ? verifyHostLog(host, log.lines, reading.heads.get(host)) : {host, records: 0, signedUpTo: null, unsigned: 0, problems: [], error: failureOf(log.error)}
+}
+
+/** The verdict's exit code: a host not reached (3) over a tampered trail (1). */
+export function auditExit(verdict: AuditVerdict): ExitCodeValue {
+  const tampered = [...verdict.runs, ...verdict.hosts].some((v) => v.problems.length > 0)
+  const reached = runExit(verdict.hosts.map((h) => ({ok: !h.error, error: h.error})))
+  return reached !== ExitCode.ok ? reached : tampered ? ExitCode.checksFailed : ExitCode.ok
+}
+
+/** `mailops audit verify`: every run file of the folder, then (with an inventory) every host's log. */
+export async function verifyAudit(request: AuditVerifyRequest): Promise<{verdict: AuditVerdict; exit: ExitCodeValue}> {
+  const reading = readRuns(request.dir, request.key)
+  const inventory = request.inventory ? loadInventory(request.inventory) : undefined
+  const hosts = inventory ? await verifyHosts(inventory, selectHosts(inventory, request.hosts), reading, request) : []
+  const verdict = {key: reading.key, runs: reading.runs, hosts}
+  return {verdict, exit: auditExit(verdict)}
+}
+
+async function verifyHosts(inventory: LoadedInventory, targets: InventoryHost[], reading: RunsReading, request: AuditVerifyRequest): Promise<HostVerdict[]> {
   return FleetSession.with(inventory, {acceptNew: request.acceptNew, connectTimeoutMs: request.connectTimeoutMs}, async (session) => {
     const results = await session.each(targets, (connection) => gatherFacts(connection, {auditLog: true}))
-    return results.map((r) =>
-      r.ok ? verifyHostLog(r.host, r.value.auditLog, heads.get(r.host)) : {host: r.host, records: 0, signedUpTo: null, unsigned: 0, problems: [], error: failureOf(r.error)},
-    )
+    return results.map((r) => hostVerdict(r.host, reading, r.ok ? {ok: true, lines: r.value.auditLog} : {ok: false, error: r.error}))
   })
 }
 

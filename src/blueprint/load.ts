@@ -1,4 +1,4 @@
-import {createHash, createPrivateKey, X509Certificate} from 'node:crypto'
+import {createHash, createPrivateKey, createPublicKey, X509Certificate} from 'node:crypto'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -80,13 +80,26 @@ export function resolveVariables(
     values[name] = value
   }
   for (const [name, spec] of Object.entries(blueprint.variables)) {
-    if (spec.matchesKey === undefined || values[name] === '' || values[spec.matchesKey] === '') continue
+    if (spec.matchesKey === undefined) continue
+    if (spec.format === 'public-key') {
+      keyPairProblem(host, name, spec.matchesKey, String(values[name]), String(values[spec.matchesKey]))
+      continue
+    }
+    if (values[name] === '' || values[spec.matchesKey] === '') continue
     const leaf = new X509Certificate(pemBlocks(String(values[name]), 'CERTIFICATE')[0])
     if (!leaf.checkPrivateKey(createPrivateKey(String(values[spec.matchesKey])))) {
       throw InputError.at(undefined, 'blueprint.keyMismatch', {host, name, key: spec.matchesKey})
     }
   }
   return values
+}
+
+/** A public key and its private key: both or neither (an empty pair is a feature left off), and a pair. */
+function keyPairProblem(host: string, name: string, key: string, publicPem: string, privatePem: string): void {
+  if ((publicPem === '') !== (privatePem === '')) throw InputError.at(undefined, 'blueprint.keyPairHalf', {host, name, key, given: publicPem === '' ? key : name})
+  if (publicPem === '') return
+  const der = (k: ReturnType<typeof createPublicKey>) => k.export({type: 'spki', format: 'der'})
+  if (!der(createPublicKey(publicPem)).equals(der(createPublicKey(createPrivateKey(privatePem))))) throw InputError.at(undefined, 'blueprint.publicKeyMismatch', {host, name, key})
 }
 
 type VariableSpec = Blueprint['variables'][string]
@@ -116,7 +129,7 @@ function variableProblem(spec: VariableSpec, value: unknown): string | undefined
       if (typeof value !== 'string') return 'a string'
       if (spec.pattern && !new RegExp(spec.pattern, 'u').test(value)) return `a string matching ${spec.pattern}`
       if (value === '' || !spec.format) return undefined
-      return spec.format === 'private-key' ? pemKeyProblem(value) : pemChainProblem(value)
+      return spec.format === 'private-key' ? pemKeyProblem(value) : spec.format === 'public-key' ? pemPublicKeyProblem(value) : pemChainProblem(value)
     }
   }
 }
@@ -131,6 +144,16 @@ function pemKeyProblem(value: string): string | undefined {
     return undefined
   } catch {
     return 'a PEM private key (openssl pkey -in FILE -noout must accept it)'
+  }
+}
+
+function pemPublicKeyProblem(value: string): string | undefined {
+  try {
+    if (pemBlocks(value, 'PUBLIC KEY').length !== 1) throw new Error('not one PUBLIC KEY block')
+    createPublicKey(value)
+    return undefined
+  } catch {
+    return 'a PEM public key (openssl pkey -pubin -in FILE -noout must accept it)'
   }
 }
 

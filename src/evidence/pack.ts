@@ -3,7 +3,7 @@ import {existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync} f
 import {basename, dirname, join, resolve} from 'node:path'
 
 import {defaultAuditDir} from '../audit/run-log.js'
-import {verifyAudit} from '../audit/verify.js'
+import {hostVerdict, readRuns, type RunsReading} from '../audit/verify.js'
 import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
 import {InputError, toMailopsError} from '../errors.js'
 import {gatherFacts} from '../fleet/facts.js'
@@ -55,31 +55,43 @@ export interface Evidence {
 
 const RETENTION_VARS = ['work_retention_days', 'contract_retention_days', 'log_retention_days'] as const
 
-/** The audit trail (`audit verify` of the runs and every host's log), the deployed files' hashes, the retention in force. */
-export async function gatherEvidence(request: EvidenceRequest): Promise<Evidence> {
+/**
+ * The audit trail (`audit verify` of the runs and every host's log), the deployed files' hashes,
+ * the retention in force. Each host is asked once, for its audit log and its files' hashes in one
+ * exec, through `session` (verify's own, so that a run with --evidence reaches a host once) or a
+ * session of its own.
+ */
+export async function gatherEvidence(request: EvidenceRequest, session?: FleetSession): Promise<Evidence> {
   const inventory = loadInventory(request.inventory)
   const targets = selectHosts(inventory, request.hosts)
   const dir = request.auditDir ?? defaultAuditDir()
-  let audit: Evidence['audit']
+  let runs: RunsReading | undefined
+  let unread: string | undefined
   try {
-    const {verdict} = await verifyAudit({dir, inventory: request.inventory, hosts: request.hosts, acceptNew: request.acceptNew, connectTimeoutMs: request.connectTimeoutMs})
-    const bad = [...verdict.runs, ...verdict.hosts].filter((v) => v.problems.length > 0).length
-    const unreached = verdict.hosts.filter((h) => h.error).length
-    audit = {status: bad > 0 ? 'fail' : unreached > 0 || verdict.runs.length === 0 ? 'warn' : 'pass', dir, key: verdict.key, runs: verdict.runs.length, problems: bad, ...(verdict.runs.length > 0 ? {lastRun: verdict.runs.at(-1)!.run} : {})}
+    runs = readRuns(dir)
   } catch (error) {
-    audit = {status: 'skip', dir, runs: 0, problems: 0, reason: toMailopsError(error).message}
+    unread = toMailopsError(error).message
   }
   const catalog = listBlueprints(request.root).map((name) => loadBlueprint(request.root, name))
   const pathsOf = (role: 'core' | 'edge') => catalog.filter((b) => b.roles.includes(role)).flatMap((b) => b.files.map((f) => f.path))
-  const configuration = await FleetSession.with(inventory, {acceptNew: request.acceptNew, connectTimeoutMs: request.connectTimeoutMs}, async (session) => {
-    const results = await session.each(targets, (connection, target) => gatherFacts(connection, {files: pathsOf(inventory.hosts.find((h) => h.name === target.name)!.role)}))
-    return results.map((r) => {
-      const role = inventory.hosts.find((h) => h.name === r.host)!.role
-      if (!r.ok) return {host: r.host, role, files: [], error: failureOf(r.error)}
-      return {host: r.host, role, files: pathsOf(role).map((path, i) => ({path, ...r.value.files[i]}))}
-    })
+  const roleOf = (host: string) => inventory.hosts.find((h) => h.name === host)!.role
+  const ask = (s: FleetSession) => s.each(targets, (connection, target) => gatherFacts(connection, {files: pathsOf(roleOf(target.name)), auditLog: true}))
+  const results = session ? await ask(session) : await FleetSession.with(inventory, {acceptNew: request.acceptNew, connectTimeoutMs: request.connectTimeoutMs}, ask)
+  const configuration = results.map((r) => {
+    const role = roleOf(r.host)
+    if (!r.ok) return {host: r.host, role, files: [], error: failureOf(r.error)}
+    return {host: r.host, role, files: pathsOf(role).map((path, i) => ({path, ...r.value.files[i]}))}
   })
-  return {audit, configuration, retention: retentionOf(inventory, catalog)}
+  return {audit: runs ? auditStanding(dir, runs, results) : {status: 'skip', dir, runs: 0, problems: 0, reason: unread}, configuration, retention: retentionOf(inventory, catalog)}
+}
+
+/** `audit verify`'s verdict as the pack records it: fail when tampered, warn when a host was not read or nothing was signed yet. */
+function auditStanding(dir: string, runs: RunsReading, logs: ReadonlyArray<{host: string} & ({ok: true; value: {auditLog: string[]}} | {ok: false; error: unknown})>): Evidence['audit'] {
+  const hosts = logs.map((r) => hostVerdict(r.host, runs, r.ok ? {ok: true, lines: r.value.auditLog} : {ok: false, error: r.error}))
+  const bad = [...runs.runs, ...hosts].filter((v) => v.problems.length > 0).length
+  const unreached = hosts.filter((h) => h.error).length
+  const status = bad > 0 ? 'fail' : unreached > 0 || runs.runs.length === 0 ? 'warn' : 'pass'
+  return {status, dir, key: runs.key, runs: runs.runs.length, problems: bad, ...(runs.runs.length > 0 ? {lastRun: runs.runs.at(-1)!.run} : {})}
 }
 
 function retentionOf(inventory: LoadedInventory, catalog: ReturnType<typeof loadBlueprint>[]): Evidence['retention'] {

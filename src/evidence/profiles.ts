@@ -24,7 +24,9 @@ const IN_TRANSIT = ['tls.*', 'auth.before-tls'] as const
 const ACCESS = ['auth.login', 'auth.bad-login', 'auth.sender', 'relay.open', 'smtp.edges-only', 'smtp.system-accounts', 'smtp.vrfy'] as const
 const ORIGIN = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc', 'dns.spf', 'dns.dkim', 'dns.dmarc', 'dns.mta-sts', 'dns.tls-rpt'] as const
 const RESILIENCE = ['network.port', 'host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'delivery.inbound'] as const
-const AT_REST_GAP = 'Mail is stored in plain Maildir files on the core: encryption at rest (Dovecot mail_crypt) is not deployed yet.'
+const AT_REST = ['delivery.at-rest'] as const
+const AT_REST_GAP = "The key is on the core's disk (docs/encryption-at-rest.md): it protects the mail store and its backups, not a whole stolen disk or root on the node (volume encryption is the operator's)."
+const NO_SM4 = 'SM4 at rest is not available: Debian 12\'s Dovecot 2.3 has no cipher setting, and Debian 13\'s Dovecot 2.4.1 refuses sm4-gcm and crashes on sm4-ctr/cbc; the mail is AES-256-GCM.'
 
 export const PROFILES = {
   gdpr: {
@@ -32,7 +34,7 @@ export const PROFILES = {
     source: 'https://eur-lex.europa.eu/eli/reg/2016/679/oj',
     controls: [
       {id: 'Art. 32(1)(a) in transit', title: 'Encryption of personal data in transit', source: 'GDPR Art. 32(1)(a)', checks: IN_TRANSIT},
-      {id: 'Art. 32(1)(a) at rest', title: 'Encryption of personal data at rest', source: 'GDPR Art. 32(1)(a)', checks: [], gap: AT_REST_GAP},
+      {id: 'Art. 32(1)(a) at rest', title: 'Encryption of personal data at rest', source: 'GDPR Art. 32(1)(a)', checks: AT_REST, gap: AT_REST_GAP},
       {id: 'Art. 32(1)(b)', title: 'Ongoing confidentiality, integrity, availability and resilience of processing systems', source: 'GDPR Art. 32(1)(b)', checks: [...ACCESS, ...RESILIENCE]},
       {id: 'Art. 32(1)(d)', title: 'Regular testing of the effectiveness of the technical measures', source: 'GDPR Art. 32(1)(d)', checks: ['*']},
       {id: 'Art. 5(1)(e)', title: 'Storage limitation: personal data kept no longer than necessary', source: 'GDPR Art. 5(1)(e)', checks: ['host.logrotate']},
@@ -45,7 +47,7 @@ export const PROFILES = {
     source: '中华人民共和国个人信息保护法, adopted by the NPC Standing Committee on 20 August 2021, in force 1 November 2021',
     controls: [
       {id: 'Art. 51(3) encryption', title: 'Technical security measures such as encryption (in transit)', source: 'PIPL Art. 51(3)', checks: IN_TRANSIT},
-      {id: 'Art. 51(3) at rest', title: 'Technical security measures such as encryption (at rest)', source: 'PIPL Art. 51(3)', checks: [], gap: `${AT_REST_GAP} SM4 is not offered either.`},
+      {id: 'Art. 51(3) at rest', title: 'Technical security measures such as encryption (at rest)', source: 'PIPL Art. 51(3)', checks: AT_REST, gap: `${AT_REST_GAP} ${NO_SM4}`},
       {id: 'Art. 51(4)', title: 'Operating permissions: who may log in and send as whom', source: 'PIPL Art. 51(4)', checks: ACCESS},
       {id: 'Art. 19', title: 'Retention no longer than necessary for the purpose', source: 'PIPL Art. 19', checks: ['host.logrotate']},
       {id: 'Art. 54', title: 'Regular compliance audits', source: 'PIPL Art. 54', checks: ['*', 'audit.chain']},
@@ -57,7 +59,7 @@ export const PROFILES = {
     source: 'https://www.ecfr.gov/current/title-45/subtitle-A/subchapter-C/part-164/subpart-C',
     controls: [
       {id: '164.312(a)(1)', title: 'Access control', source: '45 CFR 164.312(a)(1)', checks: ACCESS},
-      {id: '164.312(a)(2)(iv)', title: 'Encryption and decryption (of stored ePHI)', source: '45 CFR 164.312(a)(2)(iv)', checks: [], gap: AT_REST_GAP},
+      {id: '164.312(a)(2)(iv)', title: 'Encryption and decryption (of stored ePHI)', source: '45 CFR 164.312(a)(2)(iv)', checks: AT_REST, gap: AT_REST_GAP},
       {id: '164.312(b)', title: 'Audit controls: record and examine activity', source: '45 CFR 164.312(b)', checks: ['audit.chain']},
       {id: '164.312(c)(1)', title: 'Integrity: ePHI not improperly altered (origin authentication of mail)', source: '45 CFR 164.312(c)(1)', checks: ORIGIN},
       {id: '164.312(d)', title: 'Person or entity authentication', source: '45 CFR 164.312(d)', checks: ['auth.login', 'auth.bad-login', 'auth.before-tls']},
@@ -71,7 +73,7 @@ export const PROFILES = {
     controls: [
       {id: '1798.100(e)', title: 'Reasonable security procedures and practices', source: 'Cal. Civ. Code § 1798.100(e)', checks: [...IN_TRANSIT, ...ACCESS, ...RESILIENCE]},
       {id: '1798.100(a)(3)', title: 'Retention period of each category of personal information', source: 'Cal. Civ. Code § 1798.100(a)(3)', checks: ['host.logrotate']},
-      {id: '1798.150(a)(1)', title: 'Unencrypted personal information exposed by a breach', source: 'Cal. Civ. Code § 1798.150(a)(1)', checks: [], gap: AT_REST_GAP},
+      {id: '1798.150(a)(1)', title: 'Unencrypted personal information exposed by a breach', source: 'Cal. Civ. Code § 1798.150(a)(1)', checks: AT_REST, gap: AT_REST_GAP},
       {id: '1798.185(a)(15)', title: 'Cybersecurity audits (regulations under the CPRA)', source: 'Cal. Civ. Code § 1798.185(a)(15)', checks: ['*', 'audit.chain']},
     ],
   },

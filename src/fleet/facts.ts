@@ -12,6 +12,12 @@ export const CERT_FILE = '/etc/mailops/tls/cert.pem'
 export const KEY_FILE = '/etc/mailops/tls/key.pem'
 export const DKIM_KEY_FILE = '/etc/opendkim/keys/dkim.private'
 export const LOGROTATE_FILE = '/etc/logrotate.d/mailops'
+/** Where the core blueprint's Maildirs are (Dovecot's mail location). */
+export const MAIL_STORE = '/var/mail/vhosts'
+/** Where a message's text could lie on a node: the mailboxes, the queue, the logs, temporary files. */
+export const MAIL_TRACE_DIRS = ['/var/mail', '/var/vmail', '/var/spool', '/var/log', '/tmp'] as const
+/** The first bytes of every file Dovecot's mail_crypt wrote (dcrypt format). */
+export const MAIL_CRYPT_MAGIC = 'CRYPTED'
 
 export interface FileState {
   sha256: string | null
@@ -43,6 +49,12 @@ export interface HostFacts {
   logrotate: {state: 'absent' | 'nofile' | 'present'; exitCode?: number; error?: string; coversPostfix?: boolean; rotate?: number} | undefined
   /** base64 DER public key of the DKIM signing key, when the host has one */
   dkimPublic: string | undefined
+  /**
+   * Mail at rest: the files under the places mail and its traces live (MAIL_TRACE_DIRS) that hold
+   * the given text in plain, and the Maildir message files under MAIL_STORE by whether they start
+   * with mail_crypt's magic (a few of the plain ones named)
+   */
+  storedPlain: {found: string[]; messages: number; plain: number; plainExamples: string[]}
   /** the host's audit log (AUDIT_FILE), line by line; empty when it has none */
   auditLog: string[]
   /** the mail log lines of one message (asked for by its Message-ID): each with the log it is from */
@@ -56,6 +68,8 @@ interface FactArgs {
   services: readonly string[]
   /** the Message-ID, with its angle brackets */
   mailTrail: string
+  /** the text that must be in no file in plain (a canary's body) */
+  storedPlain: string
 }
 type ArgOf<K extends keyof HostFacts> = K extends keyof FactArgs ? FactArgs[K] : true
 
@@ -168,6 +182,24 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
         '[ -f /var/log/rspamd/rspamd.log ] && grep -F -- "$id" /var/log/rspamd/rspamd.log | head -n 200 | sed "s/^/W\trspamd\t/"',
       ].join('\n'),
     parse: (rows) => rows.map(([source, ...line]) => ({source: source as 'postfix' | 'dovecot' | 'rspamd', line: line.join('\t')})),
+  },
+  storedPlain: {
+    tag: 'E',
+    script: (text) =>
+      [
+        `for d in ${MAIL_TRACE_DIRS.join(' ')}; do [ -d "$d" ] && grep -rlF -- ${shellQuote(text)} "$d" 2>/dev/null | head -n 20 | sed "s/^/E\tfound\t/"; done`,
+        // Maildir names hold no tab or new line; the magic is read as bytes, each file's first 7.
+        `[ -d ${MAIL_STORE} ] && find ${MAIL_STORE} -type f \\( -path '*/cur/*' -o -path '*/new/*' \\) -exec sh -c 'for f; do if [ "$(head -c 7 "$f")" = ${MAIL_CRYPT_MAGIC} ]; then echo c; else printf "p\\t%s\\n" "$f"; fi; done' sh {} + 2>/dev/null | awk -F '\t' '{n++} $1 == "p" {p++; if (p <= 5) print "E\tplain\t" $2} END {printf "E\tcount\t%d\t%d\\n", n, p}'`,
+      ].join('\n'),
+    parse: (rows) => ({
+      found: rows.filter((f) => f[0] === 'found').map((f) => f[1]),
+      plainExamples: rows.filter((f) => f[0] === 'plain').map((f) => f[1]),
+      ...last(
+        rows.filter((f) => f[0] === 'count'),
+        (f) => ({messages: Number(f[1]), plain: Number(f[2])}),
+        {messages: 0, plain: 0},
+      ),
+    }),
   },
   auditLog: {tag: 'A', script: () => `[ -f ${AUDIT_FILE} ] && sed 's/^/A\t/' ${AUDIT_FILE}`, parse: (rows) => rows.map((f) => f.join('\t'))},
 }

@@ -287,6 +287,8 @@ export const en = {
   'blueprint.badVariable': "{host}: variable '{name}' must be {type}",
   'blueprint.badTemplate': "{template}: not a valid template: {reason}",
   'blueprint.keyMismatch': "{host}: the certificate in '{name}' does not belong to the private key in '{key}'",
+  'blueprint.publicKeyMismatch': "{host}: the public key in '{name}' is not the public half of the private key in '{key}' (openssl pkey -in KEY -pubout prints the right one)",
+  'blueprint.keyPairHalf': "{host}: '{name}' and '{key}' go together, but only '{given}' is set: give both (the feature is on) or neither (it is off)",
   'deploy.unsupportedOs': "the host runs {os}, which the blueprints do not render for (supported: {supported}); nothing was changed",
   'hint.deployOs': "Deploy to a host with a supported release (mailops lab up makes Debian 13 hosts, --os debian12 Debian 12).",
   'deploy.installFailed': "installing the Debian packages failed, so no file was written and no service started: {output}",

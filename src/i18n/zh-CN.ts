@@ -289,6 +289,8 @@ export const zhCN: Record<MessageKey, string> = {
   'blueprint.badVariable': "{host}：变量 '{name}' 必须为 {type}",
   'blueprint.badTemplate': "{template}：模板无效：{reason}",
   'blueprint.keyMismatch': "{host}：'{name}' 中的证书与 '{key}' 中的私钥不匹配",
+  'blueprint.publicKeyMismatch': "{host}：'{name}' 中的公钥不是 '{key}' 中私钥的公钥（openssl pkey -in KEY -pubout 可输出正确的公钥）",
+  'blueprint.keyPairHalf': "{host}：'{name}' 与 '{key}' 须成对设置，但只设置了 '{given}'：两者都设置（启用该功能）或都不设置（关闭）",
   'deploy.unsupportedOs': "主机运行的是 {os}，蓝图不支持该版本（支持：{supported}）；未做任何更改",
   'hint.deployOs': "请部署到受支持版本的主机（mailops lab up 创建 Debian 13 主机，--os debian12 创建 Debian 12 主机）。",
   'deploy.installFailed': "安装 Debian 软件包失败，因此没有写入任何文件，也没有启动任何服务：{output}",

@@ -124,7 +124,7 @@ async function trySender(session: SmtpSession, from: string, to: string): Promis
 }
 
 /** Logs in on 587 (STARTTLS) or 465 (implicit TLS) and says hello: a session ready for MAIL FROM. */
-async function submissionSession(node: VerifyNode, target: (typeof SENDER_TARGETS)[number], ctx: ProbeContext, user: string, password: string): Promise<SmtpSession> {
+export async function submissionSession(node: VerifyNode, target: (typeof SENDER_TARGETS)[number], ctx: ProbeContext, user: string, password: string): Promise<SmtpSession> {
   const tls = {servername: node.fqdn, rejectUnauthorized: false}
   const {session} = target === 'submissions:465' ? await SmtpSession.open(node.address, 465, ctx.timeoutMs, tls) : await SmtpSession.open(node.address, 587, ctx.timeoutMs)
   try {

@@ -152,6 +152,11 @@ export const CHECKS = {
     proves: 'The GTUBE test message (the standard string every spam filter knows) sent through the edge to the verify account is refused at the end of DATA, or filed as spam (Junk); it never reaches the inbox unmarked. A filed copy is deleted.',
     fix: 'Run rspamd on the edge as Postfix\'s milter (smtpd_milters, milter_default_action = tempfail) with its Redis; on the core, the Sieve script that files X-Spam: Yes into Junk (the blueprints install and configure both).',
   },
+  'delivery.at-rest': {
+    scope: 'core',
+    proves: "Mail is stored encrypted (Dovecot mail_crypt, docs/encryption-at-rest.md): a canary the verify account submits to itself is read back over IMAPS, and while it is stored its body text is in no file under /var/mail, /var/vmail, /var/spool, /var/log or /tmp (searched over SSH). Maildir files still in plain text (written before encryption was on) are counted: a warning. The canary is deleted afterwards.",
+    fix: 'Give the core the key pair (secret mail_crypt_private_key, vars.mail_crypt_public_key) and redeploy: the blueprint loads mail_crypt into Dovecot. A canary found only in the queue (/var/spool/postfix) means LMTP did not take it yet: read /var/log/postfix.log.',
+  },
   'delivery.unicode': {
     scope: 'node',
     proves: "Internationalised mail is delivered or refused up front, never accepted and then bounced (backscatter to a possibly forged sender): where port 25 offers SMTPUTF8, a UTF-8 message (MAIL ... SMTPUTF8, UTF-8 From and Subject, null sender) reaches the verify account's mailbox; where it does not, MAIL ... SMTPUTF8 is refused with 5xx.",

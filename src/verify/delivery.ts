@@ -56,9 +56,16 @@ export interface Found {
 
 /**
  * Polls the verify account's mailboxes over IMAPS until the message with `tag` is in one of them
- * (INBOX unless told); reads the header fields asked for, deletes it, and says where it was.
+ * (INBOX unless told); reads the header fields asked for, lets `whileStored` look at it (the
+ * session, its UIDs in the selected mailbox), deletes it, and says where it was.
  */
-export async function fetchAndDelete(core: VerifyNode, ctx: ProbeContext, tag: string, deadline: number, options: {mailboxes?: string[]; headers?: string[]} = {}): Promise<Found> {
+export async function fetchAndDelete(
+  core: VerifyNode,
+  ctx: ProbeContext,
+  tag: string,
+  deadline: number,
+  options: {mailboxes?: string[]; headers?: string[]; whileStored?: (session: ImapSession, uids: string) => Promise<void>} = {},
+): Promise<Found> {
   const {user, password} = ctx.credentials!
   const mailboxes = options.mailboxes ?? ['INBOX']
   const {session} = await ImapSession.open(core.address, 993, ctx.timeoutMs, {servername: core.fqdn, rejectUnauthorized: false})
@@ -72,8 +79,12 @@ export async function fetchAndDelete(core: VerifyNode, ctx: ProbeContext, tag: s
         if (!uids) continue
         const seen = performance.now()
         const headers = options.headers ? headerLiteral((await session.command(`UID FETCH ${uids} (BODY.PEEK[HEADER.FIELDS (${options.headers.join(' ')})])`)).response) : ''
-        await session.command(`UID STORE ${uids} +FLAGS.SILENT (\\Deleted)`)
-        await session.command(`UID EXPUNGE ${uids}`)
+        try {
+          await options.whileStored?.(session, uids)
+        } finally {
+          await session.command(`UID STORE ${uids} +FLAGS.SILENT (\\Deleted)`)
+          await session.command(`UID EXPUNGE ${uids}`)
+        }
         return {seen, mailbox, headers}
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS))

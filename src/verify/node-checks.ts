@@ -7,6 +7,7 @@ import {mapLimit} from '../util/concurrency.js'
 import {beforeTlsChecks, loginChecks, senderChecks} from './auth.js'
 import {CHECKS, type CheckId} from './catalog.js'
 import {inboundCheck, outboundChecks, type Peer, utf8Check} from './delivery.js'
+import {atRestCheck} from './at-rest.js'
 import {authResultsOutcome, forgedAuthResults, forgeryCheck, gtubeCheck} from './filter.js'
 import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
 import {gatherFacts} from '../fleet/facts.js'
@@ -131,6 +132,7 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
     })
   }
   if (node.role === 'core') add(['smtp.edges-only'], async () => [await edgesOnlyCheck(node, ctx)])
+  if (node.role === 'core' && node.ssh && session) add(['delivery.at-rest'], async () => [await atRestCheck(node, ctx, () => session.connection(node.ssh!))])
   if (core) add(['delivery.unicode'], async () => [await utf8Check(node, core, ctx)])
   if (node.role === 'edge' && core) add(['smtp.size'], async () => [await sizeCheck(node, core, ctx)])
   // Inbound filtering (rspamd on the edges): a forged message and GTUBE, each found again by its own tag.
@@ -151,8 +153,13 @@ function sshError(error: MailopsError, ids: CheckId[]): CheckResult[] {
   return ids.map((id) => outcome(id, 'error', `over SSH: ${error.message}`, {hint: error.hint ?? 'Check SSH access with: mailops exec -i INVENTORY -- true'}))
 }
 
-/** Checks the setup's nodes concurrently, the domain's records alongside; one report per node (and the domain). */
-export async function checkNodes(setup: VerifySetup): Promise<NodeReport[]> {
+/**
+ * Checks the setup's nodes concurrently, the domain's records alongside; one report per node (and
+ * the domain). SSH goes through `shared` when the caller has a session (the caller closes it),
+ * else through one of the run's own.
+ */
+export async function checkNodes(setup: VerifySetup, shared?: FleetSession): Promise<NodeReport[]> {
+  if (shared) return verifyWith(setup, shared)
   const session = setup.ssh && new FleetSession(setup.ssh, setup.ssh)
   try {
     return await verifyWith(setup, session)

@@ -7,6 +7,7 @@ import {parsePeer, prepareVerify, type VerifyRequest} from './setup.js'
 import {type NodeReport, checkNodes, countStatuses, verifyExit} from './node-checks.js'
 import {assessControls, checkEvidenceDir, type ControlResult, gatherEvidence, writeEvidencePack} from '../evidence/pack.js'
 import {PROFILES, type ProfileName} from '../evidence/profiles.js'
+import {FleetSession} from '../fleet/session.js'
 
 export interface VerifyFleetRequest extends Omit<VerifyRequest, 'now'> {
   /** --peer ADDRESS:PORT: where outbound mail is captured */
@@ -46,29 +47,38 @@ export async function verifyFleet(request: VerifyFleetRequest): Promise<{report:
     throw new InputError(t('verify.peerListen', {peer: request.peer!, reason: (error as Error).message}), {code: 'USAGE'})
   }
   request.progress(t('verify.checking', {count: setup.nodes.length, domain: setup.dns ? t('verify.andDomain', {domain: setup.dns.domain}) : ''}))
-  let nodes: NodeReport[]
+  // One SSH session for the whole run: the checks and the evidence pack reach each host once.
+  const session = setup.ssh && new FleetSession(setup.ssh, setup.ssh)
   try {
-    nodes = await checkNodes({
-      ...setup,
-      peer,
-      onNode: (n) => {
-        const s = countStatuses([n])
-        request.progress(t('verify.nodeDone', {node: n.name, checks: n.checks.length, failed: s.fail, warnings: s.warn, errors: s.error, seconds: (n.ms / 1000).toFixed(1)}))
-      },
-    })
+    let nodes: NodeReport[]
+    try {
+      nodes = await checkNodes(
+        {
+          ...setup,
+          peer,
+          onNode: (n) => {
+            const s = countStatuses([n])
+            request.progress(t('verify.nodeDone', {node: n.name, checks: n.checks.length, failed: s.fail, warnings: s.warn, errors: s.error, seconds: (n.ms / 1000).toFixed(1)}))
+          },
+        },
+        session,
+      )
+    } finally {
+      await peer?.close()
+    }
+    const summary = countStatuses(nodes)
+    const report: VerifyReport = {strict: request.strict, summary, nodes}
+    if (request.profile) Object.assign(report, await evidenceFor(request, request.profile, report, now, session))
+    return {report, exit: verifyExit(summary, request.strict), now}
   } finally {
-    await peer?.close()
+    await session?.close()
   }
-  const summary = countStatuses(nodes)
-  const report: VerifyReport = {strict: request.strict, summary, nodes}
-  if (request.profile) Object.assign(report, await evidenceFor(request, request.profile, report, now))
-  return {report, exit: verifyExit(summary, request.strict), now}
 }
 
 /** The profile's controls from the results (and, with an inventory, the audit trail's standing); the pack when asked for. */
-async function evidenceFor(request: VerifyFleetRequest, name: ProfileName, report: VerifyReport, now: Date): Promise<Pick<VerifyReport, 'profile' | 'evidence'>> {
+async function evidenceFor(request: VerifyFleetRequest, name: ProfileName, report: VerifyReport, now: Date, session: FleetSession | undefined): Promise<Pick<VerifyReport, 'profile' | 'evidence'>> {
   const evidence = request.inventory
-    ? await gatherEvidence({root: request.root, inventory: request.inventory, hosts: request.hosts, auditDir: request.auditDir, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs})
+    ? await gatherEvidence({root: request.root, inventory: request.inventory, hosts: request.hosts, auditDir: request.auditDir, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs}, session)
     : undefined
   const results = [...report.nodes.flatMap((n) => n.checks), ...(evidence ? [{id: 'audit.chain', status: evidence.audit.status}] : [])]
   const profile = {name, title: PROFILES[name].title, controls: assessControls(name, results)}

@@ -1,13 +1,38 @@
+import {randomBytes} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
 
 import {bootedLab} from '../helpers/booted.js'
 import {mailops} from '../helpers/cli.js'
+import {ImapSession, imapQuote} from '../../src/util/mail-wire.js'
 
 // Booted bare Debian hosts of its own: deploy provisions them from nothing.
 const lab = bootedLab('provtest', '198.18.45.0/24')
 const {name: NAME, inventory: INVENTORY, sh} = lab
 const up = (hosts: number, os: 'debian13' | 'debian12') => lab.up(hosts, os)
+const CORE = {address: '198.18.45.11', fqdn: `node1.${NAME}.mailops.test`, user: `demo@${NAME}.mailops.test`}
+// Every place a message's text could lie on the core: mailboxes, queue, logs, temporary files.
+const grepDisk = (text: string) => sh('node1', `for d in /var/mail /var/vmail /var/spool /var/log /tmp; do [ -d "$d" ] && grep -rlF -- '${text}' "$d"; done; true`)
+
+/** Over IMAPS as the lab's mailbox: the whole message (RFC822 bytes) whose body holds `text`, once it is there. */
+async function imapMessage(text: string): Promise<string> {
+  const password = parse(readFileSync(`${lab.dir}/secrets.yaml`, 'utf8')).verify_password as string
+  const {session} = await ImapSession.open(CORE.address, 993, 10_000, {servername: CORE.fqdn, rejectUnauthorized: false})
+  try {
+    expect((await session.command(`LOGIN ${imapQuote(CORE.user)} ${imapQuote(password)}`)).ok).toBe(true)
+    for (let i = 0; i < 60; i++) {
+      await session.command('SELECT INBOX')
+      const uid = /^\* SEARCH (\d+)/m.exec((await session.command(`UID SEARCH BODY ${text}`)).response)?.[1]
+      if (uid) return (await session.command(`UID FETCH ${uid} (BODY.PEEK[])`)).response
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    throw new Error(`no message with ${text} in INBOX within 30 s`)
+  } finally {
+    await session.logout()
+  }
+}
+
 const postfixState = (host: string) => sh(host, 'dpkg-query -W -f=\'${Status}\\n\' postfix 2>/dev/null | grep -c "install ok installed"; systemctl is-active postfix; test -e /etc/postfix/main.cf && echo main.cf || echo no-main.cf; test -e /usr/sbin/policy-rc.d && echo policy || echo no-policy').stdout
 
 // What each release runs: its own Postfix and Dovecot, Dovecot's configuration in its own syntax.
@@ -17,7 +42,7 @@ const RELEASES = [
 ] as const
 
 describe('mailops deploy on booted bare Debian hosts', () => {
-  it.each(RELEASES)('$os: installs the packages, then the files, then enables and starts the services; a re-run changes nothing; verify passes', (release) => {
+  it.each(RELEASES)('$os: installs the packages, then the files, then enables and starts the services; a re-run changes nothing; verify passes; mail is stored encrypted, and a Dovecot without mail_crypt fails exactly delivery.at-rest until deploy repairs it', async (release) => {
     up(2, release.os)
     expect(postfixState('node2')).toBe('0\ninactive\nno-main.cf\nno-policy\n')
 
@@ -56,7 +81,30 @@ describe('mailops deploy on booted bare Debian hosts', () => {
     // The host group reads systemd: enabled, active, no failed unit.
     const services = verify.json().nodes.map((n: {checks: Array<{id: string; message: string}>}) => n.checks.find((c) => c.id === 'host.services')!.message)
     expect(services).toEqual(['running: ssh, opendkim, dovecot, postfix (enabled; no failed units)', 'running: ssh, redis-server, rspamd, postfix (enabled; no failed units)'])
-  }, 400_000)
+
+    // Mail at rest (issue 18): a canary through Postfix and LMTP is read over IMAP, and its body is
+    // in no file on the core's disk; its Maildir file starts with mail_crypt's magic.
+    const canary = `canary${randomBytes(8).toString('hex')}`
+    expect(sh('node1', `printf 'Subject: at rest\\n\\n%s\\n' ${canary} | /usr/sbin/sendmail ${CORE.user}`).code).toBe(0)
+    expect(await imapMessage(canary)).toContain(`\r\n\r\n${canary}\r\n`)
+    expect(grepDisk(canary).stdout).toBe('')
+    const magic = sh('node1', `for f in /var/mail/vhosts/*/demo/cur/* /var/mail/vhosts/*/demo/new/*; do [ -f "$f" ] && head -c 7 "$f" && echo; done | sort | uniq -c`)
+    expect(magic.stdout.trim()).toMatch(/^\d+ CRYPTED$/)
+
+    // Break: mail_crypt taken out of Dovecot by hand → exactly delivery.at-rest fails; deploy repairs.
+    const unplug = release.os === 'debian12' ? 'sed -i "s/^mail_plugins = \\$mail_plugins mail_crypt$/#&/"' : 'sed -i "s/^  mail_crypt = yes$/  mail_crypt = no/"'
+    expect(sh('node1', `${unplug} /etc/dovecot/dovecot.conf && doveconf -n | grep -cE 'mail_plugins = .*mail_crypt|mail_crypt = yes'; systemctl reload dovecot`).stdout).toBe('0\n')
+    const broken = mailops(['verify', '-i', INVENTORY, '--skip', 'dns', '--json'])
+    expect(broken.code).toBe(1)
+    const failedIds = broken.json().nodes.flatMap((n: {checks: Array<{id: string; status: string}>}) => n.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip').map((c) => c.id))
+    expect(failedIds).toEqual(['delivery.at-rest'])
+    const repaired = mailops(['deploy', '-i', INVENTORY, '--json'])
+    expect(repaired.code, repaired.stderr).toBe(0)
+    expect(repaired.json().hosts[0].files.filter((f: {action: string}) => f.action !== 'unchanged').map((f: {path: string}) => f.path)).toEqual(['/etc/dovecot/dovecot.conf'])
+    const atRest = mailops(['verify', '-i', INVENTORY, '--only', 'delivery.at-rest', '--json'])
+    expect(atRest.code, atRest.stdout.slice(-2000)).toBe(0)
+    expect(atRest.json().nodes[0].checks[0]).toMatchObject({id: 'delivery.at-rest', status: 'pass'})
+  }, 600_000)
 
   it('fails with a clear error and no half-configured service when apt cannot reach the mirror (proxy stopped)', () => {
     up(1, 'debian12')

@@ -19,11 +19,11 @@ const Variable = Strict({
   minimum: Type.Optional(Type.Integer({description: 'for integers: the smallest value that works'})),
   maximum: Type.Optional(Type.Integer({description: 'for integers: the largest value that works'})),
   format: Type.Optional(
-    Type.Union([Type.Literal('private-key'), Type.Literal('certificate-chain')], {
-      description: 'for strings: a PEM private key, or a PEM certificate chain (leaf first), parsed before any connection',
+    Type.Union([Type.Literal('private-key'), Type.Literal('public-key'), Type.Literal('certificate-chain')], {
+      description: 'for strings: a PEM private key, a PEM public key, or a PEM certificate chain (leaf first), parsed before any connection',
     }),
   ),
-  matchesKey: Type.Optional(Type.String({description: 'for a certificate chain: the variable holding the private key of its leaf'})),
+  matchesKey: Type.Optional(Type.String({description: 'for a certificate chain or a public key: the variable holding its private key (a public key and its private key: both given or neither)'})),
   items: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {description: 'for lists: a JSON Schema every item must match'})),
 })
 

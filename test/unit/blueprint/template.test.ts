@@ -1,4 +1,5 @@
 import {execFileSync} from 'node:child_process'
+import {createPublicKey} from 'node:crypto'
 import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -90,7 +91,7 @@ describe('bundled blueprints', () => {
         expect(files.length).toBeGreaterThan(0)
         for (const f of files) expect(f.content).not.toMatch(/\{\{/)
         // A file rendered from a secret is marked, so that it is never read back or shown.
-        for (const f of files) expect(f.sensitive, `${name}: ${f.path}`).toBe(['/etc/mailops/tls/key.pem', '/etc/opendkim/keys/dkim.private'].includes(f.path))
+        for (const f of files) expect(f.sensitive, `${name}: ${f.path}`).toBe(['/etc/mailops/tls/key.pem', '/etc/opendkim/keys/dkim.private', '/etc/mailops/mail-crypt/private.pem'].includes(f.path))
       }
     }
   })
@@ -157,6 +158,10 @@ describe('blueprints render for the host\'s release', () => {
       ['plugin', 'sieve_script spam-to-junk'],
       ['sieve_before', 'sieve_script spam-to-junk'],
       ['sieve', 'sieve_script personal'],
+      // mail_crypt's plugin settings are crypt_* settings of their own in 2.4.
+      ['mail_crypt_save_version', 'crypt_write_algorithm'],
+      ['mail_crypt_global_public_key', 'crypt_global_public_key_file'],
+      ['mail_crypt_global_private_key', 'crypt_global_private_key main'],
     ])
     const next = core.templates['dovecot-2.4.conf']
     const now = settings(next)
@@ -166,6 +171,33 @@ describe('blueprints render for the host\'s release', () => {
       expect(now.has(renamed.get(name)!), `'${name}' → '${renamed.get(name)}'`).toBe(true)
       expect(next, `a comment names the 2.3 setting '${name}'`).toMatch(new RegExp(`^#.*2\\.3:.*\\b${name}\\b`, 'm'))
     }
+  })
+
+  it('mail_crypt is on in both releases when the key pair is given, off when neither is; half a pair or a wrong pair is refused before any connection', () => {
+    const pair = keyAndCert()
+    const publicKey = createPublicKey(pair.key).export({type: 'spki', format: 'pem'}).toString()
+    const base = {tls_key: pem.key, dkim_private_key: pem.key}
+    const given = {domain: 'example.com', host_name: 'core1', edge_addresses: [], tls_cert: pem.cert}
+    const render = (secrets: Record<string, string>, extra: Record<string, unknown>) => (release: (typeof SUPPORTED_RELEASES)[number]) =>
+      renderFiles(core, resolveVariables(core, 'core1', {...base, ...secrets}, {...given, ...extra}), release)
+    const on = render({mail_crypt_private_key: pair.key}, {mail_crypt_public_key: publicKey})
+    const conf = (files: ReturnType<ReturnType<typeof render>>) => files.find((f) => f.path === '/etc/dovecot/dovecot.conf')!.content
+    expect(conf(on('debian 12'))).toMatch(/^mail_plugins = \$mail_plugins mail_crypt\nplugin \{\n  mail_crypt_save_version = 2\n  mail_crypt_global_public_key = <\/etc\/mailops\/mail-crypt\/public\.pem\n  mail_crypt_global_private_key = <\/etc\/mailops\/mail-crypt\/private\.pem\n\}$/m)
+    expect(conf(on('debian 13'))).toMatch(/^mail_plugins \{\n  mail_crypt = yes\n\}$/m)
+    expect(conf(on('debian 13'))).toMatch(/^crypt_write_algorithm = aes-256-gcm-sha256$/m)
+    expect(conf(on('debian 13'))).toMatch(/^crypt_global_public_key_file = \/etc\/mailops\/mail-crypt\/public\.pem$/m)
+    expect(conf(on('debian 13'))).toMatch(/^crypt_global_private_key main \{\n  crypt_private_key_file = \/etc\/mailops\/mail-crypt\/private\.pem\n\}$/m)
+    // The global plugin list comes before the protocol sections that extend it ($mail_plugins in 2.3).
+    expect(conf(on('debian 12')).indexOf('mail_crypt\n')).toBeLessThan(conf(on('debian 12')).indexOf('protocol lmtp'))
+    const privateFile = on('debian 12').find((f) => f.path === '/etc/mailops/mail-crypt/private.pem')!
+    expect({content: privateFile.content, mode: privateFile.mode, owner: privateFile.owner, sensitive: privateFile.sensitive}).toEqual({content: `${pair.key}\n`, mode: '0600', owner: 'root', sensitive: true})
+    const off = render({}, {})
+    for (const release of SUPPORTED_RELEASES) expect(conf(off(release))).not.toMatch(/^[^#\n]*crypt/m)
+    expect(() => render({mail_crypt_private_key: pair.key}, {})('debian 12')).toThrow("core1: 'mail_crypt_public_key' and 'mail_crypt_private_key' go together, but only 'mail_crypt_private_key' is set")
+    expect(() => render({}, {mail_crypt_public_key: publicKey})('debian 12')).toThrow("only 'mail_crypt_public_key' is set")
+    const other = createPublicKey(keyAndCert().key).export({type: 'spki', format: 'pem'}).toString()
+    expect(() => render({mail_crypt_private_key: pair.key}, {mail_crypt_public_key: other})('debian 12')).toThrow("core1: the public key in 'mail_crypt_public_key' is not the public half of the private key in 'mail_crypt_private_key'")
+    expect(() => render({mail_crypt_private_key: pair.key}, {mail_crypt_public_key: pem.cert})('debian 12')).toThrow("variable 'mail_crypt_public_key' must be a PEM public key")
   })
 
   it('a template for a release the blueprints do not know is refused at its place in blueprint.yaml', () => {

@@ -38,5 +38,11 @@ describe('compliance profiles', () => {
     expect(byId['Art. 5(1)(e)'].status).toBe('not-evidenced')
     expect(byId['Art. 32(1)(a) at rest']).toMatchObject({status: 'not-evidenced', checks: []})
     expect(byId['Art. 5(2)'].status).toBe('met')
+    // Mail at rest is evidenced by delivery.at-rest on every profile that asks for it; SM4's absence is said for PIPL.
+    for (const [profile, id] of [['gdpr', 'Art. 32(1)(a) at rest'], ['pipl', 'Art. 51(3) at rest'], ['hipaa', '164.312(a)(2)(iv)'], ['ccpa', '1798.150(a)(1)']] as const) {
+      const control = assessControls(profile, [{id: 'delivery.at-rest', status: 'pass'}]).find((c) => c.id === id)
+      expect(control, `${profile} ${id}`).toMatchObject({status: 'met', checks: [{id: 'delivery.at-rest', pass: 1}]})
+    }
+    expect(assessControls('pipl', []).find((c) => c.id === 'Art. 51(3) at rest')!.gap).toContain('SM4 at rest is not available')
   })
 })

@@ -1,6 +1,10 @@
+import {execFileSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {FACTS, factsScript, parseFacts, parseProbe} from '../../../src/fleet/facts.js'
+import {FACTS, factsScript, MAIL_STORE, MAIL_TRACE_DIRS, parseFacts, parseProbe} from '../../../src/fleet/facts.js'
 import {parseHost} from '../../../src/verify/host.js'
 
 describe('facts', () => {
@@ -38,5 +42,29 @@ describe('facts', () => {
     expect(health.certificate).toEqual({present: false})
     expect(health.memory).toBeNull()
     expect(health.dkimPublic).toBeUndefined()
+  })
+})
+
+describe('storedPlain (delivery.at-rest)', () => {
+  it('names the files that hold the text in plain, and counts the Maildir files by mail_crypt magic, running its own shell fragment', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mailops-at-rest-'))
+    const store = join(root, 'vhosts', 'example.com', 'demo')
+    for (const dir of ['cur', 'new', 'tmp', '.Junk/cur']) mkdirSync(join(store, dir), {recursive: true})
+    writeFileSync(join(store, 'cur', '1.M1,S=10:2,S'), Buffer.concat([Buffer.from('CRYPTED\x03\x07'), Buffer.from([0, 0, 2, 0xff])]))
+    writeFileSync(join(store, 'new', '2.M2,S=20'), 'Subject: x\n\ncanary-123\n')
+    writeFileSync(join(store, '.Junk/cur', '3.M3,S=30:2,'), 'CRYPTE but not the magic\n')
+    // Outside cur/ and new/: not a message, but a plain copy of the text is still found.
+    writeFileSync(join(store, 'tmp', 'half-written'), 'canary-123')
+    const script = factsScript({storedPlain: 'canary-123'})
+      .replaceAll(MAIL_STORE, join(root, 'vhosts'))
+      .replace(MAIL_TRACE_DIRS.join(' '), `${root}/vhosts ${root}/absent`)
+    const facts = parseFacts({storedPlain: 'canary-123'}, execFileSync('sh', ['-c', script], {encoding: 'utf8'}))
+    expect({...facts.storedPlain, found: [...facts.storedPlain.found].sort(), plainExamples: [...facts.storedPlain.plainExamples].sort()}).toEqual({
+      found: [join(store, 'new', '2.M2,S=20'), join(store, 'tmp', 'half-written')],
+      messages: 3,
+      plain: 2,
+      plainExamples: [join(store, '.Junk/cur', '3.M3,S=30:2,'), join(store, 'new', '2.M2,S=20')],
+    })
+    expect(parseFacts({storedPlain: 'x'}, '').storedPlain).toEqual({found: [], messages: 0, plain: 0, plainExamples: []})
   })
 })
