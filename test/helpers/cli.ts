@@ -14,8 +14,8 @@ export interface CliResult {
   json: () => any
 }
 
-/** A command that hangs must fail its test, not stall the run: spawnSync blocks vitest's own timers. */
-const HANG_MS = 180_000
+/** A command that hangs must fail its test, not stall the run: spawnSync blocks vitest's own timers. A first deploy of a booted Debian 13 core took over 180 s at load 13-21. */
+const HANG_MS = 300_000
 
 /** Runs the built binary exactly as a user would: no TTY, real exit code. */
 export function mailops(args: string[], env: Record<string, string> = {}): CliResult {
