@@ -39,6 +39,7 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
     peer: Flags.string({summary: "ADDRESS:PORT to listen on for outbound mail (where the core's relayhost or the recipient's MX points); without it the outbound checks are skipped."}),
     role: Flags.option({options: ['edge', 'core'] as const, default: 'edge' as const, summary: 'Role of bare targets: which ports they must serve.'})(),
     timeout: Flags.integer({default: 10, min: 1, summary: 'Seconds for each connection and answer.'}),
+    'probe-source': Flags.string({summary: 'A second address of this machine that auth.throttle guesses passwords from (default: vars.verify_probe_source; without one it is not run).'}),
     'delivery-timeout': Flags.integer({default: 60, min: 1, summary: 'Seconds a test message may take to arrive.'}),
     parallel: Flags.integer({default: 32, min: 1, summary: 'Nodes checked at once.'}),
     'accept-new': Flags.boolean({summary: 'Record the host key of a host not in known_hosts yet.'}),
@@ -57,7 +58,7 @@ Without an inventory, the targets (addresses, host names, or domains standing fo
     const {report, exit, now} = await verifyFleet({
       root: this.config.root, inventory: flags.inventory, targets: argv as string[], hosts: flags.hosts?.split(',').filter(Boolean),
       only: flags.only, skip: flags.skip, role: flags.role, caFile: flags['ca-file'], resolver: flags.resolver, peer: flags.peer, strict: flags.strict,
-      timeoutMs: flags.timeout * 1000, deliveryTimeoutMs: flags['delivery-timeout'] * 1000, parallel: flags.parallel, acceptNew: flags['accept-new'], profile: flags.profile,
+      timeoutMs: flags.timeout * 1000, deliveryTimeoutMs: flags['delivery-timeout'] * 1000, probeSource: flags['probe-source'], parallel: flags.parallel, acceptNew: flags['accept-new'], profile: flags.profile,
       evidenceDir: flags.evidence, auditDir: flags['audit-dir'], progress: progressReporter(!this.jsonEnabled()),
     })
     if (!this.jsonEnabled()) this.log(renderVerify(flags.format, report, now))

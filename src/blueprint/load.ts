@@ -53,6 +53,8 @@ export interface RenderedFile {
   notify: string[]
   /** Rendered from a secret: never read back from a host, never shown, diffed by hash only. */
   sensitive: boolean
+  /** Only hosts of this init get the file (see the blueprint's init). */
+  init?: 'systemd'
 }
 
 /**
@@ -188,6 +190,7 @@ export function renderFiles(blueprint: LoadedBlueprint, vars: Record<string, unk
       group: f.group ?? 'root',
       ...(f.validate ? {validate: f.validate} : {}),
       notify: f.notify ?? [],
+      ...(f.init ? {init: f.init} : {}),
       sensitive: secrets.some((name) => new RegExp(`\\{\\{\\s*(@root\\.)?${name}\\s*\\}\\}`).test(template)),
     }
   })

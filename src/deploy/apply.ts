@@ -39,8 +39,11 @@ export const PRESEED: Record<string, string> = {postfix: 'postfix postfix/main_m
 /** Where Debian's maintainer scripts ask whether they may start a service. */
 const POLICY_RC = '/usr/sbin/policy-rc.d'
 
-/** Services whose change can cut mailops off: after their reload a fresh SSH login must work. */
-export const LOGIN_SERVICES = new Set(['ssh'])
+/**
+ * Services whose change can cut mailops off: after their reload a fresh SSH login must work
+ * (sshd itself, and the host firewall that could drop the SSH port).
+ */
+export const LOGIN_SERVICES = new Set(['ssh', 'nftables'])
 
 /** A line written by the script when it waits for the controller to log in afresh. */
 export const CONFIRM_MARK = 'awaiting-confirm'
@@ -94,9 +97,11 @@ export function auditFunction(fields: string, path = AUDIT_FILE): string[] {
  */
 export function applyScript(plan: HostPlan, services: Record<string, {reload: 'reload' | 'restart'; ready?: string}>, auditFields: string, bounds: ApplyBounds = DEFAULT_BOUNDS): string {
   const changed = plan.files.map((f, i) => ({...f, i})).filter((f) => f.action !== 'unchanged')
-  const notified = [...new Set(changed.flatMap((f) => f.notify))]
+  // What the changed files notify, and what the plan found not answering (or left pending by a crash).
+  const notified = [...new Set([...changed.flatMap((f) => f.notify), ...plan.handlers])]
   const sensitive = changed.filter((f) => f.sensitive).map((f) => f.i)
-  const confirm = plan.handlers.some((s) => LOGIN_SERVICES.has(s))
+  const confirming = plan.handlers.filter((s) => LOGIN_SERVICES.has(s))
+  const confirm = confirming.length > 0
   const out: string[] = [
     'set -u',
     'run=$(cd "$(dirname "$0")" && pwd)',
@@ -125,7 +130,8 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     '  done',
     '  installed=""',
     '}',
-    'unowe() { for s in $(cat "$run/owed" 2>/dev/null); do sed -i "/^$s\\$/d" "$pending"; done; }',
+    // Loop variables of their own: these run inside the restart loop, whose $s names the failed service in its report.
+    'unowe() { for o in $(cat "$run/owed" 2>/dev/null); do sed -i "/^$o\\$/d" "$pending"; done; }',
     // 9>&-: a daemon started here must not inherit the host lock (it would hold it for ever).
     plan.init === 'systemd'
       ? `act() { if systemctl is-active -q "$1" 9>&-; then timeout -k 5 ${bounds.stepS} systemctl "$2" "$1" 9>&-; else timeout -k 5 ${bounds.stepS} systemctl enable --now "$1" 9>&-; fi; }`
@@ -137,7 +143,7 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     `ready_of() { case "$1" in ${Object.entries(services).flatMap(([name, spec]) => (spec.ready ? [`${q(name)}) sh -c ${q(spec.ready)} 9>&-;;`] : [])).join(' ')} *) true;; esac; }`,
     `await_ready() { w=0; until ready_of "$1" >/dev/null 2>&1 < /dev/null; do [ $w -ge ${bounds.stepS * 2} ] && { echo "$1 runs but did not answer within ${bounds.stepS} s (its ready check)"; return 1; }; sleep 0.5; w=$((w + 1)); done; }`,
     // Put back the files and bring every service already touched back onto them.
-    'undo() { restore; for s in $restarted $1; do act "$s" "$(action_of "$s")" >/dev/null 2>&1 < /dev/null; done; unowe; }',
+    'undo() { restore; for u in $restarted $1; do act "$u" "$(action_of "$u")" >/dev/null 2>&1 < /dev/null; done; unowe; }',
     'mkdir -p "$state" "$run/backup" "$run/shadow"',
     `exec 9>> ${q(LOCK_FILE)}`,
     `flock -w ${bounds.lockWaitS} 9 || report ${q(JSON.stringify({status: 'busy', waitedS: bounds.lockWaitS}))}`,
@@ -203,7 +209,7 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     out.push(
       `echo ${CONFIRM_MARK} > "$run/confirm.tmp"; mv "$run/confirm.tmp" "$run/${CONFIRM_MARK}"`,
       `waited=0; while [ ! -f "$run/confirmed" ] && [ $waited -lt ${bounds.confirmS * 10} ]; do sleep 0.1; waited=$((waited + 1)); done`,
-      `if [ ! -f "$run/confirmed" ]; then undo ""; report ${q(JSON.stringify({status: 'rolled-back', service: [...LOGIN_SERVICES].join(','), waitedS: bounds.confirmS}))}; fi`,
+      `if [ ! -f "$run/confirmed" ]; then undo ""; report ${q(JSON.stringify({status: 'rolled-back', service: confirming.join(','), waitedS: bounds.confirmS}))}; fi`,
     )
   }
   out.push(

@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto'
+import {isIPv4, isIPv6} from 'node:net'
 import {userInfo} from 'node:os'
 
 import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
@@ -74,12 +75,18 @@ const DEFAULT_PROBE_TIMEOUT_MS = 60_000
 export function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
   // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
   const core = firstCore(inventory.hosts)
+  const edges = hostsOfRole(inventory.hosts, 'edge').map((h) => h.address)
   const facts = {
     role: host.role,
     host_name: host.name,
     core_address: core?.address ?? '',
     core_name: core?.name ?? '',
-    edge_addresses: hostsOfRole(inventory.hosts, 'edge').map((h) => h.address),
+    edge_addresses: edges,
+    // The firewall's rules name addresses per family (nft's ip and ip6 saddr).
+    edge_ipv4: edges.filter((a) => isIPv4(a)),
+    edge_ipv6: edges.filter((a) => isIPv6(a)),
+    // The port mailops itself logs in on: the firewall keeps it open.
+    ssh_port: host.port,
   }
   const blueprints = catalog.filter((b) => b.roles.includes(host.role))
   const desired: Desired = {host, files: Object.fromEntries(SUPPORTED_RELEASES.map((release) => [release, []])) as unknown as Desired['files'], packages: [], services: {}, secrets: []}
@@ -210,7 +217,8 @@ export function deployExit(report: DeployReport): ExitCodeValue {
 }
 
 async function probeAndPlan(connection: SshConnection, d: Desired, timeoutMs: number): Promise<HostPlan> {
-  const facts = await gatherFacts(connection, deployFacts(d.files[SUPPORTED_RELEASES[0]], d.packages), {timeoutMs}).catch((error: unknown) => {
+  const ready = Object.entries(d.services).flatMap(([name, spec]) => (spec.ready ? [{name, ready: spec.ready}] : []))
+  const facts = await gatherFacts(connection, deployFacts(d.files[SUPPORTED_RELEASES[0]], d.packages, ready), {timeoutMs}).catch((error: unknown) => {
     const e = toMailopsError(error)
     throw e.code === 'COMMAND_TIMEOUT' ? new HostError(d.host.name, 'PROBE_TIMEOUT', t('deploy.probeTimeout', {s: Math.round(timeoutMs / 1000)})) : e
   })

@@ -16,7 +16,7 @@ export interface PlannedFile extends RenderedFile {
 export interface HostPlan {
   host: string
   files: PlannedFile[]
-  /** Services to reload or restart: notified by a changed file, or left pending by a crash. */
+  /** Services to reload or restart: notified by a changed file, left pending by a crash, or not answering their ready command. */
   handlers: string[]
   /** Debian packages to install, before any file (their files are the blueprints' targets). */
   packages: string[]
@@ -25,15 +25,21 @@ export interface HostPlan {
 }
 
 /** Pure: what a host needs, from what it should have (rendered) and what it has (probed). */
-export function planHost(host: string, rendered: readonly RenderedFile[], facts: Pick<DeployFacts, 'files' | 'pending' | 'missingPackages' | 'init'>): HostPlan {
-  const files = rendered.map((file, i): PlannedFile => {
+export function planHost(host: string, rendered: readonly RenderedFile[], facts: Pick<DeployFacts, 'files' | 'pending' | 'missingPackages' | 'init'> & Partial<Pick<DeployFacts, 'unready'>>): HostPlan {
+  // Probed in the rendered order (facts.files[i] is rendered[i]); a file for another init is left out after.
+  const files = rendered.flatMap((file, i): PlannedFile[] => {
+    if (file.init !== undefined && file.init !== facts.init) return []
     const current = facts.files[i]
     const action: FileAction =
       current.sha256 === null ? 'create' : current.sha256 !== file.sha256 || current.mode !== file.mode || current.owner !== file.owner || current.group !== file.group ? 'update' : 'unchanged'
-    return {...file, action, expected: current.sha256}
+    return [{...file, action, expected: current.sha256}]
   })
   const notified = files.filter((f) => f.action !== 'unchanged').flatMap((f) => f.notify)
-  const handlers = [...new Set([...facts.pending, ...notified])]
+  // A service that does not answer (its ready command fails: a firewall flushed, a daemon stopped) is
+  // reloaded or started again, when a file of this host's plan belongs to it (not one of another init).
+  const ours = new Set(files.flatMap((f) => f.notify))
+  const unready = (facts.unready ?? []).filter((s) => ours.has(s))
+  const handlers = [...new Set([...facts.pending, ...notified, ...unready])]
   const packages = [...new Set(facts.missingPackages)]
   return {host, files, handlers, packages, init: facts.init, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0 || packages.length > 0}
 }

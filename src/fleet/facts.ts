@@ -18,6 +18,9 @@ export const MAIL_STORE = '/var/mail/vhosts'
 export const MAIL_TRACE_DIRS = ['/var/mail', '/var/vmail', '/var/spool', '/var/log', '/tmp'] as const
 /** The first bytes of every file Dovecot's mail_crypt wrote (dcrypt format). */
 export const MAIL_CRYPT_MAGIC = 'CRYPTED'
+/** The host firewall's ruleset as the blueprints deploy it, and the table of mailops' own in it. */
+export const FIREWALL_FILE = '/etc/nftables.conf'
+export const FIREWALL_TABLE = 'inet mailops'
 
 export interface FileState {
   sha256: string | null
@@ -32,6 +35,8 @@ export interface HostFacts {
   files: FileState[]
   /** restarts recorded by an apply that did not finish them */
   pending: string[]
+  /** of the services asked for (each with its blueprint's ready command), those that do not answer it */
+  unready: string[]
   init: 'systemd' | 'sysv'
   /** of the packages asked for, those not installed */
   missingPackages: string[]
@@ -47,6 +52,12 @@ export interface HostFacts {
   certificate: {present: boolean; notAfter?: Date; keyMatches?: boolean}
   /** logrotate: installed, its mailops config present, `logrotate -d` clean, Postfix's log covered, how many rotations kept */
   logrotate: {state: 'absent' | 'nofile' | 'present'; exitCode?: number; error?: string; coversPostfix?: boolean; rotate?: number} | undefined
+  /**
+   * The firewall: mailops' table as the kernel has it against the same table loaded from
+   * FIREWALL_FILE into a scratch network namespace (both listed by the host's own nft, without
+   * counters or set contents); undefined when not asked for.
+   */
+  firewall: {state: 'no-systemd' | 'no-nft' | 'nofile' | 'unloaded' | 'invalid' | 'match' | 'differ'; lines?: number; detail?: string} | undefined
   /** base64 DER public key of the DKIM signing key, when the host has one */
   dkimPublic: string | undefined
   /**
@@ -66,6 +77,7 @@ interface FactArgs {
   files: readonly string[]
   missingPackages: readonly string[]
   services: readonly string[]
+  unready: ReadonlyArray<{name: string; ready: string}>
   /** the Message-ID, with its angle brackets */
   mailTrail: string
   /** the text that must be in no file in plain (a canary's body) */
@@ -99,6 +111,12 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
     parse: (rows) => rows.map((f) => (f[0] === 'absent' ? {sha256: null} : {sha256: f[0], mode: f[1].padStart(4, '0'), owner: f[2], group: f[3]})),
   },
   pending: {tag: 'P', script: () => `[ -f ${PENDING_FILE} ] && sed 's/^/P\\t/' ${PENDING_FILE}`, parse: (rows) => rows.map((f) => f[0]).filter(Boolean)},
+  // Bounded like an apply's step: a ready command that hangs is a service that does not answer.
+  unready: {
+    tag: 'Y',
+    script: (services) => services.map((s) => `timeout -k 2 10 sh -c ${shellQuote(s.ready)} >/dev/null 2>&1 < /dev/null || printf 'Y\t%s\n' ${shellQuote(s.name)}`).join('\n'),
+    parse: (rows) => rows.map((f) => f[0]),
+  },
   init: {tag: 'I', script: () => 'if [ -d /run/systemd/system ]; then echo "I\tsystemd"; else echo "I\tsysv"; fi', parse: (rows) => last(rows, (f) => (f[0] === 'systemd' ? 'systemd' : 'sysv'), 'sysv')},
   missingPackages: {
     tag: 'N',
@@ -157,6 +175,27 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
         (f) => (f[0] === 'absent' || f[0] === 'nofile' ? {state: f[0]} : {state: 'present' as const, exitCode: Number(f[0]), error: f[1] || undefined, coversPostfix: Number(f[2]) > 0, rotate: f[3] ? Number(f[3]) : undefined}),
         undefined,
       ),
+  },
+  firewall: {
+    tag: 'R',
+    script: () => {
+      const list = `nft -s -t list table ${FIREWALL_TABLE}`
+      return [
+        'if [ ! -d /run/systemd/system ]; then echo "R\tno-systemd"',
+        'elif ! command -v nft >/dev/null; then echo "R\tno-nft"',
+        `elif [ ! -f ${FIREWALL_FILE} ]; then echo "R\tnofile"`,
+        'else',
+        '  d=$(mktemp -d)',
+        `  if ! ${list} > "$d/live" 2>/dev/null; then echo "R\tunloaded"`,
+        `  elif ! unshare -n sh -c ${shellQuote(`nft -f ${FIREWALL_FILE} && ${list}`)} > "$d/want" 2> "$d/err"; then printf 'R\tinvalid\t0\t%s\n' "$(head -n 1 "$d/err" | tr '\t' ' ')"`,
+        `  elif cmp -s "$d/live" "$d/want"; then printf 'R\tmatch\t%s\n' "$(grep -c . "$d/live")"`,
+        // What the kernel lacks (-) or has besides (+), against what the file loads: the first few lines.
+        `  else printf 'R\tdiffer\t%s\t%s\n' "$(grep -c . "$d/live")" "$(diff "$d/want" "$d/live" | sed -n 's/^< */- /p; s/^> */+ /p' | head -n 4 | tr '\t\n' '  ')"; fi`,
+        '  rm -rf "$d"',
+        'fi',
+      ].join('\n')
+    },
+    parse: (rows) => last(rows, (f) => ({state: f[0] as NonNullable<HostFacts['firewall']>['state'], ...(f[1] ? {lines: Number(f[1])} : {}), ...(f[2] ? {detail: f[2].trim()} : {})}), undefined),
   },
   dkimPublic: {
     tag: 'K',
@@ -233,9 +272,12 @@ export async function gatherFacts<R extends FactRequest>(connection: SshConnecti
   return parseFacts(request, result.stdout)
 }
 
-/** What deploy plans from: file hashes and modes, pending restarts, init, missing packages, OS. */
-export const deployFacts = (files: readonly {path: string}[], packages: readonly string[]) =>
-  ({files: files.map((f) => f.path), pending: true, init: true, missingPackages: packages, os: true}) satisfies FactRequest
+/**
+ * What deploy plans from: file hashes and modes, pending restarts, the services that do not answer
+ * their ready command (a firewall flushed by hand, a daemon stopped), init, missing packages, OS.
+ */
+export const deployFacts = (files: readonly {path: string}[], packages: readonly string[], ready: ReadonlyArray<{name: string; ready: string}> = []) =>
+  ({files: files.map((f) => f.path), pending: true, unready: ready, init: true, missingPackages: packages, os: true}) satisfies FactRequest
 export type DeployFacts = FactsOf<ReturnType<typeof deployFacts>>
 
 /** deploy's probe script (kept as one name: the e2e tests run it by hand). */

@@ -367,6 +367,7 @@ export const en = {
   'verify.both': "give either an inventory or bare targets, not both (got {targets})",
   'verify.needsInventory': "--only {names} needs an inventory (SSH access, domain, verify account)",
   'verify.unknownSelector': "unknown check or group '{name}'",
+  'verify.badProbeSource': "the probe source {address} is not an address of this machine (auth.throttle would send from it)",
   'verify.badPeer': "--peer '{value}' is not ADDRESS:PORT",
   'verify.peerListen': "cannot listen on {peer}: {reason}",
   'verify.badTarget': "'{target}' is neither an IPv4 address nor a host or domain name",

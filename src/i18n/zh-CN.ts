@@ -369,6 +369,7 @@ export const zhCN: Record<MessageKey, string> = {
   'verify.both': "只能提供清单文件或裸目标之一，不能同时提供（收到 {targets}）",
   'verify.needsInventory': "--only {names} 需要清单文件（SSH 访问、域名、验证账户）",
   'verify.unknownSelector': "未知的检查项或分组 '{name}'",
+  'verify.badProbeSource': "探测源地址 {address} 不是本机的地址（auth.throttle 要从它发起登录）",
   'verify.badPeer': "--peer '{value}' 不是 地址:端口 格式",
   'verify.peerListen': "无法在 {peer} 上监听：{reason}",
   'verify.badTarget': "'{target}' 既不是 IPv4 地址，也不是主机名或域名",

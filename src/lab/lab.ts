@@ -99,6 +99,7 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
   await quiet`ip link add ${spec.bridge} type bridge`
   disableIpv6(spec.bridge)
   await quiet`ip addr add ${`${spec.bridgeAddress}/24`} dev ${spec.bridge}`
+  await quiet`ip addr add ${`${spec.probeAddress}/24`} dev ${spec.bridge}`
   await quiet`ip link set ${spec.bridge} up`
   await startLabDns(spec, files.dir, (pids) => {
     state.dns = pids

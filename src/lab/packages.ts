@@ -9,7 +9,7 @@ import {t} from '../i18n/index.js'
  */
 export const LAB_PACKAGES = [
   'openssh-server', 'openssh-client', 'tini', 'iproute2', 'iputils-ping', 'sudo', 'procps', 'util-linux', 'python3-minimal', 'openssl',
-  'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'dovecot-sieve', 'opendkim', 'opendkim-tools', 'logrotate', 'redis-server', 'rspamd', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
+  'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'dovecot-sieve', 'opendkim', 'opendkim-tools', 'logrotate', 'redis-server', 'rspamd', 'nftables', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
 ]
 
 /** The lab's DNS on the controller (src/lab/dns.ts): NSD for its zones, Unbound the hosts resolve through. */

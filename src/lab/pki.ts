@@ -62,6 +62,7 @@ export async function labMailSetup(spec: LabSpec, dir: string): Promise<LabMailS
       mail_users: [{name: 'demo', password_hash: hash}],
       postmaster_to: 'demo',
       verify_user: 'demo',
+      verify_probe_source: spec.probeAddress,
     },
   }
 }

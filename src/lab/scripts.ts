@@ -124,7 +124,9 @@ mount -t overlay overlay -o "lowerdir=$D,upperdir=$S/fs/debs,workdir=$S/fs/debs-
 mkdir -p /run/systemd/nspawn
 mount -t tmpfs -o mode=0755,size=1m nspawn /run/systemd/nspawn
 ${identity(host)}
-exec systemd-nspawn --quiet --boot --register=no --keep-unit --settings=no --console=passive \
+# CAP_NET_ADMIN, which nspawn grants only with a private network of its own: a host's firewall
+# (nft) needs it, in the host's own network namespace, as a VM's root has it.
+exec systemd-nspawn --quiet --boot --register=no --keep-unit --settings=no --console=passive --capability=CAP_NET_ADMIN \
   --network-namespace-path=/run/netns/${q(host.netns)} --machine=${q(machine)} --hostname=${q(host.name)} \
   --resolv-conf=off --timezone=off --link-journal=no -D "$R"
 `

@@ -36,6 +36,11 @@ export interface LabSpec {
   subnet: string
   bridge: string
   bridgeAddress: string
+  /**
+   * A second address of the controller on the bridge (.2): verify's auth.throttle guesses
+   * passwords from it, so that the penalties it sets off never slow verify's own logins from .1.
+   */
+  probeAddress: string
   hosts: LabHostSpec[]
 }
 
@@ -91,5 +96,5 @@ export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24
       region: ZONES[(index - 1) % ZONES.length],
     }
   })
-  return {name, domain, subnet, bridge: `mo${slot}br`, bridgeAddress: intToIp(base + 1), hosts}
+  return {name, domain, subnet, bridge: `mo${slot}br`, bridgeAddress: intToIp(base + 1), probeAddress: intToIp(base + 2), hosts}
 }

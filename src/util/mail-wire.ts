@@ -31,13 +31,14 @@ export class Wire {
     this.listen(socket)
   }
 
-  /** Connects; with `tls`, the handshake is done (with those options) before this resolves. */
-  static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<Wire> {
+  /** Connects (from `localAddress`, when given); with `tls`, the handshake is done (with those options) before this resolves. */
+  static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions, localAddress?: string): Promise<Wire> {
     let pending: Socket | TLSSocket | undefined
+    const from = localAddress ? {localAddress} : {}
     try {
       const socket = await withTimeout(
         new Promise<Socket | TLSSocket>((resolve, reject) => {
-          const s = (pending = tls ? tlsConnect({host: address, port, ...tls}) : connect({host: address, port}))
+          const s = (pending = tls ? tlsConnect({host: address, port, ...from, ...tls}) : connect({host: address, port, ...from}))
           s.once(tls ? 'secureConnect' : 'connect', () => resolve(s))
           s.once('error', reject)
         }),
@@ -193,8 +194,8 @@ export function pop3ResponseEnd(multi: boolean): (buffer: string) => number {
 export class SmtpSession {
   private constructor(readonly wire: Wire) {}
 
-  static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{session: SmtpSession; banner: string}> {
-    return SmtpSession.greet(await Wire.open(address, port, timeoutMs, tls))
+  static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions, localAddress?: string): Promise<{session: SmtpSession; banner: string}> {
+    return SmtpSession.greet(await Wire.open(address, port, timeoutMs, tls, localAddress))
   }
 
   /** The session on a connection already open: waits for the server's greeting (timed apart from the connect by latency's probe). */
@@ -247,8 +248,8 @@ export class ImapSession {
 
   private constructor(readonly wire: Wire) {}
 
-  static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{session: ImapSession; greeting: string}> {
-    const wire = await Wire.open(address, port, timeoutMs, tls)
+  static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions, localAddress?: string): Promise<{session: ImapSession; greeting: string}> {
+    const wire = await Wire.open(address, port, timeoutMs, tls, localAddress)
     const line = await greeting(wire, () => wire.read((b) => (b.indexOf('\n') >= 0 ? b.indexOf('\n') + 1 : 0)))
     return {session: new ImapSession(wire), greeting: line}
   }
@@ -270,8 +271,8 @@ export class ImapSession {
 export class Pop3Session {
   private constructor(readonly wire: Wire) {}
 
-  static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions): Promise<{session: Pop3Session; greeting: string}> {
-    const wire = await Wire.open(address, port, timeoutMs, tls)
+  static async open(address: string, port: number, timeoutMs: number, tls?: ConnectionOptions, localAddress?: string): Promise<{session: Pop3Session; greeting: string}> {
+    const wire = await Wire.open(address, port, timeoutMs, tls, localAddress)
     return {session: new Pop3Session(wire), greeting: await greeting(wire, () => wire.read(pop3ResponseEnd(false)))}
   }
 

@@ -18,7 +18,7 @@ export const CHECKS = {
   'network.port': {
     scope: 'node',
     perTarget: true,
-    proves: 'Each mail port is open exactly where the role needs it (core: 25, 465, 587, 143, 993, 110, 995; edge: 25 only) and closed elsewhere.',
+    proves: "Each mail port is open exactly where the role needs it (core: 25, 465, 587, 143, 993, 110, 995; edge: 25 only) and closed elsewhere; the core's 25 may also be filtered (its firewall opens it to the edges alone: smtp.edges-only), never closed.",
     fix: 'Start the service that should listen, or remove the listener / firewall the port the role must not expose (an edge has no mailboxes and no submission).',
   },
   'smtp.banner': {
@@ -53,8 +53,8 @@ export const CHECKS = {
   },
   'smtp.edges-only': {
     scope: 'core',
-    proves: "The core's port 25 takes mail only from the edges (and the core itself): verify, which is not an edge, is refused (5xx) when it asks for a mailbox that exists, so nothing bypasses the edges' postscreen and filters. RCPT only, no mail is sent.",
-    fix: "Postfix on the core: smtpd_client_restrictions = permit_mynetworks, check_client_access cidr:/etc/postfix/edge_clients, reject, with the edges' addresses in edge_clients (the core blueprint writes both from the inventory's edges; redeploy).",
+    proves: "The core's port 25 takes mail only from the edges (and the core itself): verify, which is not an edge, gets no answer (the core's firewall drops it) or is refused (5xx) when it asks for a mailbox that exists, while an edge (through an SSH channel from the first edge of the inventory) is greeted, so nothing bypasses the edges' postscreen and filters. RCPT only, no mail is sent.",
+    fix: "The core's firewall opens 25 to the edges alone (/etc/nftables.conf, see host.firewall) and Postfix there: smtpd_client_restrictions = permit_mynetworks, check_client_access cidr:/etc/postfix/edge_clients, reject, with the edges' addresses in edge_clients (the core blueprint writes all three from the inventory's edges; redeploy).",
   },
   'tls.available': {
     scope: 'node',
@@ -120,6 +120,12 @@ export const CHECKS = {
     perTarget: true,
     proves: 'A wrong password is refused on submission, IMAPS and POP3S.',
     fix: 'Never use a passdb that accepts any password (e.g. nopassword=y or a static passdb); check Dovecot passdb.',
+  },
+  'auth.throttle': {
+    scope: 'core',
+    perTarget: true,
+    proves: 'Password guessing is bounded per client address, not per connection: 30 wrong logins at once from one address on 587, 465, 993 and 995 get at most 10 password verdicts (Postfix anvil: 10 connections and 20 AUTH a minute per address on submission; the firewall: 10 connections per address and port), the rest refused before the password. Run last, from a second source address (--probe-source, or the lab\'s vars.verify_probe_source), so that the penalties it sets off never slow the logins of this run or the next; without one it is not run, saying why.',
+    fix: 'Core: smtpd_client_connection_count_limit = 10 and smtpd_client_auth_rate_limit = 20 on submission and submissions (master.cf), and the firewall\'s ct count over 10 per address on the login ports (/etc/nftables.conf); the core blueprint writes both (docs/auth-throttling.md); redeploy.',
   },
   'auth.sender': {
     scope: 'core',
@@ -236,6 +242,11 @@ export const CHECKS = {
     scope: 'node',
     proves: 'logrotate is installed and /etc/logrotate.d/mailops is valid (`logrotate -d` reports no error) and rotates the Postfix log, so log retention (vars.log_retention_days) is enforced rather than logs growing forever.',
     fix: 'Install logrotate (a package of the bundled blueprints) and redeploy, which writes /etc/logrotate.d/mailops; run logrotate -d /etc/logrotate.d/mailops for the error.',
+  },
+  'host.firewall': {
+    scope: 'node',
+    proves: "The host firewall is loaded as deployed: nftables' table inet mailops in the kernel is the one /etc/nftables.conf loads (both listed by the host's own nft, rule by rule; counters and per-client connection counts left out), so only SSH and the role's ports are open, the core's 25 to the edges alone. Hosts without systemd (namespace-only lab hosts) get no firewall: skipped, saying so.",
+    fix: 'Load it again: systemctl reload nftables (or redeploy); a table that differs was changed by hand (nft list table inet mailops shows it), a missing one means nftables.service stopped or failed (systemctl status nftables).',
   },
   'host.certificate': {
     scope: 'node',

@@ -6,7 +6,7 @@ import {SMTPServer} from 'smtp-server'
 
 import {mailauthResolver} from './dns.js'
 import {openTls} from './tls.js'
-import {type CheckResult, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
+import {type CheckResult, ENDPOINTS, outcome, type ProbeContext, reach, type VerifyNode} from './types.js'
 import {authPlain, code, ehloKeywords, firstLine, imapQuote, ImapSession, SmtpSession, smtpReplyEnd, type Wire} from '../util/mail-wire.js'
 
 const POLL_MS = 200
@@ -145,7 +145,7 @@ export async function utf8Check(node: VerifyNode, core: VerifyNode, ctx: ProbeCo
   const deadline = Date.now() + ctx.deliveryTimeoutMs
   const to = ctx.credentials.user
   try {
-    const {session} = await SmtpSession.open(node.address, 25, ctx.timeoutMs)
+    const {session} = await SmtpSession.open(...reach(ctx, node.address, 25), ctx.timeoutMs)
     let offered: boolean
     try {
       let ehlo = await session.command(`EHLO ${ctx.helo}`)

@@ -1,4 +1,4 @@
-import {CERT_FILE, type FactRequest, type FactsOf, KEY_FILE, LOGROTATE_FILE, parseFacts} from '../fleet/facts.js'
+import {CERT_FILE, type FactRequest, type FactsOf, FIREWALL_FILE, FIREWALL_TABLE, KEY_FILE, LOGROTATE_FILE, parseFacts} from '../fleet/facts.js'
 import {expiryOutcome} from './tls.js'
 import {type CheckResult, outcome} from './types.js'
 
@@ -8,7 +8,7 @@ const MEMORY_FREE = {warn: 10, fail: 5}
 
 /** The facts verify's host group and dns.dkim read: one exec per node (public keys only, nothing secret). */
 export const hostFacts = (services: readonly string[]) =>
-  ({services, failedUnits: true, mailQueue: true, disks: true, memory: true, certificate: true, logrotate: true, dkimPublic: true}) satisfies FactRequest
+  ({services, failedUnits: true, mailQueue: true, disks: true, memory: true, certificate: true, logrotate: true, firewall: true, dkimPublic: true}) satisfies FactRequest
 export type HostHealth = FactsOf<ReturnType<typeof hostFacts>>
 
 export const parseHost = (output: string): HostHealth => parseFacts(hostFacts([]), output)
@@ -16,8 +16,13 @@ export const parseHost = (output: string): HostHealth => parseFacts(hostFacts([]
 const level = (value: number, limits: {warn: number; fail: number}, higherIsWorse: boolean) =>
   higherIsWorse ? (value >= limits.fail ? 'fail' : value >= limits.warn ? 'warn' : 'pass') : value < limits.fail ? 'fail' : value < limits.warn ? 'warn' : 'pass'
 
-export function hostChecks(facts: HostHealth, now: Date, wanted: (id: CheckResult['id']) => boolean): CheckResult[] {
+/**
+ * The host group's checks. `systemdOnly`: the blueprint services only systemd hosts run (the
+ * firewall's nftables), not expected on a host without it.
+ */
+export function hostChecks(all: HostHealth, now: Date, wanted: (id: CheckResult['id']) => boolean, systemdOnly: readonly string[] = []): CheckResult[] {
   const results: CheckResult[] = []
+  const facts = all.failedUnits === undefined ? {...all, services: all.services.filter((s) => !systemdOnly.includes(s.name))} : all
   if (wanted('host.services')) {
     const stopped = facts.services.filter((s) => !s.running).map((s) => s.name)
     // systemd hosts: a service that is not enabled would not come back after a reboot.
@@ -71,6 +76,7 @@ export function hostChecks(facts: HostHealth, now: Date, wanted: (id: CheckResul
     else if (!l.coversPostfix) results.push(outcome('host.logrotate', 'fail', `${LOGROTATE_FILE} does not rotate /var/log/postfix.log`))
     else results.push(outcome('host.logrotate', 'pass', `valid; keeps ${l.rotate ?? '?'} rotations of the mail logs`, {evidence: `logrotate -d ${LOGROTATE_FILE}: exit 0`}))
   }
+  if (wanted('host.firewall')) results.push(firewallOutcome(facts.firewall))
   if (wanted('host.certificate')) {
     const c = facts.certificate
     if (!c.present) results.push(outcome('host.certificate', 'fail', `${CERT_FILE} is missing`))
@@ -78,4 +84,25 @@ export function hostChecks(facts: HostHealth, now: Date, wanted: (id: CheckResul
     else results.push(expiryOutcome('host.certificate', c.notAfter!, now))
   }
   return results
+}
+
+/** host.firewall: the table of mailops' own, loaded as the deployed file has it. */
+function firewallOutcome(f: HostHealth['firewall']): CheckResult {
+  const table = `table ${FIREWALL_TABLE}`
+  switch (f?.state) {
+    case 'no-systemd':
+      return outcome('host.firewall', 'skip', 'no systemd on this host: the blueprints give a firewall to systemd hosts only (nftables.service loads it at boot)')
+    case 'match':
+      return outcome('host.firewall', 'pass', `${table} is loaded as ${FIREWALL_FILE} has it`, {evidence: `nft list ${table}: ${f.lines} lines, the same as ${FIREWALL_FILE} loads`})
+    case 'differ':
+      return outcome('host.firewall', 'fail', `${table} differs from ${FIREWALL_FILE} (changed by hand since it was loaded)`, {evidence: `${f.lines} lines; ${f.detail ?? ''}`.trim()})
+    case 'unloaded':
+      return outcome('host.firewall', 'fail', `${table} is not loaded: no port is filtered`)
+    case 'invalid':
+      return outcome('host.firewall', 'fail', `${FIREWALL_FILE} does not load`, {evidence: f.detail})
+    case 'nofile':
+      return outcome('host.firewall', 'fail', `${FIREWALL_FILE} is missing: the firewall was never deployed`)
+    default:
+      return outcome('host.firewall', 'fail', 'nft is not installed: no firewall')
+  }
 }

@@ -15,6 +15,8 @@ import {hostChecks, hostFacts, type HostHealth} from './host.js'
 import {networkChecks, portStates} from './network.js'
 import type {Selection} from './select.js'
 import {nextHopOutcome, nextHopScript} from './next-hop.js'
+import {openRelay, type Relay} from './relay.js'
+import {throttleChecks} from './throttle.js'
 import {edgesOnlyCheck, sizeCheck, smtpChecks} from './smtp.js'
 import {suitesCheck, TLS_IDS, tlsChecks} from './tls.js'
 import {type CheckResult, type CheckStatus, ENDPOINTS, outcome, type ProbeContext, type VerifyNode} from './types.js'
@@ -25,6 +27,8 @@ export interface MailNode extends VerifyNode {
   ssh?: SshTarget
   /** the blueprint services the node must run */
   services?: string[]
+  /** of those, the ones only a systemd host runs (the firewall's) */
+  systemdServices?: string[]
 }
 
 export interface VerifySetup {
@@ -38,6 +42,11 @@ export interface VerifySetup {
   peer?: Peer
   /** how to reach inventory nodes over SSH: the run opens its session from it, and closes it */
   ssh?: SessionOptions & {knownHosts: string}
+  /**
+   * The edge (an inventory node) from which the cores' port 25 is checked: their firewall lets
+   * the edges in alone, so verify connects through a relay from it (relay.ts).
+   */
+  edgeVia?: MailNode
   concurrency: number
   onNode?: (report: NodeReport) => void
 }
@@ -66,7 +75,9 @@ async function timed(work: () => Promise<CheckResult[]>): Promise<CheckResult[]>
 async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: MailNode) => Promise<HostHealth>, session: FleetSession | undefined): Promise<CheckResult[]> {
   const {probe: ctx, selected} = setup
   const wanted = (id: CheckId) => selected(id) && appliesTo(id, node)
-  const states = await portStates(node.address, ctx.timeoutMs)
+  // Without network.port, only whether it answers at all: the ports its role serves to anyone, at
+  // once (a firewall's dropped ports, the core's 25 among them, would each wait the whole timeout).
+  const states = await portStates(node.address, ctx.timeoutMs, wanted('network.port') ? undefined : ENDPOINTS[node.role].map((e) => e.port).filter((p) => node.role !== 'core' || p !== 25))
   if ([...states.values()].every((s) => s === 'filtered' || s === 'unreachable')) {
     const planned = (Object.keys(CHECKS) as CheckId[]).filter(wanted)
     return planned.map((id) => outcome(id, 'error', `${node.address} does not answer on any mail port (${[...new Set(states.values())].join(', ')})`, {hint: 'Check that the node is up and that this machine can route to it.'}))
@@ -90,11 +101,12 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
     })
   }
   if (node.ssh) {
-    add(['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.logrotate'], async () => {
+    const ids: CheckId[] = ['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.logrotate', 'host.firewall']
+    add(ids, async () => {
       try {
-        return hostChecks(await facts(node), ctx.now, wanted)
+        return hostChecks(await facts(node), ctx.now, wanted, node.systemdServices)
       } catch (error) {
-        return sshError(error as MailopsError, ['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.logrotate'].filter((id) => wanted(id as CheckId)) as CheckId[])
+        return sshError(error as MailopsError, ids.filter(wanted))
       }
     })
   }
@@ -138,7 +150,10 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
   // Inbound filtering (rspamd on the edges): a forged message and GTUBE, each found again by its own tag.
   if (node.role === 'edge' && core) add(['delivery.forgery', 'delivery.gtube'], async () => [...(wanted('delivery.forgery') ? [await forgeryCheck(node, core, ctx)] : []), ...(wanted('delivery.gtube') ? [await gtubeCheck(node, core, ctx)] : [])])
   if (node.role === 'core' && setup.resolver) add(['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc'], () => outboundChecks(node, ctx, setup.peer, setup.resolver!).then((rs) => rs.filter((r) => wanted(r.id))))
-  return (await Promise.all(units)).flat()
+  const results = (await Promise.all(units)).flat()
+  // Last, once every other check of the node is done: its wrong passwords set off the penalties it measures.
+  if (node.role === 'core' && wanted('auth.throttle')) results.push(...(await timed(() => throttleChecks(node, ctx))))
+  return results
 }
 
 /** scope: where a check applies; checks that need an inventory (dns, host, delivery) are only planned with one. */
@@ -161,9 +176,21 @@ function sshError(error: MailopsError, ids: CheckId[]): CheckResult[] {
 export async function checkNodes(setup: VerifySetup, shared?: FleetSession): Promise<NodeReport[]> {
   if (shared) return verifyWith(setup, shared)
   const session = setup.ssh && new FleetSession(setup.ssh, setup.ssh)
+  const relays: Relay[] = []
   try {
+    const via = setup.edgeVia
+    if (session && via?.ssh) {
+      const routes = new Map<string, {address: string; port: number; via: string}>()
+      for (const core of setup.dns?.cores ?? []) {
+        const relay = await openRelay(session, via.ssh, core.address, 25)
+        relays.push(relay)
+        routes.set(`${core.address}:25`, {address: relay.address, port: relay.port, via: via.name})
+      }
+      setup = {...setup, probe: {...setup.probe, routes}}
+    }
     return await verifyWith(setup, session)
   } finally {
+    await Promise.all(relays.map((r) => r.close()))
     await session?.close()
   }
 }

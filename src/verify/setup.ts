@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 import type {Resolver} from 'node:dns/promises'
-import {isIPv4} from 'node:net'
+import {isIP, isIPv4} from 'node:net'
+import {networkInterfaces} from 'node:os'
 import {dirname, resolve} from 'node:path'
 
 import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
@@ -20,15 +21,19 @@ interface InventoryTargets {
   otherLocal?: string
   /** PEM of vars.tls_ca_file, the CA chains are checked against */
   ca?: string
+  /** the edge verify reaches the cores' port 25 from */
+  edgeVia?: MailNode
 }
 
 /** Nodes, domain, account and CA from an inventory; the services each must run from its role's blueprints. */
 function inventoryTargets(root: string, inventory: LoadedInventory, hosts: LoadedInventory['hosts']): InventoryTargets {
   const domain = domainOf(inventory)
   const blueprints = listBlueprints(root).map((name) => loadBlueprint(root, name))
-  const services = (role: string) => [...new Set(blueprints.filter((b) => b.roles.includes(role as never)).flatMap((b) => Object.keys(b.services)))]
+  const services = (role: string, systemdOnly = false) => [
+    ...new Set(blueprints.filter((b) => b.roles.includes(role as never)).flatMap((b) => Object.entries(b.services).filter(([, s]) => !systemdOnly || s.init === 'systemd').map(([name]) => name))),
+  ]
   const fleet = inventory.hosts.map(
-    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? nodeFqdn(h, domain) : h.address, ssh: h, services: services(h.role)}),
+    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? nodeFqdn(h, domain) : h.address, ssh: h, services: services(h.role), systemdServices: services(h.role, true)}),
   )
   const nodes = fleet.filter((n) => hosts.some((h) => h.name === n.name))
   const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined
@@ -43,6 +48,7 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
     credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
     otherLocal: domain ? `${other ?? 'ceo'}@${domain}` : undefined,
     ca: caFile ? readCa(caFile) : undefined,
+    edgeVia: fleet.find((n) => n.role === 'edge'),
   }
 }
 
@@ -83,7 +89,7 @@ async function bareTargets(targets: readonly string[], role: 'core' | 'edge', re
 }
 
 /** Checks that log in with the verify account. */
-const LOGIN_IDS = new Set<CheckId>(['auth.login', 'auth.bad-login', 'auth.sender'])
+const LOGIN_IDS = new Set<CheckId>(['auth.login', 'auth.bad-login', 'auth.sender', 'auth.throttle'])
 /** Without an inventory there is no SSH, domain or account: only what a stranger could check. */
 const BARE_GROUPS = new Set<string>(['network', 'smtp', 'tls', 'relay', 'auth'])
 const BARE_IDS = new Set<CheckId>(CHECK_IDS.filter((id) => BARE_GROUPS.has(groupOf(id)) && !LOGIN_IDS.has(id)))
@@ -102,6 +108,8 @@ export interface VerifyRequest {
   resolver?: string
   timeoutMs: number
   deliveryTimeoutMs: number
+  /** a second local address for auth.throttle (default: the inventory's vars.verify_probe_source) */
+  probeSource?: string
   parallel: number
   acceptNew: boolean
   now: Date
@@ -122,9 +130,17 @@ export async function prepareVerify(request: VerifyRequest): Promise<VerifySetup
       nodes: targets.nodes,
       dns: targets.dns,
       selected: chosen,
-      probe: {...probe, domain: targets.dns?.domain, credentials: targets.credentials, otherLocal: targets.otherLocal, ca: givenCa ?? targets.ca},
+      probe: {
+        ...probe,
+        domain: targets.dns?.domain,
+        credentials: targets.credentials,
+        otherLocal: targets.otherLocal,
+        ca: givenCa ?? targets.ca,
+        probeSource: probeSource(request.probeSource ?? inventory.vars.verify_probe_source),
+      },
       resolver,
       ssh: {knownHosts: inventory.knownHosts, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs},
+      edgeVia: targets.edgeVia,
       concurrency: request.parallel,
     }
   }
@@ -145,4 +161,14 @@ export function parsePeer(value: string): {host: string; port: number} {
   const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(value)
   if (!match || Number(match[2]) > 65_535) throw new InputError(t('verify.badPeer', {value}), {code: 'USAGE', hint: 'e.g. --peer 198.18.0.1:2525'})
   return {host: match[1], port: Number(match[2])}
+}
+
+/** The probe source must be an address this machine can send from: else every try would fail to bind, which is no throttle. */
+function probeSource(address: unknown): string | undefined {
+  if (address === undefined) return undefined
+  const local = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
+  if (typeof address !== 'string' || !isIP(address) || !local.includes(address)) {
+    throw new InputError(t('verify.badProbeSource', {address: String(address)}), {code: 'USAGE', hint: 'Add it first (ip addr add ADDRESS/PREFIX dev IFACE), or name another with --probe-source ADDRESS.'})
+  }
+  return address
 }

@@ -1,4 +1,4 @@
-import {type CheckResult, outcome, type ProbeContext, type VerifyNode} from './types.js'
+import {type CheckResult, outcome, type ProbeContext, reach, type VerifyNode} from './types.js'
 import {code, ehloKeywords, firstLine, SmtpSession} from '../util/mail-wire.js'
 
 const REQUIRED_EHLO = ['PIPELINING', '8BITMIME', 'SIZE', 'STARTTLS']
@@ -14,7 +14,7 @@ export async function smtpChecks(node: VerifyNode, ctx: ProbeContext, wanted: (i
   const results: CheckResult[] = []
   let opened: Awaited<ReturnType<typeof SmtpSession.open>>
   try {
-    opened = await SmtpSession.open(node.address, 25, ctx.timeoutMs)
+    opened = await SmtpSession.open(...reach(ctx, node.address, 25), ctx.timeoutMs)
   } catch (error) {
     const message = `no SMTP session on port 25: ${(error as Error).message}`
     return (['smtp.banner', 'smtp.ehlo', 'smtp.vrfy', 'smtp.postmaster', 'smtp.system-accounts', 'relay.open', 'auth.before-tls'] as const).filter(wanted).map((id) => outcome(id, 'fail', message, id === 'auth.before-tls' ? {target: 'smtp:25'} : {}))
@@ -116,7 +116,7 @@ export function ehloSize(ehlo: string): number | undefined {
 /** smtp.size: the edge's advertised SIZE at least EDGE_SIZE_HEADROOM below the core's, as a sender and the edge itself see them. */
 export async function sizeCheck(edge: VerifyNode, core: VerifyNode, ctx: ProbeContext): Promise<CheckResult> {
   const size = async (node: VerifyNode) => {
-    const {session} = await SmtpSession.open(node.address, 25, ctx.timeoutMs)
+    const {session} = await SmtpSession.open(...reach(ctx, node.address, 25), ctx.timeoutMs)
     try {
       return ehloSize(await session.command(`EHLO ${ctx.helo}`))
     } finally {
@@ -174,7 +174,20 @@ export async function edgesOnlyCheck(core: VerifyNode, ctx: ProbeContext): Promi
     }
     return outcome('smtp.edges-only', 'fail', `accepts mail for ${rcpt} from a client that is not an edge: port 25 of the core bypasses the edges`, {evidence: steps.join('; ')})
   } catch (error) {
-    // A connection refused or dropped refuses the client too, but says nothing about mail from the edges: reported as it is.
-    return outcome('smtp.edges-only', 'fail', `no SMTP session on port 25: ${(error as Error).message}`, {evidence: steps.join('; ') || undefined})
+    const refused = `from here: ${(error as Error).message}`
+    if (steps.length > 0) return outcome('smtp.edges-only', 'fail', `no SMTP session on port 25: ${(error as Error).message}`, {evidence: steps.join('; ')})
+    // No answer to a client that is not an edge (the firewall): it means "edges only" when an edge gets one.
+    const route = ctx.routes?.get(`${core.address}:25`)
+    if (!route) return outcome('smtp.edges-only', 'fail', `no SMTP session on port 25, and no edge to ask whether it answers the edges: ${(error as Error).message}`)
+    try {
+      const {session, banner} = await SmtpSession.open(route.address, route.port, ctx.timeoutMs)
+      await session.quit()
+      const greeting = `from ${route.via} (an edge): ${firstLine(banner)}`
+      return code(banner) === 220
+        ? outcome('smtp.edges-only', 'pass', 'refuses a client that is not an edge (at connect: the firewall), greets an edge', {evidence: `${refused}; ${greeting}`})
+        : outcome('smtp.edges-only', 'fail', `greets no client, the edges included`, {evidence: `${refused}; ${greeting}`})
+    } catch (fromEdge) {
+      return outcome('smtp.edges-only', 'fail', 'port 25 answers no client, the edges included: they cannot hand mail to the core', {evidence: `${refused}; from ${route.via} (an edge): ${(fromEdge as Error).message}`})
+    }
   }
 }

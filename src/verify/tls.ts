@@ -2,7 +2,7 @@ import {checkServerIdentity, type ConnectionOptions, type PeerCertificate, type 
 
 import type {CheckId} from './catalog.js'
 import {allowedSuites, brokenSuite} from './tls-policy.js'
-import {type CheckResult, outcome, type ProbeContext, type VerifyNode} from './types.js'
+import {type CheckResult, outcome, type ProbeContext, reach, type VerifyNode} from './types.js'
 import {type Endpoint, ehloKeywords, firstLine, ImapSession, Pop3Session, SmtpSession, Wire} from '../util/mail-wire.js'
 
 const DAY_MS = 86_400_000
@@ -21,9 +21,9 @@ export class NoTls extends Error {}
  */
 export async function openTls(node: VerifyNode, endpoint: Endpoint, options: ConnectionOptions, ctx: ProbeContext): Promise<Wire> {
   const tls = {servername: node.fqdn, ...options}
-  if (endpoint.tls === 'implicit') return Wire.open(node.address, endpoint.port, ctx.timeoutMs, tls)
+  if (endpoint.tls === 'implicit') return Wire.open(...reach(ctx, node.address, endpoint.port), ctx.timeoutMs, tls)
   if (endpoint.tls === 'smtp') {
-    const {session, banner} = await SmtpSession.open(node.address, endpoint.port, ctx.timeoutMs)
+    const {session, banner} = await SmtpSession.open(...reach(ctx, node.address, endpoint.port), ctx.timeoutMs)
     try {
       if (!banner.startsWith('220')) throw new NoTls(`no 220 banner: ${firstLine(banner)}`)
       const ehlo = await session.command(`EHLO ${ctx.helo}`)
@@ -35,7 +35,7 @@ export async function openTls(node: VerifyNode, endpoint: Endpoint, options: Con
       throw error
     }
   }
-  const {session} = endpoint.tls === 'imap' ? await ImapSession.open(node.address, endpoint.port, ctx.timeoutMs) : await Pop3Session.open(node.address, endpoint.port, ctx.timeoutMs)
+  const {session} = endpoint.tls === 'imap' ? await ImapSession.open(...reach(ctx, node.address, endpoint.port), ctx.timeoutMs) : await Pop3Session.open(...reach(ctx, node.address, endpoint.port), ctx.timeoutMs)
   try {
     const agreed = await session.command(endpoint.tls === 'imap' ? 'STARTTLS' : 'STLS')
     if (!agreed.ok) throw new NoTls(`${endpoint.tls === 'imap' ? 'STARTTLS' : 'STLS'} refused: ${firstLine(agreed.response)}`)

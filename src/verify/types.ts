@@ -64,4 +64,17 @@ export interface ProbeContext {
   /** a local address the verify account does not own: another mailbox of the inventory, or ceo@DOMAIN */
   otherLocal?: string
   deliveryTimeoutMs: number
+  /**
+   * Where to connect instead, by "address:port": the core's port 25 through a relay from an edge
+   * (see relay.ts), the only clients its firewall lets in.
+   */
+  routes?: ReadonlyMap<string, {address: string; port: number; via: string}>
+  /** a second local address auth.throttle guesses passwords from (--probe-source, vars.verify_probe_source) */
+  probeSource?: string
+}
+
+/** The address and port to connect to for a node's port: its route when it has one. */
+export function reach(ctx: ProbeContext, address: string, port: number): [string, number] {
+  const route = ctx.routes?.get(`${address}:${port}`)
+  return route ? [route.address, route.port] : [address, port]
 }

@@ -80,7 +80,7 @@ describe('mailops deploy on booted bare Debian hosts', () => {
     expect(verify.code, verify.stdout.slice(-2000)).toBe(0)
     // The host group reads systemd: enabled, active, no failed unit.
     const services = verify.json().nodes.map((n: {checks: Array<{id: string; message: string}>}) => n.checks.find((c) => c.id === 'host.services')!.message)
-    expect(services).toEqual(['running: ssh, opendkim, dovecot, postfix (enabled; no failed units)', 'running: ssh, redis-server, rspamd, postfix (enabled; no failed units)'])
+    expect(services).toEqual(['running: ssh, opendkim, dovecot, postfix, nftables (enabled; no failed units)', 'running: ssh, redis-server, rspamd, postfix, nftables (enabled; no failed units)'])
 
     // Mail at rest (issue 18): a canary through Postfix and LMTP is read over IMAP, and its body is
     // in no file on the core's disk; its Maildir file starts with mail_crypt's magic.

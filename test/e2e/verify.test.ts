@@ -1,5 +1,6 @@
 import {execFileSync, spawn} from 'node:child_process'
 import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {connect, createServer} from 'node:net'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
@@ -26,8 +27,8 @@ type Node = {name: string; role: string; status: string; checks: Check[]}
 let records: DnsRecord[]
 
 const verify = (...args: string[]) => mailops(['verify', '-i', inventory, '--resolver', GATEWAY, '--peer', `${GATEWAY}:2525`, '--json', ...args])
-const deploy = (file = inventory) => {
-  const result = mailops(['deploy', '-i', file, '--json', '--audit-dir', `${labDir}/audit`])
+const deploy = (file = inventory, hangMs?: number) => {
+  const result = mailops(['deploy', '-i', file, '--json', '--audit-dir', `${labDir}/audit`], {}, hangMs)
   expect(result.code, result.stderr + result.stdout).toBe(0)
 }
 const onNode = (sh: string, node = 'node1') => {
@@ -38,11 +39,11 @@ const checksOf = (report: {nodes: Node[]}, node: string) => report.nodes.find((n
 const failed = (report: {nodes: Node[]}) => report.nodes.flatMap((n) => n.checks.filter((c) => c.status !== 'pass').map((c) => ({node: n.name, ...c})))
 type TestsslFinding = {id: string; severity: string; finding: string}
 /** testssl.sh (Debian package, scripts/setup.sh installs it) against one endpoint by IP, no DNS; its JSON findings. */
-const testssl = async (address: string, port: number, starttls: string[]): Promise<TestsslFinding[]> => {
+const testssl = async (address: string, port: number, starttls: string[], ip?: string): Promise<TestsslFinding[]> => {
   const out = `${labDir}/testssl-${address}-${port}.json`
   rmSync(out, {force: true})
   // Protocols, cipher categories, forward secrecy, server preference, certificate, vulnerabilities: no per-protocol enumeration, no HTTP header checks.
-  const args = ['--quiet', '--color', '0', '--warnings', 'off', '--nodns', 'none', '--add-ca', `${labDir}/ca.pem`, '-p', '-s', '-f', '-P', '-S', '-U', ...starttls, '--jsonfile', out, `${address}:${port}`]
+  const args = ['--quiet', '--color', '0', '--warnings', 'off', '--nodns', 'none', '--add-ca', `${labDir}/ca.pem`, '-p', '-s', '-f', '-P', '-S', '-U', ...starttls, '--jsonfile', out, ...(ip ? ['--ip', ip] : []), `${address}:${port}`]
   const run = await new Promise<{code: number | null; error?: Error}>((resolve) => {
     const child = spawn('testssl', args, {stdio: 'ignore'})
     child.once('error', (error) => resolve({code: null, error}))
@@ -54,6 +55,33 @@ const testssl = async (address: string, port: number, starttls: string[]): Promi
 }
 const serve = (served: DnsRecord[]) => publishToLab(readState(LAB.name)!, served)
 
+/**
+ * The core's port 25 as an edge sees it (the core's firewall lets no one else in): OpenSSH's own
+ * tunnel from node2, on a loopback port; closed by the caller.
+ */
+const tunnelFromEdge = async (to: string, port: number): Promise<{port: number; close: () => void}> => {
+  const local = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const {port: free} = probe.address() as {port: number}
+      probe.close(() => resolve(free))
+    })
+  })
+  const ssh = ['-N', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${labDir}/known_hosts`, '-o', 'StrictHostKeyChecking=yes', '-o', 'ExitOnForwardFailure=yes', '-i', `${labDir}/id_ed25519`]
+  const child = spawn('ssh', [...ssh, '-L', `127.0.0.1:${local}:${to}:${port}`, 'root@198.18.9.12'], {stdio: 'ignore'})
+  const close = () => child.kill('SIGTERM')
+  for (let tries = 0; tries < 100; tries++) {
+    if (child.exitCode !== null) throw new Error(`ssh -L ${local}:${to}:${port} through node2 exited ${child.exitCode}`)
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(local, '127.0.0.1').once('connect', () => resolve(true)).once('error', () => resolve(false))
+      socket.once('connect', () => socket.destroy())
+    })
+    if (open) return {port: local, close}
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  close()
+  throw new Error(`ssh -L ${local}:${to}:${port} through node2 did not listen within 10 s`)
+}
+
 // Booted bare Debian 13 hosts: deploy installs every package first (from the warm .deb cache).
 beforeAll(async () => {
   const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet, '--os', 'debian13'])
@@ -61,7 +89,8 @@ beforeAll(async () => {
   const lab = parse(readFileSync(`${labDir}/inventory.yaml`, 'utf8'))
   lab.vars.relayhost = `[${GATEWAY}]:2525`
   writeFileSync(inventory, stringify(lab))
-  deploy()
+  // Every package installed first: on a loaded 2-core machine more than the usual 3 minutes.
+  deploy(inventory, 540_000)
   const printed = mailops(['dns', '-i', inventory, '--json', '--apply'])
   expect(printed.code, printed.stderr).toBe(0)
   records = printed.json().records
@@ -100,7 +129,12 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     // 7 TLS endpoints on the core, 7 checks each; one on an edge, and its hop to the core.
     expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('tls.'))).toHaveLength(49)
     expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(8)
-    expect(checksOf(report, 'node1').find((c) => c.id === 'smtp.edges-only')!.evidence).toMatch(/RCPT TO demo@verifytest\.mailops\.test → 554 5\.7\.1 <[^>]*\[198\.18\.9\.1\]>: Client host rejected: Access denied$/)
+    // The core's firewall gives verify (not an edge) no answer on 25; an edge gets the greeting, and
+    // every other check of the core's 25 goes through that edge (the only clients it takes).
+    expect(checksOf(report, 'node1').find((c) => c.id === 'smtp.edges-only')!.evidence).toMatch(/^from here: no answer from 198\.18\.9\.11:25 within \d+ ms; from node2 \(an edge\): 220 node1\.verifytest\.mailops\.test ESMTP/)
+    expect(checksOf(report, 'node1').filter((c) => c.target === 'smtp:25').map((c) => c.status)).toEqual(Array(8).fill('pass'))
+    expect(checksOf(report, 'node1').find((c) => c.id === 'network.port' && c.target === '25/tcp')!.message).toBe('filtered: a core takes port 25 from its edges only')
+    expect(report.nodes.slice(0, 3).map((n: Node) => n.checks.find((c) => c.id === 'host.firewall')!.status)).toEqual(['pass', 'pass', 'pass'])
     expect(checksOf(report, 'node2').find((c) => c.id === 'tls.next-hop')!.evidence).toMatch(/^Verified TLS connection established to 198\.18\.9\.11\[198\.18\.9\.11\]:25: TLSv1\.3 /)
     expect(checksOf(report, 'node2').find((c) => c.id === 'delivery.inbound')!.message).toMatch(/^delivered to demo@verifytest\.mailops\.test on node1 in \d+ ms$/)
     expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('delivery.outbound-')).map((c) => c.message)).toEqual([
@@ -159,9 +193,9 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
   })
 
   it("finds the core's port 25 open to clients that are not edges (bots bypass the edges)", async () => {
-    // The defect as it was: no client restriction on the core's port 25.
+    // The defect as it was: no client restriction on the core's port 25 - and now a firewall opened for it too.
     repair = () => deploy()
-    onNode('postconf -X smtpd_client_restrictions && postfix reload')
+    onNode('postconf -X smtpd_client_restrictions && postfix reload && nft insert rule inet mailops input tcp dport 25 accept')
     const result = verify('--only', 'smtp')
     expect(result.code).toBe(1)
     expect(failed(result.json())).toEqual([
@@ -170,6 +204,83 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     await undoBreak()
     expect(verify('--only', 'smtp').code).toBe(0)
   })
+
+  it('finds a host firewall flushed by hand, and with it the login limit it carried; deploy loads it again', async () => {
+    repair = () => deploy()
+    onNode('nft flush table inet mailops')
+    const result = verify('--skip', 'delivery')
+    expect(result.code).toBe(1)
+    // The firewall held the IMAPS/POP3S bound per client (Dovecot has none): those go with it; submission keeps anvil's.
+    expect(failed(result.json()).map((p) => [p.node, p.id, p.target])).toEqual([
+      ['node1', 'host.firewall', undefined],
+      ['node1', 'auth.throttle', 'imaps:993'],
+      ['node1', 'auth.throttle', 'pop3s:995'],
+    ])
+    expect(failed(result.json())[0]).toEqual(
+      expect.objectContaining({
+        node: 'node1',
+        id: 'host.firewall',
+        status: 'fail',
+        message: 'table inet mailops differs from /etc/nftables.conf (changed by hand since it was loaded)',
+        evidence: expect.stringMatching(/^\d+ lines; - +ct state established,related accept/),
+        hint: expect.stringContaining('systemctl reload nftables'),
+      }),
+    )
+    // No file changed: deploy's probe finds the firewall not answering its ready command and reloads it.
+    const repaired = mailops(['deploy', '-i', inventory, '--json', '--audit-dir', `${labDir}/audit`])
+    expect(repaired.code, repaired.stderr).toBe(0)
+    expect(repaired.json().hosts.map((h: {host: string; status: string; restarted: string[]}) => [h.host, h.status, h.restarted])).toEqual([
+      ['node1', 'changed', ['nftables']],
+      ['node2', 'unchanged', []],
+      ['node3', 'unchanged', []],
+    ])
+    repair = undefined
+    expect(verify('--only', 'host.firewall,smtp.edges-only').code).toBe(0)
+  }, 300_000)
+
+  it('rolls back a firewall that locks SSH out: the host restores the previous ruleset itself and stays reachable, the deploy fails saying so', () => {
+    // The operator's mistake: a "block" rule for the network mailops itself logs in from.
+    const lab = parse(readFileSync(inventory, 'utf8'))
+    const node3 = lab.hosts.find((h: {name: string}) => h.name === 'node3')
+    node3.vars = {...node3.vars, firewall_extra: `ip saddr ${GATEWAY} drop`}
+    const lockout = `${labDir}/inventory-lockout.yaml`
+    writeFileSync(lockout, stringify(lab))
+    const started = Date.now()
+    const result = mailops(['deploy', '-i', lockout, '--hosts', 'node3', '--confirm-timeout', '10', '--json', '--audit-dir', `${labDir}/audit`])
+    expect(result.code).toBe(1)
+    expect(result.json().hosts[0]).toMatchObject({
+      host: 'node3',
+      status: 'failed',
+      error: {code: 'ROLLED_BACK', message: 'node3: after the change to nftables no fresh SSH login succeeded within 10 s, so the host put the previous files back and reloaded them (magic rollback)'},
+    })
+    expect(Date.now() - started).toBeLessThan(90_000)
+    // Reachable again over a fresh login, the deployed ruleset loaded, the blocking rule nowhere.
+    const table = mailops(['lab', 'ssh', '--name', LAB.name, 'node3', '--', `nft list table inet mailops; grep -c ${GATEWAY} /etc/nftables.conf`])
+    expect(table.code, table.stderr).toBe(0)
+    expect(table.stdout).toContain('tcp dport 22 accept')
+    expect(table.stdout).not.toContain(GATEWAY)
+    expect(table.stdout.trim().split('\n').at(-1)).toBe('0')
+    expect(verify('--only', 'host.firewall', '--hosts', 'node3').code).toBe(0)
+  }, 300_000)
+
+  it('finds password guessing on IMAPS and POP3S throttled per connection, not per client (the limit lifted by hand); deploy repairs it', async () => {
+    // The defect as it was: Dovecot alone, which cannot bound parallel logins per address - the
+    // firewall's ct count rules deleted. Submission keeps Postfix's anvil limits (10 at once).
+    repair = () => deploy()
+    onNode(`for h in $(nft -a list chain inet mailops input | sed -n 's/.*ct count over.* handle \\([0-9]*\\)$/\\1/p'); do nft delete rule inet mailops input handle $h; done`)
+    const result = verify('--only', 'auth')
+    expect(result.code).toBe(1)
+    const problems = failed(result.json())
+    expect(problems.map((p) => [p.node, p.id, p.target])).toEqual([
+      ['node1', 'auth.throttle', 'imaps:993'],
+      ['node1', 'auth.throttle', 'pop3s:995'],
+    ])
+    expect(problems[0]).toMatchObject({message: expect.stringMatching(/^(1[1-9]|2\d|30) of 30 parallel guesses from one address got \(or may have got\) a password verdict: more than 10$/), evidence: expect.stringContaining('at once from 198.18.9.2: '), hint: expect.stringContaining('ct count over 10')})
+    await undoBreak()
+    const throttled = verify('--only', 'auth.throttle')
+    expect(throttled.code, throttled.stdout.slice(0, 2000)).toBe(0)
+    expect(checksOf(throttled.json(), 'node1').map((c) => c.message)).toEqual(Array(4).fill(expect.stringMatching(/^(\d|10) of 30 parallel guesses got a verdict \(at most 10\)$/)))
+  }, 300_000)
 
   it("finds an edge whose TLS to the core is not verified (anyone between them could pose as the core)", async () => {
     // The defect as it was: smtp_tls_security_level = may on the edge, no policy for the core.
@@ -263,13 +374,13 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
   it('finds AUTH offered before TLS', async () => {
     repair = () => deploy()
     onNode("postconf -e 'smtpd_sasl_auth_enable = yes' 'smtpd_tls_auth_only = no' && postfix reload")
-    const result = verify('--only', 'auth')
+    const result = verify('--only', 'auth', '--skip', 'auth.throttle')
     expect(result.code).toBe(1)
     expect(failed(result.json())).toEqual([
       expect.objectContaining({node: 'node1', id: 'auth.before-tls', target: 'smtp:25', status: 'fail', message: 'AUTH is offered before STARTTLS', hint: expect.stringContaining('smtpd_tls_auth_only = yes')}),
     ])
     await undoBreak()
-    expect(verify('--only', 'auth').code).toBe(0)
+    expect(verify('--only', 'auth', '--skip', 'auth.throttle').code).toBe(0)
   })
 
   it('finds a logged-in user who may send as anyone, on 587 and 465', async () => {
@@ -339,17 +450,19 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     const policy = readFileSync(new URL('../../docs/tls-policy.md', import.meta.url), 'utf8')
     const accepted = new Map([...policy.matchAll(/^\| `([\w-]+)` \| [A-Z]+ \| (.+) \|$/gm)].map((m) => [m[1], m[2]]))
     expect(accepted.size).toBeGreaterThan(0)
+    const core25 = await tunnelFromEdge('198.18.9.11', 25)
     const targets: Array<[string, number, string[]]> = [
-      ['198.18.9.11', 25, ['--starttls', 'smtp']],
+      [`node1.${DOMAIN}`, core25.port, ['--starttls', 'smtp']],
       ['198.18.9.11', 465, []],
       ['198.18.9.11', 587, ['--starttls', 'smtp']],
       ['198.18.9.11', 993, []],
       ['198.18.9.11', 995, []],
       ['198.18.9.12', 25, ['--starttls', 'smtp']],
     ]
-    const scans = await Promise.all(targets.map(([address, port, starttls]) => testssl(address, port, starttls)))
+    // The core's 25 by its name (the certificate's), reached at the tunnel's end on 127.0.0.1.
+    const scans = await Promise.all(targets.map(([address, port, starttls], i) => testssl(address, port, starttls, i === 0 ? '127.0.0.1' : undefined))).finally(core25.close)
     for (const [i, findings] of scans.entries()) {
-      const where = `${targets[i][0]}:${targets[i][1]}`
+      const where = i === 0 ? "the core's 25 through node2" : `${targets[i][0]}:${targets[i][1]}`
       // The scan really ran: it saw TLS 1.2 offered and TLS 1.0 not.
       expect(findings.find((f) => f.id === 'TLS1_2')?.finding, where).toMatch(/^offered/)
       expect(findings.find((f) => f.id === 'TLS1')?.finding, where).toMatch(/^not offered/)

@@ -17,18 +17,18 @@ export interface CliResult {
 /** A command that hangs must fail its test, not stall the run: spawnSync blocks vitest's own timers. A first deploy of a booted Debian 13 core took over 180 s at load 13-21. */
 const HANG_MS = 300_000
 
-/** Runs the built binary exactly as a user would: no TTY, real exit code. */
-export function mailops(args: string[], env: Record<string, string> = {}): CliResult {
+/** Runs the built binary exactly as a user would: no TTY, real exit code. `hangMs`: longer for a first deploy that installs packages. */
+export function mailops(args: string[], env: Record<string, string> = {}, hangMs = HANG_MS): CliResult {
   const result = spawnSync(process.execPath, [RUN, ...args], {
     encoding: 'utf8',
     env: {...userEnv(), NO_COLOR: '1', ...env},
     stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: HANG_MS,
+    timeout: hangMs,
   })
   return {
     code: result.status ?? -1,
     stdout: result.stdout,
-    stderr: result.signal ? `${result.stderr}\n[killed by ${result.signal}: still running after ${HANG_MS / 1000} s]` : result.stderr,
+    stderr: result.signal ? `${result.stderr}\n[killed by ${result.signal}: still running after ${hangMs / 1000} s]` : result.stderr,
     json: () => JSON.parse(result.stdout),
   }
 }

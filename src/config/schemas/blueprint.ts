@@ -27,6 +27,12 @@ const Variable = Strict({
   items: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {description: 'for lists: a JSON Schema every item must match'})),
 })
 
+/**
+ * A file or service only hosts of this init get: a namespace-only lab host has no init system,
+ * so nothing there would load a host firewall or bring it back at boot.
+ */
+const InitOnly = Type.Literal('systemd', {description: 'only on hosts whose init is systemd (a host without it neither gets the file nor runs the service)'})
+
 /** blueprints/NAME/blueprint.yaml: what a node of a role gets. */
 export const Blueprint = Strict({
   name: Type.String({pattern: '^[a-z][a-z0-9-]*$'}),
@@ -58,6 +64,7 @@ export const Blueprint = Strict({
         }),
       ),
       notify: Type.Optional(Type.Array(Type.String(), {description: 'services to reload when this file changes'})),
+      init: Type.Optional(InitOnly),
     }),
     {minItems: 1},
   ),
@@ -66,6 +73,7 @@ export const Blueprint = Strict({
     Strict({
       reload: Type.Union([Type.Literal('reload'), Type.Literal('restart')], {description: 'what a changed file triggers'}),
       check: Type.Optional(Type.String({description: 'command that succeeds while the service runs'})),
+      init: Type.Optional(InitOnly),
       ready: Type.Optional(
         Type.String({description: "command that succeeds once the service answers (e.g. its port accepts): after a start or restart, deploy waits for it (bounded) before the next service, so Postfix never hands mail to a milter that is still loading"}),
       ),

@@ -39,7 +39,7 @@ describe('templates', () => {
 describe('variables are checked by meaning before any connection', () => {
   const edge = loadBlueprint(ROOT, 'edge')
   const pem = keyAndCert()
-  const given = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', tls_cert: pem.cert}
+  const given = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', ssh_port: 22, tls_cert: pem.cert}
   const resolve = (vars: Record<string, unknown>, key = pem.key) => () => resolveVariables(edge, 'mx1', {tls_key: key}, {...given, ...vars})
 
   it('accepts good values', () => {
@@ -117,7 +117,7 @@ describe('bundled blueprints', () => {
 describe('blueprints render for the host\'s release', () => {
   const core = loadBlueprint(ROOT, 'core')
   const pem = keyAndCert()
-  const vars = resolveVariables(core, 'core1', {tls_key: pem.key, dkim_private_key: pem.key}, {domain: 'example.com', host_name: 'core1', edge_addresses: [], tls_cert: pem.cert})
+  const vars = resolveVariables(core, 'core1', {tls_key: pem.key, dkim_private_key: pem.key}, {domain: 'example.com', host_name: 'core1', edge_addresses: [], edge_ipv4: [], edge_ipv6: [], ssh_port: 22, tls_cert: pem.cert})
   const dovecot = (release: (typeof SUPPORTED_RELEASES)[number]) => renderFiles(core, vars, release).find((f) => f.path === '/etc/dovecot/dovecot.conf')!
 
   it('Dovecot 2.4 on Debian 13, 2.3 on Debian 12: same path, mode, validator and services; every other file the same', () => {
@@ -177,7 +177,7 @@ describe('blueprints render for the host\'s release', () => {
     const pair = keyAndCert()
     const publicKey = createPublicKey(pair.key).export({type: 'spki', format: 'pem'}).toString()
     const base = {tls_key: pem.key, dkim_private_key: pem.key}
-    const given = {domain: 'example.com', host_name: 'core1', edge_addresses: [], tls_cert: pem.cert}
+    const given = {domain: 'example.com', host_name: 'core1', edge_addresses: [], edge_ipv4: [], edge_ipv6: [], ssh_port: 22, tls_cert: pem.cert}
     const render = (secrets: Record<string, string>, extra: Record<string, unknown>) => (release: (typeof SUPPORTED_RELEASES)[number]) =>
       renderFiles(core, resolveVariables(core, 'core1', {...base, ...secrets}, {...given, ...extra}), release)
     const on = render({mail_crypt_private_key: pair.key}, {mail_crypt_public_key: publicKey})

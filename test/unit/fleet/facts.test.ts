@@ -30,9 +30,10 @@ describe('facts', () => {
   })
 
   it('keeps deploy’s probe and verify’s host facts as before', () => {
-    expect(parseProbe('F\tabsent\nF\taaa\t644\troot\troot\nP\tpostfix\nI\tsystemd\nN\tpostfix\nO\tdebian 12\n')).toEqual({
+    expect(parseProbe('F\tabsent\nF\taaa\t644\troot\troot\nP\tpostfix\nY\tnftables\nI\tsystemd\nN\tpostfix\nO\tdebian 12\n')).toEqual({
       files: [{sha256: null}, {sha256: 'aaa', mode: '0644', owner: 'root', group: 'root'}],
       pending: ['postfix'],
+      unready: ['nftables'],
       init: 'systemd',
       missingPackages: ['postfix'],
       os: 'debian 12',

@@ -6,6 +6,7 @@ describe('lab spec', () => {
   it('lays hosts out on the /24: bridge .1, hosts from .11, fixed MACs, short link names', () => {
     const spec = labSpec('default', 3)
     expect(spec.bridgeAddress).toBe('198.18.0.1')
+    expect(spec.probeAddress).toBe('198.18.0.2')
     expect(spec.hosts.map((h) => h.address)).toEqual(['198.18.0.11', '198.18.0.12', '198.18.0.13'])
     expect(spec.hosts.map((h) => h.role)).toEqual(['core', 'edge', 'edge'])
     expect(spec.hosts[2].mac).toBe('02:6d:00:00:00:03')

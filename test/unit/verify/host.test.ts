@@ -4,7 +4,7 @@ import {hostChecks, parseHost} from '../../../src/verify/host.js'
 
 const now = new Date('2026-11-23T00:00:00Z')
 const all = () => true
-const output = (over: {queue?: number; free?: number; available?: number; notAfter?: string; match?: number; dovecot?: number; logrotate?: string} = {}) =>
+const output = (over: {queue?: number; free?: number; available?: number; notAfter?: string; match?: number; dovecot?: number; logrotate?: string; firewall?: string} = {}) =>
   [
     'S\tpostfix\t1',
     `S\tdovecot\t${over.dovecot ?? 1}`,
@@ -15,6 +15,7 @@ const output = (over: {queue?: number; free?: number; available?: number; notAft
     `C\t${over.notAfter ?? 'Nov 23 00:00:00 2027 GMT'}\t${over.match ?? 1}`,
     'K\tMIIBIjAN',
     over.logrotate ?? 'L\t0\t\t1\t90',
+    over.firewall ?? 'R\tmatch\t14',
   ].join('\n')
 const statuses = (text: string) => Object.fromEntries(hostChecks(parseHost(text), now, all).map((r) => [r.id, r.status]))
 
@@ -26,7 +27,7 @@ describe('host checks', () => {
       {path: '/var/spool/postfix', mount: '/', freePercent: 80},
       {path: '/var/mail', mount: '/srv', freePercent: 90},
     ])
-    expect(statuses(output())).toEqual({'host.services': 'pass', 'host.queue': 'pass', 'host.disk': 'pass', 'host.memory': 'pass', 'host.certificate': 'pass', 'host.logrotate': 'pass'})
+    expect(statuses(output())).toEqual({'host.services': 'pass', 'host.queue': 'pass', 'host.disk': 'pass', 'host.memory': 'pass', 'host.certificate': 'pass', 'host.logrotate': 'pass', 'host.firewall': 'pass'})
     expect(facts.logrotate).toEqual({state: 'present', exitCode: 0, error: undefined, coversPostfix: true, rotate: 90})
   })
 
@@ -38,6 +39,31 @@ describe('host checks', () => {
     expect(statuses(output({logrotate: 'L\t0\t\t0\t90'}))['host.logrotate']).toBe('fail')
     // An old probe's output (no L line): reported as not installed, never as a pass.
     expect(statuses(output({logrotate: ''}))['host.logrotate']).toBe('fail')
+  })
+
+  it('passes the firewall only when the kernel has the table the deployed file loads; skips it without systemd, saying why', () => {
+    const firewall = (line: string) => hostChecks(parseHost(output({firewall: line})), now, all).find((r) => r.id === 'host.firewall')!
+    expect(firewall('R\tmatch\t14')).toMatchObject({status: 'pass', evidence: 'nft list table inet mailops: 14 lines, the same as /etc/nftables.conf loads'})
+    expect(firewall('R\tdiffer\t5\t- ct state established,related accept - iif "lo" accept ')).toMatchObject({
+      status: 'fail',
+      message: 'table inet mailops differs from /etc/nftables.conf (changed by hand since it was loaded)',
+      evidence: '5 lines; - ct state established,related accept - iif "lo" accept',
+      hint: expect.stringContaining('systemctl reload nftables'),
+    })
+    expect(firewall('R\tunloaded')).toMatchObject({status: 'fail', message: 'table inet mailops is not loaded: no port is filtered'})
+    expect(firewall('R\tinvalid\t0\t/etc/nftables.conf:3:1-2: Error: syntax error')).toMatchObject({status: 'fail', evidence: '/etc/nftables.conf:3:1-2: Error: syntax error'})
+    expect(firewall('R\tnofile').status).toBe('fail')
+    expect(firewall('R\tno-nft').status).toBe('fail')
+    // An old probe's output (no R line) is never a pass.
+    expect(firewall('').status).toBe('fail')
+    expect(firewall('R\tno-systemd')).toMatchObject({status: 'skip', message: expect.stringContaining('no systemd')})
+  })
+
+  it('expects the services only systemd runs (the firewall) on systemd hosts alone', () => {
+    const withFirewall = (systemd: boolean) => output() + '\nS\tnftables\t0' + (systemd ? '\nU\t' : '')
+    const services = (systemd: boolean) => hostChecks(parseHost(withFirewall(systemd)), now, all, ['nftables']).find((r) => r.id === 'host.services')!
+    expect(services(false)).toMatchObject({status: 'pass', message: 'running: postfix, dovecot'})
+    expect(services(true)).toMatchObject({status: 'fail', message: 'not running: nftables'})
   })
 
   it('counts deferred mail and bounces with the queue', () => {
