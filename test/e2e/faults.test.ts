@@ -256,7 +256,7 @@ describe('values that would break a service are refused before any connection, o
     const inv = loadInventory(inventory())
     const host = inv.hosts.find((h) => h.name === 'node2')!
     const blueprint = loadBlueprint(ROOT, 'edge')
-    const vars = resolveVariables(blueprint, 'node2', inv.secrets, inv.vars, host.vars, {role: 'edge', host_name: 'node2', core_address: NODE1, core_name: 'node1'})
+    const vars = resolveVariables(blueprint, 'node2', inv.secrets, inv.vars, host.vars, {role: 'edge', host_name: 'node2', core_address: NODE1, core_name: 'node1', ssh_port: 22})
     const files = renderFiles(blueprint, vars, 'debian 12').map((f) =>
       f.path === '/etc/postfix/main.cf' ? withContent(f, f.content.replace(/^message_size_limit = .*$/m, 'message_size_limit = 1e+30')) : f,
     )
