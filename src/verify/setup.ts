@@ -136,7 +136,9 @@ export async function prepareVerify(request: VerifyRequest): Promise<VerifySetup
         credentials: targets.credentials,
         otherLocal: targets.otherLocal,
         ca: givenCa ?? targets.ca,
-        probeSource: probeSource(request.probeSource ?? inventory.vars.verify_probe_source),
+        // A flag naming an address this machine lacks is a mistake; the inventory's (a lab's, read from
+        // another namespace) only means auth.throttle cannot run from here.
+        probeSource: request.probeSource !== undefined ? probeSource(request.probeSource) : localOrNone(inventory.vars.verify_probe_source),
       },
       resolver,
       ssh: {knownHosts: inventory.knownHosts, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs},
@@ -161,6 +163,15 @@ export function parsePeer(value: string): {host: string; port: number} {
   const match = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(value)
   if (!match || Number(match[2]) > 65_535) throw new InputError(t('verify.badPeer', {value}), {code: 'USAGE', hint: 'e.g. --peer 198.18.0.1:2525'})
   return {host: match[1], port: Number(match[2])}
+}
+
+/** The inventory's probe source when this machine has that address, else none (auth.throttle then says why it did not run). */
+function localOrNone(address: unknown): string | undefined {
+  try {
+    return probeSource(address)
+  } catch {
+    return undefined
+  }
 }
 
 /** The probe source must be an address this machine can send from: else every try would fail to bind, which is no throttle. */
