@@ -174,8 +174,8 @@ function sshError(error: MailopsError, ids: CheckId[]): CheckResult[] {
  * else through one of the run's own.
  */
 export async function checkNodes(setup: VerifySetup, shared?: FleetSession): Promise<NodeReport[]> {
-  if (shared) return verifyWith(setup, shared)
-  const session = setup.ssh && new FleetSession(setup.ssh, setup.ssh)
+  // The relays to the cores' port 25 are needed with a shared session as much as with our own.
+  const session = shared ?? (setup.ssh && new FleetSession(setup.ssh, setup.ssh))
   const relays: Relay[] = []
   try {
     const via = setup.edgeVia
@@ -191,7 +191,7 @@ export async function checkNodes(setup: VerifySetup, shared?: FleetSession): Pro
     return await verifyWith(setup, session)
   } finally {
     await Promise.all(relays.map((r) => r.close()))
-    await session?.close()
+    if (!shared) await session?.close()
   }
 }
 
