@@ -165,21 +165,20 @@ export function parsePeer(value: string): {host: string; port: number} {
   return {host: match[1], port: Number(match[2])}
 }
 
-/** The inventory's probe source when this machine has that address, else none (auth.throttle then says why it did not run). */
-function localOrNone(address: unknown): string | undefined {
-  try {
-    return probeSource(address)
-  } catch {
-    return undefined
-  }
+/** Whether this machine can send from the address: else every try would fail to bind, which is no throttle. */
+function isLocalAddress(address: unknown): address is string {
+  return typeof address === 'string' && isIP(address) !== 0 && Object.values(networkInterfaces()).some((list) => (list ?? []).some((i) => i.address === address))
 }
 
-/** The probe source must be an address this machine can send from: else every try would fail to bind, which is no throttle. */
-function probeSource(address: unknown): string | undefined {
-  if (address === undefined) return undefined
-  const local = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
-  if (typeof address !== 'string' || !isIP(address) || !local.includes(address)) {
-    throw new InputError(t('verify.badProbeSource', {address: String(address)}), {code: 'USAGE', hint: 'Add it first (ip addr add ADDRESS/PREFIX dev IFACE), or name another with --probe-source ADDRESS.'})
+/** The inventory's probe source when this machine has that address, else none (auth.throttle then says why it did not run). */
+function localOrNone(address: unknown): string | undefined {
+  return isLocalAddress(address) ? address : undefined
+}
+
+/** The --probe-source flag: an address this machine lacks is the user's mistake. */
+function probeSource(address: string): string {
+  if (!isLocalAddress(address)) {
+    throw new InputError(t('verify.badProbeSource', {address}), {code: 'USAGE', hint: 'Add it first (ip addr add ADDRESS/PREFIX dev IFACE), or name another with --probe-source ADDRESS.'})
   }
   return address
 }
