@@ -46,7 +46,7 @@ export function schemaErrors(schema: Schema, data: unknown): string[] {
 export function validateSource(source: SourceDocument, schema: Schema): unknown {
   if (source.isEmpty) {
     const required = (schema.required as string[] | undefined) ?? []
-    throw InputError.at({file: source.file, line: 1, col: 1, path: '/'}, 'input.empty', {needs: required.length > 0 ? required.join(', ') : t('input.emptyAny')}, t('hint.schema'))
+    throw InputError.at({file: source.file, line: 1, col: 1, path: '/'}, 'input.empty', {needs: required.length > 0 ? required.join(', ') : t('input.emptyAny')}, t('hint.schema', {name: schemaName(schema)}))
   }
   const data = source.toJS()
   const validate = validatorFor(schema)
