@@ -72,7 +72,6 @@ export const Blueprint = Strict({
     Type.String(),
     Strict({
       reload: Type.Union([Type.Literal('reload'), Type.Literal('restart')], {description: 'what a changed file triggers'}),
-      check: Type.Optional(Type.String({description: 'command that succeeds while the service runs'})),
       init: Type.Optional(InitOnly),
       ready: Type.Optional(
         Type.String({description: "command that succeeds once the service answers (e.g. its port accepts): after a start or restart, deploy waits for it (bounded) before the next service, so Postfix never hands mail to a milter that is still loading"}),
