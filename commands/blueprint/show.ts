@@ -5,8 +5,11 @@ import {loadBlueprint} from '../../src/blueprint/load.js'
 import {tabular} from '../../src/util/table.js'
 
 export default class BlueprintShow extends MailopsCommand {
-  static summary = 'Show a blueprint: its variables, files with their validators, services and packages.'
-  static examples = ['<%= config.bin %> <%= command.id %> base', '<%= config.bin %> <%= command.id %> base --json']
+  static summary = 'Show a blueprint: its variables, files with the template each release renders and their validators, services and packages.'
+  static examples = [
+    {description: "The core's files: which template a Debian 12 and a Debian 13 host get (Dovecot 2.3 and 2.4)", command: '<%= config.bin %> <%= command.id %> core'},
+    {description: 'All of it as JSON (templateFor, validators, ready commands)', command: '<%= config.bin %> <%= command.id %> base --json'},
+  ]
 
   static args = {
     name: Args.string({required: true, description: 'blueprint name'}),
@@ -17,8 +20,12 @@ export default class BlueprintShow extends MailopsCommand {
     const {dir: _dir, templates: _templates, ...blueprint} = loadBlueprint(this.config.root, args.name)
     this.log(`${blueprint.name}: ${blueprint.summary}\n`)
     this.log(tabular('table', ['variable', 'type', 'default', 'description'], Object.entries(blueprint.variables).map(([n, v]) => [n + (v.secret ? ' (secret)' : ''), v.type, v.default === undefined ? '(required)' : JSON.stringify(v.default), v.description])))
-    this.log(tabular('table', ['file', 'mode', 'validate', 'notifies'], blueprint.files.map((f) => [f.path, f.mode, f.validate ?? '', (f.notify ?? []).join(', ')])))
-    this.log(`packages: ${blueprint.packages.join(' ')}; services: ${Object.keys(blueprint.services).join(', ')}`)
+    // The template every release renders, then the releases that render another one instead.
+    const templates = (f: (typeof blueprint.files)[number]) =>
+      [f.template, ...Object.entries(f.templateFor ?? {}).map(([release, template]) => `${release}: ${template}`), ...(f.init ? [`(${f.init} hosts only)`] : [])].join('\n')
+    this.log(tabular('table', ['file', 'template', 'mode', 'validate', 'notifies'], blueprint.files.map((f) => [f.path, templates(f), f.mode, f.validate ?? '', (f.notify ?? []).join(', ')])))
+    const services = Object.entries(blueprint.services).map(([name, s]) => `${name} (${s.reload}${s.init ? `, ${s.init} only` : ''}${s.ready ? ', waits until ready' : ''})`)
+    this.log(`packages: ${blueprint.packages.join(' ')}; services: ${services.join(', ')}`)
     return blueprint
   }
 }
