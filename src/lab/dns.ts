@@ -121,6 +121,8 @@ export function unboundConfig(spec: LabSpec, labDir: string, trustAnchors: reado
     ...trustAnchors.map((anchor) => `  trust-anchor: "${anchor}"`),
     // Why an answer is bogus, in dns.log: what a broken signature looks like from the outside.
     '  val-log-level: 2',
+    // A bogus answer is not kept either (60 s by default): a zone re-signed by the next publish validates at once.
+    '  val-bogus-ttl: 0',
     '  cache-max-ttl: 0',
     '  cache-max-negative-ttl: 0',
     '  local-zone: "." static',
