@@ -1,13 +1,16 @@
 import {execFileSync} from 'node:child_process'
+import {createHash, X509Certificate} from 'node:crypto'
 import {chmodSync, readFileSync, writeFileSync} from 'node:fs'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
+import {SMTPServer} from 'smtp-server'
 
 import type {DnsRecord} from '../../src/dns/records.js'
 import {LAB_NSD_PORT, publishToLab} from '../../src/lab/dns.js'
 import {readState} from '../../src/lab/state.js'
 import {secureQuery} from '../../src/verify/dnssec.js'
 import {mailops} from '../helpers/cli.js'
+import {selfSignedCertificate} from '../helpers/smtp-peer.js'
 
 // A lab of its own on light hosts (the subject is the DNS and what the edges serve on port 25,
 // not provisioning): deployed by mailops, its records published with `mailops dns --apply` into
@@ -38,7 +41,7 @@ beforeAll(() => {
   const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet, '--os', 'controller'])
   if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
   const deployed = mailops(['deploy', '-i', inventory, '--json'])
-  if (deployed.code !== 0) throw new Error(`deploy failed: ${deployed.stderr}`)
+  if (deployed.code !== 0) throw new Error(`deploy failed: ${deployed.stderr}${deployed.stdout.slice(0, 3000)}`)
   const printed = mailops(['dns', '-i', inventory, '--json', '--apply'])
   if (printed.code !== 0) throw new Error(`dns --apply failed: ${printed.stderr}`)
   records = printed.json().records
@@ -162,4 +165,58 @@ describe('DANE: mailops dns publishes TLSA records, verify checks them with DNSS
     expect(tlsaOf(withdrawn.json().records, 'node2')).toEqual([both[1]])
     expect(statusOf(verify('--only', 'dns.dane').json(), 'node2', 'dns.dane')).toBe('pass')
   }, 240_000)
+})
+
+describe('outbound DANE (RFC 7672): the core sends over verified TLS to an MX whose TLSA matches, and not at all to one whose TLSA does not', () => {
+  it('delivers to the peer with a matching TLSA over TLS, and defers the mail for the peer whose TLSA names another key', async () => {
+    // Two peer domains in the lab zone, their MX hosts both the bridge address where this test
+    // listens; each MX has a TLSA, one of the key it serves, one of an old key.
+    const peer = selfSignedCertificate(`peer-ok.${DOMAIN}`)
+    const served = new X509Certificate(peer.cert).publicKey.export({type: 'spki', format: 'der'})
+    const digest = createHash('sha256').update(served).digest('hex')
+    const old = createHash('sha256').update(new X509Certificate(selfSignedCertificate().cert).publicKey.export({type: 'spki', format: 'der'})).digest('hex')
+    const received: Array<{to: string[]; secure: boolean}> = []
+    const server = new SMTPServer({
+      ...peer,
+      authOptional: true,
+      logger: false,
+      disableReverseLookup: true,
+      onData: (stream, session, done) => stream.resume().on('end', () => {
+        received.push({to: session.envelope.rcptTo.map((r) => r.address), secure: session.secure})
+        done()
+      }),
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(25, GATEWAY, resolve)
+    })
+    const peers = (name: string, tlsa: string): DnsRecord[] => [
+      {name: `${name}.${DOMAIN}.`, type: 'MX', priority: 10, value: `mx.${name}.${DOMAIN}.`},
+      {name: `mx.${name}.${DOMAIN}.`, type: 'A', value: GATEWAY},
+      {name: `_25._tcp.mx.${name}.${DOMAIN}.`, type: 'TLSA', value: `3 1 1 ${tlsa}`},
+    ]
+    const onCore = (script: string) => {
+      const result = mailops(['lab', 'ssh', '--name', LAB.name, 'node1', '--', script])
+      expect(result.code, result.stderr).toBe(0)
+      return result.stdout
+    }
+    repair = async () => {
+      onCore('postsuper -d ALL >/dev/null 2>&1 || true')
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await serve(records)
+    }
+    await serve([...records, ...peers('dane-ok', digest), ...peers('dane-bad', old)])
+    for (const to of [`alice@dane-ok.${DOMAIN}`, `bob@dane-bad.${DOMAIN}`]) onCore(`printf 'Subject: dane\\n\\nto ${to}\\n' | /usr/sbin/sendmail -f demo@${DOMAIN} ${to}`)
+    const deadline = Date.now() + 60_000
+    let log = ''
+    while (Date.now() < deadline) {
+      log = onCore('cat /var/log/postfix.log')
+      if (received.length > 0 && /to=<bob@dane-bad[^>]*>.*status=deferred/.test(log)) break
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    expect(received, log.split('\n').slice(-20).join('\n')).toEqual([{to: [`alice@dane-ok.${DOMAIN}`], secure: true}])
+    expect(log).toMatch(new RegExp(`Verified TLS connection established to mx\\.dane-ok\\.${DOMAIN.replaceAll('.', '\\.')}`))
+    expect(log).toMatch(/to=<bob@dane-bad[^>]*>.*status=deferred \(Server certificate not verified\)/)
+    expect(onCore('postqueue -p')).toContain(`bob@dane-bad.${DOMAIN}`)
+  }, 120_000)
 })
