@@ -11,6 +11,9 @@ export const recordNames = (domain: string, dkimSelector: string) => ({
   tlsRpt: `_smtp._tls.${domain}`,
 })
 
+/** Where an MX's TLSA records live: port 25 over TCP at its name (RFC 7672 §3). */
+export const tlsaName = (mxName: string) => `_25._tcp.${mxName}`
+
 /** A node's name in the domain: what its A, MX and PTR records say. */
 export const nodeFqdn = (node: {name: string}, domain: string) => `${node.name}.${domain}`
 

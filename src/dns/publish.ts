@@ -1,10 +1,10 @@
 import {InputError} from '../errors.js'
-import {dkimSelectorOf, domainOf, firstCore, loadInventory} from '../fleet/inventory.js'
+import {dkimSelectorOf, domainOf, firstCore, type InventoryHost, type LoadedInventory, loadInventory} from '../fleet/inventory.js'
 import {FleetSession} from '../fleet/session.js'
 import {DKIM_KEY_FILE, gatherFacts} from '../fleet/facts.js'
 import {t} from '../i18n/index.js'
 import {HostError} from '../ssh/errors.js'
-import {dnsRecords, mtaStsPolicy, zoneSnippet, type DnsInput, type DnsRecord} from './records.js'
+import {dnsRecords, type DnsNode, mtaStsPolicy, tlsaDigest, zoneSnippet, type DnsInput, type DnsRecord} from './records.js'
 
 export interface DnsRequest {
   inventory: string
@@ -29,13 +29,38 @@ export async function dnsForInventory(request: DnsRequest): Promise<DnsPublicati
   if (domain === undefined) throw new InputError(t('dns.noDomain', {file: request.inventory}), {hint: t('dns.noDomainHint')})
   const core = firstCore(inventory.hosts)
   if (!core) throw new InputError(t('dns.noCore', {file: request.inventory}))
+  // The certificates' keys are read (and their mistakes reported) before any host is reached.
+  const nodes = inventory.hosts.map((h): DnsNode => ({name: h.name, address: h.address, role: h.role, tlsa: h.role === 'edge' ? edgeTlsa(inventory, h) : undefined}))
   const [result] = await FleetSession.with(inventory, {acceptNew: request.acceptNew}, (session) => session.each([core], (connection) => gatherFacts(connection, {dkimPublic: true})))
   if (!result.ok) throw result.error
   const dkimPublic = result.value.dkimPublic
   if (!dkimPublic) throw new HostError(core.name, 'DKIM_KEY_MISSING', t('dns.dkimMissing', {path: DKIM_KEY_FILE}), t('dns.dkimMissingHint'))
-  const input: DnsInput = {domain, nodes: inventory.hosts.map((h) => ({name: h.name, address: h.address, role: h.role})), dkimSelector: dkimSelectorOf(inventory), dkimPublic, dmarcPolicy: request.dmarc}
+  const input: DnsInput = {domain, nodes, dkimSelector: dkimSelectorOf(inventory), dkimPublic, dmarcPolicy: request.dmarc}
   const records = dnsRecords(input)
   return {domain, records, zone: zoneSnippet(records), mtaStsPolicy: mtaStsPolicy(input)}
+}
+
+/**
+ * An edge's TLSA data from the inventory, before any connection: the key of the certificate
+ * deploy gives it (vars.tls_cert, the host's over the inventory's) and, when a rotation is
+ * coming, the next key's (vars.tls_next_public_key, a PEM public key: published first, deployed
+ * with its certificate once the record has been out for longer than its TTL).
+ */
+function edgeTlsa(inventory: LoadedInventory, host: InventoryHost): DnsNode['tlsa'] {
+  const digest = (name: 'tls_cert' | 'tls_next_public_key') => {
+    const value = host.vars[name] ?? inventory.vars[name]
+    if (value === undefined || value === '') return undefined
+    try {
+      if (typeof value !== 'string') throw new TypeError('not a string')
+      return tlsaDigest(value)
+    } catch {
+      throw new InputError(t('dns.badTlsKey', {file: inventory.file, host: host.name, name}), {hint: t('dns.badTlsKeyHint', {name})})
+    }
+  }
+  const current = digest('tls_cert')
+  if (current === undefined) throw new InputError(t('dns.noTlsCert', {file: inventory.file, host: host.name}), {hint: t('dns.noTlsCertHint')})
+  const next = digest('tls_next_public_key')
+  return {current, next: next === current ? undefined : next}
 }
 
 /** The zone snippet with the MTA-STS policy as comments: what the command prints. */

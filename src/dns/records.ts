@@ -1,16 +1,22 @@
-import {createHash} from 'node:crypto'
+import {createHash, createPublicKey, type KeyObject, X509Certificate} from 'node:crypto'
 
-import {mxHosts, nodeFqdn, recordNames, spfSenders} from './names.js'
+import {mxHosts, nodeFqdn, recordNames, spfSenders, tlsaName} from './names.js'
 
 export interface DnsNode {
   name: string
   address: string
   role: 'core' | 'edge'
+  /**
+   * An MX's TLSA 3 1 1 data (tlsaDigest): the key it serves now, and the next one's when a
+   * rotation is coming (published before the new key is deployed, so no validating sender ever
+   * sees a key without its record: RFC 7671 §8.1).
+   */
+  tlsa?: {current: string; next?: string}
 }
 
 export interface DnsRecord {
   name: string
-  type: 'A' | 'MX' | 'TXT' | 'PTR'
+  type: 'A' | 'MX' | 'TXT' | 'TLSA' | 'PTR'
   value: string
   /** MX preference */
   priority?: number
@@ -26,6 +32,19 @@ export interface DnsInput {
   dmarcPolicy: 'none' | 'quarantine' | 'reject'
 }
 
+/** SHA-256 of a key's DER SubjectPublicKeyInfo, in hex: TLSA selector 1 (SPKI), matching type 1 (SHA-256). */
+export const spkiSha256 = (key: KeyObject) => createHash('sha256').update(key.export({type: 'spki', format: 'der'})).digest('hex')
+
+/**
+ * The TLSA 3 1 1 data of a PEM certificate chain (its leaf, the first certificate: the one the
+ * server presents) or of a PEM public key. DANE-EE with the public key alone (RFC 7671 §5.1):
+ * it survives a renewal that keeps the key, and names no CA.
+ */
+export function tlsaDigest(pem: string): string {
+  const leaf = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0]
+  return spkiSha256(leaf ? new X509Certificate(leaf).publicKey : createPublicKey(pem))
+}
+
 /** The MTA-STS policy (RFC 8461) to serve at https://mta-sts.DOMAIN/.well-known/mta-sts.txt */
 export function mtaStsPolicy(input: DnsInput): string {
   const mx = mxHosts(input.nodes).map((n) => `mx: ${nodeFqdn(n, input.domain)}`)
@@ -33,7 +52,7 @@ export function mtaStsPolicy(input: DnsInput): string {
 }
 
 /**
- * What to publish for a deployed domain: A per node, MX per edge, SPF naming the nodes that
+ * What to publish for a deployed domain: A per node, MX per edge (with its TLSA records), SPF naming the nodes that
  * send (the cores), DKIM with the key the core signs with, DMARC, MTA-STS, TLS-RPT, and the
  * PTR each node's address should have (set at the address's owner).
  */
@@ -46,6 +65,14 @@ export function dnsRecords(input: DnsInput): DnsRecord[] {
   return [
     ...input.nodes.map((n): DnsRecord => ({name: fqdn(n), type: 'A', value: n.address})),
     ...edges.map((n): DnsRecord => ({name: `${input.domain}.`, type: 'MX', priority: 10, value: fqdn(n)})),
+    ...edges.flatMap((n): DnsRecord[] =>
+      n.tlsa
+        ? [
+            {name: tlsaName(fqdn(n)), type: 'TLSA', value: `3 1 1 ${n.tlsa.current}`, comment: 'DANE'},
+            ...(n.tlsa.next ? [{name: tlsaName(fqdn(n)), type: 'TLSA' as const, value: `3 1 1 ${n.tlsa.next}`, comment: 'DANE, the next key'}] : []),
+          ]
+        : [],
+    ),
     {name: `${input.domain}.`, type: 'TXT', value: `v=spf1 ${senders.map((n) => `ip4:${n.address}`).join(' ')} -all`, comment: 'SPF'},
     {name: `${names.dkim}.`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${input.dkimPublic}`, comment: 'DKIM'},
     {name: `${names.dmarc}.`, type: 'TXT', value: `v=DMARC1; p=${input.dmarcPolicy}; adkim=s; aspf=s; rua=mailto:dmarc-reports@${input.domain}`, comment: 'DMARC'},

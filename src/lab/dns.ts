@@ -1,5 +1,5 @@
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {Resolver} from 'node:dns/promises'
 import {join} from 'node:path'
 
@@ -15,14 +15,28 @@ import {type LabDnsPids, labFiles, type LabState, labsRoot, readState} from './s
 /** Debian's NSD (authoritative) and Unbound (the resolver hosts use), both on the bridge only. */
 const NSD = '/usr/sbin/nsd'
 const UNBOUND = '/usr/sbin/unbound'
+/** Debian's ldnsutils: the zones' keys and their signing (see signZone). */
+const LDNS_KEYGEN = '/usr/bin/ldns-keygen'
+const LDNS_SIGNZONE = '/usr/bin/ldns-signzone'
 /** NSD answers on the bridge at this port, for Unbound only; Unbound takes 53 (resolv.conf has no port). */
 export const LAB_NSD_PORT = 5353
 const READY_MS = 10_000
 
 const files = (labDir: string) => {
   const dir = join(labDir, 'dns')
-  return {dir, nsdConf: join(dir, 'nsd.conf'), unboundConf: join(dir, 'unbound.conf'), forward: join(dir, 'forward.zone'), reverse: join(dir, 'reverse.zone'), serial: join(dir, 'serial'), log: join(dir, 'dns.log')}
+  return {
+    dir,
+    nsdConf: join(dir, 'nsd.conf'),
+    unboundConf: join(dir, 'unbound.conf'),
+    forward: join(dir, 'forward.zone'),
+    reverse: join(dir, 'reverse.zone'),
+    serial: join(dir, 'serial'),
+    log: join(dir, 'dns.log'),
+  }
 }
+
+/** What NSD serves: the zone file as ldns-signzone wrote it (RRSIG, NSEC and the DNSKEY added). */
+export const signedZoneFile = (zoneFile: string) => `${zoneFile}.signed`
 
 /** The reverse zone of the lab's /24: 198.18.9.0/24 → 9.18.198.in-addr.arpa */
 export const reverseZone = (spec: Pick<LabSpec, 'subnet'>) => `${spec.subnet.split('.').slice(0, 3).reverse().join('.')}.in-addr.arpa`
@@ -69,10 +83,10 @@ export function nsdConfig(spec: LabSpec, labDir: string): string {
     '  control-enable: no',
     'zone:',
     `  name: ${spec.domain}`,
-    `  zonefile: ${f.forward}`,
+    `  zonefile: ${signedZoneFile(f.forward)}`,
     'zone:',
     `  name: ${reverseZone(spec)}`,
-    `  zonefile: ${f.reverse}`,
+    `  zonefile: ${signedZoneFile(f.reverse)}`,
     '',
   ].join('\n')
 }
@@ -82,8 +96,10 @@ export function nsdConfig(spec: LabSpec, labDir: string): string {
  * zones and nobody else for anything: "." is a static local zone, so any other name is NXDOMAIN
  * at once and no query ever leaves for the internet (the controller has a default route; the
  * hosts do not). No cache worth the name (TTL 0), so a publish is seen by the next query.
+ * It validates: "." is out of reach, so each lab zone's own DS (`trustAnchors`) is where its
+ * chain of trust starts; an answer that checks out carries the AD bit, a bogus one is SERVFAIL.
  */
-export function unboundConfig(spec: LabSpec, labDir: string): string {
+export function unboundConfig(spec: LabSpec, labDir: string, trustAnchors: readonly string[]): string {
   const f = files(labDir)
   const zones = [spec.domain, reverseZone(spec)]
   return [
@@ -101,7 +117,12 @@ export function unboundConfig(spec: LabSpec, labDir: string): string {
     `  pidfile: "${f.dir}/unbound.pid"`,
     `  logfile: "${f.log}"`,
     '  use-syslog: no',
-    '  module-config: "iterator"',
+    '  module-config: "validator iterator"',
+    ...trustAnchors.map((anchor) => `  trust-anchor: "${anchor}"`),
+    // Why an answer is bogus, in dns.log: what a broken signature looks like from the outside.
+    '  val-log-level: 2',
+    // A bogus answer is not kept either (60 s by default): a zone re-signed by the next publish validates at once.
+    '  val-bogus-ttl: 0',
     '  cache-max-ttl: 0',
     '  cache-max-negative-ttl: 0',
     '  local-zone: "." static',
@@ -124,11 +145,44 @@ function nextSerial(labDir: string): number {
   return serial
 }
 
+/**
+ * Each lab zone's signing key: one ECDSA P-256 key (algorithm 13, the one RFC 8624 requires every
+ * validator to know, with short keys and signatures) that signs every RRset, the DNSKEY set
+ * included (a combined signing key: a lab's zone lives as long as the lab, so there is no ZSK
+ * rollover to spare a KSK from). Made once at lab up, in the lab's dns folder; its DS is the
+ * resolver's trust anchor. Returns the key's base name (ldns's Kzone.+013+tag).
+ */
+function makeZoneKey(zone: string, dir: string): string {
+  return execFileSync(LDNS_KEYGEN, ['-a', 'ECDSAP256SHA256', '-k', zone], {cwd: dir, encoding: 'utf8'}).trim()
+}
+
+/** The key makeZoneKey made for `zone` (its base name, without .private). */
+function zoneKey(zone: string, dir: string): string {
+  const keys = readdirSync(dir).filter((name) => name.startsWith(`K${zone}.+`) && name.endsWith('.private'))
+  if (keys.length !== 1) throw new Error(`${dir}: ${keys.length} signing keys for ${zone}, expected the one lab up made`)
+  return join(dir, keys[0].slice(0, -'.private'.length))
+}
+
+/** The DS record of the zone's key, as ldns-keygen wrote it: "zone. IN DS tag 13 2 digest". */
+const zoneDs = (zone: string, dir: string) => readFileSync(`${zoneKey(zone, dir)}.ds`, 'utf8').trim().replaceAll('\t', ' ')
+
+/**
+ * Signs a zone file into signedZoneFile(file), with NSEC (a lab has nothing to hide from zone
+ * walking). ldns-signzone is synchronous and takes milliseconds for a lab's zone, so every
+ * publish re-signs both zones before NSD rereads them: a published record is signed at once.
+ */
+function signZone(zone: string, file: string, dir: string): void {
+  execFileSync(LDNS_SIGNZONE, ['-o', zone, '-f', signedZoneFile(file), file, zoneKey(zone, dir)], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']})
+}
+
 function writeZones(spec: LabSpec, labDir: string, records?: readonly DnsRecord[]): number {
+  const f = files(labDir)
   const serial = nextSerial(labDir)
   const zones = labZones(spec, serial, records)
-  writeFileSync(files(labDir).forward, zones.forward)
-  writeFileSync(files(labDir).reverse, zones.reverse)
+  writeFileSync(f.forward, zones.forward)
+  writeFileSync(f.reverse, zones.reverse)
+  signZone(spec.domain, f.forward, f.dir)
+  signZone(reverseZone(spec), f.reverse, f.dir)
   return serial
 }
 
@@ -171,8 +225,10 @@ function startDetached(command: string, args: string[], log: string): number {
 export async function startLabDns(spec: LabSpec, labDir: string, recorded: (pids: Partial<LabDnsPids>) => void): Promise<LabDnsPids> {
   const f = files(labDir)
   mkdirSync(f.dir, {recursive: true, mode: 0o700})
+  const zones = [spec.domain, reverseZone(spec)]
+  for (const zone of zones) makeZoneKey(zone, f.dir)
   writeFileSync(f.nsdConf, nsdConfig(spec, labDir))
-  writeFileSync(f.unboundConf, unboundConfig(spec, labDir))
+  writeFileSync(f.unboundConf, unboundConfig(spec, labDir, zones.map((zone) => zoneDs(zone, f.dir))))
   const serial = writeZones(spec, labDir)
   const nsd = startDetached(NSD, ['-d', '-c', f.nsdConf], f.log)
   recorded({nsd})

@@ -12,8 +12,8 @@ export const LAB_PACKAGES = [
   'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'dovecot-sieve', 'opendkim', 'opendkim-tools', 'logrotate', 'redis-server', 'rspamd', 'nftables', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
 ]
 
-/** The lab's DNS on the controller (src/lab/dns.ts): NSD for its zones, Unbound the hosts resolve through. */
-export const LAB_DNS_PACKAGES = ['nsd', 'unbound']
+/** The lab's DNS on the controller (src/lab/dns.ts): NSD for its zones, ldnsutils to sign them, Unbound (validating) the hosts resolve through. */
+export const LAB_DNS_PACKAGES = ['nsd', 'ldnsutils', 'unbound']
 
 /** What the controller needs for booted hosts: the image builder, the container runner, apt's proxy. */
 export const BOOTED_LAB_PACKAGES = ['mmdebstrap', 'systemd-container', 'tinyproxy']

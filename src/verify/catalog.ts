@@ -213,6 +213,16 @@ export const CHECKS = {
     proves: '_smtp._tls.DOMAIN asks for TLS reports (v=TLSRPTv1 with a rua).',
     fix: 'Publish the TLS-RPT record `mailops dns` prints.',
   },
+  'dns.dnssec': {
+    scope: 'domain',
+    proves: "The domain (its SOA) and every MX name (its A record) are DNSSEC-signed and validate: the resolver (--resolver) sets the AD bit on each answer; a bogus signature (SERVFAIL, whose data comes with RRSIGs when checking is disabled) or an unsigned zone fails. internet.nl: DNSSEC existence and DNSSEC validity, for the email address domain and for the mail server domains (RFC 4033-4035). Meaningful only through a validating resolver that has the zone's chain of trust (the lab's Unbound has its trust anchor).",
+    fix: "Sign the zone and publish its DS at the parent (the lab signs its zones on every mailops dns --apply); a bogus answer means a signature does not match its data: re-sign after any edit (ldns-signzone) and reload the server. The resolver's log (the lab's dns/dns.log) names the failing RRset.",
+  },
+  'dns.dane': {
+    scope: 'edge',
+    proves: "_25._tcp.MX has TLSA records, validated by DNSSEC (AD; an unvalidated TLSA is unusable, RFC 7672 §2.2), and one of them matches the certificate the MX serves on STARTTLS: DANE-EE (3) against its leaf, DANE-TA (2) against a CA certificate it sends; PKIX usages (0, 1) do not count for SMTP (RFC 7672 §3.1.3). internet.nl: DANE existence and DANE validity (RFC 6698, RFC 7671, RFC 7672).",
+    fix: "Publish the TLSA 3 1 1 records mailops dns prints (SHA-256 of the public key of the edge's vars.tls_cert) and redeploy the edge if it serves another key. Before a key rotation set vars.tls_next_public_key and publish first, so both keys have records until the new certificate is deployed (RFC 7671 §8.1).",
+  },
   'dns.ptr': {
     scope: 'node',
     proves: "The node's address has a PTR record to its name, and that name resolves back to the address (forward-confirmed reverse DNS), as receivers expect.",

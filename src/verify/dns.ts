@@ -3,6 +3,7 @@ import {Resolver} from 'node:dns/promises'
 import {spf} from 'mailauth'
 
 import {recordNames} from '../dns/names.js'
+import {dnssecCheck} from './dnssec.js'
 import {type CheckResult, outcome, type VerifyNode} from './types.js'
 
 /** A resolver bound to --resolver (ADDRESS or ADDRESS:PORT), or the system's. */
@@ -56,8 +57,8 @@ export interface DnsExpectations {
   selector: string
 }
 
-/** The domain's records: MX, SPF, DMARC, MTA-STS, TLS-RPT. */
-export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolver, wanted: (id: CheckResult['id']) => boolean): Promise<CheckResult[]> {
+/** The domain's records: MX, SPF, DMARC, MTA-STS, TLS-RPT, and whether they validate (DNSSEC). */
+export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolver, wanted: (id: CheckResult['id']) => boolean, timeoutMs: number): Promise<CheckResult[]> {
   const {domain} = expect
   const names = recordNames(domain, expect.selector)
   const guard = async (id: CheckResult['id'], check: () => Promise<CheckResult>) => {
@@ -128,6 +129,7 @@ export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolve
         return outcome('dns.tls-rpt', 'pass', `reports to ${rua}`, {evidence: records[0]})
       },
     ],
+    ['dns.dnssec', () => dnssecCheck(expect, resolver, timeoutMs)],
   ]
   return Promise.all(checks.filter(([id]) => wanted(id)).map(([id, check]) => guard(id, check)))
 }

@@ -10,6 +10,7 @@ import {inboundCheck, outboundChecks, type Peer, utf8Check} from './delivery.js'
 import {atRestCheck} from './at-rest.js'
 import {authResultsOutcome, forgedAuthResults, forgeryCheck, gtubeCheck} from './filter.js'
 import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
+import {daneCheck} from './dnssec.js'
 import {gatherFacts} from '../fleet/facts.js'
 import {hostChecks, hostFacts, type HostHealth} from './host.js'
 import {networkChecks, portStates} from './network.js'
@@ -113,6 +114,7 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
   if (setup.dns && setup.resolver) {
     const {dns, resolver} = setup
     add(['dns.ptr'], async () => [await ptrCheck(node, resolver)])
+    if (node.role === 'edge') add(['dns.dane'], async () => [await daneCheck(node, resolver, ctx)])
     add(['dns.dkim'], async () => {
       try {
         return [await dkimDnsCheck(dns, resolver, (await facts(node)).dkimPublic)]
@@ -213,7 +215,7 @@ async function verifyWith(setup: VerifySetup, session: FleetSession | undefined)
   const domainRow = async (): Promise<NodeReport[]> => {
     if (!setup.dns || !setup.resolver) return []
     const started = performance.now()
-    const checks = await timed(() => domainDnsChecks(setup.dns!, setup.resolver!, setup.selected))
+    const checks = await timed(() => domainDnsChecks(setup.dns!, setup.resolver!, setup.selected, setup.probe.timeoutMs))
     return checks.length > 0 ? [report(setup.dns.domain, '-', 'domain', checks, Math.round(performance.now() - started))] : []
   }
   const [nodes, domain] = await Promise.all([

@@ -45,6 +45,25 @@ describe("the lab's DNS (lab up starts it, on the bridge)", () => {
 })
 
 describe('mailops dns', () => {
+  // Unreachable hosts: a check that reached for them first would exit 3, not 2.
+  const withEdgeVars = (name: string, vars: Record<string, unknown>) => {
+    const inventory = parse(readFileSync(lab.inventory, 'utf8'))
+    inventory.hosts = inventory.hosts.map((h: {name: string; role: string; vars?: object}) => ({...h, address: '198.18.255.254', ...(h.name === 'node2' ? {vars: {...h.vars, ...vars}} : {})}))
+    const file = `${lab.dir}/inventory-${name}.yaml`
+    writeFileSync(file, stringify(inventory))
+    return file
+  }
+
+  it("refuses an edge whose certificate it cannot read a TLSA key from (exit 2) before it reaches any host", () => {
+    const missing = mailops(['dns', '-i', withEdgeVars('no-cert', {tls_cert: ''})])
+    expect(missing.stderr).toContain('the edge node2 has no vars.tls_cert')
+    expect(missing.code, missing.stderr).toBe(2)
+    const garbled = mailops(['dns', '-i', withEdgeVars('bad-next-key', {tls_next_public_key: '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----'})])
+    expect(garbled.stderr).toContain('vars.tls_next_public_key of node2 is not a PEM certificate chain or public key')
+    expect(garbled.stderr).toContain('openssl pkey -pubin -noout')
+    expect(garbled.code, garbled.stderr).toBe(2)
+  })
+
   // The shared lab is never deployed: its core answers over SSH but holds no DKIM key.
   it('exits 1 (a step failed), not 3 (unreachable), when the core it reached has no DKIM key', () => {
     const result = mailops(['dns', '-i', lab.inventory])

@@ -161,7 +161,7 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(result.code, result.stdout.slice(0, 2000)).toBe(0)
     const report = result.json()
     expect(report.nodes.map((n: Node) => n.name)).toEqual(['node2', DOMAIN])
-    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'delivery.inbound', 'delivery.auth-results', 'delivery.unicode', 'delivery.forgery', 'delivery.gtube'])
+    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'dns.dane', 'delivery.inbound', 'delivery.auth-results', 'delivery.unicode', 'delivery.forgery', 'delivery.gtube'])
     expect(checksOf(report, DOMAIN).find((c) => c.id === 'dns.mx')!.message).toContain(`node2.${DOMAIN}, node3.${DOMAIN}`)
   })
 

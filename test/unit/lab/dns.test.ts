@@ -32,12 +32,18 @@ describe("the lab's DNS", () => {
     expect(nsd).toContain('  ip-address: 198.18.45.1\n')
     expect(nsd).toContain(`  port: ${LAB_NSD_PORT}\n`)
     expect(nsd.match(/ip-address:/g)).toHaveLength(1)
-    const unbound = unboundConfig(spec, dir)
+    const anchor = 'dnsx.mailops.test. IN DS 42862 13 2 9728407803d9a11459f05236cfda75d9fcf352cef8b57bad17aa2cc916ef9239'
+    const unbound = unboundConfig(spec, dir, [anchor])
     expect(unbound).toContain('  interface: 198.18.45.1\n  port: 53\n')
     expect(unbound.match(/interface:/g)).toHaveLength(2) // interface + outgoing-interface, both the bridge
     expect(unbound).toContain('  access-control: 198.18.45.0/24 allow\n')
     expect(unbound).not.toMatch(/forward-zone|forward-addr|root-hints/)
     expect(unbound).toContain('  local-zone: "." static\n')
+    // It validates, from the lab zone's own DS ("." is out of reach), and serves NSD's signed zone files.
+    expect(unbound).toContain('  module-config: "validator iterator"\n')
+    expect(unbound).toContain(`  trust-anchor: "${anchor}"\n`)
+    expect(nsd).toContain(`  zonefile: ${dir}/dns/forward.zone.signed\n`)
+    expect(nsd).toContain(`  zonefile: ${dir}/dns/reverse.zone.signed\n`)
     for (const zone of ['dnsx.mailops.test.', '45.18.198.in-addr.arpa.']) {
       expect(unbound).toContain(`  local-zone: "${zone}" transparent\n`)
       expect(unbound).toContain(`stub-zone:\n  name: "${zone}"\n  stub-addr: 198.18.45.1@${LAB_NSD_PORT}\n`)
