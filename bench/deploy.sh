@@ -69,7 +69,8 @@ const read = (f) => JSON.parse(fs.readFileSync(`bench/results/${f}.json`, 'utf8'
 const [first, firstAnsible, firstMitogen] = read('deploy-first')
 const [rerun] = read('deploy-mailops-rerun')
 const [rerunAnsible, rerunMitogen] = read('deploy-ansible-rerun')
-const s = (r) => `${r.mean.toFixed(2)} s ± ${r.stddev.toFixed(2)}`
+// hyperfine gives no standard deviation for a single run (RUNS=1): null.
+const s = (r) => `${r.mean.toFixed(2)} s${r.stddev == null ? '' : ` ± ${r.stddev.toFixed(2)}`}`
 const [hosts, os, verifyFile] = process.argv.slice(2)
 const verify = JSON.parse(fs.readFileSync(verifyFile, 'utf8') || '{}').summary
 const fastest = (a, b) => (a.mean < b.mean ? a : b)
