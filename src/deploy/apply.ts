@@ -252,7 +252,8 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
  * INTERNALDATE), made durable, then renamed over the plain file under its own name (UID, flags
  * and S= stay valid). Each file is one rename: a killed run leaves every message either plain or
  * encrypted, and the next run's probe counts the plain ones and goes on. A file that is already
- * encrypted (the magic) or gone (renamed by Dovecot meanwhile: a flag change) is left alone.
+ * encrypted (the magic) or gone (renamed by Dovecot meanwhile: a flag change) is left alone, and
+ * so is one Dovecot renamed while it was being encrypted (the copy is taken back).
  * Every doveadm call is bounded by the step bound, each lock wait by the lock bound, and the
  * migration as a whole by MIGRATE_STEPS step bounds: then it stops at a file boundary and reports
  * what remains. A failure stops it with the files done so far encrypted (Dovecot reads both kinds).
@@ -305,19 +306,26 @@ export function migrateStep(bounds: ApplyBounds): string[] {
     '    if ! crypt_fs put "$f" "$t" 2>> "$run/migrate.err"; then echo "doveadm fs put of $f failed" >> "$run/migrate.err"; r=1',
     '    elif ! magic "$t" || ! crypt_fs get "$t" 2>> "$run/migrate.err" | cmp -s - "$f"; then echo "the encrypted copy of $f does not read back as the same bytes" >> "$run/migrate.err"; r=1',
     '    elif ! { chown --reference="$f" "$t" && chmod --reference="$f" "$t" && touch -r "$f" "$t" && sync "$t" && mv -f "$t" "$f"; }; then echo "could not put the encrypted copy of $f in its place" >> "$run/migrate.err"; r=1',
-    '    else encrypted=$((encrypted + 1)); fi',
+    // Dovecot renames for a flag change or a move from new/ to cur/ without the uidlist lock: if it
+    // renamed the plain file meanwhile, the rename above made a second copy, which is taken back (the
+    // plain one stays, under its new name, for the next run).
+    '    else',
+    '      b=$(basename "$f"); b=${b%%:*}',
+    '      if [ "$(find "$d/cur" "$d/new" -maxdepth 1 \\( -name "$b" -o -name "$b:*" \\) | wc -l)" -gt 1 ]; then rm -f "$f"; else encrypted=$((encrypted + 1)); fi',
+    '    fi',
     '    rm -f "$t"',
     '  fi',
     '  munlock "$d"',
     '  return $r',
     '}',
-    // Copies a killed run left in the folders' tmp/ (this run holds the host lock: no other is running).
-    `find ${q(MAIL_STORE)} -path '*/tmp/mailops-encrypt.*' -type f -delete 2>/dev/null`,
+    // Copies and lock links a killed run left in the folders (this run holds the host lock: no other
+    // runs; a dovecot-uidlist.lock it left names a dead process, which Dovecot and mlock take over).
+    `find ${q(MAIL_STORE)} -type f \\( -path '*/tmp/mailops-encrypt.*' -o -name '.mailops-lock.*' \\) -delete 2>/dev/null`,
     `${maildirScan} | sed -n 's/^p\\t//p' > "$run/plain"`,
     'mfailed=""',
     'while read -r f; do',
     `  [ $(( $(date +%s) - mstart )) -ge ${bounds.stepS * MIGRATE_STEPS} ] && break`,
-    '  encrypt_one "$f" || { mfailed=1; break; }',
+    '  encrypt_one "$f" < /dev/null || { mfailed=1; break; }',
     'done < "$run/plain"',
     `remaining=$(${maildirScan} | grep -c '^p')`,
     'if [ -n "$mfailed" ]; then',
