@@ -101,7 +101,7 @@ const RELEASES = [
 ] as const
 
 describe('mailops deploy on booted bare Debian hosts', () => {
-  it.each(RELEASES)('$os: installs the packages, then the files, then enables and starts the services; a re-run changes nothing; mail stored before encryption was turned on is encrypted in place without loss (on Debian 13 also after the migration is killed half-way); verify passes; a Dovecot without mail_crypt fails exactly delivery.at-rest until deploy repairs it', async (release) => {
+  it.each(RELEASES)('$os: installs the packages, then the files, then enables and starts the services; a re-run changes nothing; mail stored before encryption was turned on is encrypted in place without loss (on Debian 13 also after the migration is killed half-way, on Debian 12 after it failed on a broken folder); verify passes; a Dovecot without mail_crypt fails exactly delivery.at-rest until deploy repairs it', async (release) => {
     up(2, release.os)
     expect(postfixState('node2')).toBe('0\ninactive\nno-main.cf\nno-policy\n')
     // First without encryption at rest: the mail stored meanwhile is what turning it on must keep.
@@ -164,6 +164,17 @@ describe('mailops deploy on booted bare Debian hosts', () => {
       // Half plain, half encrypted: every message still reads the same.
       expect(await imapDigests()).toEqual(before)
       resumed = stored - half.encrypted
+    } else {
+      // A folder whose tmp/ is broken (a file in its place): the copy cannot be written, so the host
+      // fails with what was done and nothing is lost; once it is repaired, the next deploy goes on.
+      const inbox = `/var/mail/vhosts/${NAME}.mailops.test/demo`
+      expect(sh('node1', `mv ${inbox}/tmp ${inbox}/tmp.away && touch ${inbox}/tmp`).code).toBe(0)
+      const broken = mailops(['deploy', '-i', INVENTORY, '--json'])
+      expect(broken.code).toBe(1)
+      expect(broken.json().hosts[0].error).toMatchObject({code: 'ENCRYPT_FAILED', message: expect.stringContaining(`encrypting the stored mail stopped after 0 messages (${stored} still in plain text`)})
+      expect(storeCounts()).toEqual({files: stored, encrypted: 0})
+      expect(await imapDigests()).toEqual(before)
+      expect(sh('node1', `rm ${inbox}/tmp && mv ${inbox}/tmp.away ${inbox}/tmp`).code).toBe(0)
     }
     const encrypting = mailops(['deploy', '-i', INVENTORY, '--json'])
     expect(encrypting.code, encrypting.stderr + encrypting.stdout.slice(-1500)).toBe(0)
