@@ -1,14 +1,21 @@
 import {type BundleFile, tarball} from '../ssh/bundle.js'
 import {shellQuote as q} from '../util/shell.js'
 import type {HostPlan} from './plan.js'
-import {AUDIT_FILE, LOCK_FILE, PENDING_FILE, STATE_DIR} from '../fleet/facts.js'
+import {AUDIT_FILE, LOCK_FILE, MAIL_CRYPT_MAGIC, MAIL_STORE, MAIL_CRYPT_PRIVATE_KEY, MAIL_CRYPT_PUBLIC_KEY, maildirScan, PENDING_FILE, STATE_DIR} from '../fleet/facts.js'
 import {GENESIS} from '../audit/chain.js'
 
 /** What the host's apply reports; `hostAudit` is where its audit line went (see auditFunction). */
 export type ApplyResult = ApplyStatus & {hostAudit?: {seq: number; sha256: string}}
 
+/** What the migration of stored mail did (see migrateStep): files encrypted, plain files left. */
+export interface Encrypted {
+  encrypted: number
+  remaining: number
+}
+
 type ApplyStatus =
-  | {status: 'applied'; restarted: string[]}
+  | ({status: 'applied'; restarted: string[]} & Partial<Encrypted>)
+  | ({status: 'failed-migrate'; restarted: string[]; output: string} & Encrypted)
   | {status: 'conflict'; path: string}
   | {status: 'busy'; waitedS: number}
   | {status: 'failed-install'; output: string}
@@ -29,6 +36,9 @@ export interface ApplyBounds {
 }
 
 export const DEFAULT_BOUNDS: ApplyBounds = {lockWaitS: 120, stepS: 90, confirmS: 30, installS: 900}
+
+/** How many step bounds the migration of stored mail may take in one run before it stops at a file (the next run goes on). */
+export const MIGRATE_STEPS = 10
 
 /**
  * debconf answers for packages that would ask: Postfix writes no main.cf of its own (the
@@ -92,6 +102,8 @@ export function auditFunction(fields: string, path = AUDIT_FILE): string[] {
  *    service already touched with the old files;
  * 7. a change to a login service (sshd) waits for the controller's fresh login; without one
  *    within the bound it restores the previous files itself (magic rollback);
+ * 7b. when the plan encrypts stored mail, does so now (migrateStep): Dovecot runs with the key
+ *    by then, and nothing is rolled back after this point (the key must stay once a file is encrypted);
  * 8. appends the outcome, whatever it is, to the host's audit log (a hash chain), then reports.
  * Staged copies (secrets among them) are removed on every way out.
  */
@@ -216,9 +228,110 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
     ...sensitive.map((i) => `rm -f "$run/backup/${i}"`),
     // Keep the last 10 runs' backups and logs.
     'ls -1dt "$state"/runs/* | tail -n +11 | xargs -r rm -rf',
-    `report "$(printf '{"status":"applied","restarted":[%s]}' "$(for s in $restarted; do printf '"%s"\\n' "$s"; done | paste -sd, -)")"`,
+    `restarted_json() { for s in $restarted; do printf '"%s"\\n' "$s"; done | paste -sd, -; }`,
   )
+  if (plan.encrypt > 0) {
+    out.push(...migrateStep(bounds))
+    out.push(`report "$(printf '{"status":"applied","restarted":[%s],"encrypted":%s,"remaining":%s}' "$(restarted_json)" "$encrypted" "$remaining")"`)
+  } else {
+    out.push(`report "$(printf '{"status":"applied","restarted":[%s]}' "$(restarted_json)")"`)
+  }
   return out.join('\n') + '\n'
+}
+
+/**
+ * Encrypts the Maildir message files still in plain text (written before encryption was on), in
+ * place and without loss, the way Dovecot's own "compress Maildir in place" procedure changes
+ * files: per file, under Dovecot's Maildir lock on its folder (dovecot-uidlist.lock, taken as
+ * Dovecot's file-dotlock.c takes it: a link(2) of a "pid:host" file, which Dovecot waits for while
+ * that process lives and takes over once it is gone. Not maildirlock: Debian 12's (2.3.19.1)
+ * panics right after it locks, leaving the lock to go stale, about 3 s per file; 2.4 has none), the
+ * encrypted copy written into the folder's tmp/ by Dovecot's own code (doveadm fs put through the
+ * crypt fs with the global key pair: the format mail_crypt reads), read back through Dovecot and
+ * compared with the plain file byte for byte, given the plain file's owner, mode and mtime (the
+ * INTERNALDATE), made durable, then renamed over the plain file under its own name (UID, flags
+ * and S= stay valid). Each file is one rename: a killed run leaves every message either plain or
+ * encrypted, and the next run's probe counts the plain ones and goes on. A file that is already
+ * encrypted (the magic) or gone (renamed by Dovecot meanwhile: a flag change) is left alone, and
+ * so is one Dovecot renamed while it was being encrypted (the copy is taken back).
+ * Every doveadm call is bounded by the step bound, each lock wait by the lock bound, and the
+ * migration as a whole by MIGRATE_STEPS step bounds: then it stops at a file boundary and reports
+ * what remains. A failure stops it with the files done so far encrypted (Dovecot reads both kinds).
+ */
+export function migrateStep(bounds: ApplyBounds): string[] {
+  const spec = `public_key_path=${MAIL_CRYPT_PUBLIC_KEY}:private_key_path=${MAIL_CRYPT_PRIVATE_KEY}:posix:`
+  // Dovecot 2.4 takes the fs stack from its configuration (doveadm fs OP FILTER-NAME ...): a file of
+  // its own with the crypt fs over posix and the same key pair and cipher as the core's dovecot.conf.
+  const conf = [
+    'dovecot_config_version = 2.4.1',
+    'dovecot_storage_version = 2.4.1',
+    'crypt_write_algorithm = aes-256-gcm-sha256',
+    `crypt_global_public_key_file = ${MAIL_CRYPT_PUBLIC_KEY}`,
+    'crypt_global_private_key main {',
+    `  crypt_private_key_file = ${MAIL_CRYPT_PRIVATE_KEY}`,
+    '}',
+    'fs crypt {',
+    '}',
+    'fs posix {',
+    '}',
+  ]
+  const doveadm = `timeout -k 5 ${bounds.stepS} doveadm`
+  return [
+    'encrypted=0; remaining=0; mstart=$(date +%s)',
+    // doveadm fs OP ARGS... through the crypt fs with the global key pair, in the syntax of the host's Dovecot.
+    `case "$(dovecot --version 2>/dev/null)" in 2.3.*) fsv=2.3;; *) fsv=2.4; printf '%s\\n' ${conf.map(q).join(' ')} > "$run/crypt.conf";; esac`,
+    `crypt_fs() { op=$1; shift; if [ $fsv = 2.3 ]; then ${doveadm} fs "$op" crypt ${q(spec)} "$@"; else ${doveadm} -c "$run/crypt.conf" fs "$op" "" "$@"; fi; }`,
+    // Dovecot's Maildir lock on a folder, taken as Dovecot takes it (see above).
+    'mlock() {',
+    `  printf '%s:%s' $$ "$(hostname)" > "$1/.mailops-lock.$$" || return 1`,
+    '  w=0',
+    '  until ln "$1/.mailops-lock.$$" "$1/dovecot-uidlist.lock" 2>/dev/null; do',
+    // Dovecot's own rule (file-dotlock.c): a lock whose process is gone is stale and may be taken over.
+    '    p=$(cut -d: -f1 "$1/dovecot-uidlist.lock" 2>/dev/null)',
+    '    if [ -n "$p" ] && ! kill -0 "$p" 2>/dev/null; then rm -f "$1/dovecot-uidlist.lock"; continue; fi',
+    `    [ $w -ge ${bounds.lockWaitS * 10} ] && { rm -f "$1/.mailops-lock.$$"; echo "the Maildir lock of $1 was held for ${bounds.lockWaitS} s" >> "$run/migrate.err"; return 1; }`,
+    '    sleep 0.1; w=$((w + 1))',
+    '  done',
+    '  rm -f "$1/.mailops-lock.$$"',
+    '}',
+    'munlock() { rm -f "$1/dovecot-uidlist.lock"; }',
+    `magic() { [ "$(head -c ${MAIL_CRYPT_MAGIC.length} "$1" 2>/dev/null)" = ${MAIL_CRYPT_MAGIC} ]; }`,
+    // One file: 0 encrypted (or nothing to do), 1 failed (why in migrate.err).
+    'encrypt_one() {',
+    '  f=$1; d=$(dirname "$(dirname "$f")"); t="$d/tmp/mailops-encrypt.$$.$(basename "$f")"',
+    '  mlock "$d" || return 1',
+    '  r=0',
+    '  if [ -f "$f" ] && ! magic "$f"; then',
+    '    rm -f "$t"',
+    '    if ! crypt_fs put "$f" "$t" 2>> "$run/migrate.err"; then echo "doveadm fs put of $f failed" >> "$run/migrate.err"; r=1',
+    '    elif ! magic "$t" || ! crypt_fs get "$t" 2>> "$run/migrate.err" | cmp -s - "$f"; then echo "the encrypted copy of $f does not read back as the same bytes" >> "$run/migrate.err"; r=1',
+    '    elif ! { chown --reference="$f" "$t" && chmod --reference="$f" "$t" && touch -r "$f" "$t" && sync "$t" && mv -f "$t" "$f"; }; then echo "could not put the encrypted copy of $f in its place" >> "$run/migrate.err"; r=1',
+    // Dovecot renames for a flag change or a move from new/ to cur/ without the uidlist lock: if it
+    // renamed the plain file meanwhile, the rename above made a second copy, which is taken back (the
+    // plain one stays, under its new name, for the next run).
+    '    else',
+    '      b=$(basename "$f"); b=${b%%:*}',
+    '      if [ "$(find "$d/cur" "$d/new" -maxdepth 1 \\( -name "$b" -o -name "$b:*" \\) | wc -l)" -gt 1 ]; then rm -f "$f"; else encrypted=$((encrypted + 1)); fi',
+    '    fi',
+    '    rm -f "$t"',
+    '  fi',
+    '  munlock "$d"',
+    '  return $r',
+    '}',
+    // Copies and lock links a killed run left in the folders (this run holds the host lock: no other
+    // runs; a dovecot-uidlist.lock it left names a dead process, which Dovecot and mlock take over).
+    `find ${q(MAIL_STORE)} -type f \\( -path '*/tmp/mailops-encrypt.*' -o -name '.mailops-lock.*' \\) -delete 2>/dev/null`,
+    `${maildirScan} | sed -n 's/^p\\t//p' > "$run/plain"`,
+    'mfailed=""',
+    'while read -r f; do',
+    `  [ $(( $(date +%s) - mstart )) -ge ${bounds.stepS * MIGRATE_STEPS} ] && break`,
+    '  encrypt_one "$f" < /dev/null || { mfailed=1; break; }',
+    'done < "$run/plain"',
+    `remaining=$(${maildirScan} | grep -c '^p')`,
+    'if [ -n "$mfailed" ]; then',
+    `  report "$(printf '{"status":"failed-migrate","restarted":[%s],"encrypted":%s,"remaining":%s,"output":"%s"}' "$(restarted_json)" "$encrypted" "$remaining" "$(tail -n 3 "$run/migrate.err" | esc)")"`,
+    'fi',
+  ]
 }
 
 /**

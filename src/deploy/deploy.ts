@@ -43,6 +43,8 @@ export interface HostOutcome {
   packages: string[]
   files: Array<{path: string; action: string; before: string | null; after: string}>
   restarted: string[]
+  /** Stored messages in plain text that the plan encrypts (planned), and what the apply did: encrypted, still plain after it. */
+  encrypt?: {planned: number; encrypted?: number; remaining?: number}
   ms: number
   diff?: string
   error?: HostFailure
@@ -65,7 +67,12 @@ export interface Desired {
   packages: string[]
   services: LoadedBlueprint['services']
   secrets: string[]
+  /** Mail is to be stored encrypted (a blueprint's mail_crypt key pair is set): the probe counts the stored messages still plain, the apply encrypts them. */
+  encryptStore: boolean
 }
+
+/** The variable whose value turns encryption at rest on (blueprints/core: docs/encryption-at-rest.md). */
+const ENCRYPTION_KEY_VARIABLE = 'mail_crypt_public_key'
 
 /** Hosts probed at once: a probe is one short exec, and a thousand dead hosts must not queue. */
 const PROBE_CONCURRENCY = 512
@@ -89,7 +96,7 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     ssh_port: host.port,
   }
   const blueprints = catalog.filter((b) => b.roles.includes(host.role))
-  const desired: Desired = {host, files: Object.fromEntries(SUPPORTED_RELEASES.map((release) => [release, []])) as unknown as Desired['files'], packages: [], services: {}, secrets: []}
+  const desired: Desired = {host, files: Object.fromEntries(SUPPORTED_RELEASES.map((release) => [release, []])) as unknown as Desired['files'], packages: [], services: {}, secrets: [], encryptStore: false}
   for (const blueprint of blueprints) {
     const vars = resolveVariables(blueprint, host.name, inventory.secrets, inventory.vars, host.vars, facts)
     // Rendered for every release before any connection, so that a template error is found on
@@ -98,6 +105,7 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     desired.packages.push(...blueprint.packages)
     Object.assign(desired.services, blueprint.services)
     desired.secrets.push(...secretValues(blueprint, vars))
+    if (typeof vars[ENCRYPTION_KEY_VARIABLE] === 'string' && vars[ENCRYPTION_KEY_VARIABLE] !== '') desired.encryptStore = true
   }
   return desired
 }
@@ -170,7 +178,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
           const p = probed.get(d.host.name)!
           if (!p.ok) return failedOutcome(d.host.name, 'failed', p.error)
           const files = p.plan.files.map((f) => ({path: f.path, action: f.action, before: f.expected, after: f.sha256}))
-          const base = {host: d.host.name, packages: p.plan.packages, files, restarted: [] as string[]}
+          const base = {host: d.host.name, packages: p.plan.packages, files, restarted: [] as string[], ...(p.plan.encrypt > 0 ? {encrypt: {planned: p.plan.encrypt}} : {})}
           if (options.dryRun) return {...base, status: 'planned', ms: p.ms, diff: p.diff}
           if (!p.plan.changed) return {...base, status: 'unchanged', ms: p.ms}
           const started = performance.now()
@@ -179,7 +187,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
             const auditFields = JSON.stringify({run: runId, at: new Date().toISOString(), operator, host: d.host.name, planHash: planHash([p.plan]), files}).slice(1, -1)
             const script = applyScript(p.plan, d.services, auditFields, bounds)
             const result = await applyOn(connection, d.host, connect, runId, applyBundle(p.plan, script), bounds)
-            return {...base, ...outcomeOf(d.host.name, result), ms: p.ms + performance.now() - started}
+            return {...base, ...outcomeOf(d.host.name, result), ...encryptedOf(p.plan.encrypt, result), ms: p.ms + performance.now() - started}
           } catch (error) {
             return {...failedOutcome(d.host.name, 'failed', failureOf(error)), files, ms: p.ms + performance.now() - started}
           }
@@ -218,7 +226,7 @@ export function deployExit(report: DeployReport): ExitCodeValue {
 
 async function probeAndPlan(connection: SshConnection, d: Desired, timeoutMs: number): Promise<HostPlan> {
   const ready = Object.entries(d.services).flatMap(([name, spec]) => (spec.ready ? [{name, ready: spec.ready}] : []))
-  const facts = await gatherFacts(connection, deployFacts(d.files[SUPPORTED_RELEASES[0]], d.packages, ready), {timeoutMs}).catch((error: unknown) => {
+  const facts = await gatherFacts(connection, deployFacts(d.files[SUPPORTED_RELEASES[0]], d.packages, ready, d.encryptStore), {timeoutMs}).catch((error: unknown) => {
     const e = toMailopsError(error)
     throw e.code === 'COMMAND_TIMEOUT' ? new HostError(d.host.name, 'PROBE_TIMEOUT', t('deploy.probeTimeout', {s: Math.round(timeoutMs / 1000)})) : e
   })
@@ -301,6 +309,12 @@ function outcomeOf(host: string, result: ApplyResult): Pick<HostOutcome, 'status
   return {...outcomeOfStatus(host, result), ...hostAudit}
 }
 
+/** What the apply's migration of stored mail did, beside what the plan counted. */
+function encryptedOf(planned: number, result: ApplyResult): Pick<HostOutcome, 'encrypt'> {
+  if (planned === 0 || !('encrypted' in result) || result.encrypted === undefined) return {}
+  return {encrypt: {planned, encrypted: result.encrypted, remaining: result.remaining}}
+}
+
 function outcomeOfStatus(host: string, result: ApplyResult): Pick<HostOutcome, 'status' | 'restarted' | 'error'> {
   const failed = (code: string, message: string) => ({status: 'failed' as const, restarted: [], error: {code, message: `${host}: ${message}`}})
   switch (result.status) {
@@ -318,6 +332,8 @@ function outcomeOfStatus(host: string, result: ApplyResult): Pick<HostOutcome, '
       return failed('RESTART_FAILED', t('deploy.restartFailed', {service: result.service, output: result.output}))
     case 'rolled-back':
       return failed('ROLLED_BACK', t('deploy.rolledBack', {service: result.service, s: result.waitedS}))
+    case 'failed-migrate':
+      return {...failed('ENCRYPT_FAILED', t('deploy.encryptFailed', {count: result.encrypted, remaining: result.remaining, output: result.output})), restarted: result.restarted}
   }
 }
 

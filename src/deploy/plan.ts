@@ -21,11 +21,13 @@ export interface HostPlan {
   /** Debian packages to install, before any file (their files are the blueprints' targets). */
   packages: string[]
   init: DeployFacts['init']
+  /** Stored messages still in plain text that the apply encrypts in place (encryption at rest is on; see migrateStep). */
+  encrypt: number
   changed: boolean
 }
 
 /** Pure: what a host needs, from what it should have (rendered) and what it has (probed). */
-export function planHost(host: string, rendered: readonly RenderedFile[], facts: Pick<DeployFacts, 'files' | 'pending' | 'missingPackages' | 'init'> & Partial<Pick<DeployFacts, 'unready'>>): HostPlan {
+export function planHost(host: string, rendered: readonly RenderedFile[], facts: Pick<DeployFacts, 'files' | 'pending' | 'missingPackages' | 'init'> & Partial<Pick<DeployFacts, 'unready' | 'plainMessages'>>): HostPlan {
   // Probed in the rendered order (facts.files[i] is rendered[i]); a file for another init is left out after.
   const files = rendered.flatMap((file, i): PlannedFile[] => {
     if (file.init !== undefined && file.init !== facts.init) return []
@@ -41,7 +43,9 @@ export function planHost(host: string, rendered: readonly RenderedFile[], facts:
   const unready = (facts.unready ?? []).filter((s) => ours.has(s))
   const handlers = [...new Set([...facts.pending, ...notified, ...unready])]
   const packages = [...new Set(facts.missingPackages)]
-  return {host, files, handlers, packages, init: facts.init, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0 || packages.length > 0}
+  // Counted only when the store is to be encrypted: mail written before encryption was on.
+  const encrypt = facts.plainMessages ?? 0
+  return {host, files, handlers, packages, init: facts.init, encrypt, changed: files.some((f) => f.action !== 'unchanged') || handlers.length > 0 || packages.length > 0 || encrypt > 0}
 }
 
 /**
@@ -64,6 +68,6 @@ export function planDiff(plan: HostPlan, before: Record<string, string>, secrets
 /** A stable hash of what a plan does, for the audit trail (contents by hash only; host order does not count). */
 export function planHash(plans: readonly HostPlan[]): string {
   const sorted = [...plans].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
-  const essence = sorted.map((p) => ({host: p.host, packages: p.packages, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers}))
+  const essence = sorted.map((p) => ({host: p.host, packages: p.packages, files: p.files.map((f) => [f.path, f.action, f.sha256, f.mode]), handlers: p.handlers, ...(p.encrypt > 0 ? {encrypt: p.encrypt} : {})}))
   return createHash('sha256').update(JSON.stringify(essence)).digest('hex')
 }

@@ -18,6 +18,9 @@ export const MAIL_STORE = '/var/mail/vhosts'
 export const MAIL_TRACE_DIRS = ['/var/mail', '/var/vmail', '/var/spool', '/var/log', '/tmp'] as const
 /** The first bytes of every file Dovecot's mail_crypt wrote (dcrypt format). */
 export const MAIL_CRYPT_MAGIC = 'CRYPTED'
+/** The core blueprint's mail_crypt key pair on the host (Dovecot's config process reads them). */
+export const MAIL_CRYPT_PUBLIC_KEY = '/etc/mailops/mail-crypt/public.pem'
+export const MAIL_CRYPT_PRIVATE_KEY = '/etc/mailops/mail-crypt/private.pem'
 /** The host firewall's ruleset as the blueprints deploy it, and the table of mailops' own in it. */
 export const FIREWALL_FILE = '/etc/nftables.conf'
 export const FIREWALL_TABLE = 'inet mailops'
@@ -66,6 +69,8 @@ export interface HostFacts {
    * with mail_crypt's magic (a few of the plain ones named)
    */
   storedPlain: {found: string[]; messages: number; plain: number; plainExamples: string[]}
+  /** how many Maildir message files under MAIL_STORE do not start with mail_crypt's magic (deploy encrypts them) */
+  plainMessages: number
   /** the host's audit log (AUDIT_FILE), line by line; empty when it has none */
   auditLog: string[]
   /** the mail log lines of one message (asked for by its Message-ID): each with the log it is from */
@@ -95,6 +100,13 @@ interface Fact<K extends keyof HostFacts> {
   script: (arg: ArgOf<K>) => string
   parse: (rows: string[][]) => HostFacts[K]
 }
+
+/**
+ * Every Maildir message file under MAIL_STORE, one line each: `c` (it starts with mail_crypt's
+ * magic) or `p<TAB>path` (plain). Maildir names hold no tab or new line; the magic is read as
+ * bytes, each file's first 7. Prints nothing without a store.
+ */
+export const maildirScan = `[ -d ${MAIL_STORE} ] && find ${MAIL_STORE} -type f \\( -path '*/cur/*' -o -path '*/new/*' \\) -exec sh -c 'for f; do if [ "$(head -c 7 "$f")" = ${MAIL_CRYPT_MAGIC} ]; then echo c; else printf "p\\t%s\\n" "$f"; fi; done' sh {} + 2>/dev/null`
 
 const last = <T>(rows: string[][], read: (fields: string[]) => T, otherwise: T): T => (rows.length > 0 ? read(rows.at(-1)!) : otherwise)
 
@@ -227,8 +239,7 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
     script: (text) =>
       [
         `for d in ${MAIL_TRACE_DIRS.join(' ')}; do [ -d "$d" ] && grep -rlF -- ${shellQuote(text)} "$d" 2>/dev/null | head -n 20 | sed "s/^/E\tfound\t/"; done`,
-        // Maildir names hold no tab or new line; the magic is read as bytes, each file's first 7.
-        `[ -d ${MAIL_STORE} ] && find ${MAIL_STORE} -type f \\( -path '*/cur/*' -o -path '*/new/*' \\) -exec sh -c 'for f; do if [ "$(head -c 7 "$f")" = ${MAIL_CRYPT_MAGIC} ]; then echo c; else printf "p\\t%s\\n" "$f"; fi; done' sh {} + 2>/dev/null | awk -F '\t' '{n++} $1 == "p" {p++; if (p <= 5) print "E\tplain\t" $2} END {printf "E\tcount\t%d\t%d\\n", n, p}'`,
+        `${maildirScan} | awk -F '\t' '{n++} $1 == "p" {p++; if (p <= 5) print "E\tplain\t" $2} END {printf "E\tcount\t%d\t%d\\n", n, p}'`,
       ].join('\n'),
     parse: (rows) => ({
       found: rows.filter((f) => f[0] === 'found').map((f) => f[1]),
@@ -239,6 +250,11 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
         {messages: 0, plain: 0},
       ),
     }),
+  },
+  plainMessages: {
+    tag: 'Z',
+    script: () => `${maildirScan} | awk -F '\t' '$1 == "p" {p++} END {printf "Z\t%d\\n", p}'`,
+    parse: (rows) => last(rows, (f) => Number(f[0]), 0),
   },
   auditLog: {tag: 'A', script: () => `[ -f ${AUDIT_FILE} ] && sed 's/^/A\t/' ${AUDIT_FILE}`, parse: (rows) => rows.map((f) => f.join('\t'))},
 }
@@ -276,9 +292,10 @@ export async function gatherFacts<R extends FactRequest>(connection: SshConnecti
  * What deploy plans from: file hashes and modes, pending restarts, the services that do not answer
  * their ready command (a firewall flushed by hand, a daemon stopped), init, missing packages, OS.
  */
-export const deployFacts = (files: readonly {path: string}[], packages: readonly string[], ready: ReadonlyArray<{name: string; ready: string}> = []) =>
-  ({files: files.map((f) => f.path), pending: true, unready: ready, init: true, missingPackages: packages, os: true}) satisfies FactRequest
-export type DeployFacts = FactsOf<ReturnType<typeof deployFacts>>
+export const deployFacts = (files: readonly {path: string}[], packages: readonly string[], ready: ReadonlyArray<{name: string; ready: string}> = [], countPlain = false) =>
+  ({files: files.map((f) => f.path), pending: true, unready: ready, init: true, missingPackages: packages, os: true, ...(countPlain ? {plainMessages: true as const} : {})}) satisfies FactRequest
+/** plainMessages: counted only where the store is to be encrypted (the key pair is set). */
+export type DeployFacts = Omit<FactsOf<ReturnType<typeof deployFacts>>, 'plainMessages'> & Partial<Pick<HostFacts, 'plainMessages'>>
 
 /** deploy's probe script (kept as one name: the e2e tests run it by hand). */
 export const probeScript = (files: readonly {path: string}[], packages: readonly string[]) => factsScript(deployFacts(files, packages))

@@ -55,7 +55,7 @@ export async function atRestCheck(core: VerifyNode, ctx: ProbeContext, ssh: () =
     if (store!.plain > 0) {
       return outcome('delivery.at-rest', 'warn', `new mail is encrypted, but ${store!.plain} of ${store!.messages} stored messages are still in plain text (written before encryption was on), e.g. ${store!.plainExamples[0]}`, {
         evidence,
-        hint: 'Encrypt the existing mail (docs/encryption-at-rest.md, "Existing mail").',
+        hint: 'Run mailops deploy (the key pair set): it encrypts the messages stored before encryption was on, in place and resumably (docs/encryption-at-rest.md, "Existing mail").',
       })
     }
     return outcome('delivery.at-rest', 'pass', `the canary's body is in no file under ${where}, IMAP reads it; all ${store!.messages} stored messages are encrypted`, {evidence})

@@ -160,7 +160,7 @@ export const CHECKS = {
   },
   'delivery.at-rest': {
     scope: 'core',
-    proves: "Mail is stored encrypted (Dovecot mail_crypt, docs/encryption-at-rest.md): a canary the verify account submits to itself is read back over IMAPS, and while it is stored its body text is in no file under /var/mail, /var/vmail, /var/spool, /var/log or /tmp (searched over SSH). Maildir files still in plain text (written before encryption was on) are counted: a warning. The canary is deleted afterwards.",
+    proves: "Mail is stored encrypted (Dovecot mail_crypt, docs/encryption-at-rest.md): a canary the verify account submits to itself is read back over IMAPS, and while it is stored its body text is in no file under /var/mail, /var/vmail, /var/spool, /var/log or /tmp (searched over SSH). Maildir files still in plain text (written before encryption was on) are counted: a warning (`mailops deploy` encrypts them in place). The canary is deleted afterwards.",
     fix: 'Give the core the key pair (secret mail_crypt_private_key, vars.mail_crypt_public_key) and redeploy: the blueprint loads mail_crypt into Dovecot. A canary found only in the queue (/var/spool/postfix) means LMTP did not take it yet: read /var/log/postfix.log.',
   },
   'delivery.unicode': {

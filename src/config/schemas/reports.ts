@@ -103,6 +103,16 @@ export const DeployReport = Strict({
       packages: Type.Array(Type.String(), {description: 'Debian packages the plan installs (installed when the host changed)'}),
       files: Type.Array(Strict({path: Type.String(), action: Type.String(), before: Type.Union([Type.String(), Type.Null()]), after: Type.String()})),
       restarted: Type.Array(Type.String()),
+      encrypt: Type.Optional(
+        Strict(
+          {
+            planned: Type.Integer({minimum: 1, description: 'stored messages in plain text that the plan encrypts'}),
+            encrypted: Type.Optional(Type.Integer({minimum: 0, description: 'encrypted by this run'})),
+            remaining: Type.Optional(Type.Integer({minimum: 0, description: 'still in plain text after this run (the next deploy goes on)'})),
+          },
+          {description: 'encryption at rest turned on over existing mail (docs/encryption-at-rest.md)'},
+        ),
+      ),
       ms: Type.Number({minimum: 0}),
       diff: Type.Optional(Type.String({description: 'unified diff, secrets hidden (dry run)'})),
       error: Type.Optional(HostError),

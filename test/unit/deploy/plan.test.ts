@@ -83,6 +83,23 @@ describe('deploy plan', () => {
     expect(planHash([a, b])).toBe(planHash([b, a]))
   })
 
+  it('encrypts the stored messages the probe counted plain: a plan of its own when no file changes, in the plan hash, and none when all are encrypted', () => {
+    const same = [file('/etc/dovecot/dovecot.conf', 'D', 'same', ['dovecot'])]
+    const probed = (plain: number) => ({...parseProbe('F\tsame\t644\troot\troot\nI\tsystemd\nO\tdebian 13\n'), plainMessages: plain})
+    const pending = planHost('mx1', same, probed(40))
+    expect([pending.encrypt, pending.changed, pending.handlers]).toEqual([40, true, []])
+    const done = planHost('mx1', same, probed(0))
+    expect([done.encrypt, done.changed]).toEqual([0, false])
+    expect(planHash([pending])).not.toBe(planHash([done]))
+    // Not counted (encryption off): no migration.
+    expect(planHost('mx1', same, parseProbe('F\tsame\t644\troot\troot\nI\tsystemd\nO\tdebian 13\n')).encrypt).toBe(0)
+    const script = applyScript(pending, {dovecot: {reload: 'reload'}}, '"run":"r"')
+    // After the restarts (Dovecot runs with the key) and never undone: the files' rollback comes before it.
+    expect(script.indexOf('crypt_fs put')).toBeGreaterThan(script.indexOf('for s in $(cat "$pending")'))
+    expect(script).toContain('"encrypted":%s,"remaining":%s')
+    expect(applyScript(done, {dovecot: {reload: 'reload'}}, '"run":"r"')).not.toContain('crypt_fs')
+  })
+
   it('orders cores before edges and cuts canary and batches', () => {
     const host = (name: string, role: 'core' | 'edge') => ({name, role}) as InventoryHost
     expect(deployOrder([host('e1', 'edge'), host('c1', 'core'), host('e2', 'edge')]).map((h) => h.name)).toEqual(['c1', 'e1', 'e2'])

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {FACTS, factsScript, MAIL_STORE, MAIL_TRACE_DIRS, parseFacts, parseProbe} from '../../../src/fleet/facts.js'
+import {deployFacts, FACTS, factsScript, MAIL_STORE, MAIL_TRACE_DIRS, parseFacts, parseProbe} from '../../../src/fleet/facts.js'
 import {parseHost} from '../../../src/verify/host.js'
 
 describe('facts', () => {
@@ -67,5 +67,27 @@ describe('storedPlain (delivery.at-rest)', () => {
       plainExamples: [join(store, '.Junk/cur', '3.M3,S=30:2,'), join(store, 'new', '2.M2,S=20')],
     })
     expect(parseFacts({storedPlain: 'x'}, '').storedPlain).toEqual({found: [], messages: 0, plain: 0, plainExamples: []})
+  })
+})
+
+describe('plainMessages (deploy encrypts what was stored before encryption was on)', () => {
+  it('counts the Maildir message files without mail_crypt magic in every folder, and only in cur/ and new/', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mailops-plain-'))
+    const store = join(root, 'vhosts', 'example.com', 'demo')
+    for (const dir of ['cur', 'new', 'tmp', '.Junk/cur', '.Junk/new']) mkdirSync(join(store, dir), {recursive: true})
+    writeFileSync(join(store, 'cur', '1.M1,S=10:2,S'), Buffer.concat([Buffer.from('CRYPTED\x03\x07'), Buffer.from([0, 0, 2])]))
+    writeFileSync(join(store, 'new', '2.M2,S=20'), 'Subject: x\n\nplain\n')
+    writeFileSync(join(store, '.Junk/new', '3.M3,S=30'), 'Subject: spam\n\nplain\n')
+    writeFileSync(join(store, 'tmp', 'mailops-encrypt.1.2.M2,S=20'), 'a copy a killed run left: not a message')
+    const script = factsScript({plainMessages: true}).replaceAll(MAIL_STORE, join(root, 'vhosts'))
+    expect(parseFacts({plainMessages: true}, execFileSync('sh', ['-c', script], {encoding: 'utf8'})).plainMessages).toBe(2)
+    // No store at all (Dovecot not installed yet): nothing to encrypt.
+    const none = factsScript({plainMessages: true}).replaceAll(MAIL_STORE, join(root, 'absent'))
+    expect(parseFacts({plainMessages: true}, execFileSync('sh', ['-c', none], {encoding: 'utf8'})).plainMessages).toBe(0)
+  })
+
+  it("is asked for by deploy's probe only when the store is to be encrypted", () => {
+    expect(Object.keys(deployFacts([], []))).not.toContain('plainMessages')
+    expect(deployFacts([], [], [], true)).toMatchObject({plainMessages: true})
   })
 })
