@@ -117,7 +117,7 @@ function association(cert: X509Certificate, selector: number, matchingType: numb
   const data = selector === 0 ? cert.raw : selector === 1 ? cert.publicKey.export({type: 'spki', format: 'der'}) : undefined
   if (!data) return undefined
   if (matchingType === 0) return data.toString('hex')
-  if (matchingType === 1) return selector === 1 ? spkiSha256(cert.publicKey) : createHash('sha256').update(data).digest('hex')
+  if (matchingType === 1) return createHash('sha256').update(data).digest('hex')
   if (matchingType === 2) return createHash('sha512').update(data).digest('hex')
   return undefined
 }
