@@ -1,8 +1,10 @@
-import {defineConfig} from 'vitest/config'
+import {configDefaults, defineConfig} from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Timed against a reference tool on a quiet machine: vitest.timing.config.ts, after this run.
+    exclude: [...configDefaults.exclude, 'test/timing/**'],
     globalSetup: ['test/e2e/lab-setup.ts'],
     disableConsoleIntercept: true,
     // A test's own bound: each run of the binary is bounded by test/helpers/cli.ts (HANG_MS), and
