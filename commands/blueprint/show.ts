@@ -26,6 +26,7 @@ export default class BlueprintShow extends MailopsCommand {
     this.log(tabular('table', ['file', 'template', 'mode', 'validate', 'notifies'], blueprint.files.map((f) => [f.path, templates(f), f.mode, f.validate ?? '', (f.notify ?? []).join(', ')])))
     const services = Object.entries(blueprint.services).map(([name, s]) => `${name} (${s.reload}${s.init ? `, ${s.init} only` : ''}${s.ready ? ', waits until ready' : ''})`)
     this.log(`packages: ${blueprint.packages.join(' ')}; services: ${services.join(', ')}`)
+    if (blueprint.encryptsStoreWith) this.log(`stored mail encrypted (and migrated by deploy) when ${blueprint.encryptsStoreWith} is set`)
     return blueprint
   }
 }

@@ -39,6 +39,9 @@ export function loadBlueprint(root: string, name: string): LoadedBlueprint {
       if (!(service in data.services)) throw InputError.at(source?.locate(['files', i, 'notify', j]), 'blueprint.unknownService', {name: service})
     }
   }
+  if (data.encryptsStoreWith !== undefined && !(data.encryptsStoreWith in data.variables)) {
+    throw InputError.at(source?.locate(['encryptsStoreWith']), 'blueprint.unknownVariable', {template: 'encryptsStoreWith', name: data.encryptsStoreWith})
+  }
   return {...data, dir, templates}
 }
 

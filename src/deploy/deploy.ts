@@ -67,12 +67,9 @@ export interface Desired {
   packages: string[]
   services: LoadedBlueprint['services']
   secrets: string[]
-  /** Mail is to be stored encrypted (a blueprint's mail_crypt key pair is set): the probe counts the stored messages still plain, the apply encrypts them. */
+  /** Mail is to be stored encrypted (the variable a blueprint's encryptsStoreWith names is set): the probe counts the stored messages still plain, the apply encrypts them. */
   encryptStore: boolean
 }
-
-/** The variable whose value turns encryption at rest on (blueprints/core: docs/encryption-at-rest.md). */
-const ENCRYPTION_KEY_VARIABLE = 'mail_crypt_public_key'
 
 /** Hosts probed at once: a probe is one short exec, and a thousand dead hosts must not queue. */
 const PROBE_CONCURRENCY = 512
@@ -105,7 +102,8 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     desired.packages.push(...blueprint.packages)
     Object.assign(desired.services, blueprint.services)
     desired.secrets.push(...secretValues(blueprint, vars))
-    if (typeof vars[ENCRYPTION_KEY_VARIABLE] === 'string' && vars[ENCRYPTION_KEY_VARIABLE] !== '') desired.encryptStore = true
+    const storeKey = blueprint.encryptsStoreWith === undefined ? undefined : vars[blueprint.encryptsStoreWith]
+    if (typeof storeKey === 'string' && storeKey !== '') desired.encryptStore = true
   }
   return desired
 }

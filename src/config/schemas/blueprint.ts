@@ -68,6 +68,13 @@ export const Blueprint = Strict({
     }),
     {minItems: 1},
   ),
+  encryptsStoreWith: Type.Optional(
+    Type.String({
+      pattern: '^[a-z][a-z0-9_]*$',
+      description:
+        "variable holding the public key mail is stored encrypted to (Dovecot mail_crypt): when it is set, deploy's probe counts the messages still in plain text and the apply encrypts them in place once the service runs with the key (docs/encryption-at-rest.md)",
+    }),
+  ),
   services: Type.Record(
     Type.String(),
     Strict({

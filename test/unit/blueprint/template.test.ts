@@ -200,6 +200,15 @@ describe('blueprints render for the host\'s release', () => {
     expect(() => render({mail_crypt_private_key: pair.key}, {mail_crypt_public_key: pem.cert})('debian 12')).toThrow("variable 'mail_crypt_public_key' must be a PEM public key")
   })
 
+  it('the core names the variable that turns encryption at rest on; a name that is not a variable is refused at its place', () => {
+    expect(core.encryptsStoreWith).toBe('mail_crypt_public_key')
+    const root = mkdtempSync(join(tmpdir(), 'mailops-bp-'))
+    cpSync(join(ROOT, 'blueprints', 'core'), join(root, 'blueprints', 'core'), {recursive: true})
+    const file = join(root, 'blueprints', 'core', 'blueprint.yaml')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('encryptsStoreWith: mail_crypt_public_key', 'encryptsStoreWith: mail_crypt_key'))
+    expect(() => loadBlueprint(root, 'core')).toThrow(/blueprint\.yaml:\d+:\d+.*encryptsStoreWith uses 'mail_crypt_key', which is not a variable of the blueprint/s)
+  })
+
   it('a template for a release the blueprints do not know is refused at its place in blueprint.yaml', () => {
     const root = mkdtempSync(join(tmpdir(), 'mailops-bp-'))
     cpSync(join(ROOT, 'blueprints', 'base'), join(root, 'blueprints', 'base'), {recursive: true})
