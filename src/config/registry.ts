@@ -4,6 +4,7 @@ import type {Blueprint} from './schemas/blueprint.js'
 import type {Inventory} from './schemas/inventory.js'
 import type {LatencyReport} from './schemas/latency.js'
 import type {PlanFile} from './schemas/plan.js'
+import type {RoutePlan} from './schemas/route.js'
 import type {Provider, ProvidersFile} from './schemas/providers.js'
 import type {TargetsFile} from './schemas/targets.js'
 import type {TcoReport, TcoScenario} from './schemas/tco.js'
@@ -21,6 +22,7 @@ export interface SchemaTypes {
   'tco-report': TcoReport
   plan: PlanFile
   'latency-report': LatencyReport
+  'route-plan': RoutePlan
   targets: TargetsFile
   inventory: Inventory
 }

@@ -458,6 +458,19 @@ export const en = {
   "score.monteCarloNote": "Weights are drawn around the chosen ones (their mean); a weight of 25% varies by about ±4.3 points. Seed {seed}: the same figures on every run.",
   "score.agreement": "Agreement with {other}: Kendall's tau-b {tau} (1 = same order); its order: {ranking}",
   "report.monteCarlo": "Weights varied at random ({draws} draws around the chosen ones): {name} comes first in {share} of them. TOPSIS agrees with the ranking at Kendall tau-b {tau} (1 = same order).",
+  "route.noPath": "{core} → {destination}: no path answered; its mail goes direct, as without a route",
+  "route.excluded.noAnswer": "no answer on this path",
+  "route.excluded.stripped": "STARTTLS not offered on this path, though it is on another: stripped on the way",
+  "route.excluded.hopDown": "the core does not reach this edge",
+  "route.stale": "the matrix was measured {hours} hours ago ({measuredAt}): measure again before applying a plan made from it",
+  "route.noNodeRows": "{file}: no row was measured from a node of the inventory (its 'from' names none of {nodes})",
+  "route.noNodeRowsHint": "Measure from the nodes: mailops latency -i INVENTORY --targets destinations.yaml --json -o matrix.json",
+  "route.badDestination": "target id '{id}' is not a mail domain: a route's destination is the recipient domain, as transport(5) matches it",
+  "route.noCore": "{file}: the inventory has no core: routes are for a core's outbound mail",
+  "route.summary": "{routes, plural, one {# route} other {# routes}} from {cores, plural, one {# core} other {# cores}}, {changes, plural, one {# change} other {# changes}}; matrix measured {measuredAt}",
+  "route.kept": "kept (within the hysteresis)",
+  "route.direct": "direct",
+  "route.noChange": "The transport entries do not change.",
 }
 
 export type MessageKey = keyof typeof en

@@ -323,7 +323,14 @@ describe('every documented example works', {timeout: HANG_MS}, () => {
     expect(spawnSync('ip', ['-n', SANDBOX.netns, 'route', 'get', '9.9.9.9'], {encoding: 'utf8'}).stderr).toMatch(/unreachable/i)
     expect(spawnSync('ip', ['-n', SANDBOX.netns, 'route', 'get', `${mainPrefix}11`]).status).toBe(0)
     linkInventory()
-    for (const [file, command] of [['latency.json', 'mailops latency --targets targets.yaml --json'], ['tco.json', 'mailops tco --json']]) {
+    const made = [
+      ['latency.json', 'mailops latency --targets targets.yaml --json'],
+      ['tco.json', 'mailops tco --json'],
+      // The route examples' matrix (measured from the nodes) and the plan they re-plan against.
+      ['matrix.json', 'mailops latency -i inventory.yaml --targets targets.yaml --json'],
+      ['routes.json', 'mailops route plan -i inventory.yaml --matrix matrix.json --json'],
+    ]
+    for (const [file, command] of made) {
       const made = runExample(`${command} > ${file}`)
       expect(made.code, made.stderr).toBe(0)
     }

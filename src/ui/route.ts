@@ -1,0 +1,28 @@
+import type {RoutePlan} from '../config/schemas/route.js'
+import {t} from '../i18n/index.js'
+import {tabular} from '../util/table.js'
+
+const ms = (value: number | null) => (value === null ? '-' : value.toFixed(1))
+
+/** One row per core and destination: the egress, its fallback, its cost and the candidates' costs; then the transport diff. */
+export function renderRoutePlan(plan: RoutePlan): string {
+  const egressName = (route: RoutePlan['routes'][number], egress: string | null) => (egress === null ? '-' : egress === route.core ? `${t('route.direct')} (${egress})` : egress)
+  const table = tabular(
+    'table',
+    ['core', 'destination', 'egress', 'fallback', 'cost ms', 'candidates (ms)', 'change'],
+    plan.routes.map((route) => {
+      const change = plan.changes.find((c) => c.core === route.core && c.destination === route.destination)
+      return [
+        route.core,
+        route.destination,
+        egressName(route, route.egress),
+        egressName(route, route.fallback?.egress ?? null),
+        ms(route.cost),
+        route.candidates.map((c) => `${c.egress} ${c.cost === null ? `✗ ${c.excluded}` : ms(c.cost)}`).join('\n'),
+        change ? `${change.from ?? '-'} → ${change.to ?? '-'}` : route.kept ? t('route.kept') : '',
+      ]
+    }),
+  )
+  const summary = t('route.summary', {routes: plan.routes.length, cores: plan.transport.length, changes: plan.changes.length, measuredAt: plan.measuredAt})
+  return [table, plan.diff === '' ? t('route.noChange') : plan.diff.trimEnd(), summary].join('\n')
+}
