@@ -1,5 +1,10 @@
 import {configDefaults, defineConfig} from 'vitest/config'
 
+// This run holds the labs it brings up (src/lab/lab.ts): another run that names one of them (a
+// second checkout, an engineer's single file) is refused instead of tearing it down under this one.
+// Set before any worker or command starts, so all of them inherit it.
+process.env.MAILOPS_LAB_HOLDER ??= String(process.pid)
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

@@ -151,6 +151,8 @@ export const en = {
   'lab.noCgroups': "no cgroup pids and memory controllers are mounted; lab hosts would run without limits",
   'lab.needRoot': "the lab needs root: it creates network namespaces, mounts and cgroups",
   'lab.installing': "installing Debian packages: {packages}",
+  "lab.held": "lab {name} is held by another run, PID {pid} ({command}): nothing was touched",
+  "lab.heldHint": "Wait until PID {pid} ends (a test run holds its labs until it ends), or choose another --name.",
   'lab.cleaning': "removing what an earlier run of lab {name} left behind",
   'lab.hostCreated': "{host} started at {address}",
   'lab.sshdNotReady': "sshd on {host} did not come up: {reason}",

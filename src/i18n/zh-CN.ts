@@ -153,6 +153,8 @@ export const zhCN: Record<MessageKey, string> = {
   'lab.noCgroups': "未挂载 cgroup 的 pids 和 memory 控制器；实验主机将没有资源限制",
   'lab.needRoot': "实验环境需要 root 权限：它要创建网络命名空间、挂载点和 cgroup",
   'lab.installing': "正在安装 Debian 软件包：{packages}",
+  "lab.held": "实验环境 {name} 正被另一个运行（PID {pid}，{command}）占用：未做任何改动",
+  "lab.heldHint": "请等待 PID {pid} 结束（测试运行在结束前一直占用其实验环境），或换一个 --name。",
   'lab.cleaning': "正在清理实验环境 {name} 上次运行遗留的内容",
   'lab.hostCreated': "{host} 已在 {address} 启动",
   'lab.sshdNotReady': "{host} 上的 sshd 未能启动：{reason}",

@@ -15,12 +15,12 @@ import {resolvConf, startLabDns, stopLabDns} from './dns.js'
 import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
 import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
 import {FORWARDER_PY, type LinkImpairment, perDirectionLoss, untilReady} from './link.js'
-import {alive, commandLine, inNetns, waitGone} from './processes.js'
+import {alive, commandLine, inNetns, startTime, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
 import {bootScript, hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
 import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
 import {labMailSetup, type LabMailSetup} from './pki.js'
-import {blackholeMarker, LAB_MARKER, labFiles, type LabState, readState, writeState} from './state.js'
+import {blackholeMarker, LAB_MARKER, labFiles, type LabHolder, type LabState, readState, writeState} from './state.js'
 
 /** Told each step of bringing a lab up or down, as a sentence for the user. */
 export type LabStepReporter = (message: string) => void
@@ -51,6 +51,28 @@ export interface LabUpOptions {
 }
 
 /** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
+/**
+ * The process this run holds labs for: $MAILOPS_LAB_HOLDER names it (a test run sets its own PID,
+ * and every command it starts inherits it). Unset: labs are held by nobody.
+ */
+function holderOfThisRun(): LabHolder | undefined {
+  const pid = Number(process.env.MAILOPS_LAB_HOLDER)
+  const started = Number.isInteger(pid) && pid > 0 ? startTime(pid) : undefined
+  return started === undefined ? undefined : {pid, startTime: started}
+}
+
+/**
+ * A lab another live process holds is neither replaced nor removed: a second test run (another
+ * checkout, an engineer's single file) that names the same lab would tear it down under the first.
+ */
+function refuseHeldByAnother(name: string): void {
+  const holder = readState(name)?.holder
+  if (!holder || startTime(holder.pid) !== holder.startTime) return
+  const mine = holderOfThisRun()
+  if (mine?.pid === holder.pid && mine.startTime === holder.startTime) return
+  throw new MailopsError(t('lab.held', {name, pid: holder.pid, command: commandLine(holder.pid).trim().slice(0, 120)}), {code: 'LAB_IN_USE', exit: ExitCode.checksFailed, hint: t('lab.heldHint', {pid: holder.pid})})
+}
+
 export async function labUp(options: LabUpOptions, progress: LabStepReporter): Promise<LabState> {
   const spec = labSpec(options.name, options.hosts, options.subnet)
   const impairments = options.impairments ?? {}
@@ -63,6 +85,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   requireRoot()
   await ensurePackages([...LAB_PACKAGES, ...LAB_DNS_PACKAGES, ...(os === 'controller' ? [] : BOOTED_LAB_PACKAGES)], progress)
   refuseForeignFolder(spec.name)
+  refuseHeldByAnother(spec.name)
   // Built (once per machine) before anything of the lab exists: a failed build leaves no lab.
   const image = os === 'controller' ? undefined : await ensureImage(os, progress)
   if (existsSync(labFiles(spec.name).dir) || (await leftoverNetns(spec.name)).length > 0) {
@@ -72,7 +95,8 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   const files = labFiles(spec.name)
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
   writeFileSync(join(files.dir, LAB_MARKER), `mailops lab ${spec.name}\n`)
-  const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments}
+  const holder = holderOfThisRun()
+  const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments, ...(holder ? {holder} : {})}
   writeState(state)
   try {
     await createLab(spec, state, image, progress)
@@ -261,6 +285,7 @@ export interface DownReport {
 export async function labDown(name: string, progress: LabStepReporter, fallback?: LabSpec): Promise<DownReport> {
   requireRoot()
   refuseForeignFolder(name)
+  refuseHeldByAnother(name)
   const state = readState(name)
   const spec = state?.spec ?? fallback
   const report: DownReport = {name, killed: [], namespaces: [], links: [], cgroups: []}

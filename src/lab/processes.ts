@@ -43,3 +43,14 @@ export function commandLine(pid: number): string {
     return ''
   }
 }
+
+/** When a process started (clock ticks since boot, /proc/PID/stat field 22), or undefined when it is gone: a PID with another start is another process. */
+export function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return undefined
+  }
+}

@@ -41,6 +41,14 @@ export interface LabState {
   proxy?: number
   /** PIDs of the lab's DNS: NSD for its zones, Unbound the hosts resolve through (absent in a lab made before it). */
   dns?: Partial<LabDnsPids>
+  /** The process that holds the lab while it lives ($MAILOPS_LAB_HOLDER, e.g. a test run): no other may replace or remove it. */
+  holder?: LabHolder
+}
+
+export interface LabHolder {
+  pid: number
+  /** its start time, so that a reused PID is not taken for it */
+  startTime: string
 }
 
 export function readState(name: string): LabState | undefined {

@@ -94,6 +94,24 @@ describe('mailops lab', () => {
     expect(mailops(['lab', 'down', '--name', NAME]).code).toBe(0)
   })
 
+  it('a lab held by a live run is neither replaced nor removed by another; the run holding it removes it', () => {
+    const up = mailops(['lab', 'up', '--name', NAME, '--subnet', SUBNET, '--hosts', '1', '--os', 'controller'])
+    expect(up.code, up.stderr).toBe(0)
+    const holder = process.env.MAILOPS_LAB_HOLDER
+    expect(JSON.parse(readFileSync(`/var/lib/mailops/lab/${NAME}/lab.json`, 'utf8')).holder.pid).toBe(Number(holder))
+    // Another run: one that holds nothing, and one held by another live process (PID 1).
+    for (const other of ['', '1']) {
+      const down = mailops(['lab', 'down', '--name', NAME], {MAILOPS_LAB_HOLDER: other})
+      expect(down.code, down.stderr).toBe(1)
+      expect(down.stderr).toContain(`lab ${NAME} is held by another run, PID ${holder}`)
+      const again = mailops(['lab', 'up', '--name', NAME, '--subnet', SUBNET, '--hosts', '1', '--os', 'controller'], {MAILOPS_LAB_HOLDER: other})
+      expect(again.code, again.stderr).toBe(1)
+    }
+    expect(sh('node1', 'true').code).toBe(0)
+    expect(mailops(['lab', 'down', '--name', NAME]).code).toBe(0)
+    expect(leftovers()).toEqual(nothingLeft)
+  })
+
   it('removes a lab that fails half-way up: nothing is left running', () => {
     // A link of the name the lab wants for node2 makes its creation fail after node1 is up.
     execFileSync('ip', ['link', 'add', 'mo3h2', 'type', 'veth', 'peer', 'name', 'mo3x2'])

@@ -51,7 +51,8 @@ export function mailopsAsync(args: string[], env: Record<string, string> = {}): 
 /** The environment a user's shell would give: without the test runner's own variables. */
 export function userEnv(): NodeJS.ProcessEnv {
   const env = {...process.env}
-  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_ENV' || key.startsWith('MAILOPS_')) delete env[key]
+  // MAILOPS_LAB_HOLDER stays: the labs a command brings up are held by this run (vitest.config.ts).
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_ENV' || (key.startsWith('MAILOPS_') && key !== 'MAILOPS_LAB_HOLDER')) delete env[key]
   return env
 }
 
