@@ -52,17 +52,6 @@ describe('mailops latency against real targets', () => {
       expect(target.error).toContain(`no TCP handshake with 127.0.0.1:${tcpPort}`)
     })
 
-    it('keeps to one schedule: 40 targets take about as long as one', () => {
-      const hosts = Array.from({length: 40}, (_, i) => `127.0.0.${i + 1}`)
-      const started = Date.now()
-      const result = mailops(['latency', '--probe', 'icmp', ...hosts, '--samples', '10', '--interval', '100ms', '--json'])
-      const elapsed = Date.now() - started
-      expect(result.code, result.stderr).toBe(0)
-      expect(result.json().targets).toHaveLength(40)
-      // Ideal: 10 intervals (warm-up included) = 1 s; allow start-up and a loaded machine.
-      expect(elapsed).toBeLessThan(4000)
-    })
-
     it('writes RFC 4180 CSV', () => {
       const result = mailops(['latency', '--probe', 'icmp', '127.0.0.1', '--samples', '2', '--interval', '20ms', '--format', 'csv'])
       const [header, row] = result.stdout.split('\r\n')
