@@ -8,7 +8,7 @@ import {latencyCsv, renderLatency, targetsTable} from '../src/latency/latency-ta
 export default class Latency extends MailopsCommand {
   static summary = 'Measure latency and loss to regions or hosts: ICMP, TCP connect, or SMTP phase by phase.'
   static description =
-    'Samples every target on one schedule (total time ≈ samples × interval however many targets), discards a warm-up sample, and reports n, min, p50, mean, p95, max, stddev, jitter (RFC 3550) and loss; lost and timed-out samples count as loss, never as zero. Percentiles interpolate linearly between closest ranks (numpy\'s default). With no host or file, probes the bundled cloud regions (AWS, Azure, Google Cloud, Alibaba Cloud) in the three economic zones. --inventory probes from every inventory node over SSH (ICMP), one matrix row per node. The JSON feeds `mailops score --latency`.'
+    'Samples every target on one schedule (total time ≈ samples × interval however many targets), discards a warm-up sample, and reports n, min, p50, mean, p95, max, stddev, jitter (RFC 3550) and loss; lost and timed-out samples count as loss, never as zero. Percentiles interpolate linearly between closest ranks (numpy\'s default). With no host or file, probes the bundled cloud regions (AWS, Azure, Google Cloud, Alibaba Cloud) in the three economic zones. --inventory probes from every inventory node over SSH (ICMP with ping; TCP and SMTP in bash on the node, SMTP up to the reply to STARTTLS), one matrix row per node. The JSON feeds `mailops score --latency`.'
 
   static strict = false
   static examples = [
@@ -30,7 +30,7 @@ export default class Latency extends MailopsCommand {
     timeout: Flags.string({default: '1', summary: 'Seconds before a sample counts as lost, or with a unit: 500ms (at most 60 s).'}),
     warmup: Flags.integer({default: 1, min: 0, max: 100, summary: 'Samples sent first and discarded.'}),
     concurrency: Flags.integer({default: 128, min: 1, summary: 'Targets probed at once.'}),
-    inventory: Flags.string({char: 'i', aliases: ['from'], deprecateAliases: true, summary: 'Inventory: probe from each of its nodes over SSH (ICMP).'}),
+    inventory: Flags.string({char: 'i', aliases: ['from'], deprecateAliases: true, summary: 'Inventory: probe from each of its nodes over SSH.'}),
     'accept-new': Flags.boolean({summary: 'With --inventory: record host keys not in known_hosts yet.'}),
     list: Flags.boolean({summary: 'List the targets and exit without probing.'}),
     format: Flags.option({options: ['table', 'csv'] as const, default: 'table' as const, summary: 'Human output form.'})(),

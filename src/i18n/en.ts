@@ -197,7 +197,6 @@ export const en = {
 
   'latency.unknownName': "unknown {kind} '{name}'; valid: {valid}",
   'latency.badHost': "'{value}' is not a host: give a DNS name or an IP address, optionally with :port (IPv6 as [addr]:port)",
-  'latency.remoteIcmpOnly': "--inventory probes with ICMP only (nodes need nothing but ping): add --probe icmp",
   'latency.starting': "probing {count, plural, one {# target} other {# targets}}: {samples, plural, one {# sample} other {# samples}} every {interval} ms (≈{seconds} s)",
   'latency.progress': "{done}/{total, plural, one {# target} other {# targets}} done",
   'latency.from': "From",

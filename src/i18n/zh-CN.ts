@@ -199,7 +199,6 @@ export const zhCN: Record<MessageKey, string> = {
 
   'latency.unknownName': "未知的{kind} '{name}'；有效值：{valid}",
   'latency.badHost': "'{value}' 不是有效主机：请给出域名或 IP 地址，可附带 :端口（IPv6 写作 [地址]:端口）",
-  'latency.remoteIcmpOnly': "--inventory 仅支持 ICMP 探测（节点上只需 ping）：请加 --probe icmp",
   'latency.starting': "正在探测 {count} 个目标：每 {interval} 毫秒一次，共 {samples} 次（约 {seconds} 秒）",
   'latency.progress': "已完成 {done}/{total} 个目标",
   'latency.from': "来源",

@@ -1,6 +1,6 @@
 import type {LatencyReport} from '../config/schemas/latency.js'
 import {durationMs} from '../config/values.js'
-import {ExitCode, type ExitCodeValue, InputError} from '../errors.js'
+import {ExitCode, type ExitCodeValue} from '../errors.js'
 import {t} from '../i18n/index.js'
 import {latencyReport} from './report.js'
 import {probeTargets, type RunOptions} from './runner.js'
@@ -13,7 +13,7 @@ export interface LatencyRequest extends TargetSelection {
   interval: string
   timeout: string
   concurrency: number
-  /** probe from every node of this inventory over SSH (ICMP only) */
+  /** probe from every node of this inventory over SSH */
   inventory?: string
   acceptNew: boolean
   /** only list the targets */
@@ -30,7 +30,6 @@ export async function measureLatency(request: LatencyRequest, progress: (message
   // The SSH engine loads only for --inventory: a local run starts faster without it.
   const remote = request.inventory ? await import('./remote.js') : undefined
   const inventory = request.inventory ? (await import('../fleet/inventory.js')).loadInventory(request.inventory) : undefined
-  if (inventory && targets.some((target) => target.probe !== 'icmp')) throw new InputError(t('latency.remoteIcmpOnly'), {code: 'USAGE'})
   if (request.list) return {targets}
   const seconds = (((options.samples + options.warmup - 1) * options.intervalMs + options.timeoutMs) / 1000).toFixed(1)
   progress(t('latency.starting', {count: targets.length, samples: options.samples, interval: options.intervalMs, seconds}))

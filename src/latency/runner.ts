@@ -1,7 +1,7 @@
 import type {TargetResult} from '../config/schemas/latency.js'
 import {mapLimit} from '../util/concurrency.js'
 import {icmpSamples, type SampleOptions} from './probes/icmp.js'
-import {SMTP_PHASES, smtpSamples} from './probes/smtp.js'
+import {SMTP_PHASES, type SmtpSample, smtpSamples} from './probes/smtp.js'
 import {tcpSamples} from './probes/tcp.js'
 import {summarise} from './stats.js'
 import type {Target} from './targets.js'
@@ -35,19 +35,19 @@ export async function probeTargets(targets: readonly Target[], options: RunOptio
       result = {...base, dnsMs, stats: summarise(kept(samples)), ...(error ? {error} : {})}
     } else {
       const {samples, dnsMs, error} = await smtpSamples(target.host, target.port!, sampling)
-      const sessions = kept(samples)
-      // A phase's statistics cover the sessions that reached it.
-      const phases = Object.fromEntries(
-        SMTP_PHASES.filter((phase) => sessions.some((s) => s[phase] !== undefined)).map((phase) => [
-          phase,
-          summarise(sessions.map((s) => s[phase] ?? null)),
-        ]),
-      )
-      result = {...base, dnsMs, stats: summarise(sessions.map((s) => s.total)), phases, ...(error ? {error} : {})}
+      result = {...base, dnsMs, ...smtpStats(kept(samples)), ...(error ? {error} : {})}
     }
     progress(++done, targets.length)
     return result
   })
+}
+
+/** A session's total and each phase's statistics, a phase over the sessions that reached it. */
+export function smtpStats(sessions: readonly SmtpSample[]): Pick<TargetResult, 'stats' | 'phases'> {
+  const phases = Object.fromEntries(
+    SMTP_PHASES.filter((phase) => sessions.some((s) => s[phase] !== undefined)).map((phase) => [phase, summarise(sessions.map((s) => s[phase] ?? null))]),
+  )
+  return {stats: summarise(sessions.map((s) => s.total)), phases}
 }
 
 export function describeTarget(target: Target, from: string): Omit<TargetResult, 'stats'> {

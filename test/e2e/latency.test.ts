@@ -75,6 +75,39 @@ describe('mailops latency against real targets', () => {
     expect(human.stdout).toContain('Median RTT (ms): vantage points × targets')
   })
 
+  it('probes TCP and SMTP phase by phase from every node, in bash on the node: the far node behind its link, STARTTLS seen where offered', async () => {
+    // Peers on the lab bridge, which every node reaches.
+    const bridge = `${NEAR.replace(/\d+$/, '')}1`
+    const withTls = await startSmtpPeer({host: bridge})
+    const plain = await startSmtpPeer({host: bridge, starttls: false})
+    try {
+      const targets = tempFile('targets.yaml', [
+        'targets:',
+        `  - {id: tls.example, host: ${bridge}, port: ${withTls.port}, probe: smtp}`,
+        `  - {id: plain.example, host: ${bridge}, port: ${plain.port}, probe: smtp}`,
+        `  - {id: tcp.example, host: ${bridge}, port: ${withTls.port}, probe: tcp}`,
+        `  - {id: closed.example, host: ${bridge}, port: 9, probe: smtp}`,
+        '',
+      ].join('\n'))
+      const result = await mailopsAsync(['latency', '-i', lab.inventory, '--targets', targets, '--samples', '5', '--interval', '100ms', '--timeout', '1s', '--json'])
+      expect(result.code, result.stderr).toBe(0)
+      const report = result.json()
+      expectValid(LatencyReport, report)
+      const row = (from: string, id: string) => report.targets.find((t: {from: string; id: string}) => t.from === from && t.id === id)
+      expect(Object.keys(row('node1', 'tls.example').phases)).toEqual(['connect', 'banner', 'ehlo', 'starttls'])
+      expect(Object.keys(row('node1', 'plain.example').phases)).toEqual(['connect', 'banner', 'ehlo', 'quit'])
+      expect(row('node1', 'tls.example').stats).toMatchObject({n: 5, loss: 0})
+      expect(row('node1', 'tcp.example').stats.p50).toBeLessThan(FAR.delayMs / 2)
+      // node4 is behind its 30 ms link: each round trip of the session crosses it.
+      for (const phase of ['connect', 'ehlo', 'starttls']) expect(behindLink(row('node4', 'tls.example').phases[phase].p50), `node4 ${phase}`).toBe(true)
+      expect(behindLink(row('node4', 'tcp.example').stats.p50)).toBe(true)
+      expect(row('node2', 'closed.example')).toMatchObject({stats: {n: 0, loss: 100}, error: `no SMTP session with ${bridge}:9`})
+    } finally {
+      await withTls.close()
+      await plain.close()
+    }
+  })
+
   it('feeds measured latency into the score', () => {
     const targets = tempFile('targets.yaml', `targets:\n  - {id: azure-lab-eu, host: ${FAR.address}, port: 22, cloud: azure, zone: europe}\n  - {id: alibaba-lab-eu, host: ${NEAR}, port: 22, cloud: alibaba, zone: europe}\n`)
     const latency = mailops(['latency', '--targets', targets, '--samples', '10', '--interval', '20ms', '--json'])

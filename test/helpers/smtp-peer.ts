@@ -12,10 +12,10 @@ export function selfSignedCertificate(commonName = 'localhost'): {key: Buffer; c
   return {key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem'))}
 }
 
-/** An SMTP peer on loopback that offers STARTTLS and accepts nothing. */
-export async function startSmtpPeer(): Promise<{port: number; close: () => Promise<void>}> {
-  const server = new SMTPServer({...selfSignedCertificate(), authOptional: true, logger: false, disableReverseLookup: true, onData: (stream, _session, done) => stream.resume().on('end', () => done())})
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+/** An SMTP peer (on loopback unless told another address) that offers STARTTLS, or not, and keeps nothing. */
+export async function startSmtpPeer(options: {host?: string; starttls?: boolean} = {}): Promise<{port: number; close: () => Promise<void>}> {
+  const server = new SMTPServer({...selfSignedCertificate(), hideSTARTTLS: options.starttls === false, authOptional: true, logger: false, disableReverseLookup: true, onData: (stream, _session, done) => stream.resume().on('end', () => done())})
+  await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve))
   const {port} = (server as unknown as {server: {address(): AddressInfo}}).server.address()
   return {port, close: () => new Promise((resolve) => server.close(() => resolve()))}
 }

@@ -1,7 +1,11 @@
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {parsePingOutput, pingTiming} from '../../../src/latency/probes/icmp.js'
-import {remotePingScript} from '../../../src/latency/remote.js'
+import {remoteProbeScript} from '../../../src/latency/remote.js'
 import {latencyCsv} from '../../../src/latency/latency-tables.js'
 import {parseHost, selectTargets} from '../../../src/latency/targets.js'
 
@@ -23,9 +27,16 @@ describe('ICMP probe', () => {
     expect(pingTiming({count: 11, intervalMs: 200, timeoutMs: 500})).toEqual(['-i', '0.200', '-W', '0.500', '-w', '4'])
   })
 
-  it('quotes hosts in the remote script', () => {
-    const script = remotePingScript([{id: 'x', host: "evil'; rm -rf /", probe: 'icmp'}], {samples: 2, warmup: 1, intervalMs: 100, timeoutMs: 500, concurrency: 1})
-    expect(script).toContain(`'evil'\\''; rm -rf /'`)
+  it('keeps a hostile host name data in the remote script: run by a shell, it runs nothing of it', () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'mailops-quote-')), 'ran')
+    const host = `evil'; touch ${marker}; echo '$(touch ${marker})`
+    const script = remoteProbeScript(
+      [{id: 'a', host, probe: 'icmp'}, {id: 'b', host, port: 25, probe: 'smtp'}, {id: 'c', host, port: 25, probe: 'tcp'}],
+      {samples: 1, warmup: 0, intervalMs: 50, timeoutMs: 200, concurrency: 1},
+    )
+    const out = execFileSync('sh', ['-c', script], {encoding: 'utf8'})
+    expect(existsSync(marker)).toBe(false)
+    expect(out.match(/unresolved/g)).toHaveLength(2)
   })
 })
 
