@@ -39,7 +39,13 @@ describe('mailops trace on deployed nodes', () => {
     expectValid(TraceReport, report)
     expect(report.outcome).toBe('stored')
     const steps = report.events.filter((e: {kind: string; program: string}) => e.kind !== 'other' && e.program !== 'rspamd').map((e: {host: string; kind: string}) => `${e.host}:${e.kind}`)
-    expect(steps).toEqual(['node2:received', 'node2:queued', 'node2:relayed', 'node2:removed', 'node1:received', 'node1:queued', 'node1:delivered', 'node1:removed', 'node1:stored'])
+    // Each node's own steps in order; the core receives after the edge queued. Where the relay took
+    // into the next second (a loaded machine), the core's reception comes before the edge's
+    // 'relayed' line, which Postfix writes once the core has answered: that is the true order.
+    expect(steps.filter((s: string) => s.startsWith('node2:'))).toEqual(['node2:received', 'node2:queued', 'node2:relayed', 'node2:removed'])
+    expect(steps.filter((s: string) => s.startsWith('node1:'))).toEqual(['node1:received', 'node1:queued', 'node1:delivered', 'node1:removed', 'node1:stored'])
+    expect(steps.indexOf('node1:received')).toBeGreaterThan(steps.indexOf('node2:queued'))
+    expect(steps).toHaveLength(9)
     // The edge's rspamd judged it (as a milter, before the queue): its verdict line, under the edge's queue id.
     const edgeQueue = report.events.find((e: {host: string; kind: string}) => e.host === 'node2' && e.kind === 'received').queueId
     expect(report.events.filter((e: {program: string}) => e.program === 'rspamd')).toContainEqual(expect.objectContaining({host: 'node2', kind: 'filtered', queueId: edgeQueue}))
