@@ -4,6 +4,7 @@ import {describe, expect, it} from 'vitest'
 
 import {RoutePlan} from '../../src/config/schemas/route.js'
 import {mailops, tempFile} from '../helpers/cli.js'
+import {matrixRow, ROUTE_MATRIX} from '../helpers/route-matrix.js'
 import {expectValid} from '../helpers/schema.js'
 
 const inventory = () => {
@@ -11,19 +12,10 @@ const inventory = () => {
   writeFileSync(join(dirname(path), 'id_test'), 'only has to exist')
   return path
 }
-const stats = (p50: number) => ({sent: 10, n: 10, min: p50, p50, mean: p50, p95: p50, max: p50, stddev: 0, jitter: 0, loss: 0})
-const row = (from: string, id: string, p50: number, host = `mx.${id}`) => ({id, host, probe: 'icmp', from, stats: stats(p50)})
 const measured = (measuredAt: string, rows: object[]) => JSON.stringify({measuredAt, targets: rows}, null, 2)
-const rows = [
-  row('core1', 'edge-eu', 5, '198.18.0.12'),
-  row('core1', 'edge-af', 5, '198.18.0.13'),
-  row('core1', 'example.co.za', 180),
-  row('edge-eu', 'example.co.za', 160),
-  row('edge-af', 'example.co.za', 20),
-  row('core1', 'example.de', 90),
-  row('edge-eu', 'example.de', 10),
-  row('edge-af', 'example.de', 150),
-]
+// The core's transport lines are for the two destinations near an edge (example.com stays direct).
+const rows = ROUTE_MATRIX.filter((r) => r.id !== 'example.com')
+const row = matrixRow
 
 describe('mailops route plan', () => {
   it('plans from a matrix measured on the nodes: the same plan twice, transport entries as a diff, a JSON plan that --current keeps', () => {

@@ -1,39 +1,13 @@
 import {describe, expect, it} from 'vitest'
 
 import type {TargetResult} from '../../../src/config/schemas/latency.js'
-import {COST_MODEL, edgeNexthop, pathCost, planRoutes, type RouteNode} from '../../../src/route/plan.js'
+import {COST_MODEL, edgeNexthop, pathCost, planRoutes} from '../../../src/route/plan.js'
+import {HOPS, matrixRow, ROUTE_MATRIX, ROUTE_NODES} from '../../helpers/route-matrix.js'
 
-const nodes: RouteNode[] = [
-  {name: 'core1', role: 'core', address: '198.18.0.11'},
-  {name: 'edge-eu', role: 'edge', address: '198.18.0.12'},
-  {name: 'edge-af', role: 'edge', address: '198.18.0.13'},
-]
-const stats = (p50: number | null, loss = 0, p95 = p50) => ({sent: 20, n: p50 === null ? 0 : 20, min: p50, p50, mean: p50, p95, max: p95, stddev: 0, jitter: 0, loss})
-const row = (from: string, id: string, p50: number | null, options: {loss?: number; p95?: number; probe?: 'icmp' | 'tcp' | 'smtp'; host?: string; tls?: boolean} = {}): TargetResult => ({
-  id,
-  host: options.host ?? `mx.${id}`,
-  probe: options.probe ?? 'icmp',
-  from,
-  stats: stats(p50, options.loss ?? 0, options.p95 ?? p50 ?? undefined),
-  ...(options.probe === 'smtp' ? {phases: {connect: stats(p50), ...(options.tls === false ? {} : {starttls: stats(1)})}} : {}),
-})
-// The core is 5 ms from both edges; example.co.za is near edge-af, example.de near edge-eu.
-const hops = [row('core1', 'edge-eu', 5, {host: '198.18.0.12'}), row('core1', 'edge-af', 5, {host: '198.18.0.13'})]
-const matrix = (overrides: TargetResult[] = []): TargetResult[] => {
-  const base = [
-    ...hops,
-    row('core1', 'example.co.za', 180),
-    row('edge-eu', 'example.co.za', 160),
-    row('edge-af', 'example.co.za', 20),
-    row('core1', 'example.de', 90),
-    row('edge-eu', 'example.de', 10),
-    row('edge-af', 'example.de', 150),
-    row('core1', 'example.com', 8),
-    row('edge-eu', 'example.com', 40),
-    row('edge-af', 'example.com', 60),
-  ]
-  return base.map((r) => overrides.find((o) => o.from === r.from && o.id === r.id) ?? r)
-}
+const nodes = ROUTE_NODES
+const row = matrixRow
+const hops = HOPS
+const matrix = (overrides: TargetResult[] = []): TargetResult[] => ROUTE_MATRIX.map((r) => overrides.find((o) => o.from === r.from && o.id === r.id) ?? r)
 const settings = {hysteresisPercent: 20, minGainMs: 20}
 const plan = (rows: TargetResult[], current?: ReturnType<typeof planRoutes>) => planRoutes({nodes, rows, measuredAt: '2026-12-02T00:00:00Z', matrixSha256: 'a'.repeat(64), current, settings})
 const egressOf = (p: ReturnType<typeof planRoutes>, destination: string) => p.routes.find((r) => r.destination === destination)!.egress
