@@ -1,5 +1,5 @@
 import {InputError} from '../errors.js'
-import {dkimSelectorOf, domainOf, firstCore, type InventoryHost, type LoadedInventory, loadInventory} from '../fleet/inventory.js'
+import {caaIssuersOf, dkimSelectorOf, domainOf, firstCore, type InventoryHost, type LoadedInventory, loadInventory} from '../fleet/inventory.js'
 import {FleetSession} from '../fleet/session.js'
 import {DKIM_KEY_FILE, gatherFacts} from '../fleet/facts.js'
 import {t} from '../i18n/index.js'
@@ -35,7 +35,7 @@ export async function dnsForInventory(request: DnsRequest): Promise<DnsPublicati
   if (!result.ok) throw result.error
   const dkimPublic = result.value.dkimPublic
   if (!dkimPublic) throw new HostError(core.name, 'DKIM_KEY_MISSING', t('dns.dkimMissing', {path: DKIM_KEY_FILE}), t('dns.dkimMissingHint'))
-  const input: DnsInput = {domain, nodes, dkimSelector: dkimSelectorOf(inventory), dkimPublic, dmarcPolicy: request.dmarc}
+  const input: DnsInput = {domain, nodes, dkimSelector: dkimSelectorOf(inventory), dkimPublic, dmarcPolicy: request.dmarc, caaIssuers: caaIssuersOf(inventory)}
   const records = dnsRecords(input)
   return {domain, records, zone: zoneSnippet(records), mtaStsPolicy: mtaStsPolicy(input)}
 }

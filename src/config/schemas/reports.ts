@@ -127,7 +127,7 @@ export const DnsReport = Strict({
   records: Type.Array(
     Strict({
       name: Type.String(),
-      type: Type.Union(['A', 'MX', 'TXT', 'TLSA', 'PTR'].map((s) => Type.Literal(s))),
+      type: Type.Union(['A', 'AAAA', 'MX', 'TXT', 'TLSA', 'CAA', 'PTR'].map((s) => Type.Literal(s))),
       value: Type.String(),
       priority: Type.Optional(Type.Integer()),
       comment: Type.Optional(Type.String()),
