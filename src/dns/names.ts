@@ -20,8 +20,9 @@ export const nodeFqdn = (node: {name: string}, domain: string) => `${node.name}.
 /** Where a domain's MTA-STS policy is served from (RFC 8461 §3.3): the edges answer to it. */
 export const mtaStsHost = (domain: string) => `mta-sts.${domain}`
 
-/** The policy's URL (RFC 8461 §3.3). */
-export const mtaStsUrl = (domain: string) => `https://${mtaStsHost(domain)}/.well-known/mta-sts.txt`
+/** The policy's path and URL (RFC 8461 §3.3). */
+export const MTA_STS_PATH = '/.well-known/mta-sts.txt'
+export const mtaStsUrl = (domain: string) => `https://${mtaStsHost(domain)}${MTA_STS_PATH}`
 
 /**
  * The DNS names a node's TLS certificate must carry: its own name and the domain, and on an edge

@@ -4,6 +4,7 @@ import {FleetSession} from '../fleet/session.js'
 import {DKIM_KEY_FILE, gatherFacts} from '../fleet/facts.js'
 import {t} from '../i18n/index.js'
 import {HostError} from '../ssh/errors.js'
+import {mtaStsUrl} from './names.js'
 import {dnsRecords, type DnsNode, mtaStsPolicy, tlsaDigest, zoneSnippet, type DnsInput, type DnsRecord} from './records.js'
 
 export interface DnsRequest {
@@ -66,5 +67,5 @@ function edgeTlsa(inventory: LoadedInventory, host: InventoryHost): DnsNode['tls
 /** The zone snippet with the MTA-STS policy as comments: what the command prints. */
 export function zoneText(publication: DnsPublication): string {
   const policy = publication.mtaStsPolicy.replaceAll('\r\n', '\n').trimEnd().split('\n').map((l) => `; ${l}`).join('\n')
-  return `$ORIGIN ${publication.domain}.\n${publication.zone}\n; https://mta-sts.${publication.domain}/.well-known/mta-sts.txt\n${policy}`
+  return `$ORIGIN ${publication.domain}.\n${publication.zone}\n; ${mtaStsUrl(publication.domain)}\n${policy}`
 }

@@ -2,7 +2,7 @@ import type {Resolver} from 'node:dns/promises'
 import {request} from 'node:https'
 import {checkServerIdentity} from 'node:tls'
 
-import {mtaStsHost, mtaStsUrl} from '../dns/names.js'
+import {MTA_STS_PATH, mtaStsHost, mtaStsUrl} from '../dns/names.js'
 import {type CheckResult, outcome, type ProbeContext, type VerifyNode} from './types.js'
 
 /** RFC 8461 §3.2: the longest max_age a policy may give (about one year). */
@@ -92,7 +92,7 @@ export function fetchPolicy(address: string, domain: string, ctx: Pick<ProbeCont
       {
         host: address,
         port: 443,
-        path: '/.well-known/mta-sts.txt',
+        path: MTA_STS_PATH,
         servername: host,
         headers: {host, 'user-agent': 'mailops-verify'},
         ...(ctx.ca ? {ca: ctx.ca} : {}),
