@@ -1,10 +1,12 @@
 import {execFileSync, spawnSync} from 'node:child_process'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
+import {VerifyReport} from '../../src/config/schemas/reports.js'
 import type {DnsRecord} from '../../src/dns/records.js'
 import {publishToLab} from '../../src/lab/dns.js'
 import {readState} from '../../src/lab/state.js'
 import {mailops} from '../helpers/cli.js'
+import {expectValid} from '../helpers/schema.js'
 
 // A lab of its own on light hosts (the subject is what the edges serve over HTTPS and what verify
 // makes of it, not provisioning): deployed by mailops, its records published with `mailops dns
@@ -84,6 +86,7 @@ describe('the edges serve the MTA-STS policy over HTTPS (RFC 8461 §3.3)', () =>
   it('passes verify: MTA-STS record and policy, TLS-RPT and CAA; IPv6 parity not applicable in the lab, saying why', () => {
     const result = verify('--only', 'dns,network.ipv6')
     const report = result.json()
+    expectValid(VerifyReport, report)
     expect(failed(report).filter((f) => f.id !== 'network.ipv6')).toEqual([])
     expect(result.code, result.stdout.slice(0, 3000)).toBe(0)
     for (const id of ['dns.mta-sts', 'dns.tls-rpt', 'dns.caa']) expect(statusOf(report, DOMAIN, id), id).toBe('pass')

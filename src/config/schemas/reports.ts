@@ -210,7 +210,7 @@ export const VerifyReport = Strict({
       ms: Type.Number({minimum: 0}),
       checks: Type.Array(
         Strict({
-          id: Type.String({pattern: '^[a-z]+\\.[a-z-]+$'}),
+          id: Type.String({pattern: '^[a-z]+\\.[a-z0-9-]+$'}),
           group: Type.Union(['network', 'smtp', 'tls', 'auth', 'relay', 'delivery', 'dns', 'host'].map((s) => Type.Literal(s))),
           target: Type.Optional(Type.String({description: 'port or endpoint, for per-port checks'})),
           status: CheckStatus,
