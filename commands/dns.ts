@@ -6,9 +6,9 @@ import {t} from '../src/i18n/index.js'
 import {dnsToLab, type LabPublication} from '../src/lab/dns.js'
 
 export default class Dns extends MailopsCommand {
-  static summary = 'The DNS records to publish for the deployed domain: MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, TLSA (DANE), A and PTR.'
+  static summary = 'The DNS records to publish for the deployed domain: MX, SPF, DKIM, DMARC, MTA-STS (record and policy host), TLS-RPT, TLSA (DANE), CAA, A and PTR.'
   static description =
-    "The DKIM public key is read back from the core over SSH (the key it signs with), so the record always matches; each MX's TLSA 3 1 1 is the SHA-256 of the public key of its vars.tls_cert, and of vars.tls_next_public_key too when a rotation is coming. Prints a zone-file snippet and the MTA-STS policy file; --json gives both as data. --apply also publishes them to the DNS of the lab whose domain it is (mailops lab up runs one per lab, DNSSEC-signed); a real domain's records go to its DNS provider."
+    "The DKIM public key is read back from the core over SSH (the key it signs with), so the record always matches; each MX's TLSA 3 1 1 is the SHA-256 of the public key of its vars.tls_cert, and of vars.tls_next_public_key too when a rotation is coming. mta-sts.DOMAIN points at the edges, which serve the policy over HTTPS (deploy installs it); the MTA-STS id is the hash of the policy, so it changes exactly when the policy does. CAA allows the CAs of vars.caa_issuers (none: no record). Prints a zone-file snippet and the MTA-STS policy file; --json gives both as data. --apply also publishes them to the DNS of the lab whose domain it is (mailops lab up runs one per lab, DNSSEC-signed); a real domain's records go to its DNS provider."
 
   static examples = ['<%= config.bin %> <%= command.id %> -i inventory.yaml', '<%= config.bin %> <%= command.id %> -i inventory.yaml --dmarc reject --json', '<%= config.bin %> <%= command.id %> -i inventory.yaml --apply']
 

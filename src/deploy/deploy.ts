@@ -4,7 +4,9 @@ import {userInfo} from 'node:os'
 
 import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
 import {t} from '../i18n/index.js'
-import {firstCore, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {mtaStsHost} from '../dns/names.js'
+import {mtaStsPolicy} from '../dns/records.js'
+import {domainOf, firstCore, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
 import {type HostPlan, planDiff, planHash, planHost} from './plan.js'
 import {type Release, SUPPORTED_RELEASES} from '../config/schemas/blueprint.js'
@@ -91,6 +93,8 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     edge_ipv6: edges.filter((a) => isIPv6(a)),
     // The port mailops itself logs in on: the firewall keeps it open.
     ssh_port: host.port,
+    // The MTA-STS policy the edges serve, and the name they serve it under: the text mailops dns announces.
+    ...mtaSts(inventory),
   }
   const blueprints = catalog.filter((b) => b.roles.includes(host.role))
   const desired: Desired = {host, files: Object.fromEntries(SUPPORTED_RELEASES.map((release) => [release, []])) as unknown as Desired['files'], packages: [], services: {}, secrets: [], encryptStore: false}
@@ -106,6 +110,11 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     if (typeof storeKey === 'string' && storeKey !== '') desired.encryptStore = true
   }
   return desired
+}
+
+function mtaSts(inventory: LoadedInventory): {mta_sts_host: string; mta_sts_policy: string} {
+  const domain = domainOf(inventory)
+  return domain === undefined ? {mta_sts_host: '', mta_sts_policy: ''} : {mta_sts_host: mtaStsHost(domain), mta_sts_policy: mtaStsPolicy({domain, nodes: inventory.hosts})}
 }
 
 /** Hosts in the order they are deployed: cores before edges (edges relay to cores). */

@@ -1,9 +1,10 @@
 import {InputError} from '../errors.js'
-import {dkimSelectorOf, domainOf, firstCore, type InventoryHost, type LoadedInventory, loadInventory} from '../fleet/inventory.js'
+import {caaIssuersOf, dkimSelectorOf, domainOf, firstCore, type InventoryHost, type LoadedInventory, loadInventory} from '../fleet/inventory.js'
 import {FleetSession} from '../fleet/session.js'
 import {DKIM_KEY_FILE, gatherFacts} from '../fleet/facts.js'
 import {t} from '../i18n/index.js'
 import {HostError} from '../ssh/errors.js'
+import {mtaStsUrl} from './names.js'
 import {dnsRecords, type DnsNode, mtaStsPolicy, tlsaDigest, zoneSnippet, type DnsInput, type DnsRecord} from './records.js'
 
 export interface DnsRequest {
@@ -35,7 +36,7 @@ export async function dnsForInventory(request: DnsRequest): Promise<DnsPublicati
   if (!result.ok) throw result.error
   const dkimPublic = result.value.dkimPublic
   if (!dkimPublic) throw new HostError(core.name, 'DKIM_KEY_MISSING', t('dns.dkimMissing', {path: DKIM_KEY_FILE}), t('dns.dkimMissingHint'))
-  const input: DnsInput = {domain, nodes, dkimSelector: dkimSelectorOf(inventory), dkimPublic, dmarcPolicy: request.dmarc}
+  const input: DnsInput = {domain, nodes, dkimSelector: dkimSelectorOf(inventory), dkimPublic, dmarcPolicy: request.dmarc, caaIssuers: caaIssuersOf(inventory)}
   const records = dnsRecords(input)
   return {domain, records, zone: zoneSnippet(records), mtaStsPolicy: mtaStsPolicy(input)}
 }
@@ -66,5 +67,5 @@ function edgeTlsa(inventory: LoadedInventory, host: InventoryHost): DnsNode['tls
 /** The zone snippet with the MTA-STS policy as comments: what the command prints. */
 export function zoneText(publication: DnsPublication): string {
   const policy = publication.mtaStsPolicy.replaceAll('\r\n', '\n').trimEnd().split('\n').map((l) => `; ${l}`).join('\n')
-  return `$ORIGIN ${publication.domain}.\n${publication.zone}\n; https://mta-sts.${publication.domain}/.well-known/mta-sts.txt\n${policy}`
+  return `$ORIGIN ${publication.domain}.\n${publication.zone}\n; ${mtaStsUrl(publication.domain)}\n${policy}`
 }

@@ -1,6 +1,7 @@
 import {createHash, createPublicKey, type KeyObject, X509Certificate} from 'node:crypto'
+import {isIPv6} from 'node:net'
 
-import {mxHosts, nodeFqdn, recordNames, spfSenders, tlsaName} from './names.js'
+import {mtaStsHost, mxHosts, nodeFqdn, recordNames, spfSenders, tlsaName} from './names.js'
 
 export interface DnsNode {
   name: string
@@ -16,7 +17,7 @@ export interface DnsNode {
 
 export interface DnsRecord {
   name: string
-  type: 'A' | 'MX' | 'TXT' | 'TLSA' | 'PTR'
+  type: 'A' | 'AAAA' | 'MX' | 'TXT' | 'TLSA' | 'CAA' | 'PTR'
   value: string
   /** MX preference */
   priority?: number
@@ -30,6 +31,8 @@ export interface DnsInput {
   /** base64 DER SubjectPublicKeyInfo, as read back from the core */
   dkimPublic: string
   dmarcPolicy: 'none' | 'quarantine' | 'reject'
+  /** CAA issuer domains (vars.caa_issuers): the CAs allowed to issue for the domain; none, no CAA record */
+  caaIssuers?: readonly string[]
 }
 
 /** SHA-256 of a key's DER SubjectPublicKeyInfo, in hex: TLSA selector 1 (SPKI), matching type 1 (SHA-256). */
@@ -45,16 +48,31 @@ export function tlsaDigest(pem: string): string {
   return spkiSha256(leaf ? new X509Certificate(leaf).publicKey : createPublicKey(pem))
 }
 
-/** The MTA-STS policy (RFC 8461) to serve at https://mta-sts.DOMAIN/.well-known/mta-sts.txt */
-export function mtaStsPolicy(input: DnsInput): string {
+/** How long senders may cache the policy: one week (RFC 8461 §3.2 allows up to 31557600 s). */
+export const MTA_STS_MAX_AGE = 604_800
+
+/**
+ * The MTA-STS policy (RFC 8461 §3.2) to serve at https://mta-sts.DOMAIN/.well-known/mta-sts.txt:
+ * enforce, every MX (the edges) by name. The one text: `mailops dns` prints it, deploy puts it
+ * on the edges, verify expects it.
+ */
+export function mtaStsPolicy(input: {domain: string; nodes: ReadonlyArray<{name: string; role: 'core' | 'edge'}>}): string {
   const mx = mxHosts(input.nodes).map((n) => `mx: ${nodeFqdn(n, input.domain)}`)
-  return ['version: STSv1', 'mode: enforce', ...mx, 'max_age: 604800', ''].join('\r\n')
+  return ['version: STSv1', 'mode: enforce', ...mx, `max_age: ${MTA_STS_MAX_AGE}`, ''].join('\r\n')
 }
 
 /**
+ * The id of the _mta-sts TXT record (RFC 8461 §3.1: 1-32 letters and digits) for a policy: from
+ * the SHA-256 of its text, so it is the same on every run and changes exactly when the policy does
+ * (a sender refetches the policy only when the id changes).
+ */
+export const mtaStsId = (policy: string) => createHash('sha256').update(policy).digest('hex').slice(0, 20)
+
+/**
  * What to publish for a deployed domain: A per node, MX per edge (with its TLSA records), SPF naming the nodes that
- * send (the cores), DKIM with the key the core signs with, DMARC, MTA-STS, TLS-RPT, and the
- * PTR each node's address should have (set at the address's owner).
+ * send (the cores), DKIM with the key the core signs with, DMARC, MTA-STS, TLS-RPT,
+ * the policy host mta-sts.DOMAIN (the edges), CAA for vars.caa_issuers, and the PTR each node's
+ * address should have (set at the address's owner).
  */
 export function dnsRecords(input: DnsInput): DnsRecord[] {
   const fqdn = (n: DnsNode) => `${nodeFqdn(n, input.domain)}.`
@@ -76,7 +94,11 @@ export function dnsRecords(input: DnsInput): DnsRecord[] {
     {name: `${input.domain}.`, type: 'TXT', value: `v=spf1 ${senders.map((n) => `ip4:${n.address}`).join(' ')} -all`, comment: 'SPF'},
     {name: `${names.dkim}.`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${input.dkimPublic}`, comment: 'DKIM'},
     {name: `${names.dmarc}.`, type: 'TXT', value: `v=DMARC1; p=${input.dmarcPolicy}; adkim=s; aspf=s; rua=mailto:dmarc-reports@${input.domain}`, comment: 'DMARC'},
-    {name: `${names.mtaSts}.`, type: 'TXT', value: `v=STSv1; id=${createHash('sha256').update(policy).digest('hex').slice(0, 20)}`, comment: 'MTA-STS'},
+    {name: `${names.mtaSts}.`, type: 'TXT', value: `v=STSv1; id=${mtaStsId(policy)}`, comment: 'MTA-STS'},
+    // The policy's host name: the edges serve it (RFC 8461 §3.3).
+    ...edges.map((n): DnsRecord => ({name: `${mtaStsHost(input.domain)}.`, type: isIPv6(n.address) ? 'AAAA' : 'A', value: n.address, comment: 'MTA-STS policy host'})),
+    // RFC 8659: only these CAs may issue certificates for the domain (and its names below).
+    ...(input.caaIssuers ?? []).map((issuer): DnsRecord => ({name: `${input.domain}.`, type: 'CAA', value: `0 issue "${issuer}"`, comment: 'CAA'})),
     {name: `${names.tlsRpt}.`, type: 'TXT', value: `v=TLSRPTv1; rua=mailto:tlsrpt@${input.domain}`, comment: 'TLS-RPT'},
     ...input.nodes.map((n): DnsRecord => ({name: `${n.address.split('.').reverse().join('.')}.in-addr.arpa.`, type: 'PTR', value: fqdn(n), comment: 'set by the owner of the address'})),
   ]

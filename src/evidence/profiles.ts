@@ -22,7 +22,7 @@ export interface Profile {
 
 const IN_TRANSIT = ['tls.*', 'auth.before-tls'] as const
 const ACCESS = ['auth.login', 'auth.bad-login', 'auth.sender', 'relay.open', 'smtp.edges-only', 'smtp.system-accounts', 'smtp.vrfy'] as const
-const ORIGIN = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc', 'dns.spf', 'dns.dkim', 'dns.dmarc', 'dns.mta-sts', 'dns.tls-rpt'] as const
+const ORIGIN = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc', 'dns.spf', 'dns.dkim', 'dns.dmarc', 'dns.mta-sts', 'dns.mta-sts-policy', 'dns.tls-rpt'] as const
 const RESILIENCE = ['network.port', 'host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'delivery.inbound'] as const
 const AT_REST = ['delivery.at-rest'] as const
 const AT_REST_GAP = "The key is on the core's disk (docs/encryption-at-rest.md): it protects the mail store and its backups, not a whole stolen disk or root on the node (volume encryption is the operator's)."

@@ -115,6 +115,11 @@ export function dkimSelectorOf(inventory: Pick<LoadedInventory, 'vars'>): string
   return typeof inventory.vars.dkim_selector === 'string' ? inventory.vars.dkim_selector : 'mail'
 }
 
+/** The CAs that may issue for the domain (vars.caa_issuers, checked by the inventory's schema): CAA records. */
+export function caaIssuersOf(inventory: Pick<LoadedInventory, 'vars'>): string[] {
+  return Array.isArray(inventory.vars.caa_issuers) ? inventory.vars.caa_issuers.map(String) : []
+}
+
 export function hostsOfRole<H extends Pick<InventoryHost, 'role'>>(hosts: readonly H[], role: InventoryHost['role']): H[] {
   return hosts.filter((h) => h.role === role)
 }

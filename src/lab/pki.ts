@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {$} from 'zx'
 import {stringify} from 'yaml'
 
+import {certificateNames} from '../dns/names.js'
 import type {LabSpec} from './spec.js'
 
 const quiet = $({quiet: true})
@@ -19,7 +20,7 @@ export interface LabMailSetup {
 
 /**
  * What a lab needs to deploy the mail blueprints as it is: a private CA with a key and a
- * certificate of its own for every host (its name, the domain, its address: one stolen key
+ * certificate of its own for every host (the names certificateNames gives it, its address: one stolen key
  * impersonates one node, not all), a DKIM key, the key pair stored mail is encrypted with, and a demo mailbox (also postmaster, and the
  * account `mailops verify` logs in with). Keys (HOST/tls_key) and its password go to a 0600
  * secrets file; the CA to ca.pem for clients (tls_ca_file, which verify checks chains against)
@@ -33,7 +34,8 @@ export async function labMailSetup(spec: LabSpec, dir: string): Promise<LabMailS
     ...spec.hosts.map(async (host) => {
       const file = (ext: string) => at(`tls-${host.name}.${ext}`)
       await quiet`openssl req -newkey rsa:2048 -nodes -subj ${`/CN=${host.fqdn}`} -keyout ${file('key')} -out ${file('csr')}`
-      writeFileSync(file('ext'), `subjectAltName=DNS:${host.fqdn},DNS:${spec.domain},IP:${host.address}\nextendedKeyUsage=serverAuth\n`)
+      const names = certificateNames(host, spec.domain).map((name) => `DNS:${name}`)
+      writeFileSync(file('ext'), `subjectAltName=${[...names, `IP:${host.address}`].join(',')}\nextendedKeyUsage=serverAuth\n`)
       // A random serial per certificate (no shared .srl file written by parallel signings).
       await quiet`openssl x509 -req -in ${file('csr')} -CA ${at('ca.pem')} -CAkey ${at('ca.key')} -set_serial ${`0x${randomBytes(16).toString('hex')}`} -days 365 -extfile ${file('ext')} -out ${file('pem')}`
     }),
@@ -57,6 +59,8 @@ export async function labMailSetup(spec: LabSpec, dir: string): Promise<LabMailS
     vars: {
       domain: spec.domain,
       tls_ca_file: 'ca.pem',
+      // The lab's CA by a name of its own (a private CA has no CAA identifier): what its CAA record allows.
+      caa_issuers: [`ca.${spec.domain}`],
       tls_ca_cert: read('ca.pem'),
       mail_crypt_public_key: read('mail-crypt.pub'),
       mail_users: [{name: 'demo', password_hash: hash}],

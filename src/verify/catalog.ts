@@ -21,6 +21,11 @@ export const CHECKS = {
     proves: "Each mail port is open exactly where the role needs it (core: 25, 465, 587, 143, 993, 110, 995; edge: 25 only) and closed elsewhere; the core's 25 may also be filtered (its firewall opens it to the edges alone: smtp.edges-only), never closed.",
     fix: 'Start the service that should listen, or remove the listener / firewall the port the role must not expose (an edge has no mailboxes and no submission).',
   },
+  'network.ipv6': {
+    scope: 'edge',
+    proves: "Where the MX's name has AAAA records, port 25 answers on every IPv6 address with the same greeting as on its IPv4 address (internet.nl: IPv6 addresses for mail server(s), IPv6 reachability of mail server(s)). An MX without AAAA is reported as not applicable, saying so; so is every MX of a lab (its links have no IPv6).",
+    fix: "Make Postfix listen on IPv6 (inet_protocols = all) and open 25 in the firewall for ip6, or withdraw the AAAA record until it does.",
+  },
   'smtp.banner': {
     scope: 'node',
     proves: 'Port 25 greets with 220 and names the node by its fully qualified name (what EHLO, PTR and the certificate should agree on).',
@@ -205,13 +210,23 @@ export const CHECKS = {
   },
   'dns.mta-sts': {
     scope: 'domain',
-    proves: '_mta-sts.DOMAIN announces an MTA-STS policy (v=STSv1 with an id).',
-    fix: 'Publish the _mta-sts TXT record and serve the policy file `mailops dns` prints at https://mta-sts.DOMAIN/.well-known/mta-sts.txt.',
+    proves: "_mta-sts.DOMAIN has exactly one MTA-STS record (v=STSv1) and its id is the current policy's (the hash of the policy mailops computes for the inventory): a stale id means senders keep a policy they cached before it changed. RFC 8461 §3.1 (internet.nl has no MTA-STS test).",
+    fix: 'Publish the _mta-sts TXT record `mailops dns` prints (its id changes exactly when the policy does), after deploying the edges that serve the new policy.',
+  },
+  'dns.mta-sts-policy': {
+    scope: 'edge',
+    proves: "The edge serves the MTA-STS policy as a sender fetches it: https://mta-sts.DOMAIN/.well-known/mta-sts.txt (the name resolving) over HTTPS with a certificate for mta-sts.DOMAIN from the expected CA (vars.tls_ca_file, else the system's roots), 200 and text/plain, no redirect (RFC 8461 §3.3); it parses strictly (version STSv1, mode, max_age at most 31557600, mx; §3.2), its mode is enforce, and every MX the domain publishes matches one of its mx patterns (§4.1). A valid policy other than the one mailops computes is a warning (the edge not redeployed). internet.nl has no MTA-STS test.",
+    fix: "Redeploy the edge (mailops deploy installs nginx serving the policy mailops computes, with the edge's certificate, which must carry mta-sts.DOMAIN) and publish mta-sts.DOMAIN as mailops dns prints it; a policy whose mx misses an MX makes enforcing senders refuse to deliver there.",
   },
   'dns.tls-rpt': {
     scope: 'domain',
-    proves: '_smtp._tls.DOMAIN asks for TLS reports (v=TLSRPTv1 with a rua).',
+    proves: '_smtp._tls.DOMAIN asks for TLS reports (v=TLSRPTv1 with a mailto: or https: rua). RFC 8460 §3 (internet.nl has no TLS-RPT test).',
     fix: 'Publish the TLS-RPT record `mailops dns` prints.',
+  },
+  'dns.caa': {
+    scope: 'domain',
+    proves: "The domain's relevant CAA record set (its own, or its closest ancestor's: RFC 8659 §3) exists and allows every CA of vars.caa_issuers to issue (an issue property naming it), with no critical property unknown to the check (§4.5). No CAA at all warns when vars.caa_issuers is empty (any CA may issue) and fails when it is not. RFC 8659 (internet.nl has no CAA test).",
+    fix: 'Set vars.caa_issuers to the CAs that issue your certificates (for example letsencrypt.org) and publish the CAA records `mailops dns` prints.',
   },
   'dns.dnssec': {
     scope: 'domain',

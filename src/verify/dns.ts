@@ -3,6 +3,7 @@ import {Resolver} from 'node:dns/promises'
 import {spf} from 'mailauth'
 
 import {recordNames} from '../dns/names.js'
+import {mtaStsId} from '../dns/records.js'
 import {dnssecCheck} from './dnssec.js'
 import {type CheckResult, outcome, type VerifyNode} from './types.js'
 
@@ -55,6 +56,10 @@ export interface DnsExpectations {
   edges: VerifyNode[]
   cores: VerifyNode[]
   selector: string
+  /** the MTA-STS policy mailops computes for the inventory: what the edges must serve, and whose id the record must carry */
+  mtaStsPolicy: string
+  /** vars.caa_issuers: the CAs the CAA records must allow */
+  caaIssuers: readonly string[]
 }
 
 /** The domain's records: MX, SPF, DMARC, MTA-STS, TLS-RPT, and whether they validate (DNSSEC). */
@@ -116,8 +121,11 @@ export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolve
       async () => {
         const records = (await txt(resolver, names.mtaSts)).filter((r) => /^v=STSv1/i.test(r))
         const id = records.length === 1 ? recordTags(records[0]).id : undefined
+        if (records.length > 1) return outcome('dns.mta-sts', 'fail', `${records.length} MTA-STS records at ${names.mtaSts}: senders then assume no policy (RFC 8461 §3.1)`, {evidence: records.join(' | ')})
         if (!id || !/^[A-Za-z0-9]{1,32}$/.test(id)) return outcome('dns.mta-sts', 'fail', records.length === 0 ? `no MTA-STS record at ${names.mtaSts}` : 'MTA-STS record without a valid id (1-32 letters and digits)', {evidence: records.join(' | ')})
-        return outcome('dns.mta-sts', 'pass', `policy id ${id}`, {evidence: records[0]})
+        const current = mtaStsId(expect.mtaStsPolicy)
+        if (id !== current) return outcome('dns.mta-sts', 'fail', `id ${id} is not the current policy's (${current}): the policy changed since the record was published, and senders keep the old one they cached until its max_age`, {evidence: records[0]})
+        return outcome('dns.mta-sts', 'pass', `policy id ${id}, the current policy's`, {evidence: records[0]})
       },
     ],
     [
@@ -129,9 +137,39 @@ export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolve
         return outcome('dns.tls-rpt', 'pass', `reports to ${rua}`, {evidence: records[0]})
       },
     ],
+    ['dns.caa', () => caaCheck(expect, resolver)],
     ['dns.dnssec', () => dnssecCheck(expect, resolver, timeoutMs)],
   ]
   return Promise.all(checks.filter(([id]) => wanted(id)).map(([id, check]) => guard(id, check)))
+}
+
+/**
+ * dns.caa (RFC 8659): the relevant CAA record set - the domain's, or its closest ancestor's
+ * (§3, climbing towards the root) - exists and allows every CA of vars.caa_issuers to issue; a
+ * critical property this check does not know stops every CA (§4.5). None anywhere: any CA may
+ * issue, a warning when no issuer is expected, a failure when one is.
+ */
+export async function caaCheck(expect: Pick<DnsExpectations, 'domain' | 'caaIssuers'>, resolver: Resolver): Promise<CheckResult> {
+  const labels = expect.domain.split('.')
+  let found: {name: string; records: Awaited<ReturnType<Resolver['resolveCaa']>>} | undefined
+  for (let i = 0; i < labels.length - 1 && !found; i++) {
+    const name = labels.slice(i).join('.')
+    const records = await resolver.resolveCaa(name).catch((error: NodeJS.ErrnoException) => (['ENOTFOUND', 'ENODATA'].includes(error.code ?? '') ? [] : Promise.reject(error)))
+    if (records.length > 0) found = {name, records}
+  }
+  const wanted = expect.caaIssuers
+  if (!found) {
+    return wanted.length === 0
+      ? outcome('dns.caa', 'warn', `no CAA record at ${expect.domain} or above it: any CA may issue certificates for it`)
+      : outcome('dns.caa', 'fail', `no CAA record at ${expect.domain} or above it, though vars.caa_issuers names ${wanted.join(', ')}`)
+  }
+  const shown = found.records.map((r) => Object.entries(r).filter(([k]) => k !== 'critical').map(([k, v]) => `${r.critical ? `${r.critical} ` : '0 '}${k} "${v}"`).join('')).join(', ')
+  const unknownCritical = found.records.filter((r) => r.critical & 128 && !('issue' in r || 'issuewild' in r || 'iodef' in r))
+  if (unknownCritical.length > 0) return outcome('dns.caa', 'fail', `a critical CAA property mailops does not know is set at ${found.name}: no CA may issue (RFC 8659 §4.5)`, {evidence: shown})
+  const issuers = found.records.filter((r) => r.issue !== undefined).map((r) => r.issue!.split(';')[0].trim().toLowerCase())
+  const refused = wanted.filter((ca) => !issuers.includes(ca.toLowerCase()))
+  if (refused.length > 0) return outcome('dns.caa', 'fail', `CAA at ${found.name} does not allow ${refused.join(', ')} (vars.caa_issuers) to issue${issuers.length > 0 ? `; it allows ${issuers.filter(Boolean).join(', ') || 'no CA'}` : ''}`, {evidence: shown})
+  return outcome('dns.caa', 'pass', `CAA at ${found.name} allows ${issuers.filter(Boolean).join(', ') || 'no CA (issue ";")'}${wanted.length === 0 ? '' : ', the expected issuers'}`, {evidence: shown})
 }
 
 /** The DKIM record against the key the core signs with. */

@@ -11,9 +11,10 @@ import {atRestCheck} from './at-rest.js'
 import {authResultsOutcome, forgedAuthResults, forgeryCheck, gtubeCheck} from './filter.js'
 import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './dns.js'
 import {daneCheck} from './dnssec.js'
+import {mtaStsPolicyCheck} from './mta-sts.js'
 import {gatherFacts} from '../fleet/facts.js'
 import {hostChecks, hostFacts, type HostHealth} from './host.js'
-import {networkChecks, portStates} from './network.js'
+import {ipv6Check, networkChecks, portStates} from './network.js'
 import type {Selection} from './select.js'
 import {nextHopOutcome, nextHopScript} from './next-hop.js'
 import {openRelay, type Relay} from './relay.js'
@@ -115,6 +116,8 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
     const {dns, resolver} = setup
     add(['dns.ptr'], async () => [await ptrCheck(node, resolver)])
     if (node.role === 'edge') add(['dns.dane'], async () => [await daneCheck(node, resolver, ctx)])
+    if (node.role === 'edge') add(['dns.mta-sts-policy'], async () => [await mtaStsPolicyCheck(node, {domain: dns.domain, policy: dns.mtaStsPolicy}, resolver, ctx)])
+    if (node.role === 'edge') add(['network.ipv6'], async () => [await ipv6Check(node, resolver, ctx)])
     add(['dns.dkim'], async () => {
       try {
         return [await dkimDnsCheck(dns, resolver, (await facts(node)).dkimPublic)]

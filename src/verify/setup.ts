@@ -6,9 +6,10 @@ import {dirname, resolve} from 'node:path'
 
 import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
 import {mxHosts, nodeFqdn, spfSenders} from '../dns/names.js'
+import {mtaStsPolicy} from '../dns/records.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
-import {dkimSelectorOf, domainOf, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {caaIssuersOf, dkimSelectorOf, domainOf, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
 import {type DnsExpectations, dnsResolver} from './dns.js'
 import type {MailNode, VerifySetup} from './node-checks.js'
@@ -44,7 +45,9 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
   return {
     nodes,
     // The domain's records (and where its mail is delivered) are about every node, not the ones picked with --hosts.
-    dns: domain ? {domain, selector: dkimSelectorOf(inventory), edges: mxHosts(fleet), cores: spfSenders(fleet)} : undefined,
+    dns: domain
+      ? {domain, selector: dkimSelectorOf(inventory), edges: mxHosts(fleet), cores: spfSenders(fleet), mtaStsPolicy: mtaStsPolicy({domain, nodes: inventory.hosts}), caaIssuers: caaIssuersOf(inventory)}
+      : undefined,
     credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
     otherLocal: domain ? `${other ?? 'ceo'}@${domain}` : undefined,
     ca: caFile ? readCa(caFile) : undefined,

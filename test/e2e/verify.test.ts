@@ -117,11 +117,12 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(result.code, result.stderr + result.stdout.slice(0, 3000)).toBe(0)
     const report = result.json()
     expectValid(VerifyReport, report)
-    expect(failed(report)).toEqual([])
+    // The lab's links have no IPv6: IPv6 parity does not apply to the edges, and the check says so (never a silent pass).
+    expect(failed(report)).toEqual(['node2', 'node3'].map((node) => expect.objectContaining({node, id: 'network.ipv6', status: 'skip', message: expect.stringContaining('has no AAAA record')})))
     expect(report.nodes.map((n: Node) => [n.name, n.role, n.status])).toEqual([
       ['node1', 'core', 'pass'],
-      ['node2', 'edge', 'pass'],
-      ['node3', 'edge', 'pass'],
+      ['node2', 'edge', 'skip'],
+      ['node3', 'edge', 'skip'],
       [DOMAIN, 'domain', 'pass'],
     ])
     const groups = new Set(report.nodes.flatMap((n: Node) => n.checks.map((c) => c.id.split('.')[0])))
@@ -161,7 +162,7 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     expect(result.code, result.stdout.slice(0, 2000)).toBe(0)
     const report = result.json()
     expect(report.nodes.map((n: Node) => n.name)).toEqual(['node2', DOMAIN])
-    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'dns.dane', 'delivery.inbound', 'delivery.auth-results', 'delivery.unicode', 'delivery.forgery', 'delivery.gtube'])
+    expect(checksOf(report, 'node2').map((c) => c.id)).toEqual(['dns.ptr', 'dns.dane', 'dns.mta-sts-policy', 'delivery.inbound', 'delivery.auth-results', 'delivery.unicode', 'delivery.forgery', 'delivery.gtube'])
     expect(checksOf(report, DOMAIN).find((c) => c.id === 'dns.mx')!.message).toContain(`node2.${DOMAIN}, node3.${DOMAIN}`)
   })
 
@@ -208,7 +209,8 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
   it('finds a host firewall flushed by hand, and with it the login limit it carried; deploy loads it again', async () => {
     repair = () => deploy()
     onNode('nft flush table inet mailops')
-    const result = verify('--skip', 'delivery')
+    // network.ipv6 is not applicable in the lab (no IPv6): left out, so that the list is the flush's consequences alone.
+    const result = verify('--skip', 'delivery,network.ipv6')
     expect(result.code).toBe(1)
     // The firewall held the IMAPS/POP3S bound per client (Dovecot has none): those go with it; submission keeps anvil's.
     expect(failed(result.json()).map((p) => [p.node, p.id, p.target])).toEqual([

@@ -7,6 +7,18 @@ const Port = Type.Integer({minimum: 1, maximum: 65_535})
 const User = Type.String({pattern: '^[a-z_][a-z0-9_-]*$', description: 'login user; not root means commands run with sudo -n'})
 const KeyPath = Type.String({minLength: 1, description: 'private key file, relative to the inventory'})
 const Vars = Type.Record(Type.String(), Type.Unknown(), {description: 'variables for blueprints'})
+/** The inventory's own vars: those of the blueprints, and the domain's that mailops itself reads. */
+const DomainVars = Type.Object(
+  {
+    caa_issuers: Type.Optional(
+      Type.Array(Type.String({pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$', description: "a CA's issuer domain, e.g. letsencrypt.org"}), {
+        uniqueItems: true,
+        description: 'The CAs allowed to issue certificates for the domain: mailops dns publishes a CAA issue record for each (RFC 8659), verify dns.caa expects them. Empty or absent: no CAA record, and dns.caa warns.',
+      }),
+    ),
+  },
+  {additionalProperties: true, description: 'variables for blueprints, and the domain\'s own (caa_issuers)'},
+)
 
 const Connection = {
   port: Type.Optional(Port),
@@ -20,7 +32,7 @@ export const Inventory = Strict({
   knownHosts: Type.Optional(Type.String({description: 'known_hosts file (default ~/.ssh/known_hosts), relative to the inventory'})),
   secretsFile: Type.Optional(Type.String({description: 'YAML map of secret values, mode 0600 (environment MAILOPS_SECRET_<NAME> wins), relative to the inventory'})),
   defaults: Type.Optional(Strict(Connection)),
-  vars: Type.Optional(Vars),
+  vars: Type.Optional(DomainVars),
   jumpHosts: Type.Optional(
     Type.Array(Strict({name: HostName, address: Type.String({minLength: 1}), ...Connection}), {description: 'bastions that are not mail nodes'}),
   ),

@@ -127,7 +127,7 @@ export const DnsReport = Strict({
   records: Type.Array(
     Strict({
       name: Type.String(),
-      type: Type.Union(['A', 'MX', 'TXT', 'TLSA', 'PTR'].map((s) => Type.Literal(s))),
+      type: Type.Union(['A', 'AAAA', 'MX', 'TXT', 'TLSA', 'CAA', 'PTR'].map((s) => Type.Literal(s))),
       value: Type.String(),
       priority: Type.Optional(Type.Integer()),
       comment: Type.Optional(Type.String()),
@@ -210,7 +210,7 @@ export const VerifyReport = Strict({
       ms: Type.Number({minimum: 0}),
       checks: Type.Array(
         Strict({
-          id: Type.String({pattern: '^[a-z]+\\.[a-z-]+$'}),
+          id: Type.String({pattern: '^[a-z]+\\.[a-z0-9-]+$'}),
           group: Type.Union(['network', 'smtp', 'tls', 'auth', 'relay', 'delivery', 'dns', 'host'].map((s) => Type.Literal(s))),
           target: Type.Optional(Type.String({description: 'port or endpoint, for per-port checks'})),
           status: CheckStatus,

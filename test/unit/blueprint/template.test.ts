@@ -39,7 +39,7 @@ describe('templates', () => {
 describe('variables are checked by meaning before any connection', () => {
   const edge = loadBlueprint(ROOT, 'edge')
   const pem = keyAndCert()
-  const given = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', ssh_port: 22, tls_cert: pem.cert}
+  const given = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', ssh_port: 22, mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\r\n', tls_cert: pem.cert}
   const resolve = (vars: Record<string, unknown>, key = pem.key) => () => resolveVariables(edge, 'mx1', {tls_key: key}, {...given, ...vars})
 
   it('accepts good values', () => {

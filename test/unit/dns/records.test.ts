@@ -2,7 +2,10 @@ import {readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
-import {dnsRecords, mtaStsPolicy, tlsaDigest, txtStrings, zoneSnippet} from '../../../src/dns/records.js'
+import {createHash} from 'node:crypto'
+
+import {certificateNames} from '../../../src/dns/names.js'
+import {dnsRecords, mtaStsId, mtaStsPolicy, tlsaDigest, txtStrings, zoneSnippet} from '../../../src/dns/records.js'
 
 // A fixed certificate and a next public key, with their digests as openssl gives them:
 // openssl x509 -in current.pem -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum
@@ -58,5 +61,39 @@ describe('DNS records', () => {
     expect(zoneSnippet(tlsa)).toContain(`_25._tcp.mx-eu.example.com.\t3600\tIN\tTLSA\t3 1 1 ${CURRENT_DIGEST}\t; DANE\n`)
     // No TLSA for a node that is not an MX, nor for an MX whose key is unknown.
     expect(dnsRecords(input).filter((r) => r.type === 'TLSA')).toEqual([])
+  })
+
+  it('publishes the MTA-STS policy host at the edges, with an id that is the hash of the policy and changes exactly with it', () => {
+    const records = dnsRecords(input)
+    expect(records.filter((r) => r.name === 'mta-sts.example.com.')).toEqual([
+      {name: 'mta-sts.example.com.', type: 'A', value: '198.18.0.12', comment: 'MTA-STS policy host'},
+      {name: 'mta-sts.example.com.', type: 'A', value: '198.18.0.13', comment: 'MTA-STS policy host'},
+    ])
+    const policy = mtaStsPolicy(input)
+    const id = createHash('sha256').update(policy).digest('hex').slice(0, 20)
+    expect(mtaStsId(policy)).toBe(id)
+    expect(records.find((r) => r.comment === 'MTA-STS')!.value).toBe(`v=STSv1; id=${id}`)
+    // The same inventory gives the same id; one edge fewer (another MX set) another.
+    expect(dnsRecords(input).find((r) => r.comment === 'MTA-STS')!.value).toBe(`v=STSv1; id=${id}`)
+    const fewer = {...input, nodes: input.nodes.filter((n) => n.name !== 'mx-ap')}
+    expect(dnsRecords(fewer).find((r) => r.comment === 'MTA-STS')!.value).not.toBe(`v=STSv1; id=${id}`)
+    // An edge with an IPv6 address is an AAAA of the policy host.
+    const v6 = {...input, nodes: input.nodes.map((n) => (n.name === 'mx-ap' ? {...n, address: '2001:db8::13'} : n))}
+    expect(dnsRecords(v6).filter((r) => r.name === 'mta-sts.example.com.').map((r) => `${r.type} ${r.value}`)).toEqual(['A 198.18.0.12', 'AAAA 2001:db8::13'])
+  })
+
+  it('publishes a CAA issue record per allowed CA, and none when no CA is named', () => {
+    expect(dnsRecords(input).filter((r) => r.type === 'CAA')).toEqual([])
+    const caa = dnsRecords({...input, caaIssuers: ['letsencrypt.org', 'ca.example.net']}).filter((r) => r.type === 'CAA')
+    expect(caa).toEqual([
+      {name: 'example.com.', type: 'CAA', value: '0 issue "letsencrypt.org"', comment: 'CAA'},
+      {name: 'example.com.', type: 'CAA', value: '0 issue "ca.example.net"', comment: 'CAA'},
+    ])
+    expect(zoneSnippet(caa)).toContain('example.com.\t3600\tIN\tCAA\t0 issue "letsencrypt.org"\t; CAA\n')
+  })
+
+  it("names what a node's certificate must carry: an edge also mta-sts.DOMAIN, where it serves the policy", () => {
+    expect(certificateNames({name: 'mx-eu', role: 'edge'}, 'example.com')).toEqual(['mx-eu.example.com', 'example.com', 'mta-sts.example.com'])
+    expect(certificateNames({name: 'core1', role: 'core'}, 'example.com')).toEqual(['core1.example.com', 'example.com'])
   })
 })

@@ -41,6 +41,7 @@ describe('inventory', () => {
     ['a jump loop', 'hosts:\n  - {name: a, address: x, role: edge, jump: b}\n  - {name: b, address: y, role: edge, jump: a}\n', '3:45', /jump hosts form a loop: a → b → a/],
     ['a missing key file', 'hosts:\n  - {name: a, address: x, role: edge, key: nope}\n', '2:44', /key file of host a does not exist: .*\/nope/],
     ['a wrong role', 'hosts:\n  - {name: a, address: x, role: relay}\n', '2:33', /role: is "relay"; valid values: "core", "edge"/],
+    ['a CAA issuer that is not a domain name', 'vars:\n  caa_issuers: [letsencrypt.org, "ca example"]\nhosts:\n  - {name: a, address: x, role: edge}\n', '2:34', /caa_issuers.*ca example|ca example.*caa_issuers/],
   ])('rejects %s with its position', (_, text, at, message) => {
     const path = inventory(text)
     expect(() => loadInventory(path)).toThrow(message)
@@ -51,11 +52,13 @@ describe('inventory', () => {
 describe('the fleet, worked out in one place', () => {
   const host = (name: string, role: 'core' | 'edge') => ({name, role})
   it('reads the domain and selector, and finds cores, edges and the first core in inventory order', async () => {
-    const {dkimSelectorOf, domainOf, firstCore, hostsOfRole} = await import('../../../src/fleet/inventory.js')
+    const {caaIssuersOf, dkimSelectorOf, domainOf, firstCore, hostsOfRole} = await import('../../../src/fleet/inventory.js')
     expect(domainOf({vars: {domain: 'example.com'}})).toBe('example.com')
     expect(domainOf({vars: {domain: 42}})).toBeUndefined()
     expect(dkimSelectorOf({vars: {}})).toBe('mail')
     expect(dkimSelectorOf({vars: {dkim_selector: 's2026'}})).toBe('s2026')
+    expect(caaIssuersOf({vars: {}})).toEqual([])
+    expect(caaIssuersOf({vars: {caa_issuers: ['letsencrypt.org']}})).toEqual(['letsencrypt.org'])
     const hosts = [host('mx1', 'edge'), host('core2', 'core'), host('core1', 'core')]
     expect(firstCore(hosts)?.name).toBe('core2')
     expect(hostsOfRole(hosts, 'core').map((h) => h.name)).toEqual(['core2', 'core1'])

@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
+import {VerifyReport} from '../../../src/config/schemas/reports.js'
 import {CHECK_IDS, CHECKS, checksMarkdown, GROUPS, groupOf} from '../../../src/verify/catalog.js'
 
 describe('verify check catalog', () => {
@@ -17,5 +18,10 @@ describe('verify check catalog', () => {
       expect(CHECKS[id].fix.length).toBeGreaterThan(20)
     }
     expect(new Set(CHECK_IDS.map(groupOf))).toEqual(new Set(GROUPS))
+  })
+
+  it("gives every check an id that verify --json's schema accepts (network.ipv6 has a digit)", () => {
+    const id = new RegExp(VerifyReport.properties.nodes.items.properties.checks.items.properties.id.pattern!)
+    for (const check of CHECK_IDS) expect(check).toMatch(id)
   })
 })
