@@ -11,9 +11,10 @@ import {mapLimit} from '../util/concurrency.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {readBanner, waitForBanner} from '../util/net.js'
 import {cgroupExists, cgroupMemoryBytes, cgroupPids, createHostCgroups, HOST_LIMITS, removeHostCgroups} from './cgroup.js'
+import {startPebble, stopPebble} from './acme.js'
 import {resolvConf, startLabDns, stopLabDns} from './dns.js'
 import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
-import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
+import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_ACME_PACKAGES, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
 import {FORWARDER_PY, type LinkImpairment, perDirectionLoss, untilReady} from './link.js'
 import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
@@ -61,7 +62,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   }
   const os = options.os ?? 'debian13'
   requireRoot()
-  await ensurePackages([...LAB_PACKAGES, ...LAB_DNS_PACKAGES, ...(os === 'controller' ? [] : BOOTED_LAB_PACKAGES)], progress)
+  await ensurePackages([...LAB_PACKAGES, ...LAB_DNS_PACKAGES, ...LAB_ACME_PACKAGES, ...(os === 'controller' ? [] : BOOTED_LAB_PACKAGES)], progress)
   refuseForeignFolder(spec.name)
   // Built (once per machine) before anything of the lab exists: a failed build leaves no lab.
   const image = os === 'controller' ? undefined : await ensureImage(os, progress)
@@ -103,6 +104,11 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
   await quiet`ip link set ${spec.bridge} up`
   await startLabDns(spec, files.dir, (pids) => {
     state.dns = pids
+    writeState(state)
+  })
+  // After the DNS: Pebble resolves the nodes' names through the lab's Unbound.
+  await startPebble(spec, files.dir, (pid) => {
+    state.pebble = pid
     writeState(state)
   })
   if (image) {
@@ -272,6 +278,7 @@ export async function labDown(name: string, progress: LabStepReporter, fallback?
     await waitGone([proxy], 5000)
     report.killed.push(proxy)
   }
+  report.killed.push(...(await stopPebble(state?.pebble, labFiles(name).dir)))
   report.killed.push(...(await stopLabDns(state?.dns, labFiles(name).dir)))
   for (const host of spec?.hosts ?? []) {
     if (state && state.os !== 'controller') keepDownloadedDebs(state, host)

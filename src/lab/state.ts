@@ -41,6 +41,8 @@ export interface LabState {
   proxy?: number
   /** PIDs of the lab's DNS: NSD for its zones, Unbound the hosts resolve through (absent in a lab made before it). */
   dns?: Partial<LabDnsPids>
+  /** PID of the lab's ACME server (Pebble, src/lab/acme.ts; absent in a lab made before it). */
+  pebble?: number
 }
 
 export function readState(name: string): LabState | undefined {
