@@ -20,3 +20,10 @@ export const nodeFqdn = (node: {name: string}, domain: string) => `${node.name}.
 /** MX names the edges (they receive); SPF allows the cores (they send). */
 export const mxHosts = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[]) => hostsOfRole(nodes, 'edge')
 export const spfSenders = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[]) => hostsOfRole(nodes, 'core')
+
+/**
+ * The DNS names a node's TLS certificate carries, whoever issues it (the lab's private CA or an
+ * ACME server): its own name, and on an edge also mta-sts.DOMAIN, where the edges serve the
+ * domain's MTA-STS policy over HTTPS (RFC 8461 §3.3) with the same certificate.
+ */
+export const certificateNames = (node: {name: string; role: 'core' | 'edge'}, domain: string) => [nodeFqdn(node, domain), ...(node.role === 'edge' ? [`mta-sts.${domain}`] : [])]

@@ -1,4 +1,4 @@
-import {closeSync, mkdirSync, openSync, readFileSync, writeFileSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync} from 'node:fs'
 import {spawn} from 'node:child_process'
 import {request} from 'node:https'
 import {join} from 'node:path'
@@ -90,7 +90,8 @@ async function makeListenerCertificate(spec: LabSpec, labDir: string): Promise<v
 export async function startPebble(spec: LabSpec, labDir: string, recorded: (pid: number) => void): Promise<{pid: number; root: string}> {
   const f = acmeFiles(labDir)
   mkdirSync(f.dir, {recursive: true, mode: 0o700})
-  await makeListenerCertificate(spec, labDir)
+  // Made once per lab: a Pebble started again keeps the listener the nodes already trust (acme_ca_cert).
+  if (!existsSync(f.listenerCert)) await makeListenerCertificate(spec, labDir)
   writeFileSync(f.config, pebbleConfig(spec, labDir))
   const log = openSync(f.log, 'a')
   const child = spawn(PEBBLE, pebbleArgs(spec, labDir), {detached: true, stdio: ['ignore', log, log], env: {...process.env, ...PEBBLE_ENV}})

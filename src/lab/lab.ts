@@ -20,7 +20,7 @@ import {alive, commandLine, inNetns, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
 import {bootScript, hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
 import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
-import {labMailSetup, type LabMailSetup} from './pki.js'
+import {labMailSetup, type LabMailSetup, type LabTls} from './pki.js'
 import {blackholeMarker, LAB_MARKER, labFiles, type LabState, readState, writeState} from './state.js'
 
 /** Told each step of bringing a lab up or down, as a sentence for the user. */
@@ -49,6 +49,8 @@ export interface LabUpOptions {
   impairments?: Record<string, LinkImpairment>
   /** What the hosts run (see LAB_SYSTEMS); booted Debian 13, the current stable, when not given. */
   os?: LabSystem
+  /** Who issues the nodes' certificates (LAB_TLS): the lab's CA when not given. */
+  tls?: LabTls
 }
 
 /** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
@@ -61,6 +63,8 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
     }
   }
   const os = options.os ?? 'debian13'
+  // ACME nodes renew by a systemd timer: a host without systemd could never keep its certificate.
+  if (options.tls === 'acme' && os === 'controller') throw InputError.at(undefined, 'lab.acmeNeedsBooted', {os})
   requireRoot()
   await ensurePackages([...LAB_PACKAGES, ...LAB_DNS_PACKAGES, ...LAB_ACME_PACKAGES, ...(os === 'controller' ? [] : BOOTED_LAB_PACKAGES)], progress)
   refuseForeignFolder(spec.name)
@@ -76,7 +80,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments}
   writeState(state)
   try {
-    await createLab(spec, state, image, progress)
+    await createLab(spec, state, image, options.tls ?? 'ca', progress)
   } catch (error) {
     // A lab that did not come up whole is taken down whole: nothing is left running.
     await labDown(spec.name, () => {}, spec).catch(() => undefined)
@@ -87,7 +91,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   return state
 }
 
-async function createLab(spec: LabSpec, state: LabState, image: string | undefined, progress: LabStepReporter): Promise<void> {
+async function createLab(spec: LabSpec, state: LabState, image: string | undefined, tls: LabTls, progress: LabStepReporter): Promise<void> {
   const files = labFiles(spec.name)
   if (Object.keys(state.impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
@@ -138,7 +142,7 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
     })
   }
   writeFileAtomic(files.knownHosts, spec.hosts.map((h, i) => `${h.address},${h.fqdn} ${hostKeys[i]}`).join('\n') + '\n')
-  writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir)))
+  writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir, tls)))
 }
 
 async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState, image: string | undefined): Promise<string> {
