@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {MailopsCommand} from '../../src/command.js'
 import {LAB_SYSTEMS, type LabSystem} from '../../src/lab/image.js'
+import {LAB_TLS, type LabTls} from '../../src/lab/pki.js'
 import {bringLabUp} from '../../src/lab/up.js'
 
 export default class LabUp extends MailopsCommand {
@@ -13,6 +14,7 @@ export default class LabUp extends MailopsCommand {
     {description: 'Three booted bare Debian 13 hosts on 198.18.0.0/24', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'node2 80 ms away with 1% loss, like a far region', command: '<%= config.bin %> <%= command.id %> --delay node2=80,1%'},
     {description: 'Two booted Debian 12 hosts', command: '<%= config.bin %> <%= command.id %> --os debian12 --hosts 2'},
+    {description: "A core and an edge whose certificates come from the lab's ACME server (Pebble) by HTTP-01, renewed on the nodes", command: '<%= config.bin %> <%= command.id %> --hosts 2 --tls acme'},
     {description: 'Ten hosts in a second lab', command: '<%= config.bin %> <%= command.id %> --name bench --hosts 10 --subnet 198.18.2.0/24'},
   ]
 
@@ -24,6 +26,10 @@ export default class LabUp extends MailopsCommand {
       options: [...LAB_SYSTEMS], default: 'debian13',
       summary: "What hosts run: booted Debian 13 or 12 (bare, systemd), or the light host on the controller's own system.",
     }),
+    tls: Flags.string({
+      options: [...LAB_TLS], default: 'ca',
+      summary: "Who issues the nodes' certificates: the lab's private CA (deploy hands them in) or the lab's ACME server, Pebble (deploy runs certbot on each node; booted hosts only).",
+    }),
     // No delimiter: the comma belongs to the value (HOST=MS,LOSS%); repeat the flag for more hosts.
     delay: Flags.string({
       multiple: true, multipleNonGreedy: true,
@@ -33,7 +39,7 @@ export default class LabUp extends MailopsCommand {
 
   async run() {
     const {flags} = await this.parse(LabUp)
-    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, delays: flags.delay ?? []}, this.progress())
+    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, tls: flags.tls as LabTls, delays: flags.delay ?? []}, this.progress())
     this.log(lab.inventory)
     return lab
   }

@@ -45,6 +45,23 @@ export function loadBlueprint(root: string, name: string): LoadedBlueprint {
   return {...data, dir, templates}
 }
 
+/** Whether a blueprint's `when` holds for these values (each named variable has the value given). */
+export function holds(when: Record<string, string>, values: Record<string, unknown>): boolean {
+  return Object.entries(when).every(([name, value]) => String(values[name] ?? '') === value)
+}
+
+/**
+ * Whether a blueprint is for this host: its role, and its `when` on the host's variables (host
+ * vars over inventory vars over the blueprint's defaults), e.g. the acme blueprint only for a node
+ * whose vars.tls_source is acme.
+ */
+export function blueprintApplies(blueprint: Blueprint, role: 'core' | 'edge', ...layers: Array<Record<string, unknown>>): boolean {
+  if (!blueprint.roles.includes(role)) return false
+  if (!blueprint.when) return true
+  const values = Object.fromEntries(Object.keys(blueprint.when).map((name) => [name, layers.reduceRight<unknown>((found, layer) => found ?? layer[name], undefined) ?? blueprint.variables[name]?.default]))
+  return holds(blueprint.when, values)
+}
+
 export interface RenderedFile {
   path: string
   content: string
@@ -75,7 +92,13 @@ export function resolveVariables(
   ...layers: Array<Record<string, unknown>>
 ): Record<string, unknown> {
   const values: Record<string, unknown> = {}
-  for (const [name, spec] of Object.entries(blueprint.variables)) {
+  // Unconditional variables first: a condition reads their values.
+  const ordered = Object.entries(blueprint.variables).sort(([, a], [, b]) => Number(a.when !== undefined) - Number(b.when !== undefined))
+  for (const [name, spec] of ordered) {
+    if (spec.when && !holds(spec.when, values)) {
+      values[name] = ''
+      continue
+    }
     const envName = `MAILOPS_SECRET_${name.toUpperCase()}`
     const given = spec.secret ? (process.env[envName] ?? secrets[`${host}/${name}`] ?? secrets[name]) : layers.reduceRight<unknown>((found, layer) => found ?? layer[name], undefined)
     const value = given ?? spec.default
@@ -180,7 +203,7 @@ function pemChainProblem(value: string): string | undefined {
  */
 export function renderFiles(blueprint: LoadedBlueprint, vars: Record<string, unknown>, release: Release): RenderedFile[] {
   const secrets = Object.entries(blueprint.variables).filter(([, spec]) => spec.secret).map(([name]) => name)
-  return blueprint.files.map((f) => {
+  return blueprint.files.filter((f) => !f.when || holds(f.when, vars)).map((f) => {
     const name = f.templateFor?.[release] ?? f.template
     const template = blueprint.templates[name]
     const content = renderTemplate(template, vars, name)

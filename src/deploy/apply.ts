@@ -205,11 +205,18 @@ export function applyScript(plan: HostPlan, services: Record<string, {reload: 'r
       `mv -f ${tmp} ${q(f.path)} || { restore; unowe; report ${q(JSON.stringify({status: 'failed-validate', path: f.path, output: 'could not rename the staged file into place'}))}; }`,
     )
   }
+  // systemd reads a changed unit file (or drop-in) only when told: before any service is acted on, and again after an undo put the old ones back.
+  const units = plan.init === 'systemd' && changed.some((f) => f.path.startsWith('/etc/systemd/'))
+  if (units) out.push('systemctl daemon-reload 9>&-')
   out.push(
     'for s in $(cat "$pending"); do',
     '  if act "$s" "$(action_of "$s")" > "$run/restart.out" 2>&1 < /dev/null && await_ready "$s" >> "$run/restart.out"; then',
     '    sed -i "/^$s\\$/d" "$pending"; restarted="$restarted $s"',
     '  else',
+    // systemctl only says that a unit failed; its own last lines say why (e.g. which server a oneshot could not reach).
+    // (_SYSTEMD_UNIT: what the unit's processes wrote, not systemd's own lines about it.)
+    ...(plan.init === 'systemd' ? ['    case "$s" in *.*) u=$s;; *) u=$s.service;; esac; journalctl _SYSTEMD_UNIT="$u" -n 3 -o cat --no-pager -q 2>/dev/null < /dev/null >> "$run/restart.out"'] : []),
+    ...(units ? ['    restore; systemctl daemon-reload 9>&-'] : []),
     '    undo "$s"',
     `    report "$(printf '{"status":"failed-restart","service":"%s","output":"%s"}' "$s" "$(esc < "$run/restart.out")")"`,
     '  fi',

@@ -2,9 +2,9 @@ import {randomBytes} from 'node:crypto'
 import {isIPv4, isIPv6} from 'node:net'
 import {userInfo} from 'node:os'
 
-import {type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
+import {blueprintApplies, type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
+import {certificateNames, mtaStsHost} from '../dns/names.js'
 import {t} from '../i18n/index.js'
-import {mtaStsHost} from '../dns/names.js'
 import {mtaStsPolicy} from '../dns/records.js'
 import {domainOf, firstCore, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
@@ -95,8 +95,10 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     ssh_port: host.port,
     // The MTA-STS policy the edges serve, and the name they serve it under: the text mailops dns announces.
     ...mtaSts(inventory),
+    // What the node's certificate must carry (the acme blueprint asks its ACME server for these).
+    certificate_names: certificateNames(host, domainOf(inventory) ?? ''),
   }
-  const blueprints = catalog.filter((b) => b.roles.includes(host.role))
+  const blueprints = catalog.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars))
   const desired: Desired = {host, files: Object.fromEntries(SUPPORTED_RELEASES.map((release) => [release, []])) as unknown as Desired['files'], packages: [], services: {}, secrets: [], encryptStore: false}
   for (const blueprint of blueprints) {
     const vars = resolveVariables(blueprint, host.name, inventory.secrets, inventory.vars, host.vars, facts)

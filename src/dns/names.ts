@@ -24,14 +24,13 @@ export const mtaStsHost = (domain: string) => `mta-sts.${domain}`
 export const MTA_STS_PATH = '/.well-known/mta-sts.txt'
 export const mtaStsUrl = (domain: string) => `https://${mtaStsHost(domain)}${MTA_STS_PATH}`
 
-/**
- * The DNS names a node's TLS certificate must carry: its own name and the domain, and on an edge
- * also mta-sts.DOMAIN, since the edges serve the MTA-STS policy over HTTPS under that name and a
- * sender validates it (RFC 8461 §3.3). The one rule for every issuer: the lab's CA, ACME.
- */
-export const certificateNames = (node: {name: string; role: 'core' | 'edge'}, domain: string): string[] =>
-  [nodeFqdn(node, domain), domain, ...(node.role === 'edge' ? [mtaStsHost(domain)] : [])]
-
 /** MX names the edges (they receive); SPF allows the cores (they send). */
 export const mxHosts = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[]) => hostsOfRole(nodes, 'edge')
 export const spfSenders = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[]) => hostsOfRole(nodes, 'core')
+
+/**
+ * The DNS names a node's TLS certificate carries, whoever issues it (the lab's private CA or an
+ * ACME server): its own name, and on an edge also mta-sts.DOMAIN, where the edges serve the
+ * domain's MTA-STS policy over HTTPS (RFC 8461 §3.3) with the same certificate.
+ */
+export const certificateNames = (node: {name: string; role: 'core' | 'edge'}, domain: string): string[] => [nodeFqdn(node, domain), ...(node.role === 'edge' ? [mtaStsHost(domain)] : [])]

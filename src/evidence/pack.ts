@@ -4,7 +4,7 @@ import {basename, dirname, join, resolve} from 'node:path'
 
 import {defaultAuditDir} from '../audit/run-log.js'
 import {hostVerdict, readRuns, type RunsReading} from '../audit/verify.js'
-import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
+import {blueprintApplies, listBlueprints, loadBlueprint} from '../blueprint/load.js'
 import {InputError, toMailopsError} from '../errors.js'
 import {gatherFacts} from '../fleet/facts.js'
 import {hostsOfRole, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
@@ -73,14 +73,19 @@ export async function gatherEvidence(request: EvidenceRequest, session?: FleetSe
     unread = toMailopsError(error).message
   }
   const catalog = listBlueprints(request.root).map((name) => loadBlueprint(request.root, name))
-  const pathsOf = (role: 'core' | 'edge') => catalog.filter((b) => b.roles.includes(role)).flatMap((b) => b.files.map((f) => f.path))
-  const roleOf = (host: string) => inventory.hosts.find((h) => h.name === host)!.role
-  const ask = (s: FleetSession) => s.each(targets, (connection, target) => gatherFacts(connection, {files: pathsOf(roleOf(target.name)), auditLog: true}))
+  const hostOf = (name: string) => inventory.hosts.find((h) => h.name === name)!
+  // The blueprints deploy gives the host (its role, and their `when`, e.g. acme only on vars.tls_source acme).
+  const pathsOf = (name: string) => {
+    const host = hostOf(name)
+    return catalog.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars)).flatMap((b) => b.files.map((f) => f.path))
+  }
+  const roleOf = (name: string) => hostOf(name).role
+  const ask = (s: FleetSession) => s.each(targets, (connection, target) => gatherFacts(connection, {files: pathsOf(target.name), auditLog: true}))
   const results = session ? await ask(session) : await FleetSession.with(inventory, {acceptNew: request.acceptNew, connectTimeoutMs: request.connectTimeoutMs}, ask)
   const configuration = results.map((r) => {
     const role = roleOf(r.host)
     if (!r.ok) return {host: r.host, role, files: [], error: failureOf(r.error)}
-    return {host: r.host, role, files: pathsOf(role).map((path, i) => ({path, ...r.value.files[i]}))}
+    return {host: r.host, role, files: pathsOf(r.host).map((path, i) => ({path, ...r.value.files[i]}))}
   })
   return {audit: runs ? auditStanding(dir, runs, results) : {status: 'skip', dir, runs: 0, problems: 0, reason: unread}, configuration, retention: retentionOf(inventory, catalog)}
 }

@@ -11,6 +11,8 @@ export const LOCK_FILE = `${STATE_DIR}/lock`
 export const CERT_FILE = '/etc/mailops/tls/cert.pem'
 export const KEY_FILE = '/etc/mailops/tls/key.pem'
 export const DKIM_KEY_FILE = '/etc/opendkim/keys/dkim.private'
+/** The timer that renews an ACME node's certificate (Debian's certbot package; blueprints/acme). */
+export const RENEWAL_TIMER = 'certbot.timer'
 export const LOGROTATE_FILE = '/etc/logrotate.d/mailops'
 /** Where the core blueprint's Maildirs are (Dovecot's mail location). */
 export const MAIL_STORE = '/var/mail/vhosts'
@@ -63,6 +65,13 @@ export interface HostFacts {
   firewall: {state: 'no-systemd' | 'no-nft' | 'nofile' | 'unloaded' | 'invalid' | 'match' | 'differ'; lines?: number; detail?: string} | undefined
   /** base64 DER public key of the DKIM signing key, when the host has one */
   dkimPublic: string | undefined
+  /** base64 DER (SubjectPublicKeyInfo) of the key of the certificate the node serves (CERT_FILE): an ACME node's DANE TLSA record is computed from it */
+  tlsPublic: string | undefined
+  /**
+   * Debian's certbot.timer (its next run read through date -d: systemctl show prints it as local text), which renews an ACME node's certificate: enabled and active, and
+   * when it runs next; absent when the host has no such timer (no certbot, or no systemd)
+   */
+  renewalTimer: {state: 'absent'} | {state: 'present'; enabled: boolean; active: boolean; next?: Date}
   /**
    * Mail at rest: the files under the places mail and its traces live (MAIL_TRACE_DIRS) that hold
    * the given text in plain, and the Maildir message files under MAIL_STORE by whether they start
@@ -208,6 +217,26 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
       ].join('\n')
     },
     parse: (rows) => last(rows, (f) => ({state: f[0] as NonNullable<HostFacts['firewall']>['state'], ...(f[1] ? {lines: Number(f[1])} : {}), ...(f[2] ? {detail: f[2].trim()} : {})}), undefined),
+  },
+  tlsPublic: {
+    tag: 'X',
+    script: () => `[ -f ${CERT_FILE} ] && printf 'X\\t%s\\n' "$(openssl x509 -in ${CERT_FILE} -noout -pubkey | openssl pkey -pubin -outform DER 2>/dev/null | base64 -w0)"`,
+    parse: (rows) => last(rows, (f) => f[0] || undefined, undefined),
+  },
+  renewalTimer: {
+    tag: 'T',
+    script: () =>
+      [
+        `if [ -d /run/systemd/system ] && systemctl cat ${RENEWAL_TIMER} >/dev/null 2>&1; then`,
+        `  printf 'T\\t%s\\t%s\\t%s\\n' "$(systemctl is-enabled ${RENEWAL_TIMER} 2>/dev/null)" "$(systemctl is-active ${RENEWAL_TIMER} 2>/dev/null)" "$(date -d "$(systemctl show ${RENEWAL_TIMER} -p NextElapseUSecRealtime --value 2>/dev/null)" +@%s 2>/dev/null)"`,
+        'else echo "T\tabsent"; fi',
+      ].join('\n'),
+    parse: (rows) =>
+      last(
+        rows,
+        (f) => (f[0] === 'absent' ? {state: 'absent' as const} : {state: 'present' as const, enabled: f[0] === 'enabled', active: f[1] === 'active', ...(/^@\d+$/.test(f[2] ?? '') ? {next: new Date(Number(f[2].slice(1)) * 1000)} : {})}),
+        {state: 'absent' as const},
+      ),
   },
   dkimPublic: {
     tag: 'K',

@@ -51,6 +51,8 @@ export function labZones(spec: LabSpec, serial: number, records?: readonly DnsRe
   const hostRecords = spec.hosts.flatMap((h): DnsRecord[] => [
     {name: `${h.fqdn}.`, type: 'A', value: h.address},
     {name: `${h.address.split('.').reverse().join('.')}.in-addr.arpa.`, type: 'PTR', value: `${h.fqdn}.`},
+    // Where the edges serve the MTA-STS policy: an ACME server validates that name of an edge's certificate there.
+    ...(h.role === 'edge' ? [{name: `mta-sts.${spec.domain}.`, type: 'A' as const, value: h.address}] : []),
   ])
   const served = records ?? hostRecords
   const head = (origin: string) =>

@@ -11,15 +11,16 @@ import {mapLimit} from '../util/concurrency.js'
 import {writeFileAtomic} from '../util/fs.js'
 import {readBanner, waitForBanner} from '../util/net.js'
 import {cgroupExists, cgroupMemoryBytes, cgroupPids, createHostCgroups, HOST_LIMITS, removeHostCgroups} from './cgroup.js'
+import {startPebble, stopPebble} from './acme.js'
 import {resolvConf, startLabDns, stopLabDns} from './dns.js'
 import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
-import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
+import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_ACME_PACKAGES, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
 import {FORWARDER_PY, type LinkImpairment, perDirectionLoss, untilReady} from './link.js'
 import {alive, commandLine, inNetns, startTime, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
 import {bootScript, hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
 import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
-import {labMailSetup, type LabMailSetup} from './pki.js'
+import {labMailSetup, type LabMailSetup, type LabTls} from './pki.js'
 import {blackholeMarker, LAB_MARKER, labFiles, type LabHolder, type LabState, readState, writeState} from './state.js'
 
 /** Told each step of bringing a lab up or down, as a sentence for the user. */
@@ -48,6 +49,8 @@ export interface LabUpOptions {
   impairments?: Record<string, LinkImpairment>
   /** What the hosts run (see LAB_SYSTEMS); booted Debian 13, the current stable, when not given. */
   os?: LabSystem
+  /** Who issues the nodes' certificates (LAB_TLS): the lab's CA when not given. */
+  tls?: LabTls
 }
 
 /** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
@@ -82,8 +85,10 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
     }
   }
   const os = options.os ?? 'debian13'
+  // ACME nodes renew by a systemd timer: a host without systemd could never keep its certificate.
+  if (options.tls === 'acme' && os === 'controller') throw InputError.at(undefined, 'lab.acmeNeedsBooted', {os})
   requireRoot()
-  await ensurePackages([...LAB_PACKAGES, ...LAB_DNS_PACKAGES, ...(os === 'controller' ? [] : BOOTED_LAB_PACKAGES)], progress)
+  await ensurePackages([...LAB_PACKAGES, ...LAB_DNS_PACKAGES, ...LAB_ACME_PACKAGES, ...(os === 'controller' ? [] : BOOTED_LAB_PACKAGES)], progress)
   refuseForeignFolder(spec.name)
   refuseHeldByAnother(spec.name)
   // Built (once per machine) before anything of the lab exists: a failed build leaves no lab.
@@ -99,7 +104,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments, ...(holder ? {holder} : {})}
   writeState(state)
   try {
-    await createLab(spec, state, image, progress)
+    await createLab(spec, state, image, options.tls ?? 'ca', progress)
   } catch (error) {
     // A lab that did not come up whole is taken down whole: nothing is left running.
     await labDown(spec.name, () => {}, spec).catch(() => undefined)
@@ -110,7 +115,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   return state
 }
 
-async function createLab(spec: LabSpec, state: LabState, image: string | undefined, progress: LabStepReporter): Promise<void> {
+async function createLab(spec: LabSpec, state: LabState, image: string | undefined, tls: LabTls, progress: LabStepReporter): Promise<void> {
   const files = labFiles(spec.name)
   if (Object.keys(state.impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
@@ -127,6 +132,11 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
   await quiet`ip link set ${spec.bridge} up`
   await startLabDns(spec, files.dir, (pids) => {
     state.dns = pids
+    writeState(state)
+  })
+  // After the DNS: Pebble resolves the nodes' names through the lab's Unbound.
+  await startPebble(spec, files.dir, (pid) => {
+    state.pebble = pid
     writeState(state)
   })
   if (image) {
@@ -156,7 +166,7 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
     })
   }
   writeFileAtomic(files.knownHosts, spec.hosts.map((h, i) => `${h.address},${h.fqdn} ${hostKeys[i]}`).join('\n') + '\n')
-  writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir)))
+  writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir, tls)))
 }
 
 async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState, image: string | undefined): Promise<string> {
@@ -297,6 +307,7 @@ export async function labDown(name: string, progress: LabStepReporter, fallback?
     await waitGone([proxy], 5000)
     report.killed.push(proxy)
   }
+  report.killed.push(...(await stopPebble(state?.pebble, labFiles(name).dir)))
   report.killed.push(...(await stopLabDns(state?.dns, labFiles(name).dir)))
   for (const host of spec?.hosts ?? []) {
     if (state && state.os !== 'controller') keepDownloadedDebs(state, host)

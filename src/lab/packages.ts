@@ -17,6 +17,9 @@ export const LAB_PACKAGES = [
 /** The lab's DNS on the controller (src/lab/dns.ts): NSD for its zones, ldnsutils to sign them, Unbound (validating) the hosts resolve through. */
 export const LAB_DNS_PACKAGES = ['nsd', 'ldnsutils', 'unbound']
 
+/** The lab's ACME server on the controller (src/lab/acme.ts): Pebble, Let's Encrypt's test CA. */
+export const LAB_ACME_PACKAGES = ['pebble']
+
 /** What the controller needs for booted hosts: the image builder, the container runner, apt's proxy. */
 export const BOOTED_LAB_PACKAGES = ['mmdebstrap', 'systemd-container', 'tinyproxy']
 

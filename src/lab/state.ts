@@ -41,6 +41,8 @@ export interface LabState {
   proxy?: number
   /** PIDs of the lab's DNS: NSD for its zones, Unbound the hosts resolve through (absent in a lab made before it). */
   dns?: Partial<LabDnsPids>
+  /** PID of the lab's ACME server (Pebble, src/lab/acme.ts; absent in a lab made before it). */
+  pebble?: number
   /** The process that holds the lab while it lives ($MAILOPS_LAB_HOLDER, e.g. a test run): no other may replace or remove it. */
   holder?: LabHolder
 }

@@ -1,6 +1,7 @@
 import type {LabSystem} from './image.js'
 import {labUp, type LabStepReporter} from './lab.js'
 import {parseImpairment} from './link.js'
+import type {LabTls} from './pki.js'
 import {labFiles} from './state.js'
 
 export interface LabUpRequest {
@@ -8,6 +9,8 @@ export interface LabUpRequest {
   hosts: number
   subnet: string
   os: LabSystem
+  /** who issues the nodes' certificates */
+  tls?: LabTls
   /** HOST=MS or HOST=MS,LOSS%, one per emulated link */
   delays: readonly string[]
 }
@@ -15,7 +18,7 @@ export interface LabUpRequest {
 /** `mailops lab up`: the delays checked, the lab started, and where its inventory, known_hosts and key are. */
 export async function bringLabUp(request: LabUpRequest, progress: LabStepReporter) {
   const impairments = Object.fromEntries(request.delays.map(parseImpairment).map((d) => [d.host, d.impairment]))
-  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, os: request.os}, progress)
+  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, os: request.os, tls: request.tls}, progress)
   const files = labFiles(request.name)
   return {
     name: request.name,

@@ -91,6 +91,13 @@ export const CHECKS = {
     proves: 'The certificate chain verifies against the CA file given with --ca-file (or the system roots).',
     fix: 'Serve the full chain (leaf then intermediates) in the certificate file, signed by a CA clients trust, and not expired.',
   },
+  'tls.issuer': {
+    scope: 'node',
+    perTarget: true,
+    proves:
+      "The certificate comes from where the inventory says: on a node with vars.tls_source acme, the chain served leads to the ACME server's CA (vars.acme_issuer_cert: one of its certificates is in the chain or issued and signed the one above it), so the certificate is the ACME server's and not a leftover or a self-made one; on any other node the leaf served is exactly its vars.tls_cert. RFC 8555 (ACME) issuance; internet.nl's 'trust chain of certificate' checks that a chain leads to a trusted root, this also checks which one.",
+    fix: 'ACME node: deploy again (the acme blueprint obtains the certificate: systemctl status mailops-acme and /var/log/letsencrypt/letsencrypt.log say why it did not); check that vars.acme_issuer_cert is the CA the ACME server issues under. Other node: redeploy, so that /etc/mailops/tls/cert.pem is the vars.tls_cert given, and reload Postfix and Dovecot.',
+  },
   'tls.hostname': {
     scope: 'node',
     perTarget: true,
@@ -276,7 +283,13 @@ export const CHECKS = {
   'host.certificate': {
     scope: 'node',
     proves: 'The certificate file on the node exists, matches its key, and is valid for at least 30 days.',
-    fix: 'Redeploy with a valid vars.tls_cert and secret tls_key pair.',
+    fix: 'Redeploy with a valid vars.tls_cert and secret tls_key pair (an ACME node: deploy obtains a new one).',
+  },
+  'host.renewal': {
+    scope: 'node',
+    proves:
+      "A node whose certificate comes from ACME (vars.tls_source acme) renews it by itself: Debian's certbot.timer is enabled (it comes back after a reboot) and active, and its next run is before the certificate's expiry less 30 days (certbot renews from then on), so the certificate is renewed in time without anyone deploying. RFC 8555 gives no renewal rule; this is what Let's Encrypt advises (renew with 30 days left). Reported for ACME nodes only: a certificate handed in (vars.tls_cert) is renewed by deploying another (host.certificate watches its expiry).",
+    fix: 'systemctl enable --now certbot.timer (or deploy again: the acme blueprint enables it); systemctl list-timers certbot.timer shows the next run; a certificate already within 30 days of expiry: systemctl start certbot.service, then read /var/log/letsencrypt/letsencrypt.log.',
   },
 } as const satisfies Record<string, CheckSpec>
 

@@ -1,4 +1,4 @@
-import {CERT_FILE, type FactRequest, type FactsOf, FIREWALL_FILE, FIREWALL_TABLE, KEY_FILE, LOGROTATE_FILE, parseFacts} from '../fleet/facts.js'
+import {CERT_FILE, type FactRequest, type FactsOf, FIREWALL_FILE, FIREWALL_TABLE, KEY_FILE, LOGROTATE_FILE, parseFacts, RENEWAL_TIMER} from '../fleet/facts.js'
 import {expiryOutcome} from './tls.js'
 import {type CheckResult, outcome} from './types.js'
 
@@ -8,7 +8,7 @@ const MEMORY_FREE = {warn: 10, fail: 5}
 
 /** The facts verify's host group and dns.dkim read: one exec per node (public keys only, nothing secret). */
 export const hostFacts = (services: readonly string[]) =>
-  ({services, failedUnits: true, mailQueue: true, disks: true, memory: true, certificate: true, logrotate: true, firewall: true, dkimPublic: true}) satisfies FactRequest
+  ({services, failedUnits: true, mailQueue: true, disks: true, memory: true, certificate: true, renewalTimer: true, logrotate: true, firewall: true, dkimPublic: true}) satisfies FactRequest
 export type HostHealth = FactsOf<ReturnType<typeof hostFacts>>
 
 export const parseHost = (output: string): HostHealth => parseFacts(hostFacts([]), output)
@@ -20,7 +20,7 @@ const level = (value: number, limits: {warn: number; fail: number}, higherIsWors
  * The host group's checks. `systemdOnly`: the blueprint services only systemd hosts run (the
  * firewall's nftables), not expected on a host without it.
  */
-export function hostChecks(all: HostHealth, now: Date, wanted: (id: CheckResult['id']) => boolean, systemdOnly: readonly string[] = []): CheckResult[] {
+export function hostChecks(all: HostHealth, now: Date, wanted: (id: CheckResult['id']) => boolean, systemdOnly: readonly string[] = [], acme = false): CheckResult[] {
   const results: CheckResult[] = []
   const facts = all.failedUnits === undefined ? {...all, services: all.services.filter((s) => !systemdOnly.includes(s.name))} : all
   if (wanted('host.services')) {
@@ -83,7 +83,25 @@ export function hostChecks(all: HostHealth, now: Date, wanted: (id: CheckResult[
     else if (!c.keyMatches) results.push(outcome('host.certificate', 'fail', `${CERT_FILE} does not match ${KEY_FILE}`))
     else results.push(expiryOutcome('host.certificate', c.notAfter!, now))
   }
+  // Only where the certificate is renewed on the node: one handed in is renewed by deploying another (host.certificate watches its expiry).
+  if (acme && wanted('host.renewal')) results.push(renewalOutcome(facts.renewalTimer, facts.certificate))
   return results
+}
+
+/** Days before expiry from which certbot renews (its renew_before_expiry default), and host.renewal wants the timer to run by then. */
+const RENEW_BEFORE_DAYS = 30
+
+/** host.renewal: an ACME node's renewal timer will run before its certificate is due. */
+export function renewalOutcome(timer: HostHealth['renewalTimer'], cert: HostHealth['certificate']): CheckResult {
+  if (timer.state === 'absent') return outcome('host.renewal', 'fail', `${RENEWAL_TIMER} is not installed: the certificate is never renewed`)
+  const evidence = `${RENEWAL_TIMER}: ${timer.enabled ? 'enabled' : 'not enabled'}, ${timer.active ? 'active' : 'inactive'}, next run ${timer.next?.toISOString() ?? 'none'}${cert.notAfter ? `; certificate notAfter ${cert.notAfter.toISOString()}` : ''}`
+  if (!timer.enabled || !timer.active) return outcome('host.renewal', 'fail', `${RENEWAL_TIMER} is ${[!timer.enabled && 'not enabled', !timer.active && 'not active'].filter(Boolean).join(' and ')}`, {evidence})
+  if (!timer.next) return outcome('host.renewal', 'fail', `${RENEWAL_TIMER} has no next run`, {evidence})
+  if (!cert.notAfter) return outcome('host.renewal', 'fail', `${CERT_FILE} is missing: nothing to renew`, {evidence})
+  const due = new Date(cert.notAfter.getTime() - RENEW_BEFORE_DAYS * 86_400_000)
+  return timer.next < due
+    ? outcome('host.renewal', 'pass', `${RENEWAL_TIMER} enabled and active, next run ${timer.next.toISOString()}, before the renewal point (expiry - ${RENEW_BEFORE_DAYS} days)`, {evidence})
+    : outcome('host.renewal', 'fail', `${RENEWAL_TIMER} runs next at ${timer.next.toISOString()}, after ${due.toISOString()} (expiry - ${RENEW_BEFORE_DAYS} days)`, {evidence})
 }
 
 /** host.firewall: the table of mailops' own, loaded as the deployed file has it. */

@@ -103,10 +103,10 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
     })
   }
   if (node.ssh) {
-    const ids: CheckId[] = ['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.logrotate', 'host.firewall']
+    const ids: CheckId[] = ['host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.renewal', 'host.logrotate', 'host.firewall']
     add(ids, async () => {
       try {
-        return hostChecks(await facts(node), ctx.now, wanted, node.systemdServices)
+        return hostChecks(await facts(node), ctx.now, wanted, node.systemdServices, node.issuer?.source === 'acme')
       } catch (error) {
         return sshError(error as MailopsError, ids.filter(wanted))
       }

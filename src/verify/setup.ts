@@ -1,18 +1,20 @@
+import {X509Certificate} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import type {Resolver} from 'node:dns/promises'
 import {isIP, isIPv4} from 'node:net'
 import {networkInterfaces} from 'node:os'
 import {dirname, resolve} from 'node:path'
 
-import {listBlueprints, loadBlueprint} from '../blueprint/load.js'
+import {blueprintApplies, listBlueprints, loadBlueprint} from '../blueprint/load.js'
 import {mxHosts, nodeFqdn, spfSenders} from '../dns/names.js'
 import {mtaStsPolicy} from '../dns/records.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
-import {caaIssuersOf, dkimSelectorOf, domainOf, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {caaIssuersOf, dkimSelectorOf, domainOf, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
 import {type DnsExpectations, dnsResolver} from './dns.js'
 import type {MailNode, VerifySetup} from './node-checks.js'
+import type {ExpectedIssuer} from './types.js'
 import {selection} from './select.js'
 
 interface InventoryTargets {
@@ -26,15 +28,31 @@ interface InventoryTargets {
   edgeVia?: MailNode
 }
 
+const certificates = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+
+/**
+ * Who should have issued a node's certificate, by the inventory: an ACME node's chain leads to
+ * vars.acme_issuer_cert (the ACME server's CA), any other node serves the leaf of its vars.tls_cert.
+ */
+function expectedIssuer(inventory: LoadedInventory, host: InventoryHost): ExpectedIssuer {
+  const value = (name: string) => {
+    const v = host.vars[name] ?? inventory.vars[name]
+    return typeof v === 'string' ? v : ''
+  }
+  if (value('tls_source') === 'acme') return {source: 'acme', cas: certificates(value('acme_issuer_cert'))}
+  const leaf = certificates(value('tls_cert'))[0]
+  return {source: 'files', ...(leaf ? {leafSha256: new X509Certificate(leaf).fingerprint256} : {})}
+}
+
 /** Nodes, domain, account and CA from an inventory; the services each must run from its role's blueprints. */
 function inventoryTargets(root: string, inventory: LoadedInventory, hosts: LoadedInventory['hosts']): InventoryTargets {
   const domain = domainOf(inventory)
   const blueprints = listBlueprints(root).map((name) => loadBlueprint(root, name))
-  const services = (role: string, systemdOnly = false) => [
-    ...new Set(blueprints.filter((b) => b.roles.includes(role as never)).flatMap((b) => Object.entries(b.services).filter(([, s]) => !systemdOnly || s.init === 'systemd').map(([name]) => name))),
+  const services = (host: InventoryHost, systemdOnly = false) => [
+    ...new Set(blueprints.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars)).flatMap((b) => Object.entries(b.services).filter(([, s]) => s.daemon !== false && (!systemdOnly || s.init === 'systemd')).map(([name]) => name))),
   ]
   const fleet = inventory.hosts.map(
-    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? nodeFqdn(h, domain) : h.address, ssh: h, services: services(h.role), systemdServices: services(h.role, true)}),
+    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? nodeFqdn(h, domain) : h.address, ssh: h, services: services(h), systemdServices: services(h, true), issuer: expectedIssuer(inventory, h)}),
   )
   const nodes = fleet.filter((n) => hosts.some((h) => h.name === n.name))
   const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined

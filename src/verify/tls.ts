@@ -1,3 +1,4 @@
+import {X509Certificate} from 'node:crypto'
 import {checkServerIdentity, type ConnectionOptions, type PeerCertificate, type TLSSocket} from 'node:tls'
 
 import type {CheckId} from './catalog.js'
@@ -10,7 +11,7 @@ const plural = (days: number) => `${days} day${days === 1 ? '' : 's'}`
 const EXPIRY_WARN_DAYS = 30
 const EXPIRY_FAIL_DAYS = 7
 
-export const TLS_IDS = ['tls.available', 'tls.protocols', 'tls.cipher', 'tls.chain', 'tls.hostname', 'tls.expiry'] as const satisfies readonly CheckId[]
+export const TLS_IDS = ['tls.available', 'tls.protocols', 'tls.cipher', 'tls.chain', 'tls.issuer', 'tls.hostname', 'tls.expiry'] as const satisfies readonly CheckId[]
 
 /** Thrown when the service does not offer TLS at all (no STARTTLS in EHLO, STLS refused, …). */
 export class NoTls extends Error {}
@@ -116,6 +117,8 @@ export async function tlsChecks(node: VerifyNode, endpoint: Endpoint, ctx: Probe
       : outcome('tls.chain', 'fail', `does not verify: ${authorizationError}`, {target, evidence: chain}),
   )
 
+  results.push(issuerOutcome(node.issuer, cert, target))
+
   const identity = checkServerIdentity(node.fqdn, cert)
   results.push(
     identity
@@ -125,6 +128,41 @@ export async function tlsChecks(node: VerifyNode, endpoint: Endpoint, ctx: Probe
 
   results.push(expiryOutcome('tls.expiry', new Date(cert.valid_to), ctx.now, target))
   return results
+}
+
+type ChainCertificate = PeerCertificate & {issuerCertificate?: ChainCertificate}
+
+/** The certificates a peer's chain holds, leaf first (each once: a root is its own issuer). */
+function chainOf(cert: ChainCertificate): X509Certificate[] {
+  const chain: X509Certificate[] = []
+  for (let c: ChainCertificate | undefined = cert; c?.raw && chain.length < 8; c = c.issuerCertificate === c ? undefined : c.issuerCertificate) chain.push(new X509Certificate(c.raw))
+  return chain
+}
+
+/**
+ * tls.issuer: the certificate served comes from where the inventory says. An ACME node's chain
+ * leads to one of the ACME server's CA certificates (a certificate of the chain is one of them, or
+ * is issued and signed by one); a node given its certificate serves exactly that leaf (not, say, a
+ * leftover from an earlier setup).
+ */
+export function issuerOutcome(expected: VerifyNode['issuer'], cert: ChainCertificate, target: string): CheckResult {
+  const chain = chainOf(cert)
+  const leaf = chain[0]
+  const evidence = leaf ? `issuer: ${leaf.issuer.replaceAll('\n', ', ')}` : undefined
+  if (!expected) return outcome('tls.issuer', 'skip', 'no inventory: no expected issuer to compare with', {target})
+  if (!leaf) return outcome('tls.issuer', 'fail', 'no certificate served', {target})
+  if (expected.source === 'files') {
+    if (!expected.leafSha256) return outcome('tls.issuer', 'skip', 'the inventory gives no vars.tls_cert to compare with', {target})
+    return leaf.fingerprint256 === expected.leafSha256
+      ? outcome('tls.issuer', 'pass', "serves the inventory's vars.tls_cert", {target, evidence})
+      : outcome('tls.issuer', 'fail', "serves a certificate other than the inventory's vars.tls_cert", {target, evidence: `${evidence}; SHA-256 ${leaf.fingerprint256}`})
+  }
+  if (expected.cas.length === 0) return outcome('tls.issuer', 'skip', 'the inventory gives no vars.acme_issuer_cert (the CA its ACME server issues under) to compare with', {target, evidence})
+  const cas = expected.cas.map((pem) => new X509Certificate(pem))
+  const leads = chain.some((c) => cas.some((ca) => c.fingerprint256 === ca.fingerprint256 || (c.checkIssued(ca) && c.verify(ca.publicKey))))
+  return leads
+    ? outcome('tls.issuer', 'pass', "issued under the ACME server's CA (vars.acme_issuer_cert)", {target, evidence})
+    : outcome('tls.issuer', 'fail', "not issued under the ACME server's CA (vars.acme_issuer_cert)", {target, evidence})
 }
 
 /** warn < 30 days, fail < 7 days or expired. */

@@ -23,7 +23,16 @@ export interface VerifyNode {
   role: 'core' | 'edge' | 'domain'
   /** the name the node should answer to (banner, certificate) */
   fqdn: string
+  /** who should have issued its certificate (from the inventory; absent without one): tls.issuer, host.renewal */
+  issuer?: ExpectedIssuer
 }
+
+/**
+ * Where a node's certificate should come from: handed in (vars.tls_cert: the leaf served must be
+ * that one), or an ACME server (vars.tls_source acme: the served chain must lead to one of
+ * vars.acme_issuer_cert's CA certificates, PEM; none given: no issuer to compare with).
+ */
+export type ExpectedIssuer = {source: 'files'; leafSha256?: string} | {source: 'acme'; cas: string[]}
 
 /** Builds a result; a failure or warning without its own hint gets the catalog's fix. */
 export function outcome(

@@ -20,6 +20,17 @@ describe('mailops blueprint show', () => {
     expect(dovecot).toMatchObject({template: 'dovecot.conf', templateFor: {'debian 13': 'dovecot-2.4.conf'}})
   })
 
+  it("says which inventory choice a blueprint or a file is for (vars.tls_source)", () => {
+    const acme = mailops(['blueprint', 'show', 'acme'])
+    expect(acme.code, acme.stderr).toBe(0)
+    expect(acme.stdout).toContain('only for hosts with vars.tls_source = acme')
+    const edge = mailops(['blueprint', 'show', 'edge'])
+    const row = edge.stdout.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│').map((c) => c.trim()))
+    const start = row.findIndex((cells) => cells[1] === '/etc/mailops/tls/cert.')
+    expect(row.slice(start, start + 2).map((cells) => cells[2]).join(' ')).toBe('cert.pem (when tls_source=files)')
+    expect(mailops(['blueprint', 'show', 'acme', '--json']).json().when).toEqual({tls_source: 'acme'})
+  })
+
   it('shows examples in --help', () => {
     const help = mailops(['blueprint', 'show', '--help'])
     expect(help.code).toBe(0)

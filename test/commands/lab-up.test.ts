@@ -18,3 +18,17 @@ describe('mailops lab up --delay', () => {
     expect(result.stderr).toContain("--delay 'node2=80,1' is not HOST=MS or HOST=MS,LOSS%: write e.g. --delay node2=80 or --delay node2=80,1%")
   })
 })
+
+describe('mailops lab up --tls', () => {
+  it('refuses ACME on hosts without systemd (their certificate could never be renewed), before anything is made', () => {
+    const result = mailops(['lab', 'up', '--name', 'exnone', '--hosts', '1', '--os', 'controller', '--tls', 'acme'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--tls acme needs booted hosts (--os debian13 or debian12)')
+  })
+
+  it('names the valid choices', () => {
+    const result = mailops(['lab', 'up', '--name', 'exnone', '--tls', 'letsencrypt'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/ca, acme/)
+  })
+})

@@ -10,6 +10,16 @@ import {Strict} from './common.js'
 export const SUPPORTED_RELEASES = ['debian 12', 'debian 13'] as const
 export type Release = (typeof SUPPORTED_RELEASES)[number]
 
+/**
+ * A condition on the inventory: every named variable must have the given value (a variable not
+ * set anywhere counts as its blueprint default). Lets one inventory choice, e.g. vars.tls_source,
+ * decide which blueprints, files and variables a host gets.
+ */
+const When = Type.Record(Type.String({pattern: '^[a-z][a-z0-9_]*$'}), Type.String(), {
+  minProperties: 1,
+  description: "only where each named variable has this value (e.g. {tls_source: acme}); elsewhere it is left out (a variable: neither required nor checked, its value '')",
+})
+
 const Variable = Strict({
   type: Type.Union([Type.Literal('string'), Type.Literal('integer'), Type.Literal('boolean'), Type.Literal('list')]),
   default: Type.Optional(Type.Unknown()),
@@ -25,6 +35,7 @@ const Variable = Strict({
   ),
   matchesKey: Type.Optional(Type.String({description: 'for a certificate chain or a public key: the variable holding its private key (a public key and its private key: both given or neither)'})),
   items: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {description: 'for lists: a JSON Schema every item must match'})),
+  when: Type.Optional(When),
 })
 
 /**
@@ -38,6 +49,7 @@ export const Blueprint = Strict({
   name: Type.String({pattern: '^[a-z][a-z0-9-]*$'}),
   summary: Type.String(),
   roles: Type.Array(Type.Union([Type.Literal('core'), Type.Literal('edge')]), {minItems: 1}),
+  when: Type.Optional(When),
   packages: Type.Array(Type.String(), {description: 'Debian packages the files and services need'}),
   variables: Type.Record(Type.String({pattern: '^[a-z][a-z0-9_]*$'}), Variable),
   files: Type.Array(
@@ -65,6 +77,7 @@ export const Blueprint = Strict({
       ),
       notify: Type.Optional(Type.Array(Type.String(), {description: 'services to reload when this file changes'})),
       init: Type.Optional(InitOnly),
+      when: Type.Optional(When),
     }),
     {minItems: 1},
   ),
@@ -80,6 +93,9 @@ export const Blueprint = Strict({
     Strict({
       reload: Type.Union([Type.Literal('reload'), Type.Literal('restart')], {description: 'what a changed file triggers'}),
       init: Type.Optional(InitOnly),
+      daemon: Type.Optional(
+        Type.Boolean({description: "false: not a long-running process (a oneshot that runs and exits, a timer), so verify's host.services does not expect it running; deploy still starts it when its ready command fails (default true)"}),
+      ),
       ready: Type.Optional(
         Type.String({description: "command that succeeds once the service answers (e.g. its port accepts): after a start or restart, deploy waits for it (bounded) before the next service, so Postfix never hands mail to a milter that is still loading"}),
       ),

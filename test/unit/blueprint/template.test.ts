@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {listBlueprints, loadBlueprint, renderFiles, resolveVariables} from '../../../src/blueprint/load.js'
+import {blueprintApplies, listBlueprints, loadBlueprint, renderFiles, resolveVariables} from '../../../src/blueprint/load.js'
 import {renderTemplate} from '../../../src/blueprint/template.js'
 import {SUPPORTED_RELEASES} from '../../../src/config/schemas/blueprint.js'
 import {ROOT} from '../../helpers/cli.js'
@@ -77,10 +77,10 @@ describe('variables are checked by meaning before any connection', () => {
 
 describe('bundled blueprints', () => {
   it('load, and render with their defaults plus a value for each required variable', () => {
-    expect(listBlueprints(ROOT)).toEqual(['base', 'core', 'edge'])
+    expect(listBlueprints(ROOT)).toEqual(['acme', 'base', 'core', 'edge'])
     const pem = keyAndCert()
     const samples = {string: 'sample', integer: 1, boolean: true, list: []}
-    const special: Record<string, string> = {domain: 'example.com', tls_cert: pem.cert, tls_key: pem.key, dkim_private_key: pem.key}
+    const special: Record<string, string> = {domain: 'example.com', tls_cert: pem.cert, tls_key: pem.key, dkim_private_key: pem.key, acme_directory: 'https://acme.example/dir', acme_email: 'postmaster@example.com'}
     for (const name of listBlueprints(ROOT)) {
       const blueprint = loadBlueprint(ROOT, name)
       const required = Object.entries(blueprint.variables).filter(([, v]) => v.default === undefined)
@@ -217,5 +217,52 @@ describe('blueprints render for the host\'s release', () => {
     expect(() => loadBlueprint(root, 'base')).toThrow(/blueprint\.yaml:\d+:\d+.*templateFor/s)
     writeFileSync(file, readFileSync(file, 'utf8').replace("templateFor: {'debian 11': motd}", "templateFor: {'debian 13': motd-13}"))
     expect(() => loadBlueprint(root, 'base')).toThrow(/blueprint\.yaml:\d+:\d+.*template file missing: .*motd-13/s)
+  })
+})
+
+describe("a blueprint's when (one inventory choice, vars.tls_source, picks blueprints, files and variables)", () => {
+  const pem = keyAndCert()
+  const facts = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', ssh_port: 22, certificate_names: ['mx1.example.com', 'mta-sts.example.com'], mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 604800\n'}
+  const edge = loadBlueprint(ROOT, 'edge')
+  const acme = loadBlueprint(ROOT, 'acme')
+  const paths = (vars: Record<string, unknown>) => renderFiles(edge, vars, SUPPORTED_RELEASES[1]).map((f) => f.path)
+
+  it('a node on files gets its handed-in certificate and key, and no acme blueprint', () => {
+    const vars = resolveVariables(edge, 'mx1', {tls_key: pem.key}, {tls_cert: pem.cert}, facts)
+    expect(vars.tls_source).toBe('files')
+    expect(paths(vars)).toEqual(expect.arrayContaining(['/etc/mailops/tls/cert.pem', '/etc/mailops/tls/key.pem']))
+    expect(blueprintApplies(acme, 'edge', {}, {})).toBe(false)
+    expect(blueprintApplies(acme, 'edge', {tls_source: 'files'}, {})).toBe(false)
+    // files is still the default: its certificate is required as before.
+    expect(() => resolveVariables(edge, 'mx1', {tls_key: pem.key}, {}, facts)).toThrow(/tls_cert/)
+  })
+
+  it('an ACME node needs no tls_cert or tls_key, gets no certificate file from deploy, and gets the acme blueprint (host vars over inventory vars)', () => {
+    const vars = resolveVariables(edge, 'mx1', {}, {tls_source: 'acme'}, facts)
+    expect(vars.tls_cert).toBe('')
+    expect(vars.tls_key).toBe('')
+    expect(paths(vars)).not.toContain('/etc/mailops/tls/cert.pem')
+    expect(paths(vars)).not.toContain('/etc/mailops/tls/key.pem')
+    expect(paths(vars)).toContain('/etc/postfix/main.cf')
+    expect(blueprintApplies(acme, 'edge', {tls_source: 'acme'}, {})).toBe(true)
+    expect(blueprintApplies(acme, 'core', {tls_source: 'files'}, {tls_source: 'acme'})).toBe(true)
+    expect(blueprintApplies(acme, 'edge', {tls_source: 'acme'}, {tls_source: 'files'})).toBe(false)
+  })
+
+  it("asks the ACME server for the node's names with the key kept, and trusts its HTTPS CA only when one is given", () => {
+    const vars = resolveVariables(acme, 'mx1', {}, {tls_source: 'acme', acme_directory: 'https://198.18.15.1:14000/dir', acme_email: 'postmaster@example.com', acme_ca_cert: pem.cert}, facts)
+    const files = Object.fromEntries(renderFiles(acme, vars, SUPPORTED_RELEASES[1]).map((f) => [f.path, f.content]))
+    const obtain = files['/etc/mailops/acme/obtain']
+    expect(obtain).toContain("--server 'https://198.18.15.1:14000/dir'")
+    expect(obtain).toContain("-d 'mx1.example.com' -d 'mta-sts.example.com'")
+    expect(obtain).toContain('--reuse-key')
+    expect(obtain).toContain('--deploy-hook /etc/mailops/acme/install')
+    expect(obtain).toContain('export REQUESTS_CA_BUNDLE=/etc/mailops/acme/ca.pem')
+    expect(files['/etc/systemd/system/certbot.service.d/mailops.conf']).toContain('Environment=REQUESTS_CA_BUNDLE=/etc/mailops/acme/ca.pem')
+    expect(files['/etc/mailops/acme/check']).toContain("for name in 'mx1.example.com' 'mta-sts.example.com'; do")
+    const publicCa = resolveVariables(acme, 'mx1', {}, {tls_source: 'acme', acme_directory: 'https://acme.example/dir', acme_email: 'postmaster@example.com'}, facts)
+    const rendered = Object.fromEntries(renderFiles(acme, publicCa, SUPPORTED_RELEASES[1]).map((f) => [f.path, f.content]))
+    expect(rendered['/etc/mailops/acme/obtain']).not.toContain('REQUESTS_CA_BUNDLE')
+    expect(rendered['/etc/systemd/system/certbot.service.d/mailops.conf']).not.toContain('Environment=')
   })
 })

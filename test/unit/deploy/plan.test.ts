@@ -100,6 +100,18 @@ describe('deploy plan', () => {
     expect(applyScript(done, {dovecot: {reload: 'reload'}}, '"run":"r"')).not.toContain('crypt_fs')
   })
 
+  it("has systemd reread a changed unit file before any service is acted on, and tells a failed unit's own last lines", () => {
+    const probed = parseProbe('F\tabsent\nF\tsame\t644\troot\troot\nI\tsystemd\nO\tdebian 13\n')
+    const unit = planHost('mx1', [file('/etc/systemd/system/mailops-acme.service', 'U', 'new', ['mailops-acme']), file('/etc/x', 'X', 'same')], probed)
+    const script = applyScript(unit, {'mailops-acme': {reload: 'restart'}}, '"run":"r"')
+    expect(script.indexOf('systemctl daemon-reload')).toBeGreaterThan(-1)
+    expect(script.indexOf('systemctl daemon-reload')).toBeLessThan(script.indexOf('for s in $(cat "$pending")'))
+    expect(script).toContain('journalctl _SYSTEMD_UNIT="$u" -n 3')
+    // No unit file changed: systemd is not asked to reload.
+    const plain = planHost('mx1', [file('/etc/postfix/main.cf', 'M', 'new', ['postfix']), file('/etc/x', 'X', 'same')], probed)
+    expect(applyScript(plain, {postfix: {reload: 'reload'}}, '"run":"r"')).not.toContain('daemon-reload')
+  })
+
   it('orders cores before edges and cuts canary and batches', () => {
     const host = (name: string, role: 'core' | 'edge') => ({name, role}) as InventoryHost
     expect(deployOrder([host('e1', 'edge'), host('c1', 'core'), host('e2', 'edge')]).map((h) => h.name)).toEqual(['c1', 'e1', 'e2'])

@@ -16,6 +16,9 @@ describe("the lab's DNS", () => {
     expect(fresh.forward).toContain('ns IN A 198.18.45.1\n')
     expect(fresh.forward).toMatch(/^node2\.dnsx\.mailops\.test\.\t3600\tIN\tA\t198\.18\.45\.12$/m)
     expect(fresh.reverse).toContain('12.45.18.198.in-addr.arpa. IN PTR node2.dnsx.mailops.test.\n')
+    // The edges serve MTA-STS there: an ACME server validates that name of an edge's certificate on it (node1 is the core).
+    expect(fresh.forward).toMatch(/^mta-sts\.dnsx\.mailops\.test\.\t3600\tIN\tA\t198\.18\.45\.12$/m)
+    expect(fresh.forward).not.toMatch(/^mta-sts\..*\t198\.18\.45\.11$/m)
     const published = labZones(spec, 8, [
       {name: 'dnsx.mailops.test.', type: 'TXT', value: 'v=spf1 ip4:198.18.45.11 -all', comment: 'SPF'},
       {name: '11.45.18.198.in-addr.arpa.', type: 'PTR', value: 'node1.dnsx.mailops.test.', comment: 'set by the owner of the address'},

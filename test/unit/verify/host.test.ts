@@ -27,8 +27,23 @@ describe('host checks', () => {
       {path: '/var/spool/postfix', mount: '/', freePercent: 80},
       {path: '/var/mail', mount: '/srv', freePercent: 90},
     ])
+    // No host.renewal: a node given its certificate (not on ACME) is renewed by deploying another, not on the node.
     expect(statuses(output())).toEqual({'host.services': 'pass', 'host.queue': 'pass', 'host.disk': 'pass', 'host.memory': 'pass', 'host.certificate': 'pass', 'host.logrotate': 'pass', 'host.firewall': 'pass'})
     expect(facts.logrotate).toEqual({state: 'present', exitCode: 0, error: undefined, coversPostfix: true, rotate: 90})
+  })
+
+  it("passes an ACME node's renewal only with certbot.timer enabled, active and next running before expiry - 30 days", () => {
+    // Certificate valid until 2027-11-23 (output's default): renewal point 2027-10-24.
+    const renewal = (timer: string) => hostChecks(parseHost(`${output()}\n${timer}`), now, all, [], true).find((r) => r.id === 'host.renewal')!
+    expect(renewal('T\tenabled\tactive\t@1795000000')).toMatchObject({status: 'pass', message: expect.stringContaining('next run 2026-11-18T')})
+    expect(renewal('T\tdisabled\tactive\t@1795000000')).toMatchObject({status: 'fail', message: 'certbot.timer is not enabled'})
+    expect(renewal('T\tenabled\tinactive\t')).toMatchObject({status: 'fail', message: 'certbot.timer is not active'})
+    expect(renewal('T\tenabled\tactive\t')).toMatchObject({status: 'fail', message: 'certbot.timer has no next run'})
+    // 2027-10-31: after the renewal point, the timer would come too late.
+    expect(renewal('T\tenabled\tactive\t@1824940800')).toMatchObject({status: 'fail', message: expect.stringContaining('after 2027-10-24T')})
+    expect(renewal('T\tabsent')).toMatchObject({status: 'fail', message: 'certbot.timer is not installed: the certificate is never renewed'})
+    // An old probe without the T line: not installed, never a pass.
+    expect(hostChecks(parseHost(output()), now, all, [], true).find((r) => r.id === 'host.renewal')!.status).toBe('fail')
   })
 
   it('fails without logrotate, without its config, or with a config logrotate -d finds wrong', () => {
