@@ -249,6 +249,22 @@ describe("a blueprint's when (one inventory choice, vars.tls_source, picks bluep
     expect(blueprintApplies(acme, 'edge', {tls_source: 'acme'}, {tls_source: 'files'})).toBe(false)
   })
 
+  it('refuses an ACME address or URL that could end the quoted word of the root script it goes into', () => {
+    const base = {tls_source: 'acme', acme_directory: 'https://198.18.15.1:14000/dir', acme_email: 'postmaster@example.com'}
+    for (const [name, value] of [
+      ['acme_email', "a'$(touch /tmp/x)'@example.com"],
+      ['acme_email', 'a@example.com\nExecStartPre=/bin/sh'],
+      ['acme_directory', "https://acme.example/dir';reboot;'"],
+      ['acme_directory', 'https://acme.example/$(id)'],
+      ['acme_directory', 'https://acme.example/%n'],
+    ]) {
+      expect(() => resolveVariables(acme, 'mx1', {}, {...base, [name]: value}, facts), `${name}: ${value}`).toThrow(new RegExp(`variable '${name}' must`))
+    }
+    for (const url of ['https://acme-v02.api.letsencrypt.org/directory', 'https://acme.zerossl.com/v2/DV90', 'https://dv.acme-v02.api.pki.goog/directory']) {
+      expect(resolveVariables(acme, 'mx1', {}, {...base, acme_directory: url}, facts).acme_directory).toBe(url)
+    }
+  })
+
   it("asks the ACME server for the node's names with the key kept, and trusts its HTTPS CA only when one is given", () => {
     const vars = resolveVariables(acme, 'mx1', {}, {tls_source: 'acme', acme_directory: 'https://198.18.15.1:14000/dir', acme_email: 'postmaster@example.com', acme_ca_cert: pem.cert}, facts)
     const files = Object.fromEntries(renderFiles(acme, vars, SUPPORTED_RELEASES[1]).map((f) => [f.path, f.content]))
