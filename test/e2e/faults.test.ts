@@ -7,8 +7,9 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
-import {loadBlueprint, renderFiles, resolveVariables} from '../../src/blueprint/load.js'
+import {listBlueprints, loadBlueprint} from '../../src/blueprint/load.js'
 import {applyBundle, applyScript, launchCommand} from '../../src/deploy/apply.js'
+import {desiredState} from '../../src/deploy/deploy.js'
 import {planHost} from '../../src/deploy/plan.js'
 import {parseProbe, probeScript} from '../../src/fleet/facts.js'
 import {SshConnection} from '../../src/ssh/connection.js'
@@ -255,9 +256,9 @@ describe('values that would break a service are refused before any connection, o
   it('an invalid main.cf is checked on a staged copy: under SMTP load no connection fails, and the reason is shown', async () => {
     const inv = loadInventory(inventory())
     const host = inv.hosts.find((h) => h.name === 'node2')!
-    const blueprint = loadBlueprint(ROOT, 'edge')
-    const vars = resolveVariables(blueprint, 'node2', inv.secrets, inv.vars, host.vars, {role: 'edge', host_name: 'node2', core_address: NODE1, core_name: 'node1', ssh_port: 22})
-    const files = renderFiles(blueprint, vars, 'debian 12').map((f) =>
+    // The edge's files as deploy renders them (its facts included), with one bad value in main.cf.
+    const desired = desiredState(listBlueprints(ROOT).map((name) => loadBlueprint(ROOT, name)), inv, host)
+    const files = desired.files['debian 12'].map((f) =>
       f.path === '/etc/postfix/main.cf' ? withContent(f, f.content.replace(/^message_size_limit = .*$/m, 'message_size_limit = 1e+30')) : f,
     )
     const live = sha('node2', '/etc/postfix/main.cf')
@@ -281,7 +282,7 @@ describe('values that would break a service are refused before any connection, o
     try {
       const probe = await connection.exec(probeScript(files, []))
       const plan = planHost('node2', files, parseProbe(probe.stdout))
-      const launched = await connection.exec(launchCommand('faults-invalid'), {stdin: applyBundle(plan, applyScript(plan, blueprint.services, '"run":"faults-invalid"'))})
+      const launched = await connection.exec(launchCommand('faults-invalid'), {stdin: applyBundle(plan, applyScript(plan, desired.services, '"run":"faults-invalid"'))})
       const result = JSON.parse(launched.stdout)
       expect(result.status).toBe('failed-validate')
       expect(result.output).toContain('bad numerical configuration: message_size_limit')
