@@ -112,7 +112,7 @@ describe('mailops deploy on booted bare Debian hosts', () => {
     const planned = dry.json().hosts
     expect(planned.map((h: {host: string; packages: string[]}) => [h.host, h.packages])).toEqual([
       ['node1', ['postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'dovecot-sieve', 'opendkim', 'logrotate', 'nftables']],
-      ['node2', ['postfix', 'logrotate', 'redis-server', 'rspamd', 'nftables']],
+      ['node2', ['postfix', 'logrotate', 'redis-server', 'rspamd', 'nftables', 'nginx']],
     ])
     expect(postfixState('node2')).toBe('0\ninactive\nno-main.cf\nno-policy\n')
 
