@@ -127,13 +127,13 @@ describe('mailops verify on nodes deployed by mailops deploy', () => {
     ])
     const groups = new Set(report.nodes.flatMap((n: Node) => n.checks.map((c) => c.id.split('.')[0])))
     expect([...groups].sort()).toEqual(['auth', 'delivery', 'dns', 'host', 'network', 'relay', 'smtp', 'tls'])
-    // 7 TLS endpoints on the core, 7 checks each; one on an edge, and its hop to the core.
-    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('tls.'))).toHaveLength(49)
-    expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(8)
+    // 7 TLS endpoints on the core, 8 checks each (tls.issuer included); one on an edge, and its hop to the core.
+    expect(checksOf(report, 'node1').filter((c) => c.id.startsWith('tls.'))).toHaveLength(56)
+    expect(checksOf(report, 'node2').filter((c) => c.id.startsWith('tls.'))).toHaveLength(9)
     // The core's firewall gives verify (not an edge) no answer on 25; an edge gets the greeting, and
     // every other check of the core's 25 goes through that edge (the only clients it takes).
     expect(checksOf(report, 'node1').find((c) => c.id === 'smtp.edges-only')!.evidence).toMatch(/^from here: no answer from 198\.18\.9\.11:25 within \d+ ms; from node2 \(an edge\): 220 node1\.verifytest\.mailops\.test ESMTP/)
-    expect(checksOf(report, 'node1').filter((c) => c.target === 'smtp:25').map((c) => c.status)).toEqual(Array(8).fill('pass'))
+    expect(checksOf(report, 'node1').filter((c) => c.target === 'smtp:25').map((c) => c.status)).toEqual(Array(9).fill('pass'))
     expect(checksOf(report, 'node1').find((c) => c.id === 'network.port' && c.target === '25/tcp')!.message).toBe('filtered: a core takes port 25 from its edges only')
     expect(report.nodes.slice(0, 3).map((n: Node) => n.checks.find((c) => c.id === 'host.firewall')!.status)).toEqual(['pass', 'pass', 'pass'])
     expect(checksOf(report, 'node2').find((c) => c.id === 'tls.next-hop')!.evidence).toMatch(/^Verified TLS connection established to 198\.18\.9\.11\[198\.18\.9\.11\]:25: TLSv1\.3 /)
@@ -549,9 +549,12 @@ describe('mailops verify without an inventory', () => {
     ])
     const groups = new Set(report.nodes.flatMap((n: Node) => n.checks.map((c) => c.id.split('.')[0])))
     expect([...groups].sort()).toEqual(['auth', 'network', 'relay', 'smtp', 'tls'])
+    // A stranger knows no expected CA: the issuer is not judged (skip, saying why).
     expect(failed(report).map((c) => [c.id, c.status])).toEqual([
       ['smtp.postmaster', 'skip'],
+      ['tls.issuer', 'skip'],
       ['smtp.postmaster', 'skip'],
+      ['tls.issuer', 'skip'],
     ])
   })
 
