@@ -102,6 +102,13 @@ export function transportLine(route: Route): string | null {
   return `${route.destination} smtp:${[route.nexthop, ...(route.fallback ? [route.fallback.nexthop] : [])].join(', ')}`
 }
 
+/** The rows that measure a destination: measured from a node of the inventory, and not a core → edge hop. */
+export function destinationRows(nodes: readonly RouteNode[], rows: readonly TargetResult[]): TargetResult[] {
+  const names = new Set(nodes.map((n) => n.name))
+  const edgeAddresses = new Set(nodes.filter((n) => n.role === 'edge').map((n) => n.address))
+  return rows.filter((r) => r.from !== undefined && names.has(r.from) && !edgeAddresses.has(r.host))
+}
+
 export interface PlanInput {
   nodes: readonly RouteNode[]
   rows: readonly TargetResult[]
@@ -120,10 +127,7 @@ export interface PlanInput {
 export function planRoutes(input: PlanInput): RoutePlan {
   const cores = input.nodes.filter((n) => n.role === 'core')
   const edges = input.nodes.filter((n) => n.role === 'edge')
-  const nodeNames = new Set(input.nodes.map((n) => n.name))
-  const edgeAddresses = new Set(edges.map((e) => e.address))
-  // Destinations: what the nodes measured, except the hops to the edges themselves.
-  const destinations = [...new Set(input.rows.filter((r) => r.from !== undefined && nodeNames.has(r.from) && !edgeAddresses.has(r.host)).map((r) => r.id))].sort()
+  const destinations = [...new Set(destinationRows(input.nodes, input.rows).map((r) => r.id))].sort()
   const routes: Route[] = []
   for (const core of cores) {
     for (const destination of destinations) {

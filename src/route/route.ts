@@ -6,7 +6,7 @@ import type {RoutePlan} from '../config/schemas/route.js'
 import {InputError} from '../errors.js'
 import {firstCore, loadInventory} from '../fleet/inventory.js'
 import {t} from '../i18n/index.js'
-import {planRoutes, type RouteSettings} from './plan.js'
+import {destinationRows, planRoutes, type RouteSettings} from './plan.js'
 
 export interface RoutePlanRequest {
   inventory: string
@@ -33,9 +33,9 @@ export function planRouteFiles(request: RoutePlanRequest): RoutePlan {
   if (!matrix.targets.some((r) => r.from !== undefined && names.has(r.from))) {
     throw InputError.at(undefined, 'route.noNodeRows', {file: request.matrix, nodes: [...names].join(', ')}, t('route.noNodeRowsHint'))
   }
-  const edgeAddresses = new Set(inventory.hosts.filter((h) => h.role === 'edge').map((h) => h.address))
+  const destinations = new Set(destinationRows(nodes, matrix.targets))
   for (const [i, row] of matrix.targets.entries()) {
-    if (row.from !== undefined && names.has(row.from) && !edgeAddresses.has(row.host) && !DOMAIN.test(row.id)) {
+    if (destinations.has(row) && !DOMAIN.test(row.id)) {
       throw InputError.at(source?.locate(['targets', i, 'id']), 'route.badDestination', {id: row.id})
     }
   }
