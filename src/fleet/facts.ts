@@ -52,7 +52,7 @@ export interface HostFacts {
   failedUnits: string[] | undefined
   /** the Postfix queue; null when postqueue did not answer */
   mailQueue: {messages: number; deferred: number; bounced: number} | null
-  disks: Array<{path: string; mount: string; freePercent: number}>
+  disks: Array<{path: string; mount: string; freePercent: number; freeMb: number}>
   memory: {totalKb: number; availableKb: number} | null
   certificate: {present: boolean; notAfter?: Date; keyMatches?: boolean}
   /** logrotate: installed, its mailops config present, `logrotate -d` clean, Postfix's log covered, how many rotations kept */
@@ -164,8 +164,8 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
   },
   disks: {
     tag: 'D',
-    script: () => `for d in /var/spool/postfix /var/mail; do [ -d "$d" ] && df -P "$d" | awk -v d="$d" 'NR==2 {printf "D\\t%s\\t%s\\t%s\\n", d, $6, 100 - $5}'; done`,
-    parse: (rows) => rows.map((f) => ({path: f[0], mount: f[1], freePercent: Number(f[2])})),
+    script: () => `for d in /var/spool/postfix /var/mail; do [ -d "$d" ] && df -P "$d" | awk -v d="$d" 'NR==2 {printf "D\\t%s\\t%s\\t%s\\t%d\\n", d, $6, 100 - $5, $4 / 1024}'; done`,
+    parse: (rows) => rows.map((f) => ({path: f[0], mount: f[1], freePercent: Number(f[2]), freeMb: Number(f[3])})),
   },
   memory: {
     tag: 'M',

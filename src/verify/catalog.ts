@@ -262,7 +262,7 @@ export const CHECKS = {
   },
   'host.disk': {
     scope: 'node',
-    proves: 'The file systems of the queue and the mailboxes have headroom (warning below 20% free, failure below 10%).',
+    proves: 'The file systems of the queue and the mailboxes have headroom: a warning below 20% and 10 GiB free, a failure below 10% and 2 GiB (both must be low: a fifth of a large disk is still weeks of mail).',
     fix: 'Free or add space; check log rotation (/etc/logrotate.d/mailops) and mailbox retention.',
   },
   'host.memory': {

@@ -3,7 +3,12 @@ import {expiryOutcome} from './tls.js'
 import {type CheckResult, outcome} from './types.js'
 
 const QUEUE = {warn: 100, fail: 1000}
-const DISK_FREE = {warn: 20, fail: 10}
+// Low only when both the share and the space are low: 20 % of a 250 GB disk is weeks of mail, and
+// a small disk at 25 % may hold less than one day. Postfix itself refuses mail below 1.5 × message_size_limit.
+const DISK_FREE = {warn: {percent: 20, mb: 10 * 1024}, fail: {percent: 10, mb: 2 * 1024}}
+const diskLevel = (d: {freePercent: number; freeMb: number}) =>
+  d.freePercent < DISK_FREE.fail.percent && d.freeMb < DISK_FREE.fail.mb ? 'fail' : d.freePercent < DISK_FREE.warn.percent && d.freeMb < DISK_FREE.warn.mb ? 'warn' : 'pass'
+const size = (mb: number) => (mb >= 1024 ? `${(mb / 1024).toFixed(1)} GiB` : `${mb} MiB`)
 const MEMORY_FREE = {warn: 10, fail: 5}
 
 /** The facts verify's host group and dns.dkim read: one exec per node (public keys only, nothing secret). */
@@ -56,10 +61,13 @@ export function hostChecks(all: HostHealth, now: Date, wanted: (id: CheckResult[
     )
   }
   if (wanted('host.disk')) {
-    const worst = [...facts.disks].sort((a, b) => a.freePercent - b.freePercent)[0]
+    const order = ['fail', 'warn', 'pass']
+    const worst = [...facts.disks].sort((a, b) => order.indexOf(diskLevel(a)) - order.indexOf(diskLevel(b)) || a.freePercent - b.freePercent)[0]
     results.push(
       worst
-        ? outcome('host.disk', level(worst.freePercent, DISK_FREE, false), `${worst.freePercent}% free on ${worst.mount} (${worst.path})`, {evidence: facts.disks.map((d) => `${d.path}: ${d.freePercent}%`).join(', ')})
+        ? outcome('host.disk', diskLevel(worst), `${worst.freePercent}% (${size(worst.freeMb)}) free on ${worst.mount} (${worst.path})`, {
+            evidence: facts.disks.map((d) => `${d.path}: ${d.freePercent}%, ${size(d.freeMb)}`).join(', '),
+          })
         : outcome('host.disk', 'fail', 'no mail spool or mailbox directory found'),
     )
   }

@@ -163,17 +163,19 @@ function expectExampleWorks(example: DocumentedExample): void {
   const ssh = id === 'lab ssh' && !tokens(example.text).includes('--')
   const host = ssh ? tokens(example.text).filter((w) => !w.startsWith('-')).at(-1) : undefined
   const run = runExample(example.text, ssh ? 'hostname\n' : '')
-  const shown = `${example.sources.join(', ')}\n$ ${run.shell}\nexit ${run.code}\n--- stderr\n${run.stderr.slice(-3000)}\n--- stdout\n${run.stdout.slice(0, 3000)}`
-  expect(run.code, shown).toBe(documentedExit.get(example.text) ?? 0)
-  for (const secret of labSecrets()) expect(run.stdout + run.stderr, `${shown}\n(prints a secret of the lab)`).not.toContain(secret)
-
   const last = segments(run.shell).at(-1)!
   const words = tokens(last)
   const lastId = commandOf(last, ids)
   const redirect = flagValue(words, '>')
   const outputFile = flagValue(words, '-o', '--output')
-  const outputDir = flagValue(words, '--out-dir')
   const content = redirect ? written(join(work, redirect)) : outputFile ? written(join(work, outputFile)) : run.stdout
+  // What the command wrote to its file is part of what a failure shows (verify --strict's warning is in verify.xml).
+  const filed = redirect || outputFile ? `\n--- ${redirect ?? outputFile}\n${content.slice(0, 6000)}` : ''
+  const shown = `${example.sources.join(', ')}\n$ ${run.shell}\nexit ${run.code}\n--- stderr\n${run.stderr.slice(-3000)}\n--- stdout\n${run.stdout.slice(0, 3000)}${filed}`
+  expect(run.code, shown).toBe(documentedExit.get(example.text) ?? 0)
+  for (const secret of labSecrets()) expect(run.stdout + run.stderr, `${shown}\n(prints a secret of the lab)`).not.toContain(secret)
+
+  const outputDir = flagValue(words, '--out-dir')
   const said = redirect || outputFile ? content : run.stdout + run.stderr
   expect(said.trim(), `${shown}\n(prints nothing${redirect || outputFile ? ` in ${redirect ?? outputFile}` : ''})`).not.toBe('')
   if (words.includes('--json') && lastId) {

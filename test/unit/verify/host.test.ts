@@ -4,13 +4,13 @@ import {hostChecks, parseHost} from '../../../src/verify/host.js'
 
 const now = new Date('2026-11-23T00:00:00Z')
 const all = () => true
-const output = (over: {queue?: number; free?: number; available?: number; notAfter?: string; match?: number; dovecot?: number; logrotate?: string; firewall?: string} = {}) =>
+const output = (over: {queue?: number; free?: number; freeMb?: number; available?: number; notAfter?: string; match?: number; dovecot?: number; logrotate?: string; firewall?: string} = {}) =>
   [
     'S\tpostfix\t1',
     `S\tdovecot\t${over.dovecot ?? 1}`,
     `Q\t${over.queue ?? 0}\t${over.queue ? 1 : 0}\t2`,
-    `D\t/var/spool/postfix\t/\t${over.free ?? 80}`,
-    'D\t/var/mail\t/srv\t90',
+    `D\t/var/spool/postfix\t/\t${over.free ?? 80}\t${over.freeMb ?? 1024}`,
+    'D\t/var/mail\t/srv\t90\t900000',
     `M\t1000\t${over.available ?? 500}`,
     `C\t${over.notAfter ?? 'Nov 23 00:00:00 2027 GMT'}\t${over.match ?? 1}`,
     'K\tMIIBIjAN',
@@ -24,8 +24,8 @@ describe('host checks', () => {
     const facts = parseHost(output())
     expect(facts.dkimPublic).toBe('MIIBIjAN')
     expect(facts.disks).toEqual([
-      {path: '/var/spool/postfix', mount: '/', freePercent: 80},
-      {path: '/var/mail', mount: '/srv', freePercent: 90},
+      {path: '/var/spool/postfix', mount: '/', freePercent: 80, freeMb: 1024},
+      {path: '/var/mail', mount: '/srv', freePercent: 90, freeMb: 900000},
     ])
     // No host.renewal: a node given its certificate (not on ACME) is renewed by deploying another, not on the node.
     expect(statuses(output())).toEqual({'host.services': 'pass', 'host.queue': 'pass', 'host.disk': 'pass', 'host.memory': 'pass', 'host.certificate': 'pass', 'host.logrotate': 'pass', 'host.firewall': 'pass'})
@@ -92,6 +92,10 @@ describe('host checks', () => {
     expect(statuses(output({free: 20}))['host.disk']).toBe('pass')
     expect(statuses(output({free: 19}))['host.disk']).toBe('warn')
     expect(statuses(output({free: 9}))['host.disk']).toBe('fail')
+    // Both must be low: 19 % of a 250 GB disk (the CI machines' 48 GB free) is no warning; 9 % with 5 GiB left is one.
+    expect(statuses(output({free: 19, freeMb: 48 * 1024}))['host.disk']).toBe('pass')
+    expect(statuses(output({free: 9, freeMb: 5 * 1024}))).toMatchObject({'host.disk': 'warn'})
+    expect(hostChecks(parseHost(output({free: 9, freeMb: 900})), now, all).find((r) => r.id === 'host.disk')!.message).toBe('9% (900 MiB) free on / (/var/spool/postfix)')
     expect(statuses(output({available: 90}))['host.memory']).toBe('warn')
     expect(statuses(output({available: 40}))['host.memory']).toBe('fail')
     expect(statuses(output({notAfter: 'Dec 10 00:00:00 2026 GMT'}))['host.certificate']).toBe('warn')
