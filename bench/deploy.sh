@@ -24,8 +24,13 @@ step=${STEP_S:-300}
 lab=/var/lib/mailops/lab/$name
 work=$(mktemp -d)
 trap 'node bin/run.js lab down --name "$name" >/dev/null 2>&1; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-for tool in ansible-playbook hyperfine; do command -v $tool >/dev/null || { echo "deploy bench: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }; done
-[ -d /usr/lib/python3/dist-packages/ansible_mitogen ] || { echo 'deploy bench: ansible-mitogen is missing (scripts/setup.sh installs it)' >&2; exit 1; }
+# The peers are Debian's: installed here (only this bench needs them), not by scripts/setup.sh.
+if ! command -v ansible-playbook >/dev/null || [ ! -d /usr/lib/python3/dist-packages/ansible_mitogen ]; then
+  [ "$(id -u)" -eq 0 ] || { echo 'deploy bench: ansible-core and ansible-mitogen are missing (run as root, or: sudo apt-get install ansible-core ansible-mitogen)' >&2; exit 1; }
+  echo 'deploy bench: installing ansible-core ansible-mitogen' >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible-core ansible-mitogen >/dev/null
+fi
+command -v hyperfine >/dev/null || { echo 'deploy bench: hyperfine is missing (scripts/setup.sh installs it)' >&2; exit 1; }
 npm run --silent build >/dev/null
 
 for strategy in linear mitogen; do
