@@ -23,11 +23,11 @@ if ((${#missing[@]})); then
     exit 1
   fi
   echo "setup: installing ${missing[*]}" >&2
-  apt-get update -qq
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
   # No daemon of these packages (tinyproxy, nsd, unbound, rspamd, redis; pebble has none) may start on its defaults: the lab starts its own.
   own_policy=false
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=true; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   if $own_policy; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
