@@ -241,7 +241,6 @@ describe("dns --apply --server: RFC 2136 to the operator's primary (Knot, TSIG-s
       const {changed, unchanged} = pushed.json().pushed
       expect(changed).toBeGreaterThan(8)
       expect(unchanged).toBe(0)
-      expect(pushed.stderr).toContain(`pushed to 127.0.0.1:${primary.port} (zone ${DOMAIN}., RFC 2136): ${changed} record sets changed`)
       // Every record mailops publishes (but the PTRs, the address owner's) is at the primary, as dig reads it.
       for (const r of records.filter((r) => r.type !== 'PTR')) {
         const answers = primary.dig(r.name, r.type).map((a) => (r.type === 'TXT' ? a.replaceAll(/" "/g, '').replaceAll('"', '') : a.toLowerCase().replaceAll(' ', '')))
@@ -250,12 +249,13 @@ describe("dns --apply --server: RFC 2136 to the operator's primary (Knot, TSIG-s
       }
       expect(primary.dig(DOMAIN, 'TXT')).toContain('"google-site-verification=kept"')
       expect(primary.dig(DOMAIN, 'TXT')).not.toContain('"v=spf1 -all"')
-      for (const out of [dry, pushed]) expect(out.stdout + out.stderr).not.toContain(primary.secret)
 
       const serial = primary.serial()
-      const again = push('--tsig-key', primary.keyFile)
+      const again = mailops(['dns', '-i', inventory, '--apply', '--server', `127.0.0.1:${primary.port}`, '--tsig-key', primary.keyFile])
       expect(again.code, again.stderr).toBe(0)
-      expect(again.json().pushed).toMatchObject({changed: 0, script: ''})
+      expect(again.stderr).toContain(`pushed to 127.0.0.1:${primary.port} (zone ${DOMAIN}., RFC 2136): 0 record sets changed, ${changed} already current`)
+      expect(again.stderr).not.toContain('update add')
+      for (const out of [dry, pushed, again]) expect(out.stdout + out.stderr).not.toContain(primary.secret)
       expect(primary.serial(), 'nothing sent the second time').toBe(serial)
 
       // An edited inventory pushed with the wrong secret: refused, exit 2, the zone as it was.
@@ -266,7 +266,7 @@ describe("dns --apply --server: RFC 2136 to the operator's primary (Knot, TSIG-s
       expect(wrong.code, wrong.stderr).toBe(2)
       expect(wrong.stderr).toMatch(/refused the update: update failed: NOTAUTH/)
       expect(primary.serial()).toBe(serial)
-      expect(primary.dig(DOMAIN, 'CAA')).toEqual([])
+      expect(primary.dig(DOMAIN, 'CAA')).not.toContain('0 issue "ca.example"')
     } finally {
       primary.stop()
     }
