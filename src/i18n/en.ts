@@ -485,6 +485,13 @@ export const en = {
   "route.kept": "kept (within the hysteresis)",
   "route.direct": "direct",
   "route.noChange": "The transport entries do not change.",
+  "route.edgeHop": "the core → edge hop",
+  "route.noLogs": "no node's Postfix log could be read: {nodes}",
+  "route.noDestinations": "the outbound logs of the nodes name no destination outside {domain} that was reached",
+  "route.noDestinationsHint": "Write the targets file by hand (mailops schema targets: the recipient domains, each with its MX host) until the nodes have sent mail.",
+  "route.targetsSummary": "{count, plural, one {# destination} other {# destinations}} from the outbound logs of {nodes}, and {edges, plural, one {# edge} other {# edges}} (the core → edge hops)",
+  "route.targetsSkipped": "left out, not a plain DNS name or never reached: {names}",
+  "route.logUnread": "{node}: its log could not be read ({error}); the targets come from the other nodes",
 }
 
 export type MessageKey = keyof typeof en

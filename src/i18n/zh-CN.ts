@@ -487,4 +487,11 @@ export const zhCN: Record<MessageKey, string> = {
   "route.kept": "保留（在滞后阈值内）",
   "route.direct": "直接",
   "route.noChange": "传输条目没有变化。",
+  "route.edgeHop": "核心 → 边缘一跳",
+  "route.noLogs": "无法读取任何节点的 Postfix 日志：{nodes}",
+  "route.noDestinations": "各节点的外发日志中没有 {domain} 之外且已送达的目的地",
+  "route.noDestinationsHint": "在节点发出邮件之前，请手工编写目标文件（mailops schema targets：收件域名及其 MX 主机）。",
+  "route.targetsSummary": "来自 {nodes} 外发日志的 {count} 个目的地，以及 {edges} 个边缘节点（核心 → 边缘一跳）",
+  "route.targetsSkipped": "已略去（不是普通 DNS 名称或从未送达）：{names}",
+  "route.logUnread": "{node}：无法读取其日志（{error}）；目标来自其他节点",
 }

@@ -1,4 +1,5 @@
 import type {RoutePlan} from '../config/schemas/route.js'
+import type {RouteTargets} from '../route/targets.js'
 import {t} from '../i18n/index.js'
 import {tabular} from '../util/table.js'
 
@@ -25,4 +26,11 @@ export function renderRoutePlan(plan: RoutePlan): string {
   )
   const summary = t('route.summary', {routes: plan.routes.length, cores: plan.transport.length, changes: plan.changes.length, measuredAt: plan.measuredAt})
   return [table, plan.diff === '' ? t('route.noChange') : plan.diff.trimEnd(), summary].join('\n')
+}
+
+/** The targets file as YAML, each destination with its deliveries as a comment: what `route targets` writes. */
+export function renderRouteTargets(result: RouteTargets): string {
+  const counts = new Map(result.destinations.map((d) => [d.id, `${d.sent} sent, ${d.deferred} deferred, ${d.bounced} bounced`]))
+  const lines = result.file.targets.map((target) => `  - ${JSON.stringify(target).replaceAll(/"(\w+)":/g, '$1: ')}  # ${counts.get(target.id) ?? t('route.edgeHop')}`)
+  return ['# mailops route targets: the destinations of the nodes\' outbound logs (mailops latency -i INVENTORY --targets FILE)', 'targets:', ...lines, ''].join('\n')
 }

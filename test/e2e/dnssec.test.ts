@@ -36,6 +36,7 @@ const sh = (script: string) => execFileSync('sh', ['-c', script], {encoding: 'ut
 /** The TLSA 3 1 1 data of a certificate or public key file, by openssl alone (not mailops' code). */
 const opensslDigest = (file: string, isPublicKey = false) =>
   sh(`${isPublicKey ? `openssl pkey -pubin -in ${file}` : `openssl x509 -in ${file} -pubkey -noout | openssl pkey -pubin`} -outform DER | sha256sum | cut -d' ' -f1`)
+const spec = () => readState(LAB.name)!.spec
 const tlsaOf = (served: DnsRecord[], node: string) => served.filter((r) => r.type === 'TLSA' && r.name === `_25._tcp.${node}.${DOMAIN}.`).map((r) => r.value)
 
 beforeAll(() => {
@@ -219,6 +220,17 @@ describe('outbound DANE (RFC 7672): the core sends over verified TLS to an MX wh
     expect(log).toMatch(new RegExp(`Verified TLS connection established to mx\\.dane-ok\\.${DOMAIN.replaceAll('.', '\\.')}`))
     expect(log).toMatch(/to=<bob@dane-bad[^>]*>.*status=deferred \(Server certificate not verified\)/)
     expect(onCore('postqueue -p')).toContain(`bob@dane-bad.${DOMAIN}`)
+
+    // route targets reads these deliveries back from the core's log: both domains, each with the MX it reached.
+    const targets = mailops(['route', 'targets', '-i', inventory, '--json'])
+    expect(targets.code, targets.stderr).toBe(0)
+    expect(targets.json().targets).toEqual(
+      expect.arrayContaining([
+        {id: `dane-ok.${DOMAIN}`, host: `mx.dane-ok.${DOMAIN}`, port: 25, probe: 'smtp'},
+        {id: `dane-bad.${DOMAIN}`, host: `mx.dane-bad.${DOMAIN}`, port: 25, probe: 'smtp'},
+        {id: 'node2', host: spec().hosts[1].address, port: 25, probe: 'smtp'},
+      ]),
+    )
   }, 120_000)
 })
 
