@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 # systemd-container and tinyproxy (booted lab hosts: lab up --os) here too, so that they are
 # installed before the tests' first lab runs, not by a later lab while another one's hosts run;
 # for the same reason the edge's filter (rspamd, redis-server) and the core's Sieve (dovecot-sieve),
-# which namespace lab hosts run from the machine's own /, and nginx (the edges' MTA-STS policy server).
+# which namespace lab hosts run from the machine's own /, nginx (the edges' MTA-STS policy server), and the core's outbound TLS
+# policy maps (postfix-mta-sts-resolver; python3-dnspython for mailops' DANE map).
 # The lab installs its own packages (mailops lab up).
-debian_packages=(hyperfine tmux chromium fonts-noto-cjk nsd ldnsutils unbound knot bind9-dnsutils pebble libxml2-utils testssl.sh mmdebstrap systemd-container tinyproxy rspamd redis-server dovecot-sieve nginx)
+debian_packages=(hyperfine tmux chromium fonts-noto-cjk nsd ldnsutils unbound knot bind9-dnsutils pebble libxml2-utils testssl.sh mmdebstrap systemd-container tinyproxy rspamd redis-server dovecot-sieve nginx postfix-mta-sts-resolver python3-dnspython)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

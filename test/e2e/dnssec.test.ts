@@ -1,5 +1,7 @@
 import {execFileSync} from 'node:child_process'
 import {createHash, X509Certificate} from 'node:crypto'
+import {createServer as createHttpsServer} from 'node:https'
+import {createSecureContext} from 'node:tls'
 import {chmodSync, readFileSync, writeFileSync} from 'node:fs'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
@@ -231,6 +233,94 @@ describe('outbound DANE (RFC 7672): the core sends over verified TLS to an MX wh
         {id: 'node2', host: spec().hosts[1].address, port: 25, probe: 'smtp'},
       ]),
     )
+  }, 120_000)
+})
+
+describe("outbound MTA-STS (RFC 8461), with DANE first: the core honours other domains' policies", () => {
+  it('delivers over verified TLS where the policy and the certificate agree, defers where the certificate fails the policy, and lets DANE win over a policy naming another MX', async () => {
+    // A certificate from the lab's CA (vars.tls_ca_cert: the core trusts it beside the system's) for the policy host and one MX.
+    // EC like the peer's own: smtp-server's SNI keeps serving its default certificate when the chosen context holds an RSA one.
+    const issue = (name: string, sans: string[]) => {
+      const file = (ext: string) => `${labDir}/sts-${name}.${ext}`
+      writeFileSync(file('ext'), `subjectAltName=${sans.map((n) => `DNS:${n}`).join(',')}\nextendedKeyUsage=serverAuth\n`)
+      sh(`openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=${sans[0]} -keyout ${file('key')} -out ${file('csr')} 2>/dev/null && openssl x509 -req -in ${file('csr')} -CA ${labDir}/ca.pem -CAkey ${labDir}/ca.key -set_serial 0x$(openssl rand -hex 16) -days 2 -extfile ${file('ext')} -out ${file('pem')} 2>/dev/null`)
+      return {key: readFileSync(file('key')), cert: readFileSync(file('pem'))}
+    }
+    const mx = (name: string) => `mx.${name}.${DOMAIN}`
+    const trusted = issue('mx', [mx('sts-ok')])
+    const web = issue('web', ['sts-ok', 'sts-bad', 'sts-dane'].map((n) => `mta-sts.${n}.${DOMAIN}`))
+    // Every other name gets a self-signed certificate: no CA vouches for it, only a TLSA record can.
+    const own = selfSignedCertificate(mx('sts-dane'))
+    const digest = createHash('sha256').update(new X509Certificate(own.cert).publicKey.export({type: 'spki', format: 'der'})).digest('hex')
+    const received: Array<{to: string; secure: boolean}> = []
+    const sni: string[] = []
+    const server = new SMTPServer({
+      ...own,
+      SNICallback: (servername, done) => {
+        sni.push(servername)
+        done(null, createSecureContext(servername === mx('sts-ok') ? trusted : own))
+      },
+      authOptional: true,
+      logger: false,
+      disableReverseLookup: true,
+      onData: (stream, session, done) => stream.resume().on('end', () => {
+        for (const r of session.envelope.rcptTo) received.push({to: r.address, secure: session.secure})
+        done()
+      }),
+    })
+    const policies: Record<string, string> = {
+      'sts-ok': mx('sts-ok'),
+      'sts-bad': mx('sts-bad'),
+      // A policy naming another MX: enforced alone it would hold the mail; DANE must win (RFC 8461 §2).
+      'sts-dane': `mx.elsewhere.${DOMAIN}`,
+    }
+    const fetched: string[] = []
+    const https = createHttpsServer(web, (request, response) => {
+      const name = /^mta-sts\.([a-z-]+)\./.exec(request.headers.host ?? '')?.[1] ?? ''
+      fetched.push(`${request.headers.host}${request.url}`)
+      if (request.url !== '/.well-known/mta-sts.txt' || !policies[name]) return void response.writeHead(404).end()
+      response.writeHead(200, {'content-type': 'text/plain'}).end(`version: STSv1\r\nmode: enforce\r\nmx: ${policies[name]}\r\nmax_age: 86400\r\n`)
+    })
+    await Promise.all([
+      new Promise<void>((resolve, reject) => server.once('error', reject).listen(25, GATEWAY, resolve)),
+      new Promise<void>((resolve, reject) => https.once('error', reject).listen(443, GATEWAY, resolve)),
+    ])
+    const onCore = (script: string) => {
+      const result = mailops(['lab', 'ssh', '--name', LAB.name, 'node1', '--', script])
+      expect(result.code, result.stderr).toBe(0)
+      return result.stdout
+    }
+    repair = async () => {
+      onCore('postsuper -d ALL >/dev/null 2>&1 || true')
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), new Promise<void>((resolve) => https.close(() => resolve()))])
+      await serve(records)
+    }
+    const domain = (name: string): DnsRecord[] => [
+      {name: `${name}.${DOMAIN}.`, type: 'MX', priority: 10, value: `${mx(name)}.`},
+      {name: `${mx(name)}.`, type: 'A', value: GATEWAY},
+      {name: `_mta-sts.${name}.${DOMAIN}.`, type: 'TXT', value: 'v=STSv1; id=20261202'},
+      {name: `mta-sts.${name}.${DOMAIN}.`, type: 'A', value: GATEWAY},
+    ]
+    await serve([...records, ...domain('sts-ok'), ...domain('sts-bad'), ...domain('sts-dane'), {name: `_25._tcp.${mx('sts-dane')}.`, type: 'TLSA', value: `3 1 1 ${digest}`}])
+    const to = {ok: `alice@sts-ok.${DOMAIN}`, bad: `bob@sts-bad.${DOMAIN}`, dane: `carol@sts-dane.${DOMAIN}`}
+    for (const address of Object.values(to)) onCore(`printf 'Subject: mta-sts\\n\\nto ${address}\\n' | /usr/sbin/sendmail -f demo@${DOMAIN} ${address}`)
+    const deadline = Date.now() + 60_000
+    let log = ''
+    while (Date.now() < deadline) {
+      log = onCore('cat /var/log/postfix.log')
+      if (received.length >= 2 && /to=<bob@sts-bad[^>]*>.*status=deferred/.test(log)) break
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+    const maps = Object.keys(policies).map((name) => `${name}: ${onCore(`postmap -q ${name}.${DOMAIN} socketmap:inet:127.0.0.1:8462:dane; postmap -q ${name}.${DOMAIN} socketmap:inet:127.0.0.1:8461:postfix; true`).trim()}`)
+    const shown = `${log.split('\n').slice(-25).join('\n')}\nfetched: ${fetched.join(', ')}\npolicy maps: ${maps.join(' | ')}\nSNI: ${sni.join(', ')}`
+    expect(received.sort((a, b) => a.to.localeCompare(b.to)), shown).toEqual([{to: to.ok, secure: true}, {to: to.dane, secure: true}])
+    // The policy made Postfix verify the MX against the CA and the policy's name; DANE verified the other by its TLSA.
+    expect(log, shown).toMatch(new RegExp(`Verified TLS connection established to ${mx('sts-ok').replaceAll('.', '\\.')}`))
+    expect(log, shown).toMatch(new RegExp(`Verified TLS connection established to ${mx('sts-dane').replaceAll('.', '\\.')}`))
+    expect(log, shown).toMatch(/to=<bob@sts-bad[^>]*>.*status=deferred \(Server certificate not (trusted|verified)\)/)
+    // The DANE domain's policy was never what decided: it was not even fetched.
+    expect(fetched).toContain(`mta-sts.sts-ok.${DOMAIN}/.well-known/mta-sts.txt`)
+    expect(fetched).not.toContain(`mta-sts.sts-dane.${DOMAIN}/.well-known/mta-sts.txt`)
   }, 120_000)
 })
 
