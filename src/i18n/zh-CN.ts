@@ -477,4 +477,13 @@ export const zhCN: Record<MessageKey, string> = {
   "route.kept": "保留（在滞后阈值内）",
   "route.direct": "直接",
   "route.noChange": "传输条目没有变化。",
+  "routeApply.notACore": "{file}：'{name}' 不是清单中的核心节点（其节点：{nodes}）：此计划是为另一个清单制定的",
+  "routeApply.unknownEgress": "{file}：{core} 的一条路由的出口 '{name}' 既不是该核心节点，也不是清单中的边缘节点（其节点：{nodes}）",
+  "routeApply.badLine": "{file}：'{line}' 不是 mailops 写入的 transport(5) 行（DOMAIN smtp:NEXTHOP[, NEXTHOP]：域本身或 [边缘节点地址]:25）",
+  "routeApply.ownDomain": "{file}：本域 {domain} 的路由会把其邮件从邮箱处送走",
+  "routeApply.unknownHop": "{file}：{core} 的下一跳 {hop} 不是清单中某个边缘节点的地址",
+  "routeApply.noPlan": "{file}：清单未指定路由计划（vars.route_plan）",
+  "routeApply.noPlanHint": "在 vars 下添加 `route_plan: routes.json`（route plan -o 的文件，相对于清单）：之后普通的 deploy 会保留这些路由",
+  "routeApply.otherPlan": "--plan {given} 不是清单指定的计划（{named}）：之后的 deploy 会把那个计划放回去",
+  "routeApply.otherPlanHint": "将 vars.route_plan 指向新计划（或用它覆盖 {named}），然后再次运行 route apply",
 }
