@@ -484,6 +484,7 @@ export const en = {
   "routeApply.noPlanHint": "Add `route_plan: routes.json` (the route plan -o file, relative to the inventory) under vars: a later plain deploy then keeps the routes",
   "routeApply.otherPlan": "--plan {given} is not the plan the inventory names ({named}): a later deploy would put that one back",
   "routeApply.otherPlanHint": "Point vars.route_plan at the new plan (or write it over {named}), then run route apply again",
+  "routeApply.summary": "route plan {file}: {lines, plural, one {# transport line} other {# transport lines}} on {cores, plural, one {# core} other {# cores}}; relaying edges: {edges}; matrix measured {measuredAt}",
 }
 
 export type MessageKey = keyof typeof en

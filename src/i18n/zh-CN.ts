@@ -486,4 +486,5 @@ export const zhCN: Record<MessageKey, string> = {
   "routeApply.noPlanHint": "在 vars 下添加 `route_plan: routes.json`（route plan -o 的文件，相对于清单）：之后普通的 deploy 会保留这些路由",
   "routeApply.otherPlan": "--plan {given} 不是清单指定的计划（{named}）：之后的 deploy 会把那个计划放回去",
   "routeApply.otherPlanHint": "将 vars.route_plan 指向新计划（或用它覆盖 {named}），然后再次运行 route apply",
+  "routeApply.summary": "路由计划 {file}：{cores} 个核心节点上共 {lines} 条传输条目；中继边缘节点：{edges}；矩阵测量于 {measuredAt}",
 }
