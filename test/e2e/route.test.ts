@@ -14,8 +14,10 @@ import {DeployReport} from '../../src/config/schemas/reports.js'
 
 // A lab of its own on light hosts (the subject is routing, not provisioning): node1 the core,
 // node2 edge A, node3 edge B. MAILOPS_ROUTE_LAB=NAME:SUBNET moves it (MAILOPS_TEST_LAB names the
-// shared lab of the whole run, which this file does not use).
+// shared lab of the whole run, which this file does not use); MAILOPS_ROUTE_OS=debian13 (or
+// debian12) runs it on booted hosts, Postfix 3.10 (3.7), instead of the controller's own system.
 const [NAME = 'routetest', SUBNET = '198.18.17.0/24'] = (process.env.MAILOPS_ROUTE_LAB ?? '').split(':').filter(Boolean)
+const OS = process.env.MAILOPS_ROUTE_OS ?? 'controller'
 const NET = SUBNET.replace(/\.0\/24$/, '')
 const GATEWAY = `${NET}.1`
 const ADDRESS = {node1: `${NET}.11`, node2: `${NET}.12`, node3: `${NET}.13`}
@@ -50,7 +52,7 @@ async function waitFor(count: () => number, wanted: number, withinMs: number): P
 describe('route apply: a destination routed core → edge A, fallback edge B', () => {
   // The setup of the whole file (a measuring test extends it): the lab, the plan from a matrix, route apply, the destination's MX.
   beforeAll(async () => {
-    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '3', '--subnet', SUBNET, '--os', 'controller'])
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '3', '--subnet', SUBNET, '--os', OS])
     if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
     // The matrix as `mailops latency -i … --json` measures it: edge A nearest the destination, B next, the core far.
     const matrix = join(labDir, 'matrix.json')
@@ -78,7 +80,7 @@ describe('route apply: a destination routed core → edge A, fallback edge B', (
     if (printed.code !== 0) throw new Error(`dns failed: ${printed.stderr}`)
     const records: DnsRecord[] = [...printed.json().records, {name: `peer.${DOMAIN}.`, type: 'A', value: GATEWAY}, {name: `${DESTINATION}.`, type: 'MX', priority: 10, value: `peer.${DOMAIN}.`}]
     await publishToLab(readState(NAME)!, records)
-  }, 240_000)
+  }, 600_000)
 
   afterAll(async () => {
     await peer?.close()
@@ -88,6 +90,10 @@ describe('route apply: a destination routed core → edge A, fallback edge B', (
   it("puts the plan's nexthop list on the core, which Postfix accepts, and lets only the core relay through the edges", () => {
     const line = `${DESTINATION} smtp:[${ADDRESS.node2}]:25, [${ADDRESS.node3}]:25`
     expect(JSON.parse(readFileSync(planFile, 'utf8')).transport).toEqual([{core: 'node1', entries: [line]}])
+    // A nexthop list needs Postfix 3.5 or later (Debian 12: 3.7, Debian 13: 3.10).
+    const version = onHost('node1', 'postconf -h mail_version').trim()
+    expect(Number(version.split('.')[0]) * 100 + Number(version.split('.')[1]), `Postfix ${version}`).toBeGreaterThanOrEqual(305)
+    process.stderr.write(`route test: Postfix ${version} on ${OS} hosts\n`)
     // Postfix's own view: postfix check is clean, and the map answers the list as written.
     expect(onHost('node1', 'postfix check 2>&1; postmap -q ' + DESTINATION + ' texthash:/etc/postfix/transport_routes').trim()).toBe(`smtp:[${ADDRESS.node2}]:25, [${ADDRESS.node3}]:25`)
     expect(onHost('node2', `postmap -q ${ADDRESS.node1} cidr:/etc/postfix/route_clients; postconf -h mynetworks`).trim().split('\n')).toEqual(['DISABLE', '127.0.0.0/8, cidr:/etc/postfix/route_clients'])
@@ -130,7 +136,8 @@ describe('route apply: a destination routed core → edge A, fallback edge B', (
     submit('up', 3)
     await waitFor(() => received.length, 3, 60_000)
     expect(received.map((m) => m.client)).toEqual(Array(3).fill(ADDRESS.node2))
-    onHost('node2', 'service postfix stop >/dev/null 2>&1; ! postfix status 2>/dev/null')
+    // Stopped for good: the init system's stop, then Postfix's own (Debian 12's unit can leave master running), until it says so.
+    onHost('node2', 'service postfix stop >/dev/null 2>&1; postfix stop >/dev/null 2>&1; for i in $(seq 1 50); do postfix status >/dev/null 2>&1 || exit 0; sleep 0.2; done; exit 1')
     try {
       received.length = 0
       const n = 10
@@ -148,7 +155,7 @@ describe('route apply: a destination routed core → edge A, fallback edge B', (
         ['node3', 'pass'],
       ])
     } finally {
-      onHost('node2', 'setsid service postfix start >/dev/null 2>&1 < /dev/null')
+      onHost('node2', 'setsid service postfix restart >/dev/null 2>&1 < /dev/null')
     }
   })
 })
