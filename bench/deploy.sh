@@ -28,7 +28,7 @@ trap 'node bin/run.js lab down --name "$name" >/dev/null 2>&1; [ -n "${KEEP:-}" 
 if ! command -v ansible-playbook >/dev/null || [ ! -d /usr/lib/python3/dist-packages/ansible_mitogen ]; then
   [ "$(id -u)" -eq 0 ] || { echo 'deploy bench: ansible-core and ansible-mitogen are missing (run as root, or: sudo apt-get install ansible-core ansible-mitogen)' >&2; exit 1; }
   echo 'deploy bench: installing ansible-core ansible-mitogen' >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible-core ansible-mitogen >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends ansible-core ansible-mitogen >/dev/null
 fi
 command -v hyperfine >/dev/null || { echo 'deploy bench: hyperfine is missing (scripts/setup.sh installs it)' >&2; exit 1; }
 npm run --silent build >/dev/null

@@ -8,6 +8,7 @@ import {CERT_FILE, DKIM_KEY_FILE, gatherFacts} from '../fleet/facts.js'
 import {t} from '../i18n/index.js'
 import {HostError} from '../ssh/errors.js'
 import {mtaStsUrl} from './names.js'
+import {pushRecords, parseUpdateServer, type PushedUpdate} from './rfc2136.js'
 import {dnsRecords, type DnsNode, mtaStsPolicy, spkiSha256, tlsaDigest, zoneSnippet, type DnsInput, type DnsRecord} from './records.js'
 
 export interface DnsRequest {
@@ -88,4 +89,14 @@ function edgeTlsa(inventory: LoadedInventory, host: InventoryHost, needsCert = t
 export function zoneText(publication: DnsPublication): string {
   const policy = publication.mtaStsPolicy.replaceAll('\r\n', '\n').trimEnd().split('\n').map((l) => `; ${l}`).join('\n')
   return `$ORIGIN ${publication.domain}.\n${publication.zone}\n; ${mtaStsUrl(publication.domain)}\n${policy}`
+}
+
+/**
+ * `mailops dns --apply --server`: the server and key are checked before any host is reached, then
+ * the records are computed as `mailops dns` does and pushed to the primary by RFC 2136.
+ */
+export async function dnsToServer(request: DnsRequest & {server: string; tsigKey?: string; dryRun: boolean}): Promise<DnsPublication & {pushed: PushedUpdate}> {
+  const server = parseUpdateServer(request.server, request.tsigKey)
+  const publication = await dnsForInventory(request)
+  return {...publication, pushed: await pushRecords(server, publication.domain, publication.records, request.dryRun)}
 }

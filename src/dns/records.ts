@@ -107,9 +107,15 @@ export function dnsRecords(input: DnsInput): DnsRecord[] {
 }
 
 /** TXT data as quoted strings of at most 255 octets each (RFC 1035 §3.3.14). */
-export function txtStrings(value: string): string {
+export function txtParts(value: string): string[] {
   const parts: string[] = []
   for (let i = 0; i < value.length; i += 255) parts.push(`"${value.slice(i, i + 255).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`)
+  return parts
+}
+
+/** TXT data for a zone file: several strings in parentheses, which only a zone file reads as grouping (nsupdate would store them as text). */
+export function txtStrings(value: string): string {
+  const parts = txtParts(value)
   return parts.length > 1 ? `( ${parts.join(' ')} )` : parts[0]
 }
 

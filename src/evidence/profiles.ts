@@ -20,10 +20,20 @@ export interface Profile {
   controls: readonly Control[]
 }
 
-const IN_TRANSIT = ['tls.*', 'auth.before-tls'] as const
-const ACCESS = ['auth.login', 'auth.bad-login', 'auth.sender', 'relay.open', 'smtp.edges-only', 'smtp.system-accounts', 'smtp.vrfy'] as const
-const ORIGIN = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc', 'dns.spf', 'dns.dkim', 'dns.dmarc', 'dns.mta-sts', 'dns.mta-sts-policy', 'dns.tls-rpt'] as const
-const RESILIENCE = ['network.port', 'host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'delivery.inbound', 'route.egress'] as const
+// DANE authenticates the server a sender encrypts to; CAA limits who may issue the certificates it serves.
+const IN_TRANSIT = ['tls.*', 'auth.before-tls', 'dns.dane', 'dns.caa'] as const
+const ACCESS = ['auth.login', 'auth.bad-login', 'auth.throttle', 'auth.sender', 'relay.open', 'smtp.edges-only', 'smtp.system-accounts', 'smtp.vrfy', 'host.firewall'] as const
+// DNSSEC keeps the records mail's origin and routing depend on from being forged; delivery.forgery is spoofed mail refused.
+const ORIGIN = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc', 'delivery.forgery', 'dns.spf', 'dns.dkim', 'dns.dmarc', 'dns.dnssec', 'dns.mta-sts', 'dns.mta-sts-policy', 'dns.tls-rpt'] as const
+// Outbound routes (vars.route_plan): deployed as planned, each egress edge relaying, so mail has its path and a fallback.
+const RESILIENCE = ['network.port', 'network.ipv6', 'host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.renewal', 'delivery.inbound', 'route.transport', 'route.egress'] as const
+/**
+ * Checks that evidence no control: they show interoperability with other mail servers (RFC 5321's
+ * greeting, EHLO, postmaster, SIZE; SMTPUTF8; MX and PTR records; Authentication-Results; the spam
+ * filter's GTUBE), not confidentiality, integrity, availability or accountability. A new check
+ * goes in a group above or here, never nowhere (a test keeps the catalog covered).
+ */
+export const NOT_EVIDENCE = ['smtp.banner', 'smtp.ehlo', 'smtp.postmaster', 'smtp.size', 'delivery.auth-results', 'delivery.gtube', 'delivery.unicode', 'dns.mx', 'dns.ptr'] as const
 const AT_REST = ['delivery.at-rest'] as const
 const AT_REST_GAP = "The key is on the core's disk (docs/encryption-at-rest.md): it protects the mail store and its backups, not a whole stolen disk or root on the node (volume encryption is the operator's)."
 const NO_SM4 = 'SM4 at rest is not available: Debian 12\'s Dovecot 2.3 has no cipher setting, and Debian 13\'s Dovecot 2.4.1 refuses sm4-gcm and crashes on sm4-ctr/cbc; the mail is AES-256-GCM.'

@@ -48,7 +48,9 @@ export async function ensurePackages(packages: readonly string[], report: (messa
   const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'}
   // Postfix on the machine itself stays unconfigured: only lab hosts get a configuration.
   await $({quiet: true, input: 'postfix postfix/main_mailer_type select No configuration\n'})`debconf-set-selections`
-  await $({quiet: true, env})`apt-get update -qq`
-  await $({quiet: true, env})`apt-get install -y -qq --no-install-recommends ${missing}`
+  // Another run (a second lab, CI's setup) may hold dpkg's lock: wait for it, as deploy does on hosts.
+  const lock = ['-o', 'DPkg::Lock::Timeout=300']
+  await $({quiet: true, env})`apt-get ${lock} update -qq`
+  await $({quiet: true, env})`apt-get ${lock} install -y -qq --no-install-recommends ${missing}`
   return missing
 }

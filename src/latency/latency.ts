@@ -39,6 +39,7 @@ export async function measureLatency(request: LatencyRequest, progress: (message
     : await probeTargets(targets, options, (done, total) => {
         if (done === total || done % Math.max(1, Math.ceil(total / 10)) === 0) progress(t('latency.progress', {done, total}))
       })
-  const report = latencyReport(results, options, request.probes, measuredAt)
+  // The kinds probed, not the flag's: a targets file's `probe:` wins over --probe.
+  const report = latencyReport(results, options, [...new Set(targets.map((t) => t.probe))], measuredAt)
   return {report, exit: results.length > 0 && results.every((r) => r.stats.n === 0) ? ExitCode.unreachable : ExitCode.ok}
 }

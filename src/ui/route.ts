@@ -1,5 +1,6 @@
 import type {RoutePlan} from '../config/schemas/route.js'
 import type {RouteApplyReport} from '../route/apply.js'
+import type {RouteTargets} from '../route/targets.js'
 import {t} from '../i18n/index.js'
 import {tabular} from '../util/table.js'
 import {renderDeploy} from './deploy.js'
@@ -35,4 +36,11 @@ export function renderRouteApply(report: RouteApplyReport): string {
   const lines = plan.transport.reduce((n, c) => n + c.entries.length, 0)
   const edges = Object.entries(plan.relayFor).map(([edge, cores]) => `${edge} ← ${cores.join(', ')}`)
   return [renderDeploy(report.deploy), t('routeApply.summary', {file: plan.file, lines, cores: plan.transport.length, edges: edges.join('; ') || '-', measuredAt: plan.measuredAt})].join('\n')
+}
+
+/** The targets file as YAML, each destination with its deliveries as a comment: what `route targets` writes. */
+export function renderRouteTargets(result: RouteTargets): string {
+  const counts = new Map(result.destinations.map((d) => [d.id, `${d.sent} sent, ${d.deferred} deferred, ${d.bounced} bounced`]))
+  const lines = result.file.targets.map((target) => `  - ${JSON.stringify(target).replaceAll(/"(\w+)":/g, '$1: ')}  # ${counts.get(target.id) ?? t('route.edgeHop')}`)
+  return ['# mailops route targets: the destinations of the nodes\' outbound logs (mailops latency -i INVENTORY --targets FILE)', 'targets:', ...lines, ''].join('\n')
 }

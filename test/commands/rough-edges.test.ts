@@ -68,6 +68,15 @@ describe('latency --json -o FILE', () => {
     expect(report.targets[0].stats.n).toBe(2)
     expect(mailops(['score', '--latency', file]).code).toBe(0)
   })
+
+  it("names in settings.probes the kinds it probed: a targets file's probe wins over the --probe default", () => {
+    const targets = tempFile('targets.yaml', 'targets:\n  - {id: loopback, host: 127.0.0.1, probe: icmp}\n')
+    const result = mailops(['latency', '--targets', targets, '--samples', '2', '--interval', '20ms', '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const report = JSON.parse(result.stdout)
+    expect(report.targets.map((t: {probe: string}) => t.probe)).toEqual(['icmp'])
+    expect(report.settings.probes).toEqual(['icmp'])
+  })
 })
 
 describe('NO_COLOR', () => {

@@ -10,6 +10,7 @@ import {LAB_NSD_PORT, publishToLab} from '../../src/lab/dns.js'
 import {readState} from '../../src/lab/state.js'
 import {secureQuery} from '../../src/verify/dnssec.js'
 import {mailops} from '../helpers/cli.js'
+import {startKnot} from '../helpers/knot.js'
 import {selfSignedCertificate} from '../helpers/smtp-peer.js'
 
 // A lab of its own on light hosts (the subject is the DNS and what the edges serve on port 25,
@@ -35,6 +36,7 @@ const sh = (script: string) => execFileSync('sh', ['-c', script], {encoding: 'ut
 /** The TLSA 3 1 1 data of a certificate or public key file, by openssl alone (not mailops' code). */
 const opensslDigest = (file: string, isPublicKey = false) =>
   sh(`${isPublicKey ? `openssl pkey -pubin -in ${file}` : `openssl x509 -in ${file} -pubkey -noout | openssl pkey -pubin`} -outform DER | sha256sum | cut -d' ' -f1`)
+const spec = () => readState(LAB.name)!.spec
 const tlsaOf = (served: DnsRecord[], node: string) => served.filter((r) => r.type === 'TLSA' && r.name === `_25._tcp.${node}.${DOMAIN}.`).map((r) => r.value)
 
 beforeAll(() => {
@@ -218,5 +220,67 @@ describe('outbound DANE (RFC 7672): the core sends over verified TLS to an MX wh
     expect(log).toMatch(new RegExp(`Verified TLS connection established to mx\\.dane-ok\\.${DOMAIN.replaceAll('.', '\\.')}`))
     expect(log).toMatch(/to=<bob@dane-bad[^>]*>.*status=deferred \(Server certificate not verified\)/)
     expect(onCore('postqueue -p')).toContain(`bob@dane-bad.${DOMAIN}`)
+
+    // route targets reads these deliveries back from the core's log: both domains, each with the MX it reached.
+    const targets = mailops(['route', 'targets', '-i', inventory, '--json'])
+    expect(targets.code, targets.stderr).toBe(0)
+    expect(targets.json().targets).toEqual(
+      expect.arrayContaining([
+        {id: `dane-ok.${DOMAIN}`, host: `mx.dane-ok.${DOMAIN}`, port: 25, probe: 'smtp'},
+        {id: `dane-bad.${DOMAIN}`, host: `mx.dane-bad.${DOMAIN}`, port: 25, probe: 'smtp'},
+        {id: 'node2', host: spec().hosts[1].address, port: 25, probe: 'smtp'},
+      ]),
+    )
+  }, 120_000)
+})
+
+describe("dns --apply --server: RFC 2136 to the operator's primary (Knot, TSIG-signed)", () => {
+  it('pushes what differs in one update, keeps records that are not its own, sends nothing the second time, and a wrong key changes nothing', async () => {
+    // The domain's zone at a primary as an operator has it: a site verification beside a stale SPF and a stale address.
+    const primary = await startKnot(DOMAIN, [
+      `$ORIGIN ${DOMAIN}.`, '$TTL 300', '@ SOA ns hostmaster 1 3600 600 86400 300', '@ NS ns', 'ns A 127.0.0.1',
+      '@ TXT "google-site-verification=kept"', '@ TXT "v=spf1 -all"', 'node1 A 198.18.62.99', '',
+    ].join('\n'))
+    try {
+      const push = (...args: string[]) => mailops(['dns', '-i', inventory, '--apply', '--server', `127.0.0.1:${primary.port}`, '--json', ...args])
+      const dry = push('--tsig-key', primary.keyFile, '--dry-run')
+      expect(dry.code, dry.stderr).toBe(0)
+      expect(dry.json().pushed).toMatchObject({dryRun: true, skipped: 3, script: expect.stringContaining('update delete node1.')})
+      expect(primary.serial(), 'a dry run sends nothing').toBe(1)
+
+      const pushed = push('--tsig-key', primary.keyFile)
+      expect(pushed.code, pushed.stderr).toBe(0)
+      const {changed, unchanged} = pushed.json().pushed
+      expect(changed).toBeGreaterThan(8)
+      expect(unchanged).toBe(0)
+      // Every record mailops publishes (but the PTRs, the address owner's) is at the primary, as dig reads it.
+      for (const r of records.filter((r) => r.type !== 'PTR')) {
+        const answers = primary.dig(r.name, r.type).map((a) => (r.type === 'TXT' ? a.replaceAll(/" "/g, '').replaceAll('"', '') : a.toLowerCase().replaceAll(' ', '')))
+        const want = r.type === 'TXT' ? r.value : `${r.priority === undefined ? '' : r.priority}${r.value}`.toLowerCase().replaceAll(' ', '')
+        expect(answers, `${r.name} ${r.type}`).toContain(want)
+      }
+      expect(primary.dig(DOMAIN, 'TXT')).toContain('"google-site-verification=kept"')
+      expect(primary.dig(DOMAIN, 'TXT')).not.toContain('"v=spf1 -all"')
+
+      const serial = primary.serial()
+      const again = mailops(['dns', '-i', inventory, '--apply', '--server', `127.0.0.1:${primary.port}`, '--tsig-key', primary.keyFile])
+      expect(again.code, again.stderr).toBe(0)
+      expect(again.stderr).toContain(`pushed to 127.0.0.1:${primary.port} (zone ${DOMAIN}., RFC 2136): 0 record sets changed, ${changed} already current`)
+      expect(again.stderr).not.toContain('update add')
+      for (const out of [dry, pushed, again]) expect(out.stdout + out.stderr).not.toContain(primary.secret)
+      expect(primary.serial(), 'nothing sent the second time').toBe(serial)
+
+      // An edited inventory pushed with the wrong secret: refused, exit 2, the zone as it was.
+      const moved = `${labDir}/inventory-moved.yaml`
+      const original = parse(readFileSync(inventory, 'utf8'))
+      writeFileSync(moved, stringify({...original, vars: {...original.vars, caa_issuers: ['ca.example']}}))
+      const wrong = mailops(['dns', '-i', moved, '--apply', '--server', `127.0.0.1:${primary.port}`, '--tsig-key', primary.wrongKeyFile])
+      expect(wrong.code, wrong.stderr).toBe(2)
+      expect(wrong.stderr).toMatch(/refused the update: update failed: NOTAUTH/)
+      expect(primary.serial()).toBe(serial)
+      expect(primary.dig(DOMAIN, 'CAA')).not.toContain('0 issue "ca.example"')
+    } finally {
+      primary.stop()
+    }
   }, 120_000)
 })

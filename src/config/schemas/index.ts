@@ -29,7 +29,7 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'plan': {kind: 'input', schema: PlanFile, description: 'plan --plan: variant, phases, roles, tasks'},
   'blueprint': {kind: 'input', schema: Blueprint, description: 'blueprints/NAME/blueprint.yaml: packages, files, validators, services, variables'},
   'inventory': {kind: 'input', schema: Inventory, description: 'exec/deploy/verify -i: hosts, SSH access, roles'},
-  'targets': {kind: 'input', schema: TargetsFile, description: 'latency --targets: hosts, ports, probes, zones'},
+  'targets': {kind: 'input', schema: TargetsFile, description: 'latency --targets: hosts, ports, probes, zones; route targets --json prints one'},
   'latency-report': {kind: 'output', schema: LatencyReport, description: 'latency --json; score --latency reads it'},
   'score-report': {kind: 'output', schema: ScoreReport, description: 'score --json'},
   'tco-report': {kind: 'output', schema: TcoReport, description: 'tco --json; score --tco reads it'},

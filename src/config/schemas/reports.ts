@@ -136,6 +136,20 @@ export const DnsReport = Strict({
   zone: Type.String(),
   mtaStsPolicy: Type.String(),
   published: Type.Optional(Strict({lab: Type.String(), serial: Type.Integer(), server: Type.String({description: "the lab's resolver that now answers with the records"})}, {description: 'dns --apply: where the records were published'})),
+  pushed: Type.Optional(
+    Strict(
+      {
+        server: Type.String({description: 'the primary, ADDRESS:PORT'}),
+        zone: Type.String(),
+        changed: Type.Integer({minimum: 0, description: 'record sets changed (with dryRun: that would be)'}),
+        unchanged: Type.Integer({minimum: 0, description: 'record sets already as published'}),
+        skipped: Type.Integer({minimum: 0, description: "PTR records, left to the owners of the addresses"}),
+        dryRun: Type.Boolean(),
+        script: Type.String({description: 'the update as nsupdate commands (empty when nothing changes; no secret: the key stays in its file)'}),
+      },
+      {description: 'dns --apply --server: the RFC 2136 update sent to the primary'},
+    ),
+  ),
 })
 
 const AuditProblem = Strict({

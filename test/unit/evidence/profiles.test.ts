@@ -3,7 +3,7 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import {assessControls} from '../../../src/evidence/pack.js'
-import {complianceMarkdown, covers, PROFILES} from '../../../src/evidence/profiles.js'
+import {complianceMarkdown, covers, NOT_EVIDENCE, PROFILES} from '../../../src/evidence/profiles.js'
 import {CHECK_IDS} from '../../../src/verify/catalog.js'
 
 describe('compliance profiles', () => {
@@ -15,6 +15,13 @@ describe('compliance profiles', () => {
         if (control.checks.length === 0) expect(control.gap, control.id).toBeTruthy()
       }
     }
+  })
+
+  it("place every check verify has: a control's evidence, or named as evidence of none", () => {
+    const named = Object.values(PROFILES).flatMap((p) => p.controls.flatMap((c) => c.checks.filter((k) => k !== '*')))
+    const placed = (id: string) => named.some((pattern) => covers(pattern, id)) || (NOT_EVIDENCE as readonly string[]).includes(id)
+    expect(CHECK_IDS.filter((id) => !placed(id)), 'add it to a group of src/evidence/profiles.ts or to NOT_EVIDENCE').toEqual([])
+    expect(NOT_EVIDENCE.filter((id) => named.some((pattern) => covers(pattern, id)))).toEqual([])
   })
 
   it('are documented in docs/compliance.md, kept current', () => {
