@@ -10,7 +10,7 @@ import {mailops} from '../helpers/cli.js'
 import {matrixRow} from '../helpers/route-matrix.js'
 import {expectValid} from '../helpers/schema.js'
 import {type PeerMessage, startSmtpPeer} from '../helpers/smtp-peer.js'
-import {DeployReport} from '../../src/config/schemas/reports.js'
+import {RouteApplyReport} from '../../src/config/schemas/route.js'
 
 // A lab of its own on light hosts (the subject is routing, not provisioning): node1 the core,
 // node2 edge A, node3 edge B. MAILOPS_ROUTE_LAB=NAME:SUBNET moves it (MAILOPS_TEST_LAB names the
@@ -73,7 +73,10 @@ describe('route apply: a destination routed core → edge A, fallback edge B', (
     const applied = mailops(['route', 'apply', '-i', inventory, '--json'])
     if (applied.code !== 0) throw new Error(`route apply failed: ${applied.stderr}${applied.stdout.slice(0, 3000)}`)
     const report = applied.json()
-    expectValid(DeployReport, report.deploy)
+    expectValid(RouteApplyReport, report)
+    // Every host of the fleet got the plan: the core its transport lines, both edges their relay for it.
+    if (report.deploy.hosts.some((h: {status: string}) => h.status !== 'changed')) throw new Error(`route apply left a host unchanged or failed: ${applied.stdout.slice(0, 3000)}`)
+    if (JSON.stringify(report.plan.relayFor) !== JSON.stringify({node2: ['node1'], node3: ['node1']})) throw new Error(`relayFor: ${JSON.stringify(report.plan.relayFor)}`)
     // The peer takes the destination's mail on the bridge, port 25 (where its MX points).
     peer = await startSmtpPeer({host: GATEWAY, port: 25, onMessage: (m) => received.push(m)})
     const printed = mailops(['dns', '-i', inventory, '--json'])
