@@ -108,6 +108,22 @@ describe('route apply: a destination routed core → edge A, fallback edge B', (
       ['node2', 0],
       ['node3', 0],
     ])
+    // A new plan (edge B nearer now), re-planned against the current one: route apply --dry-run shows the core's new line, changes nothing.
+    const current = readFileSync(planFile, 'utf8')
+    const matrix = join(labDir, 'matrix.json')
+    const moved = JSON.parse(readFileSync(matrix, 'utf8'))
+    for (const row of moved.targets) if (row.id === DESTINATION && row.from !== 'node1') row.stats = {...row.stats, ...(row.from === 'node2' ? {p50: 90, p95: 90} : {p50: 5, p95: 5})}
+    writeFileSync(matrix, JSON.stringify(moved))
+    try {
+      expect(mailops(['route', 'plan', '-i', inventory, '--matrix', matrix, '--current', planFile, '-o', planFile]).code).toBe(0)
+      const dry = mailops(['route', 'apply', '-i', inventory, '--dry-run'])
+      expect(dry.code, dry.stderr).toBe(0)
+      expect(dry.stdout).toContain(`-${line}`)
+      expect(dry.stdout).toContain(`+${DESTINATION} smtp:[${ADDRESS.node3}]:25, [${ADDRESS.node2}]:25`)
+      expect(onHost('node1', 'grep -v "^#" /etc/postfix/transport_routes').trim()).toBe(line)
+    } finally {
+      writeFileSync(planFile, current)
+    }
   })
 
   it("verify: the core's entries are the plan's, each egress relays for the core and still refuses a stranger", () => {
