@@ -15,7 +15,7 @@ import {startPebble, stopPebble} from './acme.js'
 import {resolvConf, startLabDns, stopLabDns} from './dns.js'
 import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
 import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_ACME_PACKAGES, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
-import {FORWARDER_PY, type LinkImpairment, perDirectionLoss, untilReady} from './link.js'
+import {FORWARDER_PY, type LinkImpairment, type PeerTable, peerTables, perDirectionLoss, type RegionLink, untilReady} from './link.js'
 import {alive, commandLine, inNetns, startTime, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
 import {bootScript, hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
@@ -47,6 +47,10 @@ export interface LabUpOptions {
   subnet: string
   /** Hosts put behind an emulated slow or lossy link, by name. */
   impairments?: Record<string, LinkImpairment>
+  /** Hosts placed in a region of their own, by name (the others get one by index). */
+  regions?: Record<string, string>
+  /** Delay and loss between every host of one region and every host of another; adds to `impairments`. */
+  links?: RegionLink[]
   /** What the hosts run (see LAB_SYSTEMS); booted Debian 13, the current stable, when not given. */
   os?: LabSystem
   /** Who issues the nodes' certificates (LAB_TLS): the lab's CA when not given. */
@@ -77,8 +81,11 @@ function refuseHeldByAnother(name: string): void {
 }
 
 export async function labUp(options: LabUpOptions, progress: LabStepReporter): Promise<LabState> {
-  const spec = labSpec(options.name, options.hosts, options.subnet)
+  const spec = labSpec(options.name, options.hosts, options.subnet, options.regions)
   const impairments = options.impairments ?? {}
+  const links = options.links ?? []
+  // Checked here, before anything exists: a region no host is in is refused.
+  peerTables(spec.hosts, links)
   for (const host of Object.keys(impairments)) {
     if (!spec.hosts.some((h) => h.name === host)) {
       throw InputError.at(undefined, 'lab.unknownHost', {host, name: spec.name, valid: spec.hosts.map((h) => h.name).join(', ')})
@@ -101,7 +108,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
   writeFileSync(join(files.dir, LAB_MARKER), `mailops lab ${spec.name}\n`)
   const holder = holderOfThisRun()
-  const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments, ...(holder ? {holder} : {})}
+  const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments, links, ...(holder ? {holder} : {})}
   writeState(state)
   try {
     await createLab(spec, state, image, options.tls ?? 'ca', progress)
@@ -117,7 +124,8 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
 
 async function createLab(spec: LabSpec, state: LabState, image: string | undefined, tls: LabTls, progress: LabStepReporter): Promise<void> {
   const files = labFiles(spec.name)
-  if (Object.keys(state.impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
+  const tables = peerTables(spec.hosts, state.links ?? [])
+  if (Object.keys(state.impairments).length + Object.keys(tables).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
   // Only lab hosts answer in 198.18.0.0/15: any address of it without a lab bridge is dropped
   // here instead of following the default route off the machine.
@@ -146,7 +154,7 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
 
   const clientKey = readFileSync(`${files.key}.pub`, 'utf8')
   const hostKeys = await mapLimit(spec.hosts, SETUP_CONCURRENCY, async (host) => {
-    const key = await createHost(spec, host, clientKey, state, image)
+    const key = await createHost(spec, host, clientKey, state, image, tables[host.name])
     progress(t('lab.hostCreated', {host: host.name, address: host.address}))
     return key
   })
@@ -169,7 +177,7 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
   writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir, tls)))
 }
 
-async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState, image: string | undefined): Promise<string> {
+async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState, image: string | undefined, peers: PeerTable | undefined): Promise<string> {
   const dir = labFiles(spec.name).hostDir(host.name)
   mkdirSync(dir, {recursive: true, mode: 0o700})
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${host.fqdn} -f ${`${dir}/ssh_host_ed25519_key`}`
@@ -183,7 +191,7 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
 
   await quiet`ip netns add ${host.netns}`
   const impairment = state.impairments[host.name]
-  if (impairment) await startForwarder(spec, host, impairment, state)
+  if (impairment || peers) await startForwarder(spec, host, impairment ?? {delayMs: 0, lossPercent: 0}, peers ?? {}, state)
   else await quiet`ip link add ${host.link} type veth peer name eth0 netns ${host.netns}`
   await quiet`ip -n ${host.netns} link set eth0 address ${host.mac}`
   await quiet`ip link set ${host.link} master ${spec.bridge} up`
@@ -206,13 +214,14 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
 /**
  * Puts a host behind the link forwarder: it creates both TAP devices (they live as long as it
  * does) and says "ready"; the inner one then moves into the host as eth0, and the pair is wired
- * like a veth pair.
+ * like a veth pair. `impairment` applies to all its frames, `peers` adds per peer address.
  */
-async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: LinkImpairment, state: LabState): Promise<void> {
+async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: LinkImpairment, peers: PeerTable, state: LabState): Promise<void> {
   const files = labFiles(spec.name)
   const log = openSync(`${files.hostDir(host.name)}/forwarder.log`, 'a')
   const inner = `${host.link}i`
-  const args = [join(files.dir, 'forwarder.py'), host.link, inner, String(impairment.delayMs), String(perDirectionLoss(impairment.lossPercent))]
+  const table = Object.fromEntries(Object.entries(peers).map(([address, p]) => [address, [p.delayMs, perDirectionLoss(p.lossPercent)]]))
+  const args = [join(files.dir, 'forwarder.py'), host.link, inner, String(impairment.delayMs), String(perDirectionLoss(impairment.lossPercent)), JSON.stringify(table)]
   const child = spawn(PYTHON, args, {detached: true, stdio: ['ignore', 'pipe', log]})
   closeSync(log)
   state.forwarders[host.name] = child.pid!
@@ -400,6 +409,7 @@ export interface HostStatus {
   name: string
   address: string
   role: string
+  region: string
   pid?: number
   running: boolean
   sshd: string | null
@@ -410,9 +420,9 @@ export interface HostStatus {
   link?: LinkImpairment
 }
 
-export async function labStatus(name: string): Promise<{name: string; os: LabSystem | null; inventory: string | null; hosts: HostStatus[]}> {
+export async function labStatus(name: string): Promise<{name: string; os: LabSystem | null; inventory: string | null; hosts: HostStatus[]; links: RegionLink[]}> {
   const state = readState(name)
-  if (!state) return {name, os: null, inventory: null, hosts: []}
+  if (!state) return {name, os: null, inventory: null, hosts: [], links: []}
   const hosts = await Promise.all(
     state.spec.hosts.map(async (host): Promise<HostStatus> => {
       const pid = state.pids[host.name]
@@ -422,6 +432,7 @@ export async function labStatus(name: string): Promise<{name: string; os: LabSys
         name: host.name,
         address: host.address,
         role: host.role,
+        region: host.region,
         pid,
         running,
         sshd,
@@ -432,5 +443,5 @@ export async function labStatus(name: string): Promise<{name: string; os: LabSys
       }
     }),
   )
-  return {name, os: state.os, inventory: labFiles(name).inventory, hosts}
+  return {name, os: state.os, inventory: labFiles(name).inventory, hosts, links: state.links ?? []}
 }

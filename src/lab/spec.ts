@@ -64,8 +64,9 @@ export function inLabRange(ip: string): boolean {
 /**
  * Names, addresses and links of a lab, computed and checked before anything is created.
  * The /24's position in 198.18.0.0/15 (0-511) keeps interface names of different labs apart.
+ * `regions` places hosts by name (`--region node1=hq`) instead of by index.
  */
-export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24'): LabSpec {
+export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24', regions: Readonly<Record<string, string>> = {}): LabSpec {
   checkLabName(name)
   if (!Number.isInteger(hostCount) || hostCount < 1 || hostCount > MAX_HOSTS) {
     throw InputError.at(undefined, 'lab.badHostCount', {count: hostCount, max: MAX_HOSTS})
@@ -93,8 +94,11 @@ export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24
       link: `mo${slot}h${index}`,
       // The first node holds mailboxes; the others are edges spread over the three zones.
       role: index === 1 ? 'core' : 'edge',
-      region: ZONES[(index - 1) % ZONES.length],
+      region: regions[hostName] ?? ZONES[(index - 1) % ZONES.length],
     }
   })
+  for (const host of Object.keys(regions)) {
+    if (!hosts.some((h) => h.name === host)) throw InputError.at(undefined, 'lab.unknownHost', {host, name, valid: hosts.map((h) => h.name).join(', ')})
+  }
   return {name, domain, subnet, bridge: `mo${slot}br`, bridgeAddress: intToIp(base + 1), probeAddress: intToIp(base + 2), hosts}
 }

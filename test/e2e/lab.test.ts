@@ -38,32 +38,59 @@ describe('mailops lab', () => {
   })
 
   it('brings hosts up, isolated, and takes them down leaving nothing behind, also after a crash', () => {
-    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--os', 'controller', '--delay', 'node2=50', '--json'])
+    // node1 placed in a region of its own, 20 ms from node3's (americas); node2 (europe) linked to neither.
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '3', '--subnet', SUBNET, '--os', 'controller', '--delay', 'node2=50', '--region', 'node1=hq', '--link', 'hq:americas=20', '--json'])
     expect(up.code, up.stderr + up.stdout).toBe(0)
     const created = up.json()
-    expect(created.hosts.map((h: {address: string}) => h.address)).toEqual(['198.18.3.11', '198.18.3.12'])
+    expect(created.hosts.map((h: {address: string; region: string}) => [h.address, h.region])).toEqual([
+      ['198.18.3.11', 'hq'],
+      ['198.18.3.12', 'europe'],
+      ['198.18.3.13', 'americas'],
+    ])
+    expect(created.links).toEqual([{regions: ['hq', 'americas'], delayMs: 20, lossPercent: 0}])
     expect(readFileSync(created.inventory, 'utf8')).toContain('address: 198.18.3.12')
 
     const status = mailops(['lab', 'status', '--name', NAME, '--json']).json()
     expect(status.hosts.map((h: {running: boolean; sshd: string}) => [h.running, h.sshd.startsWith('SSH-2.0-OpenSSH')])).toEqual([
       [true, true],
       [true, true],
+      [true, true],
     ])
+    expect(status.links).toEqual(created.links)
     const firstPids = status.hosts.map((h: {pid: number}) => h.pid)
     expect(status.hosts[1].link).toEqual({delayMs: 50, lossPercent: 0})
-    const forwarder = JSON.parse(readFileSync(`/var/lib/mailops/lab/${NAME}/lab.json`, 'utf8')).forwarders.node2
+    // node2's own link, and node1's, which carries the hq ↔ americas pair.
+    const forwarders = Object.values(JSON.parse(readFileSync(`/var/lib/mailops/lab/${NAME}/lab.json`, 'utf8')).forwarders) as number[]
+    expect(forwarders).toHaveLength(2)
 
     // node2 sits behind the emulated link: 50 ms more per round trip, node1 does not. The delay is
     // a floor, so the fastest of 5 pings shows it; scheduling noise on a busy CI machine only adds
-    // (the bound is the latency issue's own: 1 ms + 3%).
-    const minRtt = (address: string) => {
-      const out = execFileSync('ping', ['-c', '5', '-i', '0.2', '-q', address], {encoding: 'utf8'})
-      return Number(/= ([\d.]+)\//.exec(out)![1])
+    // (the bound is the latency issue's own: 1 ms + 3%). Pinged from the controller, or from inside
+    // a host.
+    const minRtts = (addresses: string[], from?: string) => {
+      const command = addresses.map((a) => `ping -n -c 5 -i 0.2 -q ${a}`).join(' && ')
+      const out = from ? sh(from, command) : {code: 0, stdout: execFileSync('sh', ['-c', command], {encoding: 'utf8'}), stderr: ''}
+      expect(out.code, out.stderr).toBe(0)
+      return [...out.stdout.matchAll(/= ([\d.]+)\//g)].map((m) => Number(m[1]))
     }
-    const slow = minRtt('198.18.3.12')
+    const [slow, near] = minRtts(['198.18.3.12', '198.18.3.11'])
     expect(slow).toBeGreaterThan(50)
     expect(slow).toBeLessThan(50 + 1 + 1.5)
-    expect(minRtt('198.18.3.11')).toBeLessThan(2)
+    expect(near).toBeLessThan(2)
+
+    // The pair of regions: node1 ↔ node3 gets the link's 20 ms once per round trip (applied on one
+    // of the two forwarders, so not 40), from either end; node1 ↔ the bridge, and node3 ↔ node2
+    // beyond node2's own 50 ms, do not get it. The bounds sit half the link's delay away: on a
+    // machine at load 24 the fastest of 5 pings through node1's forwarder came 2.9 ms late.
+    const [pair, bridge] = minRtts(['198.18.3.13', '198.18.3.1'], 'node1')
+    const [back, other] = minRtts(['198.18.3.11', '198.18.3.12'], 'node3')
+    for (const rtt of [pair, back]) {
+      expect(rtt).toBeGreaterThan(20)
+      expect(rtt).toBeLessThan(20 + 10)
+    }
+    expect(bridge).toBeLessThan(10)
+    expect(other).toBeGreaterThan(50)
+    expect(other).toBeLessThan(50 + 10)
 
     // Its own hostname, no route off the lab net, no view of /work, writes that stay inside.
     const inside = sh('node2', 'hostname; ip route | grep -c default; ls -A /work | wc -l; touch /etc/mailops-lab-marker; cat /proc/1/comm')
@@ -83,7 +110,7 @@ describe('mailops lab', () => {
     const again = mailops(['lab', 'up', '--name', NAME, '--hosts', '2', '--subnet', SUBNET, '--os', 'controller'])
     expect(again.code, again.stderr + again.stdout).toBe(0)
     expect(again.stderr).toContain(`removing what an earlier run of lab ${NAME} left behind`)
-    for (const pid of [...firstPids, forwarder]) expect(alive(pid)).toBe(false)
+    for (const pid of [...firstPids, ...forwarders]) expect(alive(pid)).toBe(false)
     const secondPids = mailops(['lab', 'status', '--name', NAME, '--json']).json().hosts.map((h: {pid: number}) => h.pid)
 
     const down = mailops(['lab', 'down', '--name', NAME, '--json'])
