@@ -36,6 +36,7 @@ export default class LabStatus extends MailopsCommand {
           ]),
         ),
       )
+      for (const peer of status.peers) this.log(`${peer.name} ${peer.address} ${peer.region}: MX of ${peer.domain}`)
       for (const link of status.links) this.log(`${link.regions.join(' ↔ ')}: +${link.delayMs} ms, ${link.lossPercent}% loss`)
       this.log(status.inventory ?? '')
     }

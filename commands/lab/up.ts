@@ -40,6 +40,10 @@ export default class LabUp extends MailopsCommand {
       multiple: true, multipleNonGreedy: true,
       summary: 'Place a host in a region: HOST=REGION instead of the one it gets by index (node1 apac, node2 europe, node3 americas, node4 apac, ...); repeat for more hosts.',
     }),
+    peers: Flags.integer({
+      default: 0, min: 0,
+      summary: 'Destination mail servers beside the hosts: peer1..N, each a network namespace in a region (peer1 apac, peer2 europe, ...; --region and --link apply) with the domain peerN.example, whose MX the lab\'s DNS serves. Not in the inventory; nothing runs on them until a test starts a server there (ip netns exec).',
+    }),
     link: Flags.string({
       multiple: true, multipleNonGreedy: true,
       summary: 'Delay and loss between two regions: REGION:REGION=MS or REGION:REGION=MS,LOSS% adds MS to the round trips between any host of one and any host of the other and loses LOSS% of them (adds to --delay); repeat for more pairs.',
@@ -48,7 +52,7 @@ export default class LabUp extends MailopsCommand {
 
   async run() {
     const {flags} = await this.parse(LabUp)
-    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, tls: flags.tls as LabTls, delays: flags.delay ?? [], regions: flags.region ?? [], links: flags.link ?? []}, this.progress())
+    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, tls: flags.tls as LabTls, delays: flags.delay ?? [], regions: flags.region ?? [], links: flags.link ?? [], peers: flags.peers}, this.progress())
     this.log(lab.inventory)
     return lab
   }

@@ -77,3 +77,6 @@ export const labFiles = (name: string) => {
     hostDir: (host: string) => join(dir, 'hosts', host),
   }
 }
+
+/** The peers as `lab up --json` and `lab status --json` show them: what a test needs to serve and reach one. */
+export const labPeers = (spec: LabSpec) => (spec.peers ?? []).map((p) => ({name: p.name, domain: p.domain, mx: p.mx, address: p.address, region: p.region, netns: p.netns}))

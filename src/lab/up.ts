@@ -2,7 +2,7 @@ import type {LabSystem} from './image.js'
 import {labUp, type LabStepReporter} from './lab.js'
 import {parseImpairment, parseRegionLink, parseRegionPlacement} from './link.js'
 import type {LabTls} from './pki.js'
-import {labFiles} from './state.js'
+import {labFiles, labPeers} from './state.js'
 
 export interface LabUpRequest {
   name: string
@@ -17,6 +17,8 @@ export interface LabUpRequest {
   regions?: readonly string[]
   /** REGION:REGION=MS or REGION:REGION=MS,LOSS%, one per pair of regions */
   links?: readonly string[]
+  /** destination mail servers beside the hosts */
+  peers?: number
 }
 
 /** `mailops lab up`: the delays checked, the lab started, and where its inventory, known_hosts and key are. */
@@ -24,7 +26,7 @@ export async function bringLabUp(request: LabUpRequest, progress: LabStepReporte
   const impairments = Object.fromEntries(request.delays.map(parseImpairment).map((d) => [d.host, d.impairment]))
   const regions = Object.fromEntries((request.regions ?? []).map(parseRegionPlacement).map((r) => [r.host, r.region]))
   const links = (request.links ?? []).map(parseRegionLink)
-  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, regions, links, os: request.os, tls: request.tls}, progress)
+  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, regions, links, peers: request.peers, os: request.os, tls: request.tls}, progress)
   const files = labFiles(request.name)
   return {
     name: request.name,
@@ -34,5 +36,6 @@ export async function bringLabUp(request: LabUpRequest, progress: LabStepReporte
     key: files.key,
     hosts: state.spec.hosts.map((h) => ({name: h.name, address: h.address, role: h.role, region: h.region, fqdn: h.fqdn})),
     links: state.links ?? [],
+    peers: labPeers(state.spec),
   }
 }

@@ -1,8 +1,11 @@
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {mailops} from '../helpers/cli.js'
+import {startLabPeer} from '../helpers/smtp-peer.js'
 
 // A lab of its own (the shared one stays up for the other tests): up, inspect, crash, down.
 // The light host (--os controller), which stays a mode of its own for scale tests: booted hosts
@@ -119,6 +122,46 @@ describe('mailops lab', () => {
     expect(leftovers()).toEqual(nothingLeft)
     // Twice is fine.
     expect(mailops(['lab', 'down', '--name', NAME]).code).toBe(0)
+  })
+
+  it('puts destination peers in regions, outside the lab domain, reachable by their MX; a server in one logs when it accepted each message', async () => {
+    // node1 and peer1 in apac, peer2 in europe, 30 ms from apac.
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '1', '--peers', '2', '--subnet', SUBNET, '--os', 'controller', '--link', 'apac:europe=30', '--json'])
+    expect(up.code, up.stderr + up.stdout).toBe(0)
+    const {peers} = up.json()
+    expect(peers.map((p: {name: string; domain: string; mx: string; address: string; region: string}) => [p.name, p.domain, p.mx, p.address, p.region])).toEqual([
+      ['peer1', 'peer1.example', 'mx.peer1.example', '198.18.3.12', 'apac'],
+      ['peer2', 'peer2.example', 'mx.peer2.example', '198.18.3.13', 'europe'],
+    ])
+    // Not in the inventory: a core delivers to them as to any foreign domain.
+    expect(readFileSync(`/var/lib/mailops/lab/${NAME}/inventory.yaml`, 'utf8')).not.toMatch(/peer|198\.18\.3\.1[23]/)
+    expect(mailops(['lab', 'status', '--name', NAME, '--json']).json().peers).toEqual(peers)
+
+    const resolved = sh('node1', 'for d in peer1.example peer2.example; do dig +short MX $d; dig +short A mx.$d; done; dig +short MX peer1.labtest.mailops.test | wc -l')
+    expect(resolved.stdout).toBe('10 mx.peer1.example.\n198.18.3.12\n10 mx.peer2.example.\n198.18.3.13\n0\n')
+    const rtts = sh('node1', 'for a in 198.18.3.12 198.18.3.13; do ping -n -c 5 -i 0.2 -q $a; done')
+    const [near, far] = [...rtts.stdout.matchAll(/= ([\d.]+)\//g)].map((m) => Number(m[1]))
+    expect(near).toBeLessThan(10)
+    expect(far).toBeGreaterThan(30)
+    expect(far).toBeLessThan(30 + 15)
+
+    // A message to peer2.example goes where its MX says, over STARTTLS; the peer logs when it accepted it.
+    const log = join(mkdtempSync(join(tmpdir(), 'mailops-peer-')), 'accepted.jsonl')
+    const server = await startLabPeer(peers[1], log)
+    try {
+      const before = Date.now()
+      const sent = sh('node1', 'swaks --server "$(dig +short MX peer2.example | cut -d" " -f2)" --tls --to someone@peer2.example --from me@labtest.mailops.test --header "Subject: lab-peer-1" 2>&1')
+      expect(sent.code, sent.stdout + sent.stderr).toBe(0)
+      const accepted = server.accepted()
+      expect(accepted).toEqual([{acceptedAt: expect.any(Number), from: 'me@labtest.mailops.test', to: ['someone@peer2.example'], subject: 'lab-peer-1', client: '198.18.3.11'}])
+      // At least the round trips of a session over the 30 ms link after the test's clock started.
+      expect(accepted[0].acceptedAt - before).toBeGreaterThan(3 * 30)
+      expect(accepted[0].acceptedAt).toBeLessThanOrEqual(Date.now())
+    } finally {
+      await server.stop()
+    }
+    expect(mailops(['lab', 'down', '--name', NAME]).code).toBe(0)
+    expect(leftovers()).toEqual(nothingLeft)
   })
 
   it('a lab held by a live run is neither replaced nor removed by another; the run holding it removes it', () => {

@@ -44,6 +44,18 @@ const LabRegionLink = Strict(
   {description: 'lab up --link'},
 )
 
+const LabPeer = Strict(
+  {
+    name: Type.String(),
+    domain: Type.String({description: 'the destination domain, outside the lab domain'}),
+    mx: Type.String({description: "its MX host, served by the lab's DNS"}),
+    address: Type.String(),
+    region: Type.String(),
+    netns: Type.String({description: 'where a test starts the server that answers for it (ip netns exec)'}),
+  },
+  {description: 'lab up --peers: a destination mail server, not in the inventory'},
+)
+
 /** `mailops lab up --json` */
 const LabSystem = Type.Union([Type.Literal('debian13'), Type.Literal('debian12'), Type.Literal('controller')], {
   description: 'booted Debian 13 or 12 hosts, or light hosts sharing the controller\'s own system',
@@ -57,6 +69,7 @@ export const LabUpReport = Strict({
   key: Type.String(),
   hosts: Type.Array(LabHost),
   links: Type.Array(LabRegionLink),
+  peers: Type.Array(LabPeer),
 })
 
 /** `mailops lab down --json` */
@@ -89,6 +102,7 @@ export const LabStatusReport = Strict({
     }),
   ),
   links: Type.Array(LabRegionLink),
+  peers: Type.Array(LabPeer),
 })
 
 /** `mailops assess --json` */
