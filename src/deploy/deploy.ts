@@ -7,6 +7,7 @@ import {certificateNames, mtaStsHost} from '../dns/names.js'
 import {t} from '../i18n/index.js'
 import {mtaStsPolicy} from '../dns/records.js'
 import {domainOf, firstCore, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {routeClients, routeTransport} from '../fleet/routes.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
 import {type HostPlan, planDiff, planHash, planHost} from './plan.js'
 import {type Release, SUPPORTED_RELEASES} from '../config/schemas/blueprint.js'
@@ -97,6 +98,10 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     ...mtaSts(inventory),
     // What the node's certificate must carry (the acme blueprint asks its ACME server for these).
     certificate_names: certificateNames(host, domainOf(inventory) ?? ''),
+    // The route plan the inventory names (vars.route_plan): a core's transport(5) lines, and the
+    // cores an edge relays outbound mail for. Empty without a plan: every deploy renders the plan.
+    route_transport: routeTransport(inventory.routes, host.name),
+    route_clients: routeClients(inventory.routes, host.name, inventory.hosts),
   }
   const blueprints = catalog.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars))
   const desired: Desired = {host, files: Object.fromEntries(SUPPORTED_RELEASES.map((release) => [release, []])) as unknown as Desired['files'], packages: [], services: {}, secrets: [], encryptStore: false}

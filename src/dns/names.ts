@@ -24,9 +24,12 @@ export const mtaStsHost = (domain: string) => `mta-sts.${domain}`
 export const MTA_STS_PATH = '/.well-known/mta-sts.txt'
 export const mtaStsUrl = (domain: string) => `https://${mtaStsHost(domain)}${MTA_STS_PATH}`
 
-/** MX names the edges (they receive); SPF allows the cores (they send). */
+/**
+ * MX names the edges (they receive); SPF allows the nodes mail leaves from: the cores, and the
+ * egress edges of the route plan the inventory names (they relay the cores' mail, as themselves).
+ */
 export const mxHosts = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[]) => hostsOfRole(nodes, 'edge')
-export const spfSenders = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[]) => hostsOfRole(nodes, 'core')
+export const spfSenders = <N extends {role: 'core' | 'edge'}>(nodes: readonly N[], egressEdges: readonly N[] = []) => [...hostsOfRole(nodes, 'core'), ...egressEdges]
 
 /**
  * The DNS names a node's TLS certificate carries, whoever issues it (the lab's private CA or an

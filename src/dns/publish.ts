@@ -2,6 +2,7 @@ import {createPublicKey} from 'node:crypto'
 
 import {InputError} from '../errors.js'
 import {caaIssuersOf, dkimSelectorOf, domainOf, firstCore, type InventoryHost, type LoadedInventory, loadInventory} from '../fleet/inventory.js'
+import {egressEdges} from '../fleet/routes.js'
 import {FleetSession} from '../fleet/session.js'
 import {CERT_FILE, DKIM_KEY_FILE, gatherFacts} from '../fleet/facts.js'
 import {t} from '../i18n/index.js'
@@ -54,7 +55,7 @@ export async function dnsForInventory(request: DnsRequest): Promise<DnsPublicati
   const nodes = inventory.hosts.map((h): DnsNode => ({name: h.name, address: h.address, role: h.role, tlsa: h.role === 'edge' ? (handedIn.get(h.name) ?? fromNodes.get(h.name)) : undefined}))
   const dkimPublic = (result.value as {dkimPublic?: string}).dkimPublic
   if (!dkimPublic) throw new HostError(core.name, 'DKIM_KEY_MISSING', t('dns.dkimMissing', {path: DKIM_KEY_FILE}), t('dns.dkimMissingHint'))
-  const input: DnsInput = {domain, nodes, dkimSelector: dkimSelectorOf(inventory), dkimPublic, dmarcPolicy: request.dmarc, caaIssuers: caaIssuersOf(inventory)}
+  const input: DnsInput = {domain, nodes, dkimSelector: dkimSelectorOf(inventory), dkimPublic, dmarcPolicy: request.dmarc, caaIssuers: caaIssuersOf(inventory), egressEdges: egressEdges(inventory.routes, inventory.hosts).map((h) => h.name)}
   const records = dnsRecords(input)
   return {domain, records, zone: zoneSnippet(records), mtaStsPolicy: mtaStsPolicy(input)}
 }

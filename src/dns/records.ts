@@ -33,6 +33,8 @@ export interface DnsInput {
   dmarcPolicy: 'none' | 'quarantine' | 'reject'
   /** CAA issuer domains (vars.caa_issuers): the CAs allowed to issue for the domain; none, no CAA record */
   caaIssuers?: readonly string[]
+  /** the edges the route plan sends mail out through (vars.route_plan): SPF allows them beside the cores */
+  egressEdges?: readonly string[]
 }
 
 /** SHA-256 of a key's DER SubjectPublicKeyInfo, in hex: TLSA selector 1 (SPKI), matching type 1 (SHA-256). */
@@ -70,14 +72,14 @@ export const mtaStsId = (policy: string) => createHash('sha256').update(policy).
 
 /**
  * What to publish for a deployed domain: A per node, MX per edge (with its TLSA records), SPF naming the nodes that
- * send (the cores), DKIM with the key the core signs with, DMARC, MTA-STS, TLS-RPT,
+ * send (the cores, and the route plan's egress edges), DKIM with the key the core signs with, DMARC, MTA-STS, TLS-RPT,
  * the policy host mta-sts.DOMAIN (the edges), CAA for vars.caa_issuers, and the PTR each node's
  * address should have (set at the address's owner).
  */
 export function dnsRecords(input: DnsInput): DnsRecord[] {
   const fqdn = (n: DnsNode) => `${nodeFqdn(n, input.domain)}.`
   const edges = mxHosts(input.nodes)
-  const senders = spfSenders(input.nodes)
+  const senders = spfSenders(input.nodes, input.nodes.filter((n) => n.role === 'edge' && (input.egressEdges ?? []).includes(n.name)))
   const names = recordNames(input.domain, input.dkimSelector)
   const policy = mtaStsPolicy(input)
   return [

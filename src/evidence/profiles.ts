@@ -23,7 +23,7 @@ export interface Profile {
 const IN_TRANSIT = ['tls.*', 'auth.before-tls'] as const
 const ACCESS = ['auth.login', 'auth.bad-login', 'auth.sender', 'relay.open', 'smtp.edges-only', 'smtp.system-accounts', 'smtp.vrfy'] as const
 const ORIGIN = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc', 'dns.spf', 'dns.dkim', 'dns.dmarc', 'dns.mta-sts', 'dns.mta-sts-policy', 'dns.tls-rpt'] as const
-const RESILIENCE = ['network.port', 'host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'delivery.inbound'] as const
+const RESILIENCE = ['network.port', 'host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'delivery.inbound', 'route.egress'] as const
 const AT_REST = ['delivery.at-rest'] as const
 const AT_REST_GAP = "The key is on the core's disk (docs/encryption-at-rest.md): it protects the mail store and its backups, not a whole stolen disk or root on the node (volume encryption is the operator's)."
 const NO_SM4 = 'SM4 at rest is not available: Debian 12\'s Dovecot 2.3 has no cipher setting, and Debian 13\'s Dovecot 2.4.1 refuses sm4-gcm and crashes on sm4-ctr/cbc; the mail is AES-256-GCM.'

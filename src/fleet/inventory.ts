@@ -6,6 +6,7 @@ import {loadInput} from '../config/load.js'
 import {SourceDocument} from '../config/source.js'
 import {InputError, type SourceLocation} from '../errors.js'
 import type {SshTarget} from '../ssh/connection.js'
+import {type InventoryRoutes, loadInventoryRoutes} from './routes.js'
 
 export interface InventoryHost extends SshTarget {
   role: 'core' | 'edge'
@@ -20,6 +21,8 @@ export interface LoadedInventory {
   /** Secret values from the secrets file (the environment still wins, see resolveVariables). */
   secrets: Record<string, string>
   hosts: InventoryHost[]
+  /** The route plan vars.route_plan names, checked against the hosts: what deploy renders on cores and edges. */
+  routes?: InventoryRoutes
 }
 
 /** Reads and checks an inventory: names unique, jumps known and acyclic, key files present. */
@@ -66,12 +69,15 @@ export function loadInventory(file: string): LoadedInventory {
     resolved.set(name, result)
     return result
   }
+  const vars = data.vars ?? {}
+  const hosts = data.hosts.map((h) => ({...target(h.name, []), role: h.role, region: h.region, vars: h.vars ?? {}}))
   return {
     file,
     knownHosts: data.knownHosts ? resolve(base, data.knownHosts) : resolve(homedir(), '.ssh', 'known_hosts'),
-    vars: data.vars ?? {},
+    vars,
     secrets: data.secretsFile ? readSecrets(resolve(base, data.secretsFile), at(['secretsFile'])) : {},
-    hosts: data.hosts.map((h) => ({...target(h.name, []), role: h.role, region: h.region, vars: h.vars ?? {}})),
+    hosts,
+    routes: loadInventoryRoutes(file, vars.route_plan, hosts, domainOf({vars})),
   }
 }
 

@@ -481,6 +481,16 @@ export const en = {
   "route.kept": "kept (within the hysteresis)",
   "route.direct": "direct",
   "route.noChange": "The transport entries do not change.",
+  "routeApply.notACore": "{file}: '{name}' is not a core of the inventory (its nodes: {nodes}): this plan was made for another inventory",
+  "routeApply.unknownEgress": "{file}: egress '{name}' of a route of {core} is neither that core nor an edge of the inventory (its nodes: {nodes})",
+  "routeApply.badLine": "{file}: '{line}' is not a transport(5) line mailops writes (DOMAIN smtp:NEXTHOP[, NEXTHOP]: the domain itself or [an edge's address]:25)",
+  "routeApply.ownDomain": "{file}: a route for the own domain {domain} would send its mail away from the mailboxes",
+  "routeApply.unknownHop": "{file}: nexthop {hop} of {core} is not the address of an edge of the inventory",
+  "routeApply.noPlan": "{file}: the inventory names no route plan (vars.route_plan)",
+  "routeApply.noPlanHint": "Add `route_plan: routes.json` (the route plan -o file, relative to the inventory) under vars: a later plain deploy then keeps the routes",
+  "routeApply.otherPlan": "--plan {given} is not the plan the inventory names ({named}): a later deploy would put that one back",
+  "routeApply.otherPlanHint": "Point vars.route_plan at the new plan (or write it over {named}), then run route apply again",
+  "routeApply.summary": "route plan {file}: {lines, plural, one {# transport line} other {# transport lines}} on {cores, plural, one {# core} other {# cores}}; relaying edges: {edges}; matrix measured {measuredAt}",
 }
 
 export type MessageKey = keyof typeof en

@@ -1,6 +1,8 @@
 import type {RoutePlan} from '../config/schemas/route.js'
+import type {RouteApplyReport} from '../route/apply.js'
 import {t} from '../i18n/index.js'
 import {tabular} from '../util/table.js'
+import {renderDeploy} from './deploy.js'
 
 const ms = (value: number | null) => (value === null ? '-' : value.toFixed(1))
 
@@ -25,4 +27,12 @@ export function renderRoutePlan(plan: RoutePlan): string {
   )
   const summary = t('route.summary', {routes: plan.routes.length, cores: plan.transport.length, changes: plan.changes.length, measuredAt: plan.measuredAt})
   return [table, plan.diff === '' ? t('route.noChange') : plan.diff.trimEnd(), summary].join('\n')
+}
+
+/** The deploy of the plan (diffs, hosts), then what the plan routes: lines per core, cores per edge. */
+export function renderRouteApply(report: RouteApplyReport): string {
+  const {plan} = report
+  const lines = plan.transport.reduce((n, c) => n + c.entries.length, 0)
+  const edges = Object.entries(plan.relayFor).map(([edge, cores]) => `${edge} ← ${cores.join(', ')}`)
+  return [renderDeploy(report.deploy), t('routeApply.summary', {file: plan.file, lines, cores: plan.transport.length, edges: edges.join('; ') || '-', measuredAt: plan.measuredAt})].join('\n')
 }

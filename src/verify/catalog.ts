@@ -2,7 +2,7 @@
  * Every check `mailops verify` runs: what a pass proves, and how to fix a failure. The
  * documentation (docs/verify-checks.md) and the default hint of every failed check come from here.
  */
-export const GROUPS = ['network', 'smtp', 'tls', 'auth', 'relay', 'delivery', 'dns', 'host'] as const
+export const GROUPS = ['network', 'smtp', 'tls', 'auth', 'relay', 'route', 'delivery', 'dns', 'host'] as const
 export type CheckGroup = (typeof GROUPS)[number]
 
 export interface CheckSpec {
@@ -149,6 +149,17 @@ export const CHECKS = {
     scope: 'node',
     proves: 'An unauthenticated client cannot relay: RCPT to a foreign domain is refused with 5xx (no mail is sent).',
     fix: 'Postfix: smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination (no permit, no broad mynetworks).',
+  },
+  'route.transport': {
+    scope: 'core',
+    proves: "With a route plan named by the inventory (vars.route_plan): the core's /etc/postfix/transport_routes holds exactly the plan's transport(5) lines for that core, in order, and main.cf's transport_maps names it (texthash:/etc/postfix/transport_routes), so Postfix sends each routed domain to its egress edge, then its fallback (a nexthop list, Postfix 3.5 and later: transport(5), \"NEXTHOP\"). The evidence is the differing lines. Not run without a plan.",
+    fix: 'Run mailops route apply -i INVENTORY (or mailops deploy): it writes the lines of the plan vars.route_plan names. A hand edit of transport_routes is put back by the next deploy.',
+  },
+  'route.egress': {
+    scope: 'edge',
+    perTarget: true,
+    proves: "Each edge a route of the plan leaves through relays for the core: an SMTP session from the core's own address (through the core's SSH) — EHLO, MAIL FROM postmaster@DOMAIN, RCPT TO postmaster@ a destination routed through this edge — gets 250 (RFC 5321 §3.3; Postfix: permit_mynetworks in smtpd_relay_restrictions, SMTPD_ACCESS_README). RSET and QUIT: no mail is sent. One result per core; relay.open still shows a stranger refused. Not run on an edge no route leaves through, nor without a plan.",
+    fix: "Redeploy the edge (mailops route apply): /etc/postfix/route_clients must list the core, and main.cf read it in mynetworks and smtpd_milter_maps. A stopped Postfix on the edge fails this too: its routes go by their fallback meanwhile.",
   },
   'delivery.inbound': {
     scope: 'edge',

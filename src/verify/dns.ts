@@ -55,6 +55,8 @@ export interface DnsExpectations {
   domain: string
   edges: VerifyNode[]
   cores: VerifyNode[]
+  /** the nodes mail leaves from, which SPF must allow: the cores, and the route plan's egress edges */
+  senders: VerifyNode[]
   selector: string
   /** the MTA-STS policy mailops computes for the inventory: what the edges must serve, and whose id the record must carry */
   mtaStsPolicy: string
@@ -96,13 +98,14 @@ export async function domainDnsChecks(expect: DnsExpectations, resolver: Resolve
         if (records.length !== 1) return outcome('dns.spf', 'fail', records.length === 0 ? `no SPF record at ${domain}` : `${records.length} SPF records (exactly one allowed)`, {evidence: records.join(' | ')})
         const problems = spfProblems(records[0])
         if (problems.length > 0) return outcome('dns.spf', 'fail', problems.join('; '), {evidence: records[0]})
-        for (const core of expect.cores) {
-          const result = await spf({sender: `postmaster@${domain}`, ip: core.address, helo: core.fqdn, mta: 'verify.mailops.invalid', resolver: mailauthResolver(resolver)})
+        for (const sender of expect.senders) {
+          const result = await spf({sender: `postmaster@${domain}`, ip: sender.address, helo: sender.fqdn, mta: 'verify.mailops.invalid', resolver: mailauthResolver(resolver)})
           const lookups = result.lookups?.count ?? 0
-          if (result.status.result !== 'pass') return outcome('dns.spf', 'fail', `SPF gives ${result.status.result} for the core ${core.name} (${core.address})${result.status.comment ? `: ${result.status.comment}` : ''}`, {evidence: records[0]})
+          const which = sender.role === 'core' ? 'the core' : 'the egress edge'
+          if (result.status.result !== 'pass') return outcome('dns.spf', 'fail', `SPF gives ${result.status.result} for ${which} ${sender.name} (${sender.address})${result.status.comment ? `: ${result.status.comment}` : ''}`, {evidence: records[0]})
           if (lookups > 10) return outcome('dns.spf', 'fail', `${lookups} DNS lookups (at most 10)`, {evidence: records[0]})
         }
-        return outcome('dns.spf', 'pass', `allows ${expect.cores.map((c) => c.address).join(', ')}; no +all/?all`, {evidence: records[0]})
+        return outcome('dns.spf', 'pass', `allows ${expect.senders.map((c) => c.address).join(', ')}; no +all/?all`, {evidence: records[0]})
       },
     ],
     [

@@ -18,6 +18,8 @@ import {ipv6Check, networkChecks, portStates} from './network.js'
 import type {Selection} from './select.js'
 import {nextHopOutcome, nextHopScript} from './next-hop.js'
 import {openRelay, type Relay} from './relay.js'
+import {destinationsVia, egressCheck, transportOutcome, transportScript} from './route.js'
+import type {InventoryRoutes} from '../fleet/routes.js'
 import {throttleChecks} from './throttle.js'
 import {edgesOnlyCheck, sizeCheck, smtpChecks} from './smtp.js'
 import {suitesCheck, TLS_IDS, tlsChecks} from './tls.js'
@@ -49,6 +51,8 @@ export interface VerifySetup {
    * the edges in alone, so verify connects through a relay from it (relay.ts).
    */
   edgeVia?: MailNode
+  /** the route plan the inventory names (route.transport, route.egress), and the fleet's cores, which route.egress connects from */
+  routes?: {plan: InventoryRoutes; cores: MailNode[]}
   concurrency: number
   onNode?: (report: NodeReport) => void
 }
@@ -149,6 +153,7 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
     })
   }
   if (node.role === 'core') add(['smtp.edges-only'], async () => [await edgesOnlyCheck(node, ctx)])
+  add(['route.transport', 'route.egress'], () => routeChecks(node, setup, session, wanted))
   if (node.role === 'core' && node.ssh && session) add(['delivery.at-rest'], async () => [await atRestCheck(node, ctx, () => session.connection(node.ssh!))])
   if (core) add(['delivery.unicode'], async () => [await utf8Check(node, core, ctx)])
   if (node.role === 'edge' && core) add(['smtp.size'], async () => [await sizeCheck(node, core, ctx)])
@@ -159,6 +164,40 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
   // Last, once every other check of the node is done: its wrong passwords set off the penalties it measures.
   if (node.role === 'core' && wanted('auth.throttle')) results.push(...(await timed(() => throttleChecks(node, ctx))))
   return results
+}
+
+/**
+ * route.transport on a core (its deployed lines against the plan's), route.egress on an edge (per
+ * core routed through it). They apply with a route plan only (vars.route_plan), route.egress to the
+ * edges a route leaves through: a fleet without routes gets neither.
+ */
+async function routeChecks(node: MailNode, setup: VerifySetup, session: FleetSession | undefined, wanted: (id: CheckId) => boolean): Promise<CheckResult[]> {
+  const routes = setup.routes
+  if (!routes) return []
+  if (node.role === 'core') {
+    if (!wanted('route.transport')) return []
+    if (!node.ssh || !session) return [outcome('route.transport', 'skip', 'needs SSH to read the core (an inventory node)')]
+    try {
+      const read = await (await session.connection(node.ssh)).exec(transportScript, {timeoutMs: setup.probe.timeoutMs * 3})
+      return [transportOutcome(node.name, routes.plan.transport[node.name] ?? [], read.stdout)]
+    } catch (error) {
+      return sshError(error as MailopsError, ['route.transport'])
+    }
+  }
+  if (!wanted('route.egress')) return []
+  const cores = (routes.plan.relayFor[node.name] ?? []).flatMap((name) => routes.cores.filter((c) => c.name === name))
+  return Promise.all(
+    cores.map(async (core) => {
+      const destination = destinationsVia(routes.plan, core.name, node.address)[0]
+      if (!core.ssh || !session) return outcome('route.egress', 'skip', 'needs SSH to the core, to connect from its address', {target: `from ${core.name}`})
+      let relay: Relay | undefined
+      try {
+        return await egressCheck(node, core, destination, setup.probe, async () => (relay = await openRelay(session, core.ssh!, node.address, 25)))
+      } finally {
+        await relay?.close()
+      }
+    }),
+  )
 }
 
 /** scope: where a check applies; checks that need an inventory (dns, host, delivery) are only planned with one. */

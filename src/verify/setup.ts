@@ -7,6 +7,7 @@ import {dirname, resolve} from 'node:path'
 
 import {blueprintApplies, listBlueprints, loadBlueprint} from '../blueprint/load.js'
 import {mxHosts, nodeFqdn, spfSenders} from '../dns/names.js'
+import {egressEdges} from '../fleet/routes.js'
 import {mtaStsPolicy} from '../dns/records.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
@@ -26,6 +27,8 @@ interface InventoryTargets {
   ca?: string
   /** the edge verify reaches the cores' port 25 from */
   edgeVia?: MailNode
+  /** the route plan the inventory names, and the fleet's cores (route.egress connects from them) */
+  routes?: VerifySetup['routes']
 }
 
 const certificates = (pem: string) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
@@ -64,12 +67,13 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
     nodes,
     // The domain's records (and where its mail is delivered) are about every node, not the ones picked with --hosts.
     dns: domain
-      ? {domain, selector: dkimSelectorOf(inventory), edges: mxHosts(fleet), cores: spfSenders(fleet), mtaStsPolicy: mtaStsPolicy({domain, nodes: inventory.hosts}), caaIssuers: caaIssuersOf(inventory)}
+      ? {domain, selector: dkimSelectorOf(inventory), edges: mxHosts(fleet), cores: fleet.filter((n) => n.role === 'core'), senders: spfSenders(fleet, egressEdges(inventory.routes, fleet)), mtaStsPolicy: mtaStsPolicy({domain, nodes: inventory.hosts}), caaIssuers: caaIssuersOf(inventory)}
       : undefined,
     credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
     otherLocal: domain ? `${other ?? 'ceo'}@${domain}` : undefined,
     ca: caFile ? readCa(caFile) : undefined,
     edgeVia: fleet.find((n) => n.role === 'edge'),
+    routes: inventory.routes ? {plan: inventory.routes, cores: fleet.filter((n) => n.role === 'core')} : undefined,
   }
 }
 
@@ -164,6 +168,7 @@ export async function prepareVerify(request: VerifyRequest): Promise<VerifySetup
       resolver,
       ssh: {knownHosts: inventory.knownHosts, acceptNew: request.acceptNew, connectTimeoutMs: request.timeoutMs},
       edgeVia: targets.edgeVia,
+      routes: targets.routes,
       concurrency: request.parallel,
     }
   }

@@ -7,7 +7,7 @@ import {Inventory} from './inventory.js'
 import {AssessReport, AuditVerifyReport, BlueprintList, EvidencePack, TraceReport, DeployReport, DnsReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport, VerifyChecks, VerifyReport} from './reports.js'
 import {LatencyReport} from './latency.js'
 import {PlanFile, PlanReport} from './plan.js'
-import {RoutePlan} from './route.js'
+import {RouteApplyReport, RoutePlan} from './route.js'
 import {Provider, ProvidersFile} from './providers.js'
 import {ScoreReport} from './score.js'
 import {TargetsFile} from './targets.js'
@@ -39,6 +39,7 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'audit-verify-report': {kind: 'output', schema: AuditVerifyReport, description: 'audit verify --json'},
   'trace-report': {kind: 'output', schema: TraceReport, description: 'trace --json'},
   'route-plan': {kind: 'output', schema: RoutePlan, description: 'route plan --json; route plan --current reads one (the plan deployed now)'},
+  'route-apply-report': {kind: 'output', schema: RouteApplyReport, description: 'route apply --json'},
   'evidence-pack': {kind: 'output', schema: EvidencePack, description: 'verify --evidence DIR: DIR/evidence.json'},
   'blueprint-list': {kind: 'output', schema: BlueprintList, description: 'blueprint list --json (blueprint show --json: schema blueprint)'},
   'assess-report': {kind: 'output', schema: AssessReport, description: 'assess --json'},

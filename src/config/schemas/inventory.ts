@@ -16,8 +16,14 @@ const DomainVars = Type.Object(
         description: 'The CAs allowed to issue certificates for the domain: mailops dns publishes a CAA issue record for each (RFC 8659), verify dns.caa expects them. Empty or absent: no CAA record, and dns.caa warns.',
       }),
     ),
+    route_plan: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "The route plan the fleet's outbound mail follows (a `mailops route plan -o FILE` file, relative to the inventory): every deploy renders its transport entries on the cores and lets the cores relay through its egress edges (docs/routing.md). Absent: mail leaves the cores directly.",
+      }),
+    ),
   },
-  {additionalProperties: true, description: 'variables for blueprints, and the domain\'s own (caa_issuers)'},
+  {additionalProperties: true, description: 'variables for blueprints, and the domain\'s own (caa_issuers, route_plan)'},
 )
 
 const Connection = {

@@ -1,6 +1,7 @@
 import {type Static, Type} from '@sinclair/typebox'
 
 import {Strict} from './common.js'
+import {DeployReport} from './reports.js'
 
 const Ms = Type.Number({minimum: 0, description: 'milliseconds'})
 const OrNull = <T extends ReturnType<typeof Type.Number> | ReturnType<typeof Type.Boolean>>(schema: T) => Type.Union([schema, Type.Null()])
@@ -50,3 +51,15 @@ export const RoutePlan = Strict({
 export type RoutePlan = Static<typeof RoutePlan>
 export type Route = RoutePlan['routes'][number]
 export type RouteCandidate = Route['candidates'][number]
+
+/** `mailops route apply --json`: the plan deployed (the one the inventory names) and the deploy of it to the cores and edges. */
+export const RouteApplyReport = Strict({
+  plan: Strict({
+    file: Type.String({description: 'the route plan file the inventory names (vars.route_plan), absolute'}),
+    measuredAt: Type.String({format: 'date-time', description: "when the plan's matrix was measured"}),
+    matrixSha256: Type.String({pattern: '^[0-9a-f]{64}$'}),
+    transport: Type.Array(Strict({core: Type.String(), entries: Type.Array(Type.String({description: 'a transport(5) line'}))}), {description: "each core's transport entries, as /etc/postfix/transport_routes holds them"}),
+    relayFor: Type.Record(Type.String(), Type.Array(Type.String()), {description: 'per edge, the cores whose mail leaves through it (relayed, not postscreened, no milter)'}),
+  }),
+  deploy: DeployReport,
+})

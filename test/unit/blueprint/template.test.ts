@@ -282,3 +282,38 @@ describe("a blueprint's when (one inventory choice, vars.tls_source, picks bluep
     expect(rendered['/etc/systemd/system/certbot.service.d/mailops.conf']).not.toContain('Environment=')
   })
 })
+
+describe('outbound routes (the route plan the inventory names) in the core and edge blueprints', () => {
+  const pem = keyAndCert()
+  const core = loadBlueprint(ROOT, 'core')
+  const edge = loadBlueprint(ROOT, 'edge')
+  const coreFacts = {domain: 'example.com', host_name: 'core1', edge_addresses: ['198.18.0.12'], edge_ipv4: ['198.18.0.12'], edge_ipv6: [], ssh_port: 22, tls_cert: pem.cert}
+  const edgeFacts = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', ssh_port: 22, mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\r\n', tls_cert: pem.cert}
+  const file = (files: ReturnType<typeof renderFiles>, path: string) => files.find((f) => f.path === path)!.content
+  const body = (text: string) => text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))
+
+  it("a core's main.cf reads its transport_routes, which holds the plan's lines (none without a plan)", () => {
+    const lines = ['example.co.za smtp:[198.18.0.13]:25, [198.18.0.12]:25', 'example.de smtp:[198.18.0.12]:25, example.de']
+    const files = renderFiles(core, resolveVariables(core, 'core1', {tls_key: pem.key, dkim_private_key: pem.key}, {...coreFacts, route_transport: lines}), 'debian 12')
+    expect(body(file(files, '/etc/postfix/transport_routes'))).toEqual(lines)
+    expect(file(files, '/etc/postfix/main.cf')).toMatch(/^transport_maps = texthash:\/etc\/postfix\/transport_routes$/m)
+    const none = renderFiles(core, resolveVariables(core, 'core1', {tls_key: pem.key, dkim_private_key: pem.key}, coreFacts), 'debian 12')
+    expect(body(file(none, '/etc/postfix/transport_routes'))).toEqual([])
+    // A line that is not "DOMAIN smtp:NEXTHOP[, NEXTHOP]" never reaches Postfix.
+    expect(() => resolveVariables(core, 'core1', {tls_key: pem.key, dkim_private_key: pem.key}, {...coreFacts, route_transport: ['example.de discard:']})).toThrow("variable 'route_transport' must be a list whose items match its schema")
+  })
+
+  it('an edge lets the cores of route_clients relay (mynetworks, so postscreen too) with no milter, and nobody else', () => {
+    const files = renderFiles(edge, resolveVariables(edge, 'mx1', {tls_key: pem.key}, {...edgeFacts, route_clients: ['198.18.0.11/32']}), 'debian 12')
+    expect(body(file(files, '/etc/postfix/route_clients'))).toEqual(['198.18.0.11/32 DISABLE'])
+    const main = file(files, '/etc/postfix/main.cf')
+    expect(main).toMatch(/^mynetworks = 127\.0\.0\.0\/8, cidr:\/etc\/postfix\/route_clients$/m)
+    expect(main).toMatch(/^smtpd_milter_maps = cidr:\/etc\/postfix\/route_clients$/m)
+    expect(main).toMatch(/^smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination$/m)
+    expect(main).toMatch(/^postscreen_access_list = permit_mynetworks$/m)
+    // The core sends as the own domain, which sender_access refuses from anyone else.
+    expect(main).toMatch(/^smtpd_sender_restrictions = permit_mynetworks, check_sender_access /m)
+    const none = renderFiles(edge, resolveVariables(edge, 'mx1', {tls_key: pem.key}, edgeFacts), 'debian 12')
+    expect(body(file(none, '/etc/postfix/route_clients'))).toEqual([])
+  })
+})

@@ -26,4 +26,21 @@ describe('desiredState', () => {
     // A variable of that name in a blueprint that does not declare it turns nothing on.
     expect(desiredState([blueprint()], inventory({store_key: 'PEM'}), host).encryptStore).toBe(false)
   })
+
+  it("renders the inventory's route plan on every deploy: the core's transport lines, the cores an edge relays for", () => {
+    const edge = {...host, name: 'edge1', address: '198.18.0.12', role: 'edge'} as InventoryHost
+    const routes = {file: '/x/routes.json', plan: {} as never, transport: {core1: ['example.de smtp:[198.18.0.12]:25, example.de']}, relayFor: {edge1: ['core1']}}
+    const routed: LoadedInventory = {...inventory({}), hosts: [host, edge], routes}
+    const both: LoadedBlueprint = {
+      ...blueprint(),
+      roles: ['core', 'edge'],
+      variables: {route_transport: {type: 'list', default: [], description: 'lines'}, route_clients: {type: 'list', default: [], description: 'clients'}},
+      templates: {'store.conf': '{{#each route_transport}}T {{this}}\n{{/each}}{{#each route_clients}}C {{this}}\n{{/each}}'},
+    }
+    const content = (inv: LoadedInventory, h: InventoryHost) => desiredState([both], inv, h).files['debian 12'][0].content
+    expect(content(routed, host)).toBe('T example.de smtp:[198.18.0.12]:25, example.de\n')
+    expect(content(routed, edge)).toBe('C 198.18.0.11/32\n')
+    expect(content({...routed, routes: undefined}, host)).toBe('')
+    expect(content({...routed, routes: undefined}, edge)).toBe('')
+  })
 })

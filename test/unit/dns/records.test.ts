@@ -38,6 +38,15 @@ describe('DNS records', () => {
     expect(mtaStsPolicy(input)).toBe('version: STSv1\r\nmode: enforce\r\nmx: mx-eu.example.com\r\nmx: mx-ap.example.com\r\nmax_age: 604800\r\n')
   })
 
+  it("SPF allows the route plan's egress edges beside the cores: mail leaves from them as themselves", () => {
+    const spf = (egressEdges?: string[]) => dnsRecords({...input, egressEdges}).find((r) => r.comment === 'SPF')!.value
+    expect(spf(['mx-ap'])).toBe('v=spf1 ip4:198.18.0.11 ip4:198.18.0.13 -all')
+    expect(spf(['mx-eu', 'mx-ap'])).toBe('v=spf1 ip4:198.18.0.11 ip4:198.18.0.12 ip4:198.18.0.13 -all')
+    // A name that is not an edge of the nodes adds nothing; no plan, the cores alone.
+    expect(spf(['core1', 'nope'])).toBe('v=spf1 ip4:198.18.0.11 -all')
+    expect(spf([])).toBe('v=spf1 ip4:198.18.0.11 -all')
+  })
+
   it('splits long TXT data into strings of at most 255 octets', () => {
     const split = txtStrings('x'.repeat(600))
     expect(split).toBe(`( "${'x'.repeat(255)}" "${'x'.repeat(255)}" "${'x'.repeat(90)}" )`)

@@ -77,7 +77,7 @@ describe('dns.caa (RFC 8659)', () => {
 
 describe('dns.mta-sts: the record and the id of the current policy', () => {
   const policy = mtaStsPolicy({domain: 'example.com', nodes: [{name: 'mx-eu', role: 'edge'}]})
-  const expectations = {domain: 'example.com', edges: [], cores: [], selector: 'mail', mtaStsPolicy: policy, caaIssuers: []}
+  const expectations = {domain: 'example.com', edges: [], cores: [], senders: [], selector: 'mail', mtaStsPolicy: policy, caaIssuers: []}
   const check = async (records: string[]) => (await domainDnsChecks(expectations, resolverOf({txt: {'_mta-sts.example.com': records}}), (id) => id === 'dns.mta-sts', 1000))[0]
 
   it("passes the current policy's id and fails a stale one, or two records", async () => {

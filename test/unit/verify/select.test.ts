@@ -19,7 +19,7 @@ describe('verify --only/--skip', () => {
       selection([], ['tls.expiri'])
     } catch (error) {
       expect((error as {exit: number; hint: string}).exit).toBe(2)
-      expect((error as {hint: string}).hint).toContain('network, smtp, tls, auth, relay, delivery, dns, host')
+      expect((error as {hint: string}).hint).toContain('network, smtp, tls, auth, relay, route, delivery, dns, host')
     }
   })
 })
