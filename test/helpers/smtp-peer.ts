@@ -15,10 +15,32 @@ export function selfSignedCertificate(commonName = 'localhost'): {key: Buffer; c
   return {key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem'))}
 }
 
-/** An SMTP peer (on loopback unless told another address) that offers STARTTLS, or not, and keeps nothing. */
-export async function startSmtpPeer(options: {host?: string; starttls?: boolean} = {}): Promise<{port: number; close: () => Promise<void>}> {
-  const server = new SMTPServer({...selfSignedCertificate(), hideSTARTTLS: options.starttls === false, authOptional: true, logger: false, disableReverseLookup: true, onData: (stream, _session, done) => stream.resume().on('end', () => done())})
-  await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve))
+/** What a peer was given: the client that handed it over, and the envelope. */
+export interface PeerMessage {
+  client: string
+  from: string
+  to: string[]
+}
+
+/**
+ * An SMTP peer (on loopback unless told another address; a free port unless told one) that offers
+ * STARTTLS, or not, and keeps nothing but the envelope of each message it accepted (onMessage).
+ */
+export async function startSmtpPeer(options: {host?: string; port?: number; starttls?: boolean; onMessage?: (message: PeerMessage) => void} = {}): Promise<{port: number; close: () => Promise<void>}> {
+  const server = new SMTPServer({
+    ...selfSignedCertificate(),
+    hideSTARTTLS: options.starttls === false,
+    authOptional: true,
+    logger: false,
+    disableReverseLookup: true,
+    onData: (stream, session, done) =>
+      stream.resume().on('end', () => {
+        const from = session.envelope.mailFrom
+        options.onMessage?.({client: session.remoteAddress, from: from === false ? '' : from.address, to: session.envelope.rcptTo.map((r) => r.address)})
+        done()
+      }),
+  })
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve))
   const {port} = (server as unknown as {server: {address(): AddressInfo}}).server.address()
   return {port, close: () => new Promise((resolve) => server.close(() => resolve()))}
 }

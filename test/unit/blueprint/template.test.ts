@@ -313,6 +313,8 @@ describe('outbound routes (the route plan the inventory names) in the core and e
     expect(main).toMatch(/^postscreen_access_list = permit_mynetworks$/m)
     // The core sends as the own domain, which sender_access refuses from anyone else.
     expect(main).toMatch(/^smtpd_sender_restrictions = permit_mynetworks, check_sender_access /m)
+    // A destination below the own domain is another domain to route, not a relay domain of the edge.
+    expect(main).toMatch(/^parent_domain_matches_subdomains = (?!.*relay_domains).*smtpd_access_maps$/m)
     const none = renderFiles(edge, resolveVariables(edge, 'mx1', {tls_key: pem.key}, edgeFacts), 'debian 12')
     expect(body(file(none, '/etc/postfix/route_clients'))).toEqual([])
   })
