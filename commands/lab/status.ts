@@ -22,11 +22,12 @@ export default class LabStatus extends MailopsCommand {
       this.log(
         tabular(
           'table',
-          ['host', 'address', 'role', 'link', 'pid', 'sshd', 'processes', 'memory'],
+          ['host', 'address', 'role', 'region', 'link', 'pid', 'sshd', 'processes', 'memory'],
           status.hosts.map((h) => [
             h.name,
             h.address,
             h.role,
+            h.region,
             h.link ? `+${h.link.delayMs} ms, ${h.link.lossPercent}% loss` : 'direct',
             h.pid ?? '',
             h.sshd ?? '-',
@@ -35,6 +36,8 @@ export default class LabStatus extends MailopsCommand {
           ]),
         ),
       )
+      for (const peer of status.peers) this.log(`${peer.name} ${peer.address} ${peer.region}: MX of ${peer.domain}`)
+      for (const link of status.links) this.log(`${link.regions.join(' ↔ ')}: +${link.delayMs} ms, ${link.lossPercent}% loss`)
       this.log(status.inventory ?? '')
     }
     return status

@@ -13,6 +13,7 @@ export default class LabUp extends MailopsCommand {
   static examples = [
     {description: 'Three booted bare Debian 13 hosts on 198.18.0.0/24', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'node2 80 ms away with 1% loss, like a far region', command: '<%= config.bin %> <%= command.id %> --delay node2=80,1%'},
+    {description: 'A core 150 ms and 5% loss away from the edges of europe and americas, the edges 5 ms from each other', command: '<%= config.bin %> <%= command.id %> --os controller --link apac:europe=150,5% --link apac:americas=150,5% --link europe:americas=5'},
     {description: 'Two booted Debian 12 hosts', command: '<%= config.bin %> <%= command.id %> --os debian12 --hosts 2'},
     {description: "A core and an edge whose certificates come from the lab's ACME server (Pebble) by HTTP-01, renewed on the nodes", command: '<%= config.bin %> <%= command.id %> --hosts 2 --tls acme'},
     {description: 'Ten hosts in a second lab', command: '<%= config.bin %> <%= command.id %> --name bench --hosts 10 --subnet 198.18.2.0/24'},
@@ -35,11 +36,23 @@ export default class LabUp extends MailopsCommand {
       multiple: true, multipleNonGreedy: true,
       summary: 'Put a host behind an emulated link: HOST=MS or HOST=MS,LOSS% adds MS to its round trips and loses LOSS% of them; repeat for more hosts.',
     }),
+    region: Flags.string({
+      multiple: true, multipleNonGreedy: true,
+      summary: 'Place a host in a region: HOST=REGION instead of the one it gets by index (node1 apac, node2 europe, node3 americas, node4 apac, ...); repeat for more hosts.',
+    }),
+    peers: Flags.integer({
+      default: 0, min: 0,
+      summary: 'Destination mail servers beside the hosts: peer1..N, each a network namespace in a region (peer1 apac, peer2 europe, ...; --region and --link apply) with the domain peerN.example, whose MX the lab\'s DNS serves. Not in the inventory; nothing runs on them until a test starts a server there (ip netns exec).',
+    }),
+    link: Flags.string({
+      multiple: true, multipleNonGreedy: true,
+      summary: 'Delay and loss between two regions: REGION:REGION=MS or REGION:REGION=MS,LOSS% adds MS to the round trips between any host of one and any host of the other and loses LOSS% of them (adds to --delay); repeat for more pairs.',
+    }),
   }
 
   async run() {
     const {flags} = await this.parse(LabUp)
-    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, tls: flags.tls as LabTls, delays: flags.delay ?? []}, this.progress())
+    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, tls: flags.tls as LabTls, delays: flags.delay ?? [], regions: flags.region ?? [], links: flags.link ?? [], peers: flags.peers}, this.progress())
     this.log(lab.inventory)
     return lab
   }

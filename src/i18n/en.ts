@@ -147,6 +147,7 @@ export const en = {
   'lab.badName': "lab name '{name}' must be 1-12 lower-case letters and digits, starting with a letter",
   'lab.foreignFolder': "{dir} exists but is not a mailops lab (it has no {marker}); nothing was touched: choose another --name, or remove the folder yourself",
   'lab.badHostCount': "a lab has 1 to {max} hosts, not {count}",
+  'lab.badPeerCount': "--peers takes 0 to {max} destination servers beside the hosts (a lab has 200 addresses in all), not {count}",
   'lab.acmeNeedsBooted': "--tls acme needs booted hosts (--os debian13 or debian12): an ACME node renews its certificate by a systemd timer, and --os {os} has no systemd",
   'lab.badSubnet': "subnet '{subnet}' must be a /24 inside 198.18.0.0/15, e.g. 198.18.0.0/24",
   'lab.noCgroups': "no cgroup pids and memory controllers are mounted; lab hosts would run without limits",
@@ -156,6 +157,7 @@ export const en = {
   "lab.heldHint": "Wait until PID {pid} ends (a test run holds its labs until it ends), or choose another --name.",
   'lab.cleaning': "removing what an earlier run of lab {name} left behind",
   'lab.hostCreated': "{host} started at {address}",
+  'lab.peerCreated': "{peer} (destination {domain}) at {address}",
   'lab.sshdNotReady': "sshd on {host} did not come up: {reason}",
   'lab.buildingImage': "building the {system} image (Debian {suite}, once per machine) with mmdebstrap",
   'lab.imageBuilt': "{system} image built in {seconds} s: {dir}",
@@ -195,6 +197,10 @@ export const en = {
   'inventory.unknownHost': "no host '{name}' in the inventory; hosts: {valid}",
 
   'lab.badDelay': "--delay '{value}' is not HOST=MS or HOST=MS,LOSS%: write e.g. --delay node2=80 or --delay node2=80,1% (MS up to 10000, LOSS below 100; repeat --delay for more hosts)",
+  'lab.badLink': "--link '{value}' is not REGION:REGION=MS or REGION:REGION=MS,LOSS%: write e.g. --link apac:europe=150 or --link apac:europe=150,5% (MS up to 10000, LOSS below 100; repeat --link for more pairs)",
+  'lab.badRegion': "--region '{value}' is not HOST=REGION: write e.g. --region node1=hq (a region is a lower-case letter, then up to 31 letters, digits or '-')",
+  'lab.unknownRegion': "--link names region '{region}', which no host of the lab is in; regions: {valid} (place hosts with --region HOST=REGION)",
+  'lab.linkTwice': "--link gives the regions {pair} twice: one link per pair",
 
   'latency.unknownName': "unknown {kind} '{name}'; valid: {valid}",
   'latency.badHost': "'{value}' is not a host: give a DNS name or an IP address, optionally with :port (IPv6 as [addr]:port)",

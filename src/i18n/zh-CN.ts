@@ -149,6 +149,7 @@ export const zhCN: Record<MessageKey, string> = {
   'lab.badName': "实验环境名称 '{name}' 必须为 1-12 个小写字母或数字，并以字母开头",
   'lab.foreignFolder': "{dir} 已存在但不是 mailops 实验环境（没有 {marker}）；未做任何操作：请换一个 --name，或自行删除该目录",
   'lab.badHostCount': "实验环境的主机数必须在 1 到 {max} 之间，而不是 {count}",
+  'lab.badPeerCount': "--peers 的目标邮件服务器数必须在 0 到 {max} 之间（实验环境共有 200 个地址，含主机），而不是 {count}",
   'lab.acmeNeedsBooted': "--tls acme 需要启动式主机（--os debian13 或 debian12）：ACME 节点靠 systemd 定时器续期证书，而 --os {os} 没有 systemd",
   'lab.badSubnet': "子网 '{subnet}' 必须是 198.18.0.0/15 内的 /24，例如 198.18.0.0/24",
   'lab.noCgroups': "未挂载 cgroup 的 pids 和 memory 控制器；实验主机将没有资源限制",
@@ -158,6 +159,7 @@ export const zhCN: Record<MessageKey, string> = {
   "lab.heldHint": "请等待 PID {pid} 结束（测试运行在结束前一直占用其实验环境），或换一个 --name。",
   'lab.cleaning': "正在清理实验环境 {name} 上次运行遗留的内容",
   'lab.hostCreated': "{host} 已在 {address} 启动",
+  'lab.peerCreated': "{peer}（目标域 {domain}）位于 {address}",
   'lab.sshdNotReady': "{host} 上的 sshd 未能启动：{reason}",
   'lab.buildingImage': "正在用 mmdebstrap 构建 {system} 镜像（Debian {suite}，每台机器只构建一次）",
   'lab.imageBuilt': "{system} 镜像已构建，用时 {seconds} 秒：{dir}",
@@ -197,6 +199,10 @@ export const zhCN: Record<MessageKey, string> = {
   'inventory.unknownHost': "清单中没有主机 '{name}'；主机：{valid}",
 
   'lab.badDelay': "--delay '{value}' 不是 主机=毫秒 或 主机=毫秒,丢包率% 的格式：请写成例如 --delay node2=80 或 --delay node2=80,1%（毫秒不超过 10000，丢包率小于 100；多台主机请重复 --delay）",
+  'lab.badLink': "--link '{value}' 不是 区域:区域=毫秒 或 区域:区域=毫秒,丢包率% 的格式：请写成例如 --link apac:europe=150 或 --link apac:europe=150,5%（毫秒不超过 10000，丢包率小于 100；多对区域请重复 --link）",
+  'lab.badRegion': "--region '{value}' 不是 主机=区域 的格式：请写成例如 --region node1=hq（区域名以小写字母开头，后接最多 31 个字母、数字或 '-'）",
+  'lab.unknownRegion': "--link 指定的区域 '{region}' 中没有实验环境的主机；区域：{valid}（用 --region 主机=区域 放置主机）",
+  'lab.linkTwice': "--link 两次给出区域 {pair}：每对区域只能有一条链路",
 
   'latency.unknownName': "未知的{kind} '{name}'；有效值：{valid}",
   'latency.badHost': "'{value}' 不是有效主机：请给出域名或 IP 地址，可附带 :端口（IPv6 写作 [地址]:端口）",

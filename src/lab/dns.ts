@@ -9,7 +9,7 @@ import {InputError} from '../errors.js'
 import {domainOf, loadInventory} from '../fleet/inventory.js'
 import {t} from '../i18n/index.js'
 import {alive, commandLine, waitGone} from './processes.js'
-import {checkLabName, type LabSpec} from './spec.js'
+import {checkLabName, type LabSpec, PEER_ZONE} from './spec.js'
 import {type LabDnsPids, labFiles, type LabState, labsRoot, readState} from './state.js'
 
 /** Debian's NSD (authoritative) and Unbound (the resolver hosts use), both on the bridge only. */
@@ -30,6 +30,7 @@ const files = (labDir: string) => {
     unboundConf: join(dir, 'unbound.conf'),
     forward: join(dir, 'forward.zone'),
     reverse: join(dir, 'reverse.zone'),
+    peers: join(dir, 'peers.zone'),
     serial: join(dir, 'serial'),
     log: join(dir, 'dns.log'),
   }
@@ -41,13 +42,17 @@ export const signedZoneFile = (zoneFile: string) => `${zoneFile}.signed`
 /** The reverse zone of the lab's /24: 198.18.9.0/24 → 9.18.198.in-addr.arpa */
 export const reverseZone = (spec: Pick<LabSpec, 'subnet'>) => `${spec.subnet.split('.').slice(0, 3).reverse().join('.')}.in-addr.arpa`
 
+/** The zones the lab's NSD serves: its domain, its reverse zone, and the peers' when it has peers. */
+export const labZoneNames = (spec: LabSpec): string[] => [spec.domain, reverseZone(spec), ...((spec.peers ?? []).length > 0 ? [PEER_ZONE] : [])]
+
 /**
- * The lab's two zones. Before anything is published they hold the hosts' A and PTR records (from
+ * The lab's two zones (and the peers' zone: each peer's domain with its MX, which `publish` leaves
+ * alone). Before anything is published they hold the hosts' A and PTR records (from
  * the lab's own names); `publish` replaces them with what `mailops dns` computed. In the lab the
  * reverse zone is the lab's own, so its PTR records are served (outside they are set by the
  * address's owner, and `mailops dns` prints them commented out).
  */
-export function labZones(spec: LabSpec, serial: number, records?: readonly DnsRecord[]): {forward: string; reverse: string} {
+export function labZones(spec: LabSpec, serial: number, records?: readonly DnsRecord[]): {forward: string; reverse: string; peers: string} {
   const hostRecords = spec.hosts.flatMap((h): DnsRecord[] => [
     {name: `${h.fqdn}.`, type: 'A', value: h.address},
     {name: `${h.address.split('.').reverse().join('.')}.in-addr.arpa.`, type: 'PTR', value: `${h.fqdn}.`},
@@ -63,6 +68,10 @@ export function labZones(spec: LabSpec, serial: number, records?: readonly DnsRe
       .filter((r) => r.type === 'PTR')
       .map((r) => `${r.name} IN PTR ${r.value}`)
       .join('\n')}\n`,
+    peers: `${head(PEER_ZONE)}${zoneSnippet((spec.peers ?? []).flatMap((p): DnsRecord[] => [
+      {name: `${p.domain}.`, type: 'MX', priority: 10, value: `${p.mx}.`},
+      {name: `${p.mx}.`, type: 'A', value: p.address},
+    ]))}`,
   }
 }
 
@@ -89,6 +98,7 @@ export function nsdConfig(spec: LabSpec, labDir: string): string {
     'zone:',
     `  name: ${reverseZone(spec)}`,
     `  zonefile: ${signedZoneFile(f.reverse)}`,
+    ...(labZoneNames(spec).includes(PEER_ZONE) ? ['zone:', `  name: ${PEER_ZONE}`, `  zonefile: ${signedZoneFile(f.peers)}`] : []),
     '',
   ].join('\n')
 }
@@ -103,7 +113,7 @@ export function nsdConfig(spec: LabSpec, labDir: string): string {
  */
 export function unboundConfig(spec: LabSpec, labDir: string, trustAnchors: readonly string[]): string {
   const f = files(labDir)
-  const zones = [spec.domain, reverseZone(spec)]
+  const zones = labZoneNames(spec)
   return [
     'server:',
     `  interface: ${spec.bridgeAddress}`,
@@ -185,6 +195,10 @@ function writeZones(spec: LabSpec, labDir: string, records?: readonly DnsRecord[
   writeFileSync(f.reverse, zones.reverse)
   signZone(spec.domain, f.forward, f.dir)
   signZone(reverseZone(spec), f.reverse, f.dir)
+  if (labZoneNames(spec).includes(PEER_ZONE)) {
+    writeFileSync(f.peers, zones.peers)
+    signZone(PEER_ZONE, f.peers, f.dir)
+  }
   return serial
 }
 
@@ -227,7 +241,7 @@ function startDetached(command: string, args: string[], log: string): number {
 export async function startLabDns(spec: LabSpec, labDir: string, recorded: (pids: Partial<LabDnsPids>) => void): Promise<LabDnsPids> {
   const f = files(labDir)
   mkdirSync(f.dir, {recursive: true, mode: 0o700})
-  const zones = [spec.domain, reverseZone(spec)]
+  const zones = labZoneNames(spec)
   for (const zone of zones) makeZoneKey(zone, f.dir)
   writeFileSync(f.nsdConf, nsdConfig(spec, labDir))
   writeFileSync(f.unboundConf, unboundConfig(spec, labDir, zones.map((zone) => zoneDs(zone, f.dir))))

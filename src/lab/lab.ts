@@ -15,13 +15,13 @@ import {startPebble, stopPebble} from './acme.js'
 import {resolvConf, startLabDns, stopLabDns} from './dns.js'
 import {type BootedSystem, debCacheDir, ensureImage, type LabSystem} from './image.js'
 import {BOOTED_LAB_PACKAGES, ensurePackages, LAB_ACME_PACKAGES, LAB_DNS_PACKAGES, LAB_PACKAGES} from './packages.js'
-import {FORWARDER_PY, type LinkImpairment, perDirectionLoss, untilReady} from './link.js'
+import {FORWARDER_PY, type LinkImpairment, type PeerTable, peerTables, perDirectionLoss, type RegionLink, untilReady} from './link.js'
 import {alive, commandLine, inNetns, startTime, waitGone} from './processes.js'
 import {proxyFiles, startAptProxy} from './proxy.js'
 import {bootScript, hostsFile, initScript, launchScript, sshdConfig} from './scripts.js'
-import {LAB_NETWORK, labSpec, type LabHostSpec, type LabSpec} from './spec.js'
+import {LAB_NETWORK, labSpec, type LabHostSpec, type LabPeerSpec, type LabSpec} from './spec.js'
 import {labMailSetup, type LabMailSetup, type LabTls} from './pki.js'
-import {blackholeMarker, LAB_MARKER, labFiles, type LabHolder, type LabState, readState, writeState} from './state.js'
+import {blackholeMarker, LAB_MARKER, labFiles, type LabHolder, labPeers, type LabState, readState, writeState} from './state.js'
 
 /** Told each step of bringing a lab up or down, as a sentence for the user. */
 export type LabStepReporter = (message: string) => void
@@ -47,6 +47,12 @@ export interface LabUpOptions {
   subnet: string
   /** Hosts put behind an emulated slow or lossy link, by name. */
   impairments?: Record<string, LinkImpairment>
+  /** Hosts placed in a region of their own, by name (the others get one by index). */
+  regions?: Record<string, string>
+  /** Delay and loss between every host of one region and every host of another; adds to `impairments`. */
+  links?: RegionLink[]
+  /** Destination mail servers (peer1..N) beside the hosts; none when not given. */
+  peers?: number
   /** What the hosts run (see LAB_SYSTEMS); booted Debian 13, the current stable, when not given. */
   os?: LabSystem
   /** Who issues the nodes' certificates (LAB_TLS): the lab's CA when not given. */
@@ -77,11 +83,15 @@ function refuseHeldByAnother(name: string): void {
 }
 
 export async function labUp(options: LabUpOptions, progress: LabStepReporter): Promise<LabState> {
-  const spec = labSpec(options.name, options.hosts, options.subnet)
+  const spec = labSpec(options.name, options.hosts, options.subnet, options.regions, options.peers)
   const impairments = options.impairments ?? {}
+  const links = options.links ?? []
+  const ends = linkEnds(spec)
+  // Checked here, before anything exists: a region no host is in is refused.
+  peerTables(ends, links)
   for (const host of Object.keys(impairments)) {
-    if (!spec.hosts.some((h) => h.name === host)) {
-      throw InputError.at(undefined, 'lab.unknownHost', {host, name: spec.name, valid: spec.hosts.map((h) => h.name).join(', ')})
+    if (!ends.some((h) => h.name === host)) {
+      throw InputError.at(undefined, 'lab.unknownHost', {host, name: spec.name, valid: ends.map((h) => h.name).join(', ')})
     }
   }
   const os = options.os ?? 'debian13'
@@ -101,7 +111,7 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
   writeFileSync(join(files.dir, LAB_MARKER), `mailops lab ${spec.name}\n`)
   const holder = holderOfThisRun()
-  const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments, ...(holder ? {holder} : {})}
+  const state: LabState = {spec, os, createdAt: new Date().toISOString(), pids: {}, forwarders: {}, impairments, links, ...(holder ? {holder} : {})}
   writeState(state)
   try {
     await createLab(spec, state, image, options.tls ?? 'ca', progress)
@@ -117,7 +127,8 @@ export async function labUp(options: LabUpOptions, progress: LabStepReporter): P
 
 async function createLab(spec: LabSpec, state: LabState, image: string | undefined, tls: LabTls, progress: LabStepReporter): Promise<void> {
   const files = labFiles(spec.name)
-  if (Object.keys(state.impairments).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
+  const tables = peerTables(linkEnds(spec), state.links ?? [])
+  if (Object.keys(state.impairments).length + Object.keys(tables).length > 0) writeFileSync(join(files.dir, 'forwarder.py'), FORWARDER_PY)
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${`mailops-lab-${spec.name}`} -f ${files.key}`
   // Only lab hosts answer in 198.18.0.0/15: any address of it without a lab bridge is dropped
   // here instead of following the default route off the machine.
@@ -144,9 +155,13 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
     writeState(state)
   }
 
+  for (const peer of spec.peers ?? []) {
+    await wire(spec, peer, state, tables[peer.name])
+    progress(t('lab.peerCreated', {peer: peer.name, address: peer.address, domain: peer.domain}))
+  }
   const clientKey = readFileSync(`${files.key}.pub`, 'utf8')
   const hostKeys = await mapLimit(spec.hosts, SETUP_CONCURRENCY, async (host) => {
-    const key = await createHost(spec, host, clientKey, state, image)
+    const key = await createHost(spec, host, clientKey, state, image, tables[host.name])
     progress(t('lab.hostCreated', {host: host.name, address: host.address}))
     return key
   })
@@ -169,7 +184,7 @@ async function createLab(spec: LabSpec, state: LabState, image: string | undefin
   writeFileAtomic(files.inventory, labInventory(spec, await labMailSetup(spec, files.dir, tls)))
 }
 
-async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState, image: string | undefined): Promise<string> {
+async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, state: LabState, image: string | undefined, table: PeerTable | undefined): Promise<string> {
   const dir = labFiles(spec.name).hostDir(host.name)
   mkdirSync(dir, {recursive: true, mode: 0o700})
   await quiet`ssh-keygen -q -t ed25519 -N ${''} -C ${host.fqdn} -f ${`${dir}/ssh_host_ed25519_key`}`
@@ -181,16 +196,7 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
   const init = image ? bootScript(host, dir, image, debCacheDir(state.os as BootedSystem), cgroupName(spec, host)) : initScript(host, dir)
   writeFileSync(`${dir}/init.sh`, init, {mode: 0o700})
 
-  await quiet`ip netns add ${host.netns}`
-  const impairment = state.impairments[host.name]
-  if (impairment) await startForwarder(spec, host, impairment, state)
-  else await quiet`ip link add ${host.link} type veth peer name eth0 netns ${host.netns}`
-  await quiet`ip -n ${host.netns} link set eth0 address ${host.mac}`
-  await quiet`ip link set ${host.link} master ${spec.bridge} up`
-  await quiet`ip netns exec ${host.netns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1`
-  await quiet`ip -n ${host.netns} addr add ${`${host.address}/24`} dev eth0`
-  await quiet`ip -n ${host.netns} link set lo up`
-  await quiet`ip -n ${host.netns} link set eth0 up`
+  await wire(spec, host, state, table)
 
   const procs = createHostCgroups(cgroupName(spec, host))
   writeFileSync(`${dir}/launch.sh`, launchScript(host, dir, procs, image !== undefined), {mode: 0o700})
@@ -203,16 +209,39 @@ async function createHost(spec: LabSpec, host: LabHostSpec, clientKey: string, s
   return readFileSync(`${dir}/ssh_host_ed25519_key.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
 }
 
+/** Every end of the lab's links: its hosts, then its peers. */
+const linkEnds = (spec: LabSpec): Array<LabHostSpec | LabPeerSpec> => [...spec.hosts, ...(spec.peers ?? [])]
+
+/**
+ * A host's or a peer's network namespace on the bridge: a veth, or the forwarder when it has an
+ * impairment or a peer table; its fixed MAC and address, no IPv6, no default route.
+ */
+async function wire(spec: LabSpec, end: LabHostSpec | LabPeerSpec, state: LabState, table: PeerTable | undefined): Promise<void> {
+  await quiet`ip netns add ${end.netns}`
+  const impairment = state.impairments[end.name]
+  if (impairment || table) await startForwarder(spec, end, impairment ?? {delayMs: 0, lossPercent: 0}, table ?? {}, state)
+  else await quiet`ip link add ${end.link} type veth peer name eth0 netns ${end.netns}`
+  await quiet`ip -n ${end.netns} link set eth0 address ${end.mac}`
+  await quiet`ip link set ${end.link} master ${spec.bridge} up`
+  await quiet`ip netns exec ${end.netns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1`
+  await quiet`ip -n ${end.netns} addr add ${`${end.address}/24`} dev eth0`
+  await quiet`ip -n ${end.netns} link set lo up`
+  await quiet`ip -n ${end.netns} link set eth0 up`
+}
+
 /**
  * Puts a host behind the link forwarder: it creates both TAP devices (they live as long as it
  * does) and says "ready"; the inner one then moves into the host as eth0, and the pair is wired
- * like a veth pair.
+ * like a veth pair. `impairment` applies to all its frames, `table` adds per peer address.
  */
-async function startForwarder(spec: LabSpec, host: LabHostSpec, impairment: LinkImpairment, state: LabState): Promise<void> {
+async function startForwarder(spec: LabSpec, host: LabHostSpec | LabPeerSpec, impairment: LinkImpairment, table: PeerTable, state: LabState): Promise<void> {
   const files = labFiles(spec.name)
+  // A peer has no folder of its own but this log.
+  mkdirSync(files.hostDir(host.name), {recursive: true, mode: 0o700})
   const log = openSync(`${files.hostDir(host.name)}/forwarder.log`, 'a')
   const inner = `${host.link}i`
-  const args = [join(files.dir, 'forwarder.py'), host.link, inner, String(impairment.delayMs), String(perDirectionLoss(impairment.lossPercent))]
+  const perPeer = Object.fromEntries(Object.entries(table).map(([address, p]) => [address, [p.delayMs, perDirectionLoss(p.lossPercent)]]))
+  const args = [join(files.dir, 'forwarder.py'), host.link, inner, String(impairment.delayMs), String(perDirectionLoss(impairment.lossPercent)), JSON.stringify(perPeer)]
   const child = spawn(PYTHON, args, {detached: true, stdio: ['ignore', 'pipe', log]})
   closeSync(log)
   state.forwarders[host.name] = child.pid!
@@ -299,7 +328,7 @@ export async function labDown(name: string, progress: LabStepReporter, fallback?
   const state = readState(name)
   const spec = state?.spec ?? fallback
   const report: DownReport = {name, killed: [], namespaces: [], links: [], cgroups: []}
-  const namespaces = new Set([...(spec?.hosts.map((h) => h.netns) ?? []), ...(await leftoverNetns(name))])
+  const namespaces = new Set([...(spec ? linkEnds(spec).map((h) => h.netns) : []), ...(await leftoverNetns(name))])
 
   const proxy = state?.proxy
   if (proxy && alive(proxy) && commandLine(proxy).includes(proxyFiles(labFiles(name).dir).conf)) {
@@ -309,14 +338,16 @@ export async function labDown(name: string, progress: LabStepReporter, fallback?
   }
   report.killed.push(...(await stopPebble(state?.pebble, labFiles(name).dir)))
   report.killed.push(...(await stopLabDns(state?.dns, labFiles(name).dir)))
-  for (const host of spec?.hosts ?? []) {
-    if (state && state.os !== 'controller') keepDownloadedDebs(state, host)
-    const forwarder = state?.forwarders?.[host.name]
+  for (const end of spec ? linkEnds(spec) : []) {
+    const forwarder = state?.forwarders?.[end.name]
     if (forwarder && alive(forwarder) && commandLine(forwarder).includes(`${labFiles(name).dir}/forwarder.py`)) {
       kill(forwarder)
       await waitGone([forwarder], 5000)
       report.killed.push(forwarder)
     }
+  }
+  for (const host of spec?.hosts ?? []) {
+    if (state && state.os !== 'controller') keepDownloadedDebs(state, host)
     const leaf = cgroupName(spec!, host)
     const recorded = state?.pids[host.name]
     const ours = (pid: number) => inNetns(pid, host.netns) || cgroupPids(leaf).includes(pid)
@@ -342,7 +373,7 @@ export async function labDown(name: string, progress: LabStepReporter, fallback?
     report.namespaces.push(ns)
   }
   // A veth usually goes with its namespace, but the kernel may take a moment: delete what is still there.
-  for (const link of [...(spec?.hosts.map((h) => h.link) ?? []), ...(spec ? [spec.bridge] : [])]) {
+  for (const link of spec ? [...linkEnds(spec).map((h) => h.link), spec.bridge] : []) {
     if ((await tolerant`ip link del ${link}`).exitCode === 0) report.links.push(link)
   }
   const deadline = Date.now() + 3000
@@ -400,6 +431,7 @@ export interface HostStatus {
   name: string
   address: string
   role: string
+  region: string
   pid?: number
   running: boolean
   sshd: string | null
@@ -410,9 +442,9 @@ export interface HostStatus {
   link?: LinkImpairment
 }
 
-export async function labStatus(name: string): Promise<{name: string; os: LabSystem | null; inventory: string | null; hosts: HostStatus[]}> {
+export async function labStatus(name: string): Promise<{name: string; os: LabSystem | null; inventory: string | null; hosts: HostStatus[]; links: RegionLink[]; peers: ReturnType<typeof labPeers>}> {
   const state = readState(name)
-  if (!state) return {name, os: null, inventory: null, hosts: []}
+  if (!state) return {name, os: null, inventory: null, hosts: [], links: [], peers: []}
   const hosts = await Promise.all(
     state.spec.hosts.map(async (host): Promise<HostStatus> => {
       const pid = state.pids[host.name]
@@ -422,6 +454,7 @@ export async function labStatus(name: string): Promise<{name: string; os: LabSys
         name: host.name,
         address: host.address,
         role: host.role,
+        region: host.region,
         pid,
         running,
         sshd,
@@ -432,5 +465,5 @@ export async function labStatus(name: string): Promise<{name: string; os: LabSys
       }
     }),
   )
-  return {name, os: state.os, inventory: labFiles(name).inventory, hosts}
+  return {name, os: state.os, inventory: labFiles(name).inventory, hosts, links: state.links ?? [], peers: labPeers(state.spec)}
 }

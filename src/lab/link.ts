@@ -26,18 +26,82 @@ export function perDirectionLoss(lossPercent: number): number {
   return 1 - Math.sqrt(1 - lossPercent / 100)
 }
 
+/** A link between every host of one region and every host of another (`--link apac:europe=150,5%`). */
+export interface RegionLink {
+  /** the two regions, as written; the same region twice links its hosts with each other */
+  regions: [string, string]
+  /** round-trip time and loss between any host of one and any host of the other */
+  delayMs: number
+  lossPercent: number
+}
+
+/** A lab region's name, as `--region` gives it and `--link` names it. */
+const REGION = '[a-z][a-z0-9-]{0,31}'
+
+/** Parses `--link apac:europe=150` or `--link apac:europe=150,5%` (round trip ms, optional loss). */
+export function parseRegionLink(text: string): RegionLink {
+  const match = new RegExp(`^(${REGION}):(${REGION})=(\\d+(?:\\.\\d+)?)(?:ms)?(?:,(\\d+(?:\\.\\d+)?)%)?$`).exec(text)
+  const delayMs = match ? Number(match[3]) : Number.NaN
+  const lossPercent = match?.[4] === undefined ? 0 : Number(match[4])
+  if (!match || delayMs > 10_000 || lossPercent >= 100) throw InputError.at(undefined, 'lab.badLink', {value: text})
+  return {regions: [match[1], match[2]], delayMs, lossPercent}
+}
+
+/** Parses `--region node1=hq`: the host's region instead of the one the lab gives it by index. */
+export function parseRegionPlacement(text: string): {host: string; region: string} {
+  const match = new RegExp(`^([a-z0-9-]+)=(${REGION})$`).exec(text)
+  if (!match) throw InputError.at(undefined, 'lab.badRegion', {value: text})
+  return {host: match[1], region: match[2]}
+}
+
+/** What one host's forwarder adds to the frames between it and one other lab address. */
+export type PeerTable = Record<string, LinkImpairment>
+
+/**
+ * Each host's table, peer address → impairment, from the region links: every pair of hosts the
+ * links join is applied on exactly one of its two forwarders (the host listed first), so that a
+ * round trip gets the asked delay and loss once. A region no host is in, or a pair of regions
+ * linked twice, is refused.
+ */
+export function peerTables(hosts: readonly {name: string; address: string; region: string}[], links: readonly RegionLink[]): Record<string, PeerTable> {
+  const regions = [...new Set(hosts.map((h) => h.region))]
+  const seen = new Set<string>()
+  for (const link of links) {
+    for (const region of link.regions) {
+      if (!regions.includes(region)) throw InputError.at(undefined, 'lab.unknownRegion', {region, valid: regions.join(', ')})
+    }
+    const key = [...link.regions].sort().join(':')
+    if (seen.has(key)) throw InputError.at(undefined, 'lab.linkTwice', {pair: key})
+    seen.add(key)
+  }
+  const tables: Record<string, PeerTable> = {}
+  hosts.forEach((a, i) => {
+    for (const b of hosts.slice(i + 1)) {
+      const link = links.find(({regions: [x, y]}) => (x === a.region && y === b.region) || (x === b.region && y === a.region))
+      if (link) (tables[a.name] ??= {})[b.address] = {delayMs: link.delayMs, lossPercent: link.lossPercent}
+    }
+  })
+  return tables
+}
+
 /**
  * The link forwarder (this kernel has no sch_netem): two TAP devices, one for the bridge and one
- * that the lab moves into the host as its eth0, and frames copied between them after a fixed
- * delay, dropping a share of IPv4 frames. Both are made in the root namespace: the caller moves
- * the inner one (a TAP stays bound to its file wherever it goes). One process per impaired host,
- * Debian's python3.
+ * that the lab moves into the host as its eth0, and frames copied between them after a delay,
+ * dropping a share of IPv4 frames. The host's own impairment (`--delay`) applies to every frame;
+ * its peer table (`--link`, argv[5] as JSON: address → [round-trip ms, per-direction drop]) adds
+ * to the IPv4 frames whose other end is that peer: the source of a frame coming in, the
+ * destination of one going out. Delays differ by peer, so frames wait in a heap of due times
+ * (a sequence number keeps equal times in order). Both TAPs are made in the root namespace: the
+ * caller moves the inner one (a TAP stays bound to its file wherever it goes). One process per
+ * impaired host, Debian's python3.
  */
 export const FORWARDER_PY = String.raw`
-import collections, fcntl, os, random, select, struct, sys, time
+import fcntl, heapq, itertools, json, os, random, select, socket, struct, sys, time
 
 TUNSETIFF, IFF_TAP, IFF_NO_PI = 0x400454CA, 0x0002, 0x1000
-outer_name, inner_name, one_way_ms, drop = sys.argv[1], sys.argv[2], float(sys.argv[3]) / 2, float(sys.argv[4])
+outer_name, inner_name = sys.argv[1], sys.argv[2]
+own = (float(sys.argv[3]) / 2000.0, float(sys.argv[4]))
+peers = {socket.inet_aton(ip): (ms / 2000.0, drop) for ip, (ms, drop) in json.loads(sys.argv[5] if len(sys.argv) > 5 else "{}").items()}
 
 def tap(name):
     fd = os.open("/dev/net/tun", os.O_RDWR)
@@ -52,14 +116,11 @@ inner = tap(inner_name)
 # kill the forwarder (EPIPE).
 os.write(1, b"ready\n")
 
-delay = one_way_ms / 1000.0
-# Same delay for every frame of a direction: a FIFO keeps them in order.
-queues = {outer: collections.deque(), inner: collections.deque()}
-peer = {outer: inner, inner: outer}
+other = {outer: inner, inner: outer}
+due = []
+order = itertools.count()
 while True:
-    now = time.monotonic()
-    due = [q[0][0] for q in queues.values() if q]
-    timeout = max(0.0, min(due) - now) if due else None
+    timeout = max(0.0, due[0][0] - time.monotonic()) if due else None
     readable, _, _ = select.select([outer, inner], [], [], timeout)
     now = time.monotonic()
     for fd in readable:
@@ -68,16 +129,21 @@ while True:
                 frame = os.read(fd, 65536)
             except BlockingIOError:
                 break
-            if drop > 0 and frame[12:14] == b"\x08\x00" and random.random() < drop:
-                continue
-            queues[fd].append((now + delay, frame))
+            delay, drop = own
+            if frame[12:14] == b"\x08\x00":
+                pair = peers.get(frame[26:30] if fd == outer else frame[30:34])
+                if pair:
+                    delay, drop = delay + pair[0], 1 - (1 - drop) * (1 - pair[1])
+                if drop > 0 and random.random() < drop:
+                    continue
+            heapq.heappush(due, (now + delay, next(order), other[fd], frame))
     now = time.monotonic()
-    for fd, q in queues.items():
-        while q and q[0][0] <= now:
-            try:
-                os.write(peer[fd], q.popleft()[1])
-            except OSError:
-                pass
+    while due and due[0][0] <= now:
+        _, _, fd, frame = heapq.heappop(due)
+        try:
+            os.write(fd, frame)
+        except OSError:
+            pass
 `
 
 /**

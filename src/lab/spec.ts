@@ -29,6 +29,29 @@ export interface LabHostSpec {
   region: string
 }
 
+/**
+ * A destination mail server of the lab (`lab up --peers N`): a network namespace on the bridge,
+ * in a region like the hosts, with a domain of its own outside the lab's (an edge's relay_domains
+ * must not match it) whose MX the lab's DNS serves. Not in the inventory, no sshd, no processes
+ * of its own: a test starts what answers on it (`ip netns exec NETNS ...`).
+ */
+export interface LabPeerSpec {
+  index: number
+  name: string
+  /** the destination domain, e.g. peer1.example */
+  domain: string
+  /** its MX host, e.g. mx.peer1.example */
+  mx: string
+  address: string
+  mac: string
+  netns: string
+  link: string
+  region: string
+}
+
+/** The zone the peers' domains live in: RFC 2606's `example`, never a subdomain of a lab's. */
+export const PEER_ZONE = 'example'
+
 export interface LabSpec {
   name: string
   domain: string
@@ -42,6 +65,8 @@ export interface LabSpec {
    */
   probeAddress: string
   hosts: LabHostSpec[]
+  /** absent in a lab made before peers existed */
+  peers?: LabPeerSpec[]
 }
 
 const ZONES = ['apac', 'europe', 'americas'] as const
@@ -64,11 +89,15 @@ export function inLabRange(ip: string): boolean {
 /**
  * Names, addresses and links of a lab, computed and checked before anything is created.
  * The /24's position in 198.18.0.0/15 (0-511) keeps interface names of different labs apart.
+ * `regions` places hosts by name (`--region node1=hq`) instead of by index.
  */
-export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24'): LabSpec {
+export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24', regions: Readonly<Record<string, string>> = {}, peerCount = 0): LabSpec {
   checkLabName(name)
   if (!Number.isInteger(hostCount) || hostCount < 1 || hostCount > MAX_HOSTS) {
     throw InputError.at(undefined, 'lab.badHostCount', {count: hostCount, max: MAX_HOSTS})
+  }
+  if (!Number.isInteger(peerCount) || peerCount < 0 || hostCount + peerCount > MAX_HOSTS) {
+    throw InputError.at(undefined, 'lab.badPeerCount', {count: peerCount, max: MAX_HOSTS - hostCount})
   }
   const match = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(subnet)
   const base = match ? ipToInt(`${match[1]}.0`) : Number.NaN
@@ -77,6 +106,16 @@ export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24
   }
   const slot = (base - LAB_RANGE.first) >>> 8
   const domain = `${name}.mailops.test`
+  // Index i (1-based, hosts first, then peers): its address, its fixed, locally administered MAC
+  // (re-created hosts keep theirs, so no ARP stalls), its namespace and its link on the bridge.
+  const wired = (index: number, endName: string) => ({
+    address: intToIp(base + HOST_OFFSET + index),
+    mac: ['02', '6d', (slot >> 8).toString(16), (slot & 255).toString(16), '00', index.toString(16)]
+      .map((b) => b.padStart(2, '0'))
+      .join(':'),
+    netns: `mailops-${name}-${endName}`,
+    link: `mo${slot}h${index}`,
+  })
   const hosts = Array.from({length: hostCount}, (_, i): LabHostSpec => {
     const index = i + 1
     const hostName = `node${index}`
@@ -84,17 +123,20 @@ export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24
       index,
       name: hostName,
       fqdn: `${hostName}.${domain}`,
-      address: intToIp(base + HOST_OFFSET + index),
-      // Fixed, locally administered MACs: re-created hosts keep theirs, so no ARP stalls.
-      mac: ['02', '6d', (slot >> 8).toString(16), (slot & 255).toString(16), '00', index.toString(16)]
-        .map((b) => b.padStart(2, '0'))
-        .join(':'),
-      netns: `mailops-${name}-${hostName}`,
-      link: `mo${slot}h${index}`,
+      ...wired(index, hostName),
       // The first node holds mailboxes; the others are edges spread over the three zones.
       role: index === 1 ? 'core' : 'edge',
-      region: ZONES[(index - 1) % ZONES.length],
+      region: regions[hostName] ?? ZONES[(index - 1) % ZONES.length],
     }
   })
-  return {name, domain, subnet, bridge: `mo${slot}br`, bridgeAddress: intToIp(base + 1), probeAddress: intToIp(base + 2), hosts}
+  const peers = Array.from({length: peerCount}, (_, i): LabPeerSpec => {
+    const peerName = `peer${i + 1}`
+    const peerDomain = `${peerName}.${PEER_ZONE}`
+    return {index: hostCount + i + 1, name: peerName, domain: peerDomain, mx: `mx.${peerDomain}`, ...wired(hostCount + i + 1, peerName), region: regions[peerName] ?? ZONES[i % ZONES.length]}
+  })
+  const ends = [...hosts, ...peers]
+  for (const host of Object.keys(regions)) {
+    if (!ends.some((h) => h.name === host)) throw InputError.at(undefined, 'lab.unknownHost', {host, name, valid: ends.map((h) => h.name).join(', ')})
+  }
+  return {name, domain, subnet, bridge: `mo${slot}br`, bridgeAddress: intToIp(base + 1), probeAddress: intToIp(base + 2), hosts, ...(peerCount > 0 ? {peers} : {})}
 }

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {writeFileAtomic} from '../util/fs.js'
 import type {LabSystem} from './image.js'
-import type {LinkImpairment} from './link.js'
+import type {LinkImpairment, RegionLink} from './link.js'
 import {checkLabName, type LabSpec} from './spec.js'
 
 /** Where labs keep their keys, inventory and state; one folder per lab name. */
@@ -37,6 +37,8 @@ export interface LabState {
   /** PID of the link forwarder of each impaired host. */
   forwarders: Record<string, number>
   impairments: Record<string, LinkImpairment>
+  /** The links between regions (`--link`; absent in a lab made before them). */
+  links?: RegionLink[]
   /** PID of the lab's apt proxy (booted hosts only). */
   proxy?: number
   /** PIDs of the lab's DNS: NSD for its zones, Unbound the hosts resolve through (absent in a lab made before it). */
@@ -75,3 +77,6 @@ export const labFiles = (name: string) => {
     hostDir: (host: string) => join(dir, 'hosts', host),
   }
 }
+
+/** The peers as `lab up --json` and `lab status --json` show them: what a test needs to serve and reach one. */
+export const labPeers = (spec: LabSpec) => (spec.peers ?? []).map((p) => ({name: p.name, domain: p.domain, mx: p.mx, address: p.address, region: p.region, netns: p.netns}))

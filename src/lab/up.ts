@@ -1,8 +1,8 @@
 import type {LabSystem} from './image.js'
 import {labUp, type LabStepReporter} from './lab.js'
-import {parseImpairment} from './link.js'
+import {parseImpairment, parseRegionLink, parseRegionPlacement} from './link.js'
 import type {LabTls} from './pki.js'
-import {labFiles} from './state.js'
+import {labFiles, labPeers} from './state.js'
 
 export interface LabUpRequest {
   name: string
@@ -13,12 +13,20 @@ export interface LabUpRequest {
   tls?: LabTls
   /** HOST=MS or HOST=MS,LOSS%, one per emulated link */
   delays: readonly string[]
+  /** HOST=REGION, one per host placed by hand */
+  regions?: readonly string[]
+  /** REGION:REGION=MS or REGION:REGION=MS,LOSS%, one per pair of regions */
+  links?: readonly string[]
+  /** destination mail servers beside the hosts */
+  peers?: number
 }
 
 /** `mailops lab up`: the delays checked, the lab started, and where its inventory, known_hosts and key are. */
 export async function bringLabUp(request: LabUpRequest, progress: LabStepReporter) {
   const impairments = Object.fromEntries(request.delays.map(parseImpairment).map((d) => [d.host, d.impairment]))
-  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, os: request.os, tls: request.tls}, progress)
+  const regions = Object.fromEntries((request.regions ?? []).map(parseRegionPlacement).map((r) => [r.host, r.region]))
+  const links = (request.links ?? []).map(parseRegionLink)
+  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, regions, links, peers: request.peers, os: request.os, tls: request.tls}, progress)
   const files = labFiles(request.name)
   return {
     name: request.name,
@@ -27,5 +35,7 @@ export async function bringLabUp(request: LabUpRequest, progress: LabStepReporte
     knownHosts: files.knownHosts,
     key: files.key,
     hosts: state.spec.hosts.map((h) => ({name: h.name, address: h.address, role: h.role, region: h.region, fqdn: h.fqdn})),
+    links: state.links ?? [],
+    peers: labPeers(state.spec),
   }
 }

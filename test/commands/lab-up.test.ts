@@ -19,6 +19,24 @@ describe('mailops lab up --delay', () => {
   })
 })
 
+describe('mailops lab up --link and --region', () => {
+  it('refuses a bad value, a region no host is in and an unknown host with exit 2, before anything is made', () => {
+    const cases: Array<[string[], string]> = [
+      [['--link', 'apac:europe=fast'], "--link 'apac:europe=fast' is not REGION:REGION=MS or REGION:REGION=MS,LOSS%"],
+      [['--link', 'apac:mars=150,5%'], "--link names region 'mars', which no host of the lab is in; regions: apac, europe, americas"],
+      [['--region', 'node1=hq', '--link', 'apac:europe=150'], "--link names region 'apac', which no host of the lab is in; regions: hq, europe, americas"],
+      [['--link', 'apac:europe=150', '--link', 'europe:apac=5'], '--link gives the regions apac:europe twice'],
+      [['--region', 'node1'], "--region 'node1' is not HOST=REGION"],
+      [['--region', 'node7=hq'], "no host 'node7' in lab exnone; hosts: node1, node2, node3"],
+    ]
+    for (const [flags, message] of cases) {
+      const result = mailops(['lab', 'up', '--name', 'exnone', ...flags])
+      expect(result.code, flags.join(' ')).toBe(2)
+      expect(result.stderr).toContain(message)
+    }
+  })
+})
+
 describe('mailops lab up --tls', () => {
   it('refuses ACME on hosts without systemd (their certificate could never be renewed), before anything is made', () => {
     const result = mailops(['lab', 'up', '--name', 'exnone', '--hosts', '1', '--os', 'controller', '--tls', 'acme'])

@@ -35,6 +35,27 @@ export const ExecReport = Strict({
 
 const LabHost = Strict({name: Type.String(), address: Type.String(), role: Type.String(), region: Type.String(), fqdn: Type.String()})
 
+const LabRegionLink = Strict(
+  {
+    regions: Type.Array(Type.String(), {minItems: 2, maxItems: 2}),
+    delayMs: Type.Number({minimum: 0, description: 'added to the round trips between any host of one region and any host of the other'}),
+    lossPercent: Type.Number({minimum: 0, maximum: 100, description: 'share of those round trips lost'}),
+  },
+  {description: 'lab up --link'},
+)
+
+const LabPeer = Strict(
+  {
+    name: Type.String(),
+    domain: Type.String({description: 'the destination domain, outside the lab domain'}),
+    mx: Type.String({description: "its MX host, served by the lab's DNS"}),
+    address: Type.String(),
+    region: Type.String(),
+    netns: Type.String({description: 'where a test starts the server that answers for it (ip netns exec)'}),
+  },
+  {description: 'lab up --peers: a destination mail server, not in the inventory'},
+)
+
 /** `mailops lab up --json` */
 const LabSystem = Type.Union([Type.Literal('debian13'), Type.Literal('debian12'), Type.Literal('controller')], {
   description: 'booted Debian 13 or 12 hosts, or light hosts sharing the controller\'s own system',
@@ -47,6 +68,8 @@ export const LabUpReport = Strict({
   knownHosts: Type.String(),
   key: Type.String(),
   hosts: Type.Array(LabHost),
+  links: Type.Array(LabRegionLink),
+  peers: Type.Array(LabPeer),
 })
 
 /** `mailops lab down --json` */
@@ -68,15 +91,18 @@ export const LabStatusReport = Strict({
       name: Type.String(),
       address: Type.String(),
       role: Type.String(),
+      region: Type.String(),
       pid: Type.Optional(Type.Integer()),
       running: Type.Boolean(),
       sshd: Type.Union([Type.String(), Type.Null()]),
       processes: Type.Integer({minimum: 0}),
       pidsLimit: Type.Integer(),
       memoryBytes: Type.Optional(Type.Integer({minimum: 0, description: "the host's cgroup: processes, page cache, tmpfs"})),
-      link: Type.Optional(Strict({delayMs: Type.Number({minimum: 0}), lossPercent: Type.Number({minimum: 0, maximum: 100})})),
+      link: Type.Optional(Strict({delayMs: Type.Number({minimum: 0}), lossPercent: Type.Number({minimum: 0, maximum: 100})}, {description: 'lab up --delay: added to all its round trips'})),
     }),
   ),
+  links: Type.Array(LabRegionLink),
+  peers: Type.Array(LabPeer),
 })
 
 /** `mailops assess --json` */

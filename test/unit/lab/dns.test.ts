@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {labZones, LAB_NSD_PORT, nsdConfig, resolvConf, reverseZone, unboundConfig} from '../../../src/lab/dns.js'
+import {labZoneNames, labZones, LAB_NSD_PORT, nsdConfig, resolvConf, reverseZone, unboundConfig} from '../../../src/lab/dns.js'
 import {initScript} from '../../../src/lab/scripts.js'
 import {labSpec} from '../../../src/lab/spec.js'
 
@@ -51,6 +51,19 @@ describe("the lab's DNS", () => {
       expect(unbound).toContain(`  local-zone: "${zone}" transparent\n`)
       expect(unbound).toContain(`stub-zone:\n  name: "${zone}"\n  stub-addr: 198.18.45.1@${LAB_NSD_PORT}\n`)
     }
+  })
+
+  it("serves the peers' domains, with their MX, in a zone of their own that publishing leaves alone", () => {
+    const withPeers = labSpec('dnsx', 1, '198.18.45.0/24', {}, 2)
+    expect(labZoneNames(spec)).toEqual(['dnsx.mailops.test', '45.18.198.in-addr.arpa'])
+    expect(labZoneNames(withPeers)).toEqual(['dnsx.mailops.test', '45.18.198.in-addr.arpa', 'example'])
+    const zones = labZones(withPeers, 9, [{name: 'dnsx.mailops.test.', type: 'TXT', value: 'v=spf1 -all'}])
+    expect(zones.peers).toMatch(/^\$ORIGIN example\.\n/)
+    expect(zones.peers).toContain('peer2.example.\t3600\tIN\tMX\t10 mx.peer2.example.\n')
+    expect(zones.peers).toContain('mx.peer2.example.\t3600\tIN\tA\t198.18.45.13\n')
+    expect(nsdConfig(withPeers, dir)).toContain(`zone:\n  name: example\n  zonefile: ${dir}/dns/peers.zone.signed\n`)
+    expect(nsdConfig(spec, dir)).not.toContain('peers.zone')
+    expect(unboundConfig(withPeers, dir, [])).toContain(`stub-zone:\n  name: "example."\n  stub-addr: 198.18.45.1@${LAB_NSD_PORT}\n`)
   })
 
   it("points every host's /etc/resolv.conf at the lab's resolver, replacing a symlink instead of writing through it", () => {

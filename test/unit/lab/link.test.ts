@@ -1,7 +1,8 @@
 import {PassThrough} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
-import {FORWARDER_PY, parseImpairment, perDirectionLoss, untilReady} from '../../../src/lab/link.js'
+import {FORWARDER_PY, parseImpairment, parseRegionLink, parseRegionPlacement, peerTables, perDirectionLoss, untilReady} from '../../../src/lab/link.js'
+import {labSpec} from '../../../src/lab/spec.js'
 
 describe('link impairment', () => {
   it('reads HOST=MS[,LOSS%]', () => {
@@ -14,6 +15,50 @@ describe('link impairment', () => {
     const p = perDirectionLoss(19)
     expect(1 - (1 - p) ** 2).toBeCloseTo(0.19, 12)
     expect(perDirectionLoss(0)).toBe(0)
+  })
+})
+
+describe('links between regions', () => {
+  it('reads REGION:REGION=MS[,LOSS%] and HOST=REGION', () => {
+    expect(parseRegionLink('apac:europe=150,5%')).toEqual({regions: ['apac', 'europe'], delayMs: 150, lossPercent: 5})
+    expect(parseRegionLink('hq:hq=2.5ms')).toEqual({regions: ['hq', 'hq'], delayMs: 2.5, lossPercent: 0})
+    for (const bad of ['apac=150', 'apac:europe', 'apac:europe=-1', 'apac:europe=150,100%', 'apac:europe=20000', 'Apac:europe=5', 'apac:europe=5,1', ':europe=5']) {
+      expect(() => parseRegionLink(bad), bad).toThrow(/is not REGION:REGION=MS/)
+    }
+    expect(parseRegionPlacement('node1=hq')).toEqual({host: 'node1', region: 'hq'})
+    for (const bad of ['node1', 'node1=', 'node1=HQ', '=hq', 'node1=hq=x']) expect(() => parseRegionPlacement(bad), bad).toThrow(/is not HOST=REGION/)
+  })
+
+  // node1 apac, node2 europe, node3 americas, node4 apac, node5 europe (by index).
+  const hosts = labSpec('pairs', 5, '198.18.50.0/24').hosts
+
+  it('applies each pair of hosts on exactly one of their two forwarders, the first listed', () => {
+    const tables = peerTables(hosts, [parseRegionLink('apac:europe=150,5%'), parseRegionLink('europe:americas=5')])
+    const slow = {delayMs: 150, lossPercent: 5}
+    const near = {delayMs: 5, lossPercent: 0}
+    expect(tables).toEqual({
+      node1: {'198.18.50.12': slow, '198.18.50.15': slow},
+      node2: {'198.18.50.13': near, '198.18.50.14': slow},
+      node3: {'198.18.50.15': near},
+      node4: {'198.18.50.15': slow},
+    })
+    // Each linked pair once, in either direction; pairs of regions not linked (apac ↔ americas,
+    // apac ↔ apac) in no table.
+    const entries = Object.entries(tables).flatMap(([host, table]) => Object.keys(table).map((address) => [host, hosts.find((h) => h.address === address)!.name].sort().join('-')))
+    expect(entries.sort()).toEqual(['node1-node2', 'node1-node5', 'node2-node3', 'node2-node4', 'node3-node5', 'node4-node5'])
+  })
+
+  it('links the hosts of one region with each other when both ends name it', () => {
+    expect(peerTables(hosts, [parseRegionLink('apac:apac=40')])).toEqual({node1: {'198.18.50.14': {delayMs: 40, lossPercent: 0}}})
+  })
+
+  it('places hosts by name, and refuses a region no host is in, a pair linked twice, an unknown host', () => {
+    const placed = labSpec('pairs', 3, '198.18.50.0/24', {node1: 'hq'}).hosts
+    expect(placed.map((h) => h.region)).toEqual(['hq', 'europe', 'americas'])
+    expect(Object.keys(peerTables(placed, [parseRegionLink('hq:americas=80')]))).toEqual(['node1'])
+    expect(() => peerTables(placed, [parseRegionLink('apac:europe=80')])).toThrow("--link names region 'apac', which no host of the lab is in; regions: hq, europe, americas")
+    expect(() => peerTables(placed, [parseRegionLink('hq:europe=80'), parseRegionLink('europe:hq=10')])).toThrow('--link gives the regions europe:hq twice')
+    expect(() => labSpec('pairs', 3, '198.18.50.0/24', {node9: 'hq'})).toThrow("no host 'node9' in lab pairs; hosts: node1, node2, node3")
   })
 })
 

@@ -22,6 +22,20 @@ describe('lab spec', () => {
     expect(b.hosts[1].mac).toBe('02:6d:01:ff:00:02')
   })
 
+  it('puts peers after the hosts, each in a region, with a domain outside the lab domain', () => {
+    const spec = labSpec('pp', 2, '198.18.7.0/24', {peer2: 'hq'}, 3)
+    expect(spec.peers!.map((p) => [p.name, p.address, p.link, p.netns, p.region, p.domain, p.mx])).toEqual([
+      ['peer1', '198.18.7.13', 'mo7h3', 'mailops-pp-peer1', 'apac', 'peer1.example', 'mx.peer1.example'],
+      ['peer2', '198.18.7.14', 'mo7h4', 'mailops-pp-peer2', 'hq', 'peer2.example', 'mx.peer2.example'],
+      ['peer3', '198.18.7.15', 'mo7h5', 'mailops-pp-peer3', 'americas', 'peer3.example', 'mx.peer3.example'],
+    ])
+    for (const peer of spec.peers!) expect(peer.domain.endsWith(spec.domain)).toBe(false)
+    expect(spec.peers![0].mac).toBe('02:6d:00:07:00:03')
+    expect(labSpec('pp', 2).peers).toBeUndefined()
+    expect(() => labSpec('pp', 190, '198.18.7.0/24', {}, 11)).toThrow('--peers takes 0 to 10 destination servers')
+    expect(() => labSpec('pp', 1, '198.18.7.0/24', {peer2: 'hq'}, 1)).toThrow("no host 'peer2' in lab pp; hosts: node1, peer1")
+  })
+
   it('accepts only 198.18.0.0/15', () => {
     expect(inLabRange('198.18.0.1')).toBe(true)
     expect(inLabRange('198.19.255.255')).toBe(true)
