@@ -89,6 +89,8 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     core_address: core?.address ?? '',
     core_name: core?.name ?? '',
     edge_addresses: edges,
+    // Every core, as a CIDR host route: the edges' postscreen lets them in (a core probing or relaying is no bot).
+    core_networks: hostsOfRole(inventory.hosts, 'core').map((h) => `${h.address}/${isIPv6(h.address) ? 128 : 32}`),
     // The firewall's rules name addresses per family (nft's ip and ip6 saddr).
     edge_ipv4: edges.filter((a) => isIPv4(a)),
     edge_ipv6: edges.filter((a) => isIPv6(a)),

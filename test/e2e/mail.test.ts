@@ -78,7 +78,7 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
       ['node2', 'changed'],
       ['node3', 'changed'],
     ])
-    expect(hosts[0].restarted.sort()).toEqual(['dovecot', 'opendkim', 'postfix', 'ssh'])
+    expect(hosts[0].restarted.sort()).toEqual(['dovecot', 'mailops-dane-policy', 'opendkim', 'postfix', 'postfix-mta-sts-resolver', 'ssh'])
     expect(hosts[1].restarted.sort()).toEqual(['nginx', 'postfix', 'redis-server', 'rspamd', 'ssh'])
   }, 180_000)
 

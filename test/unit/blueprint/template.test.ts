@@ -310,12 +310,19 @@ describe('outbound routes (the route plan the inventory names) in the core and e
     expect(main).toMatch(/^mynetworks = 127\.0\.0\.0\/8, cidr:\/etc\/postfix\/route_clients$/m)
     expect(main).toMatch(/^smtpd_milter_maps = cidr:\/etc\/postfix\/route_clients$/m)
     expect(main).toMatch(/^smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination$/m)
-    expect(main).toMatch(/^postscreen_access_list = permit_mynetworks$/m)
+    expect(main).toMatch(/^postscreen_access_list = permit_mynetworks, cidr:\/etc\/postfix\/core_clients$/m)
     // The core sends as the own domain, which sender_access refuses from anyone else.
     expect(main).toMatch(/^smtpd_sender_restrictions = permit_mynetworks, check_sender_access /m)
     // A destination below the own domain is another domain to route, not a relay domain of the edge.
     expect(main).toMatch(/^parent_domain_matches_subdomains = (?!.*relay_domains).*smtpd_access_maps$/m)
     const none = renderFiles(edge, resolveVariables(edge, 'mx1', {tls_key: pem.key}, edgeFacts), 'debian 12')
     expect(body(file(none, '/etc/postfix/route_clients'))).toEqual([])
+  })
+
+  it("an edge's postscreen lets every core in, plan or not: a core's SMTP probe must not wait out the pregreet test (latency --probe smtp's 1 s)", () => {
+    const files = renderFiles(edge, resolveVariables(edge, 'mx1', {tls_key: pem.key}, {...edgeFacts, core_networks: ['198.18.0.11/32', '2001:db8::11/128']}), 'debian 12')
+    expect(body(file(files, '/etc/postfix/core_clients'))).toEqual(['198.18.0.11/32 permit', '2001:db8::11/128 permit'])
+    // Let in by postscreen only: relaying stays for the cores of route_clients.
+    expect(body(file(files, '/etc/postfix/route_clients'))).toEqual([])
   })
 })
