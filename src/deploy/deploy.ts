@@ -3,7 +3,7 @@ import {isIPv4, isIPv6} from 'node:net'
 import {userInfo} from 'node:os'
 
 import {blueprintApplies, type LoadedBlueprint, loadBlueprint, listBlueprints, type RenderedFile, renderFiles, resolveVariables, secretValues} from '../blueprint/load.js'
-import {certificateNames, mtaStsHost} from '../dns/names.js'
+import {certificateNames, mtaStsHost, nodeFqdn} from '../dns/names.js'
 import {t} from '../i18n/index.js'
 import {mtaStsPolicy} from '../dns/records.js'
 import {domainOf, firstCore, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
@@ -89,6 +89,8 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     core_address: core?.address ?? '',
     core_name: core?.name ?? '',
     edge_addresses: edges,
+    // The hop from a core to each edge (a route's egress) verified by the edge's certificate name.
+    edge_tls_policy: hostsOfRole(inventory.hosts, 'edge').map((h) => `[${h.address}]:25 secure match=${nodeFqdn(h, domainOf(inventory) ?? '')}`),
     // Every core, as a CIDR host route: the edges' postscreen lets them in (a core probing or relaying is no bot).
     core_networks: hostsOfRole(inventory.hosts, 'core').map((h) => `${h.address}/${isIPv6(h.address) ? 128 : 32}`),
     // The firewall's rules name addresses per family (nft's ip and ip6 saddr).

@@ -79,7 +79,7 @@ describe('edge and core nodes deployed from the bundled blueprints', () => {
       ['node3', 'changed'],
     ])
     expect(hosts[0].restarted.sort()).toEqual(['dovecot', 'mailops-dane-policy', 'opendkim', 'postfix', 'postfix-mta-sts-resolver', 'ssh'])
-    expect(hosts[1].restarted.sort()).toEqual(['nginx', 'postfix', 'redis-server', 'rspamd', 'ssh'])
+    expect(hosts[1].restarted.sort()).toEqual(['mailops-dane-policy', 'nginx', 'postfix', 'postfix-mta-sts-resolver', 'redis-server', 'rspamd', 'ssh'])
   }, 180_000)
 
   it('delivers mail sent to an edge for a core user, readable over IMAP and POP3 (TLS)', async () => {

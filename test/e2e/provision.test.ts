@@ -196,7 +196,7 @@ describe('mailops deploy on booted bare Debian hosts', () => {
     expect(verify.code, verify.stdout.slice(-2000)).toBe(0)
     // The host group reads systemd: enabled, active, no failed unit.
     const services = verify.json().nodes.map((n: {checks: Array<{id: string; message: string}>}) => n.checks.find((c) => c.id === 'host.services')!.message)
-    expect(services).toEqual(['running: ssh, opendkim, dovecot, mailops-dane-policy, postfix-mta-sts-resolver, postfix, nftables (enabled; no failed units)', 'running: ssh, redis-server, rspamd, postfix, nginx, nftables (enabled; no failed units)'])
+    expect(services).toEqual(['running: ssh, opendkim, dovecot, postfix, nftables, mailops-dane-policy, postfix-mta-sts-resolver (enabled; no failed units)', 'running: ssh, redis-server, rspamd, postfix, nginx, nftables, mailops-dane-policy, postfix-mta-sts-resolver (enabled; no failed units)'])
 
     // No plain message left: delivery.at-rest passes without a warning (its own canary and other probes may be stored while it counts).
     const atRestAll = verify.json().nodes[0].checks.find((c: {id: string}) => c.id === 'delivery.at-rest')

@@ -77,7 +77,7 @@ describe('variables are checked by meaning before any connection', () => {
 
 describe('bundled blueprints', () => {
   it('load, and render with their defaults plus a value for each required variable', () => {
-    expect(listBlueprints(ROOT)).toEqual(['acme', 'base', 'core', 'edge'])
+    expect(listBlueprints(ROOT)).toEqual(['acme', 'base', 'core', 'edge', 'outbound'])
     const pem = keyAndCert()
     const samples = {string: 'sample', integer: 1, boolean: true, list: []}
     const special: Record<string, string> = {domain: 'example.com', tls_cert: pem.cert, tls_key: pem.key, dkim_private_key: pem.key, acme_directory: 'https://acme.example/dir', acme_email: 'postmaster@example.com'}
@@ -317,6 +317,25 @@ describe('outbound routes (the route plan the inventory names) in the core and e
     expect(main).toMatch(/^parent_domain_matches_subdomains = (?!.*relay_domains).*smtpd_access_maps$/m)
     const none = renderFiles(edge, resolveVariables(edge, 'mx1', {tls_key: pem.key}, edgeFacts), 'debian 12')
     expect(body(file(none, '/etc/postfix/route_clients'))).toEqual([])
+  })
+
+  it('every node mail leaves from asks the same TLS policy tables: its own hops verified first, then DANE, then MTA-STS', () => {
+    const policy = 'smtp_tls_policy_maps = texthash:/etc/postfix/tls_policy, socketmap:inet:127.0.0.1:8462:dane, socketmap:inet:127.0.0.1:8461:postfix'
+    const coreFiles = renderFiles(core, resolveVariables(core, 'core1', {tls_key: pem.key, dkim_private_key: pem.key}, {...coreFacts, edge_tls_policy: ['[198.18.0.12]:25 secure match=mx1.example.com']}), 'debian 12')
+    const edgeFiles = renderFiles(edge, resolveVariables(edge, 'mx1', {tls_key: pem.key}, edgeFacts), 'debian 12')
+    for (const files of [coreFiles, edgeFiles]) {
+      const main = file(files, '/etc/postfix/main.cf')
+      expect(main).toContain(`\n${policy}\n`)
+      expect(main).toMatch(/^smtp_tls_security_level = dane$/m)
+      expect(main).toMatch(/^smtp_dns_support_level = dnssec$/m)
+    }
+    // The core's hop to an edge (a route's egress) is verified by the edge's name, never opportunistic.
+    expect(body(file(coreFiles, '/etc/postfix/tls_policy'))).toEqual(['[198.18.0.12]:25 secure match=mx1.example.com'])
+    expect(() => resolveVariables(core, 'core1', {tls_key: pem.key, dkim_private_key: pem.key}, {...coreFacts, edge_tls_policy: ['[198.18.0.12]:25 may']})).toThrow("variable 'edge_tls_policy' must be a list whose items match its schema")
+    // The maps themselves: one blueprint for both roles.
+    const outbound = loadBlueprint(ROOT, 'outbound')
+    expect(outbound.roles).toEqual(['core', 'edge'])
+    expect(Object.keys(outbound.services)).toEqual(['mailops-dane-policy', 'postfix-mta-sts-resolver'])
   })
 
   it("an edge's postscreen lets every core in, plan or not: a core's SMTP probe must not wait out the pregreet test (latency --probe smtp's 1 s)", () => {
