@@ -8,8 +8,12 @@ import {type ExitCodeValue, InputError} from '../errors.js'
 import {loadInventory} from '../fleet/inventory.js'
 import {t} from '../i18n/index.js'
 
-/** The blueprints that render a route plan: the core's transport_routes and main.cf, the edge's route_clients and main.cf. */
-export const ROUTE_BLUEPRINTS = ['core', 'edge']
+/**
+ * The blueprints that render a route plan - the core's transport_routes and main.cf, the edge's
+ * route_clients and main.cf - and outbound, whose policy maps an egress edge's main.cf asks (an
+ * edge deployed without them would defer every routed message: "client TLS configuration problem").
+ */
+export const ROUTE_BLUEPRINTS = ['core', 'edge', 'outbound']
 
 /** `route apply --json` (schema route-apply-report): the plan, and the deploy's own report. */
 export type RouteApplyReport = Omit<Static<typeof RouteApplySchema>, 'deploy'> & {deploy: DeployReport}
@@ -24,7 +28,7 @@ export interface RouteApplyRequest extends Omit<DeployOptions, 'inventory' | 'ho
  * `mailops route apply`: the deploy of the plan the inventory names (vars.route_plan) to every
  * core and edge — canary, waves, rollback and --dry-run diffs as deploy has them. The plan is
  * read and checked with the inventory (its nodes must be the inventory's) before any connection.
- * Only the core and edge blueprints are deployed: they hold the route files.
+ * Only ROUTE_BLUEPRINTS are deployed: the route files, and what sending through an edge needs.
  */
 export async function applyRoutes(request: RouteApplyRequest): Promise<{report: RouteApplyReport; exit: ExitCodeValue}> {
   const inventory = loadInventory(request.inventory)

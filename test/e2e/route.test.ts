@@ -102,7 +102,7 @@ describe('route apply: a destination routed core → edge A, fallback edge B', (
     expect(onHost('node1', 'postfix check 2>&1; postmap -q ' + DESTINATION + ' texthash:/etc/postfix/transport_routes').trim()).toBe(`smtp:[${ADDRESS.node2}]:25, [${ADDRESS.node3}]:25`)
     expect(onHost('node2', `postmap -q ${ADDRESS.node1} cidr:/etc/postfix/route_clients; postconf -h mynetworks`).trim().split('\n')).toEqual(['DISABLE', '127.0.0.0/8, cidr:/etc/postfix/route_clients'])
     // A plain deploy afterwards keeps the routes: nothing changes on any host.
-    const again = mailops(['deploy', '-i', inventory, '--blueprint', 'core,edge', '--dry-run', '--json'])
+    const again = mailops(['deploy', '-i', inventory, '--blueprint', 'core,edge,outbound', '--dry-run', '--json'])
     expect(again.code, again.stderr).toBe(0)
     expect(again.json().hosts.map((h: {host: string; files: Array<{action: string}>}) => [h.host, h.files.filter((f) => f.action !== 'unchanged').length])).toEqual([
       ['node1', 0],
