@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {MailopsCommand} from '../../src/command.js'
 import {applyRoutes, type RouteApplyReport} from '../../src/route/apply.js'
-import {progressReporter} from '../../src/ui/progress.js'
+import {rolloutFlags, rolloutOptions} from '../../src/rollout-flags.js'
 import {renderRouteApply} from '../../src/ui/route.js'
 
 export default class RouteApplyCommand extends MailopsCommand {
@@ -20,32 +20,12 @@ export default class RouteApplyCommand extends MailopsCommand {
   static flags = {
     inventory: Flags.string({char: 'i', required: true, summary: 'Inventory file: its vars.route_plan names the plan.'}),
     plan: Flags.string({summary: 'The plan to apply; must be the file vars.route_plan names (a later deploy renders that one).'}),
-    'dry-run': Flags.boolean({default: false, summary: 'Print the per-host diff and change nothing.'}),
-    'max-fail': Flags.integer({default: 0, min: 0, summary: 'Failed hosts tolerated before the remaining waves are skipped.'}),
-    canary: Flags.integer({default: 1, min: 0, summary: 'Hosts deployed alone first.'}),
-    parallel: Flags.integer({default: 10, min: 1, summary: 'Hosts per wave after the canary.'}),
-    'accept-new': Flags.boolean({summary: 'Record the host key of a host not in known_hosts yet.'}),
-    'audit-dir': Flags.string({summary: 'Folder for the local audit log (default ~/.local/state/mailops/audit).'}),
-    'connect-timeout': Flags.integer({default: 10, min: 1, summary: 'Seconds to wait for each SSH handshake.'}),
-    'step-timeout': Flags.integer({default: 90, min: 5, summary: 'Seconds a validator, a restart or a ready check may take on a host before it counts as failed.'}),
+    ...rolloutFlags,
   }
 
   async run(): Promise<RouteApplyReport> {
     const {flags} = await this.parse(RouteApplyCommand)
-    const {report, exit} = await applyRoutes({
-      root: this.config.root,
-      inventory: flags.inventory,
-      plan: flags.plan,
-      dryRun: flags['dry-run'],
-      maxFail: flags['max-fail'],
-      canary: flags.canary,
-      parallel: flags.parallel,
-      acceptNew: flags['accept-new'],
-      auditDir: flags['audit-dir'],
-      connectTimeoutMs: flags['connect-timeout'] * 1000,
-      bounds: {stepS: flags['step-timeout']},
-      progress: progressReporter(),
-    })
+    const {report, exit} = await applyRoutes({root: this.config.root, inventory: flags.inventory, plan: flags.plan, ...rolloutOptions(flags)})
     this.log(renderRouteApply(report))
     process.exitCode = exit
     return report

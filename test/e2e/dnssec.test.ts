@@ -39,6 +39,12 @@ const sh = (script: string) => execFileSync('sh', ['-c', script], {encoding: 'ut
 const opensslDigest = (file: string, isPublicKey = false) =>
   sh(`${isPublicKey ? `openssl pkey -pubin -in ${file}` : `openssl x509 -in ${file} -pubkey -noout | openssl pkey -pubin`} -outform DER | sha256sum | cut -d' ' -f1`)
 const spec = () => readState(LAB.name)!.spec
+/** A command on the core (node1), which must succeed: its output. */
+const onCore = (script: string) => {
+  const result = mailops(['lab', 'ssh', '--name', LAB.name, 'node1', '--', script])
+  expect(result.code, result.stderr).toBe(0)
+  return result.stdout
+}
 const tlsaOf = (served: DnsRecord[], node: string) => served.filter((r) => r.type === 'TLSA' && r.name === `_25._tcp.${node}.${DOMAIN}.`).map((r) => r.value)
 
 beforeAll(() => {
@@ -199,11 +205,6 @@ describe('outbound DANE (RFC 7672): the core sends over verified TLS to an MX wh
       {name: `mx.${name}.${DOMAIN}.`, type: 'A', value: GATEWAY},
       {name: `_25._tcp.mx.${name}.${DOMAIN}.`, type: 'TLSA', value: `3 1 1 ${tlsa}`},
     ]
-    const onCore = (script: string) => {
-      const result = mailops(['lab', 'ssh', '--name', LAB.name, 'node1', '--', script])
-      expect(result.code, result.stderr).toBe(0)
-      return result.stdout
-    }
     repair = async () => {
       onCore('postsuper -d ALL >/dev/null 2>&1 || true')
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -285,11 +286,6 @@ describe("outbound MTA-STS (RFC 8461), with DANE first: the core honours other d
       new Promise<void>((resolve, reject) => server.once('error', reject).listen(25, GATEWAY, resolve)),
       new Promise<void>((resolve, reject) => https.once('error', reject).listen(443, GATEWAY, resolve)),
     ])
-    const onCore = (script: string) => {
-      const result = mailops(['lab', 'ssh', '--name', LAB.name, 'node1', '--', script])
-      expect(result.code, result.stderr).toBe(0)
-      return result.stdout
-    }
     repair = async () => {
       onCore('postsuper -d ALL >/dev/null 2>&1 || true')
       await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), new Promise<void>((resolve) => https.close(() => resolve()))])
