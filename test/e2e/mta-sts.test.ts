@@ -40,7 +40,11 @@ const curl = (address: string, path: string, ...extra: string[]) =>
 const idOf = (policy: string) => execFileSync('sh', ['-c', 'sha256sum | cut -c1-20'], {input: policy, encoding: 'utf8'}).trim()
 const policyFor = (edges: string[]) => ['version: STSv1', 'mode: enforce', ...edges.map((e) => `mx: ${e}.${DOMAIN}`), 'max_age: 604800', ''].join('\r\n')
 
-beforeAll(() => {
+/** The apex MX as the lab's resolver and its NSD answer it, by dig (not mailops' code). */
+const mxSeen = () =>
+  [`@${GATEWAY}`, `+norec -p 5353 @${GATEWAY}`].map((at) => `${at}: ${spawnSync('sh', ['-c', `dig +short ${at} ${DOMAIN} MX; dig +short ${at} ${DOMAIN} SOA`], {encoding: 'utf8'}).stdout.trim().replaceAll('\n', ' | ')}`)
+
+beforeAll(async () => {
   const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '3', '--subnet', LAB.subnet, '--os', 'controller'])
   if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
   const deployed = mailops(['deploy', '-i', inventory, '--json'])
@@ -48,6 +52,11 @@ beforeAll(() => {
   const printed = mailops(['dns', '-i', inventory, '--json', '--apply'])
   if (printed.code !== 0) throw new Error(`dns --apply failed: ${printed.stderr}`)
   records = printed.json().records
+  // dns --apply returns once the resolver answers the new serial. Once in CI (2026-12-02) verify then
+  // found none of the published records: wait until the resolver answers the MX, and if it never
+  // does, fail here with what the resolver and NSD each say.
+  for (let i = 0; i < 40 && !mxSeen()[0].includes(`node2.${DOMAIN}.`); i++) await new Promise((resolve) => setTimeout(resolve, 250))
+  if (!mxSeen()[0].includes(`node2.${DOMAIN}.`)) throw new Error(`the published MX is not answered 10 s after dns --apply: ${mxSeen().join('; ')}`)
 }, 300_000)
 
 // Each break is undone after its test, passed or not, so that one failure does not cascade.
