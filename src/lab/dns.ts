@@ -202,17 +202,24 @@ function writeZones(spec: LabSpec, labDir: string, records?: readonly DnsRecord[
   return serial
 }
 
-/** Resolves once `server` answers the lab domain's SOA with `serial` (or later); throws after READY_MS. */
-async function waitForSerial(server: string, spec: LabSpec, labDir: string, serial: number, running: () => boolean, what: string): Promise<void> {
+/**
+ * Resolves once `server` answers the lab domain's SOA with `serial` (or later) `stable` times in a
+ * row; throws after READY_MS. A reload of NSD starts new server processes while the old ones still
+ * read the same socket for a while (longer on a loaded machine): until they are gone, one answer
+ * may come from the new zone and the next from the old one, so a publish waits for a run of answers.
+ */
+async function waitForSerial(server: string, spec: LabSpec, labDir: string, serial: number, running: () => boolean, what: string, stable = 1): Promise<void> {
   const resolver = new Resolver({timeout: 300, tries: 1})
   resolver.setServers([server])
   const deadline = Date.now() + READY_MS
   let last = ''
+  let run = 0
   for (;;) {
     try {
       const soa = await resolver.resolveSoa(spec.domain)
-      if (soa.serial >= serial) return
-      last = `serial ${soa.serial}, waiting for ${serial}`
+      run = soa.serial >= serial ? run + 1 : 0
+      if (run >= stable) return
+      last = `serial ${soa.serial}, waiting for ${serial}${run > 0 ? ` (${run} of ${stable} answers in a row)` : ''}`
     } catch (error) {
       last = (error as Error).message
     }
@@ -303,6 +310,8 @@ export async function publishToLab(state: LabState, records: readonly DnsRecord[
   const labDir = labFiles(state.spec.name).dir
   const serial = writeZones(state.spec, labDir, records)
   process.kill(nsd, 'SIGHUP')
+  // NSD itself first, until its old server processes are gone (20 answers in a row, ≥ 1 s), then the resolver the hosts ask.
+  await waitForSerial(`${state.spec.bridgeAddress}:${LAB_NSD_PORT}`, state.spec, labDir, serial, () => alive(nsd), 'nsd', 20)
   await waitForSerial(state.spec.bridgeAddress, state.spec, labDir, serial, () => alive(nsd), 'nsd')
   return {lab: state.spec.name, serial, server: state.spec.bridgeAddress}
 }
