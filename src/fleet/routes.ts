@@ -28,8 +28,11 @@ interface Node {
   address: string
 }
 
-// A recipient domain as transport(5) matches it (letters, digits, dots, dashes).
+// A recipient domain as transport(5) matches it (letters, digits, dots, dashes): one pattern for
+// every place a domain can become a transport line (the plan's lines, route plan's targets, route targets' log).
 const DOMAIN = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*'
+/** A whole name as a transport(5) recipient domain (at most 253 characters), any case. */
+export const TRANSPORT_DOMAIN = new RegExp(`^(?=.{1,253}$)${DOMAIN}$`, 'i')
 const LINE = new RegExp(`^(${DOMAIN}) smtp:(.+)$`, 'i')
 const HOP = new RegExp(`^(?:\\[(?:ipv6:)?([0-9a-f.:]+)\\]:25|(${DOMAIN}))$`, 'i')
 

@@ -5,6 +5,7 @@ import {loadInput, loadOptional} from '../config/load.js'
 import type {RoutePlan} from '../config/schemas/route.js'
 import {InputError} from '../errors.js'
 import {firstCore, loadInventory} from '../fleet/inventory.js'
+import {TRANSPORT_DOMAIN} from '../fleet/routes.js'
 import {t} from '../i18n/index.js'
 import {destinationRows, planRoutes, type RouteSettings} from './plan.js'
 
@@ -20,9 +21,6 @@ export interface RoutePlanRequest {
   now?: Date
 }
 
-// What transport(5) can match as a recipient domain: letters, digits, dots, dashes.
-const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i
-
 /** `mailops route plan`: reads the inventory, the matrix and the current plan, all checked before planning. */
 export function planRouteFiles(request: RoutePlanRequest): RoutePlan {
   const inventory = loadInventory(request.inventory)
@@ -35,7 +33,7 @@ export function planRouteFiles(request: RoutePlanRequest): RoutePlan {
   }
   const destinations = new Set(destinationRows(nodes, matrix.targets))
   for (const [i, row] of matrix.targets.entries()) {
-    if (destinations.has(row) && !DOMAIN.test(row.id)) {
+    if (destinations.has(row) && !TRANSPORT_DOMAIN.test(row.id)) {
       throw InputError.at(source?.locate(['targets', i, 'id']), 'route.badDestination', {id: row.id})
     }
   }

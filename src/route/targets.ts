@@ -3,6 +3,7 @@ import {isIP} from 'node:net'
 import type {TargetsFile} from '../config/schemas/targets.js'
 import {ExitCode, InputError, MailopsError} from '../errors.js'
 import {domainOf, hostsOfRole, type LoadedInventory, loadInventory} from '../fleet/inventory.js'
+import {TRANSPORT_DOMAIN} from '../fleet/routes.js'
 import {runEverywhere, type SessionOptions} from '../fleet/session.js'
 import {t} from '../i18n/index.js'
 
@@ -54,7 +55,6 @@ export interface RankedDestination {
 }
 
 // What a transport(5) key and a probe host can be: the log is written by strangers' addresses, so it is data, checked, never used as it comes.
-const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/
 
 /**
@@ -69,7 +69,8 @@ export function rankDestinations(rows: readonly LogRow[], own: {domain: string; 
   const skipped = new Set<string>()
   for (const row of rows) {
     if (row.domain === own.domain || internal.has(row.relayAddress)) continue
-    if (!DOMAIN.test(row.domain)) {
+    // A destination is a name with a dot, in the lower case the node's awk wrote it in.
+    if (!TRANSPORT_DOMAIN.test(row.domain) || !row.domain.includes('.') || row.domain !== row.domain.toLowerCase()) {
       skipped.add(row.domain)
       continue
     }
