@@ -46,7 +46,7 @@ export default class LabUp extends MailopsCommand {
     }),
     link: Flags.string({
       multiple: true, multipleNonGreedy: true,
-      summary: 'Delay and loss between two regions: REGION:REGION=MS or REGION:REGION=MS,LOSS% adds MS to the round trips between any host of one and any host of the other and loses LOSS% of them (adds to --delay); repeat for more pairs.',
+      summary: 'Delay and loss between two regions: REGION:REGION=MS[,LOSS%][,flows=FLOWS%] adds MS to the round trips between any host of one and any host of the other, loses LOSS% of them and FLOWS% of their TCP connections whole (evenly spaced: a connect timeout, as behind a dead path; adds to --delay); repeat for more pairs.',
     }),
   }
 

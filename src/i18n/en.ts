@@ -197,7 +197,7 @@ export const en = {
   'inventory.unknownHost': "no host '{name}' in the inventory; hosts: {valid}",
 
   'lab.badDelay': "--delay '{value}' is not HOST=MS or HOST=MS,LOSS%: write e.g. --delay node2=80 or --delay node2=80,1% (MS up to 10000, LOSS below 100; repeat --delay for more hosts)",
-  'lab.badLink': "--link '{value}' is not REGION:REGION=MS or REGION:REGION=MS,LOSS%: write e.g. --link apac:europe=150 or --link apac:europe=150,5% (MS up to 10000, LOSS below 100; repeat --link for more pairs)",
+  'lab.badLink': "--link '{value}' is not REGION:REGION=MS[,LOSS%][,flows=FLOWS%]: write e.g. --link apac:europe=150, --link apac:europe=150,5% or --link apac:europe=150,5%,flows=5% (MS up to 10000, LOSS and FLOWS below 100; repeat --link for more pairs)",
   'lab.badRegion': "--region '{value}' is not HOST=REGION: write e.g. --region node1=hq (a region is a lower-case letter, then up to 31 letters, digits or '-')",
   'lab.unknownRegion': "--link names region '{region}', which no host of the lab is in; regions: {valid} (place hosts with --region HOST=REGION)",
   'lab.linkTwice': "--link gives the regions {pair} twice: one link per pair",

@@ -199,7 +199,7 @@ export const zhCN: Record<MessageKey, string> = {
   'inventory.unknownHost': "清单中没有主机 '{name}'；主机：{valid}",
 
   'lab.badDelay': "--delay '{value}' 不是 主机=毫秒 或 主机=毫秒,丢包率% 的格式：请写成例如 --delay node2=80 或 --delay node2=80,1%（毫秒不超过 10000，丢包率小于 100；多台主机请重复 --delay）",
-  'lab.badLink': "--link '{value}' 不是 区域:区域=毫秒 或 区域:区域=毫秒,丢包率% 的格式：请写成例如 --link apac:europe=150 或 --link apac:europe=150,5%（毫秒不超过 10000，丢包率小于 100；多对区域请重复 --link）",
+  'lab.badLink': "--link '{value}' 不是 区域:区域=毫秒[,丢包率%][,flows=连接丢失率%] 的格式：请写成例如 --link apac:europe=150、--link apac:europe=150,5% 或 --link apac:europe=150,5%,flows=5%（毫秒不超过 10000，丢包率与连接丢失率小于 100；多对区域请重复 --link）",
   'lab.badRegion': "--region '{value}' 不是 主机=区域 的格式：请写成例如 --region node1=hq（区域名以小写字母开头，后接最多 31 个字母、数字或 '-'）",
   'lab.unknownRegion': "--link 指定的区域 '{region}' 中没有实验环境的主机；区域：{valid}（用 --region 主机=区域 放置主机）",
   'lab.linkTwice': "--link 两次给出区域 {pair}：每对区域只能有一条链路",

@@ -240,7 +240,7 @@ async function startForwarder(spec: LabSpec, host: LabHostSpec | LabPeerSpec, im
   mkdirSync(files.hostDir(host.name), {recursive: true, mode: 0o700})
   const log = openSync(`${files.hostDir(host.name)}/forwarder.log`, 'a')
   const inner = `${host.link}i`
-  const perPeer = Object.fromEntries(Object.entries(table).map(([address, p]) => [address, [p.delayMs, perDirectionLoss(p.lossPercent)]]))
+  const perPeer = Object.fromEntries(Object.entries(table).map(([address, p]) => [address, [p.delayMs, perDirectionLoss(p.lossPercent), (p.flowLossPercent ?? 0) / 100]]))
   const args = [join(files.dir, 'forwarder.py'), host.link, inner, String(impairment.delayMs), String(perDirectionLoss(impairment.lossPercent)), JSON.stringify(perPeer)]
   const child = spawn(PYTHON, args, {detached: true, stdio: ['ignore', 'pipe', log]})
   closeSync(log)

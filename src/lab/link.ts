@@ -8,6 +8,13 @@ export interface LinkImpairment {
   delayMs: number
   /** Share of round trips lost, in percent; IPv4 only, so ARP keeps working. */
   lossPercent: number
+  /**
+   * Share of new TCP connections lost whole, in percent (`--link …,flows=P%`): a black-holed flow,
+   * as behind a dead ECMP member, where frame loss alone is hidden by TCP's resends. Evenly spaced
+   * (for 5 %: the 10th, 30th, 50th … connection between the pair), so a count over a few dozen
+   * sessions is the same every run.
+   */
+  flowLossPercent?: number
 }
 
 /** Parses `--delay node2=80,1%` (ms of round trip, optional loss). */
@@ -33,18 +40,24 @@ export interface RegionLink {
   /** round-trip time and loss between any host of one and any host of the other */
   delayMs: number
   lossPercent: number
+  /** share of the TCP connections between them lost whole (LinkImpairment.flowLossPercent) */
+  flowLossPercent?: number
 }
 
 /** A lab region's name, as `--region` gives it and `--link` names it. */
 const REGION = '[a-z][a-z0-9-]{0,31}'
 
-/** Parses `--link apac:europe=150` or `--link apac:europe=150,5%` (round trip ms, optional loss). */
+/**
+ * Parses `--link apac:europe=150`, `--link apac:europe=150,5%` or `--link apac:europe=150,5%,flows=5%`
+ * (round trip ms, optional frame loss, optional share of TCP connections lost whole).
+ */
 export function parseRegionLink(text: string): RegionLink {
-  const match = new RegExp(`^(${REGION}):(${REGION})=(\\d+(?:\\.\\d+)?)(?:ms)?(?:,(\\d+(?:\\.\\d+)?)%)?$`).exec(text)
+  const match = new RegExp(`^(${REGION}):(${REGION})=(\\d+(?:\\.\\d+)?)(?:ms)?(?:,(\\d+(?:\\.\\d+)?)%)?(?:,flows=(\\d+(?:\\.\\d+)?)%)?$`).exec(text)
   const delayMs = match ? Number(match[3]) : Number.NaN
   const lossPercent = match?.[4] === undefined ? 0 : Number(match[4])
-  if (!match || delayMs > 10_000 || lossPercent >= 100) throw InputError.at(undefined, 'lab.badLink', {value: text})
-  return {regions: [match[1], match[2]], delayMs, lossPercent}
+  const flowLossPercent = match?.[5] === undefined ? undefined : Number(match[5])
+  if (!match || delayMs > 10_000 || lossPercent >= 100 || (flowLossPercent ?? 0) >= 100) throw InputError.at(undefined, 'lab.badLink', {value: text})
+  return {regions: [match[1], match[2]], delayMs, lossPercent, ...(flowLossPercent === undefined ? {} : {flowLossPercent})}
 }
 
 /** Parses `--region node1=hq`: the host's region instead of the one the lab gives it by index. */
@@ -78,7 +91,7 @@ export function peerTables(hosts: readonly {name: string; address: string; regio
   hosts.forEach((a, i) => {
     for (const b of hosts.slice(i + 1)) {
       const link = links.find(({regions: [x, y]}) => (x === a.region && y === b.region) || (x === b.region && y === a.region))
-      if (link) (tables[a.name] ??= {})[b.address] = {delayMs: link.delayMs, lossPercent: link.lossPercent}
+      if (link) (tables[a.name] ??= {})[b.address] = {delayMs: link.delayMs, lossPercent: link.lossPercent, ...(link.flowLossPercent ? {flowLossPercent: link.flowLossPercent} : {})}
     }
   })
   return tables
@@ -88,9 +101,13 @@ export function peerTables(hosts: readonly {name: string; address: string; regio
  * The link forwarder (this kernel has no sch_netem): two TAP devices, one for the bridge and one
  * that the lab moves into the host as its eth0, and frames copied between them after a delay,
  * dropping a share of IPv4 frames. The host's own impairment (`--delay`) applies to every frame;
- * its peer table (`--link`, argv[5] as JSON: address → [round-trip ms, per-direction drop]) adds
- * to the IPv4 frames whose other end is that peer: the source of a frame coming in, the
- * destination of one going out. Delays differ by peer, so frames wait in a heap of due times
+ * its peer table (`--link`, argv[5] as JSON: address → [round-trip ms, per-direction drop,
+ * share of TCP connections lost]) adds to the IPv4 frames whose other end is that peer: the
+ * source of a frame coming in, the destination of one going out. A lost connection is picked at
+ * its first SYN (the n-th new one with that peer goes when round(n × share) steps up, in integer
+ * millionths); every frame of its 4-tuple is then dropped both ways, its SYN resends included,
+ * for two minutes, so the client sees a connect timeout and its next try, from a new port, is a
+ * new connection. Delays differ by peer, so frames wait in a heap of due times
  * (a sequence number keeps equal times in order). Both TAPs are made in the root namespace: the
  * caller moves the inner one (a TAP stays bound to its file wherever it goes). One process per
  * impaired host, Debian's python3.
@@ -101,7 +118,32 @@ import fcntl, heapq, itertools, json, os, random, select, socket, struct, sys, t
 TUNSETIFF, IFF_TAP, IFF_NO_PI = 0x400454CA, 0x0002, 0x1000
 outer_name, inner_name = sys.argv[1], sys.argv[2]
 own = (float(sys.argv[3]) / 2000.0, float(sys.argv[4]))
-peers = {socket.inet_aton(ip): (ms / 2000.0, drop) for ip, (ms, drop) in json.loads(sys.argv[5] if len(sys.argv) > 5 else "{}").items()}
+peers = {socket.inet_aton(ip): (e[0] / 2000.0, e[1], round(e[2] * 1e6) if len(e) > 2 else 0) for ip, e in json.loads(sys.argv[5] if len(sys.argv) > 5 else "{}").items()}
+connections = {}  # peer address -> new TCP connections seen with it
+counted, lost = {}, {}  # 4-tuple (ends sorted) -> when first seen; the lost ones are dropped
+
+def forget(table, now):
+    if len(table) > 4096:
+        for key in [k for k, t in table.items() if now - t > 120]:
+            del table[key]
+
+def connection_lost(frame, peer, share, now):
+    if frame[23] != 6:
+        return False
+    tcp = 14 + (frame[14] & 0x0F) * 4
+    key = tuple(sorted((frame[26:30] + frame[tcp:tcp + 2], frame[30:34] + frame[tcp + 2:tcp + 4])))
+    if key in lost:
+        return True
+    if frame[tcp + 13] & 0x12 != 0x02 or key in counted:
+        return False
+    forget(counted, now)
+    forget(lost, now)
+    counted[key] = now
+    n = connections[peer] = connections.get(peer, 0) + 1
+    if (n * share + 500000) // 1000000 > ((n - 1) * share + 500000) // 1000000:
+        lost[key] = now
+        return True
+    return False
 
 def tap(name):
     fd = os.open("/dev/net/tun", os.O_RDWR)
@@ -131,9 +173,12 @@ while True:
                 break
             delay, drop = own
             if frame[12:14] == b"\x08\x00":
-                pair = peers.get(frame[26:30] if fd == outer else frame[30:34])
+                address = frame[26:30] if fd == outer else frame[30:34]
+                pair = peers.get(address)
                 if pair:
                     delay, drop = delay + pair[0], 1 - (1 - drop) * (1 - pair[1])
+                    if pair[2] and connection_lost(frame, address, pair[2], now):
+                        continue
                 if drop > 0 and random.random() < drop:
                     continue
             heapq.heappush(due, (now + delay, next(order), other[fd], frame))

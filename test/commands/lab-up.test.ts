@@ -22,7 +22,7 @@ describe('mailops lab up --delay', () => {
 describe('mailops lab up --link and --region', () => {
   it('refuses a bad value, a region no host is in and an unknown host with exit 2, before anything is made', () => {
     const cases: Array<[string[], string]> = [
-      [['--link', 'apac:europe=fast'], "--link 'apac:europe=fast' is not REGION:REGION=MS or REGION:REGION=MS,LOSS%"],
+      [['--link', 'apac:europe=fast'], "--link 'apac:europe=fast' is not REGION:REGION=MS[,LOSS%][,flows=FLOWS%]"],
       [['--link', 'apac:mars=150,5%'], "--link names region 'mars', which no host of the lab is in; regions: apac, europe, americas"],
       [['--region', 'node1=hq', '--link', 'apac:europe=150'], "--link names region 'apac', which no host of the lab is in; regions: hq, europe, americas"],
       [['--link', 'apac:europe=150', '--link', 'europe:apac=5'], '--link gives the regions apac:europe twice'],

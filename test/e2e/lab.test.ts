@@ -41,8 +41,9 @@ describe('mailops lab', () => {
   })
 
   it('brings hosts up, isolated, and takes them down leaving nothing behind, also after a crash', () => {
-    // node1 placed in a region of its own, 20 ms from node3's (americas); node2 (europe) linked to neither.
-    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '3', '--subnet', SUBNET, '--os', 'controller', '--delay', 'node2=50', '--region', 'node1=hq', '--link', 'hq:americas=20', '--json'])
+    // node1 placed in a region of its own, 20 ms from node3's (americas), a quarter of their TCP
+    // connections lost whole; node2 (europe) linked to neither.
+    const up = mailops(['lab', 'up', '--name', NAME, '--hosts', '3', '--subnet', SUBNET, '--os', 'controller', '--delay', 'node2=50', '--region', 'node1=hq', '--link', 'hq:americas=20,flows=25%', '--json'])
     expect(up.code, up.stderr + up.stdout).toBe(0)
     const created = up.json()
     expect(created.hosts.map((h: {address: string; region: string}) => [h.address, h.region])).toEqual([
@@ -50,7 +51,7 @@ describe('mailops lab', () => {
       ['198.18.3.12', 'europe'],
       ['198.18.3.13', 'americas'],
     ])
-    expect(created.links).toEqual([{regions: ['hq', 'americas'], delayMs: 20, lossPercent: 0}])
+    expect(created.links).toEqual([{regions: ['hq', 'americas'], delayMs: 20, lossPercent: 0, flowLossPercent: 25}])
     expect(readFileSync(created.inventory, 'utf8')).toContain('address: 198.18.3.12')
 
     const status = mailops(['lab', 'status', '--name', NAME, '--json']).json()
@@ -94,6 +95,10 @@ describe('mailops lab', () => {
     expect(bridge).toBeLessThan(10)
     expect(other).toBeGreaterThan(50)
     expect(other).toBeLessThan(50 + 10)
+    // Their TCP connections (to node3's sshd, each from a new port): the 2nd, 6th and 10th are lost
+    // whole, the rest connect (the pings above were not counted: ICMP).
+    const connects = sh('node1', "for i in $(seq 1 10); do timeout 2 bash -c 'exec 3<>/dev/tcp/198.18.3.13/22' 2>/dev/null && echo ok || echo lost; done")
+    expect(connects.stdout.trim().split('\n')).toEqual(['ok', 'lost', 'ok', 'ok', 'ok', 'lost', 'ok', 'ok', 'ok', 'lost'])
 
     // Its own hostname, no route off the lab net, no view of /work, writes that stay inside.
     const inside = sh('node2', 'hostname; ip route | grep -c default; ls -A /work | wc -l; touch /etc/mailops-lab-marker; cat /proc/1/comm')

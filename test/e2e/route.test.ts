@@ -183,11 +183,13 @@ describe('route apply: a destination routed core → edge A, fallback edge B', (
 // Issue 17's "Must show", measured at the peers: a lab of its own after the one above is down
 // (same name and subnet): node1 the core, node2-4 edges (europe, americas, apac), three peers
 // (`lab up --peers`), each 5 ms from one edge and 150 ms from the core and the other edges; the
-// core's path to peer2 also loses 5 %. Measured (latency from the nodes), planned, applied.
+// core's path to peer2 also loses 5 % of its frames and 5 % of its TCP connections whole (the 10th,
+// 30th … between the two: a connect timeout, which Postfix counts as a failed attempt; frame loss
+// alone TCP resends). Measured (latency from the nodes), planned, applied.
 describe('route apply: what routing gains, measured at the destinations', () => {
   const PER_DESTINATION = 30
   const links = [
-    'core:xap=150', 'core:xeu=150,5%', 'core:xam=150', 'apac:xap=5', 'europe:xeu=5', 'americas:xam=5',
+    'core:xap=150', 'core:xeu=150,5%,flows=5%', 'core:xam=150', 'apac:xap=5', 'europe:xeu=5', 'americas:xam=5',
     'apac:xeu=150', 'apac:xam=150', 'europe:xap=150', 'europe:xam=150', 'americas:xap=150', 'americas:xeu=150',
   ]
   type Peer = {name: string; domain: string; mx: string; address: string; netns: string}
@@ -203,7 +205,13 @@ describe('route apply: what routing gains, measured at the destinations', () => 
     expect(out.status, out.stderr).toBe(0)
     const sentAt: Record<string, number> = JSON.parse(out.stdout)
     const mine = () => servers.flatMap((s) => s.accepted()).filter((a) => a.subject?.startsWith(`${tag}-`))
-    await waitFor(() => mine().length, jobs.length, 120_000)
+    // A lost connection costs the core its 30 s connect timeout and a deferral (retried after 5
+    // min): once the first attempts are over, the queue is flushed, so that every message arrives.
+    await waitFor(() => mine().length, jobs.length, 45_000)
+    for (let i = 0; i < 4 && mine().length < jobs.length; i++) {
+      onHost('node1', 'postqueue -f')
+      await waitFor(() => mine().length, jobs.length, 20_000)
+    }
     const accepted = mine()
     expect(accepted).toHaveLength(jobs.length)
     return Object.fromEntries(
@@ -237,7 +245,7 @@ describe('route apply: what routing gains, measured at the destinations', () => 
     mailops(['lab', 'down', '--name', NAME])
   })
 
-  it('after route apply the median submission → acceptance time is at least 40 % lower than direct, and the lossy destination loses no first attempt either way', async () => {
+  it('after route apply the median submission → acceptance time is at least 40 % lower than direct, and more messages to the lossy destination arrive at the first attempt', async () => {
     // The matrix from the nodes: the peers' MX hosts and the edges, whole SMTP sessions. An edge's
     // postscreen holds a new client for its 6 s greet wait: the warm-up session outlasts it.
     const targets = [...peers.map((p) => ({id: p.domain, host: p.mx, probe: 'smtp'})), ...['node2', 'node3', 'node4'].map((n) => ({id: n, host: ADDRESS[n as keyof typeof ADDRESS], probe: 'smtp'}))]
@@ -270,11 +278,13 @@ describe('route apply: what routing gains, measured at the destinations', () => 
       expect(routed[p.name].clients, p.name).toEqual([near[p.name]])
       expect(routed[p.name].median, p.name).toBeLessThanOrEqual(direct[p.name].median * 0.6)
     }
-    // Counted in the postfix logs: every message to peer2 delivered, none deferred on the way routed.
-    // On the lab the direct path defers none either: TCP resends what the 5 % loss drops, and
-    // Postfix defers only a failed session (docs/routing.md): the count is honest, not different.
+    // Counted in the postfix logs: every message to peer2 delivered both ways (none lost); direct,
+    // each connection the path lost was a deferred first attempt (Postfix reuses no TLS connection
+    // by default, so each message is a connection of its own, and 30 of them meet at least one
+    // lost one); routed, the edge's clean path deferred none.
     expect(lossyDirect.sent).toBe(PER_DESTINATION)
+    expect(lossyDirect.deferred).toBeGreaterThanOrEqual(1)
     expect(lossyRouted).toEqual({sent: PER_DESTINATION, deferred: 0})
-    expect(lossyRouted.sent - lossyRouted.deferred).toBeGreaterThanOrEqual(lossyDirect.sent - lossyDirect.deferred)
+    expect(lossyRouted.sent - lossyRouted.deferred).toBeGreaterThan(lossyDirect.sent - lossyDirect.deferred)
   })
 })

@@ -40,6 +40,7 @@ const LabRegionLink = Strict(
     regions: Type.Array(Type.String(), {minItems: 2, maxItems: 2}),
     delayMs: Type.Number({minimum: 0, description: 'added to the round trips between any host of one region and any host of the other'}),
     lossPercent: Type.Number({minimum: 0, maximum: 100, description: 'share of those round trips lost'}),
+    flowLossPercent: Type.Optional(Type.Number({minimum: 0, maximum: 100, description: 'share of the TCP connections between them lost whole (flows=P%), evenly spaced'})),
   },
   {description: 'lab up --link'},
 )

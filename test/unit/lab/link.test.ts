@@ -1,3 +1,4 @@
+import {spawnSync} from 'node:child_process'
 import {PassThrough} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
@@ -22,7 +23,9 @@ describe('links between regions', () => {
   it('reads REGION:REGION=MS[,LOSS%] and HOST=REGION', () => {
     expect(parseRegionLink('apac:europe=150,5%')).toEqual({regions: ['apac', 'europe'], delayMs: 150, lossPercent: 5})
     expect(parseRegionLink('hq:hq=2.5ms')).toEqual({regions: ['hq', 'hq'], delayMs: 2.5, lossPercent: 0})
-    for (const bad of ['apac=150', 'apac:europe', 'apac:europe=-1', 'apac:europe=150,100%', 'apac:europe=20000', 'Apac:europe=5', 'apac:europe=5,1', ':europe=5']) {
+    expect(parseRegionLink('core:xeu=150,5%,flows=5%')).toEqual({regions: ['core', 'xeu'], delayMs: 150, lossPercent: 5, flowLossPercent: 5})
+    expect(parseRegionLink('core:xeu=150,flows=2.5%')).toEqual({regions: ['core', 'xeu'], delayMs: 150, lossPercent: 0, flowLossPercent: 2.5})
+    for (const bad of ['apac=150', 'apac:europe', 'apac:europe=-1', 'apac:europe=150,100%', 'apac:europe=20000', 'Apac:europe=5', 'apac:europe=5,1', ':europe=5', 'apac:europe=5,flows=100%', 'apac:europe=5,flows=5', 'apac:europe=5,flows=5%,1%']) {
       expect(() => parseRegionLink(bad), bad).toThrow(/is not REGION:REGION=MS/)
     }
     expect(parseRegionPlacement('node1=hq')).toEqual({host: 'node1', region: 'hq'})
@@ -46,6 +49,13 @@ describe('links between regions', () => {
     // apac ↔ apac) in no table.
     const entries = Object.entries(tables).flatMap(([host, table]) => Object.keys(table).map((address) => [host, hosts.find((h) => h.address === address)!.name].sort().join('-')))
     expect(entries.sort()).toEqual(['node1-node2', 'node1-node5', 'node2-node3', 'node2-node4', 'node3-node5', 'node4-node5'])
+  })
+
+  it('carries a share of connections lost into the pair\'s table, only where one is given', () => {
+    expect(peerTables(hosts.slice(0, 3), [parseRegionLink('apac:europe=150,5%,flows=5%'), parseRegionLink('europe:americas=5')])).toEqual({
+      node1: {'198.18.50.12': {delayMs: 150, lossPercent: 5, flowLossPercent: 5}},
+      node2: {'198.18.50.13': {delayMs: 5, lossPercent: 0}},
+    })
   })
 
   it('links the hosts of one region with each other when both ends name it', () => {
@@ -83,6 +93,35 @@ describe('the link forwarder says ready', () => {
     const waiting = untilReady(stdout)
     stdout.end('rea')
     await expect(waiting).rejects.toThrow('ended before its ready line ("rea")')
+  })
+
+  // The forwarder's own code (its definitions, before it opens a TAP) fed hand-made frames: a
+  // quarter of the connections with 198.18.50.13 lost, which is the 2nd, 6th, 10th …
+  it('loses whole connections, evenly spaced: every frame of a lost one both ways, a resent SYN not counted again', () => {
+    const driver = String.raw`
+import struct, sys
+sys.argv = ["forwarder", "o", "i", "0", "0", '{"198.18.50.13": [20, 0, 0.25]}']
+source = sys.stdin.read()
+exec(source[:source.index("def tap(")])
+me, peer = bytes([198, 18, 50, 11]), bytes([198, 18, 50, 13])
+def frame(src, dst, sport, dport, flags, proto=6):
+    ip = bytes([0x45, 0]) + struct.pack("!H", 40) + bytes(5) + bytes([proto]) + bytes(2) + src + dst
+    return bytes(12) + bytes([8, 0]) + ip + struct.pack("!HH", sport, dport) + bytes(9) + bytes([flags]) + bytes(6)
+out = []
+for n in range(1, 11):
+    out.append("lost" if connection_lost(frame(me, peer, 40000 + n, 22, 0x02), peer, 250000, 0) else "ok")
+# connection 1's SYN resent: not a new one; connection 2's SYN resent and the peer's ACK to it: lost
+out.append(str(connection_lost(frame(me, peer, 40001, 22, 0x02), peer, 250000, 1)))
+out.append(str(connection_lost(frame(me, peer, 40002, 22, 0x02), peer, 250000, 1)))
+out.append(str(connection_lost(frame(peer, me, 22, 40002, 0x10), peer, 250000, 1)))
+# a SYN-ACK is no new connection, and UDP is never lost
+out.append(str(connection_lost(frame(peer, me, 22, 50000, 0x12), peer, 250000, 1)))
+out.append(str(connection_lost(frame(me, peer, 40011, 53, 0x02, proto=17), peer, 250000, 1)))
+print(" ".join(out), connections[peer])
+`
+    const run = spawnSync('/usr/bin/python3', ['-c', driver], {input: FORWARDER_PY, encoding: 'utf8'})
+    expect(run.stderr).toBe('')
+    expect(run.stdout.trim()).toBe('ok lost ok ok ok lost ok ok ok lost False True True False False 10')
   })
 
   it('announces in one write, its only one on stdout', () => {
