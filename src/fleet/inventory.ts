@@ -126,6 +126,17 @@ export function caaIssuersOf(inventory: Pick<LoadedInventory, 'vars'>): string[]
   return Array.isArray(inventory.vars.caa_issuers) ? inventory.vars.caa_issuers.map(String) : []
 }
 
+/**
+ * The account verify and drill log in with and send to: vars.verify_user (a local part of the
+ * domain, or a whole address) and the secret verify_password (MAILOPS_SECRET_VERIFY_PASSWORD wins).
+ */
+export function verifyAccountOf(inventory: Pick<LoadedInventory, 'vars' | 'secrets'>): {user: string; password: string} | undefined {
+  const domain = domainOf(inventory)
+  const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined
+  const password = process.env.MAILOPS_SECRET_VERIFY_PASSWORD ?? inventory.secrets.verify_password
+  return user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined
+}
+
 export function hostsOfRole<H extends Pick<InventoryHost, 'role'>>(hosts: readonly H[], role: InventoryHost['role']): H[] {
   return hosts.filter((h) => h.role === role)
 }

@@ -11,7 +11,7 @@ import {egressEdges} from '../fleet/routes.js'
 import {mtaStsPolicy} from '../dns/records.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
-import {caaIssuersOf, dkimSelectorOf, domainOf, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {caaIssuersOf, dkimSelectorOf, domainOf, type InventoryHost, type LoadedInventory, loadInventory, selectHosts, verifyAccountOf} from '../fleet/inventory.js'
 import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
 import {type DnsExpectations, dnsResolver} from './dns.js'
 import type {MailNode, VerifySetup} from './node-checks.js'
@@ -58,8 +58,8 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
     (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? nodeFqdn(h, domain) : h.address, ssh: h, services: services(h), systemdServices: services(h, true), issuer: expectedIssuer(inventory, h)}),
   )
   const nodes = fleet.filter((n) => hosts.some((h) => h.name === n.name))
+  const credentials = verifyAccountOf(inventory)
   const user = typeof inventory.vars.verify_user === 'string' ? inventory.vars.verify_user : undefined
-  const password = process.env.MAILOPS_SECRET_VERIFY_PASSWORD ?? inventory.secrets.verify_password
   const mailboxes = Array.isArray(inventory.vars.mail_users) ? inventory.vars.mail_users.map((m) => String((m as {name?: unknown}).name ?? '')) : []
   const other = mailboxes.find((name) => name && name !== user && `${name}@${domain}` !== user)
   const caFile = typeof inventory.vars.tls_ca_file === 'string' ? resolve(dirname(resolve(inventory.file)), inventory.vars.tls_ca_file) : undefined
@@ -69,7 +69,7 @@ function inventoryTargets(root: string, inventory: LoadedInventory, hosts: Loade
     dns: domain
       ? {domain, selector: dkimSelectorOf(inventory), edges: mxHosts(fleet), cores: fleet.filter((n) => n.role === 'core'), senders: spfSenders(fleet, egressEdges(inventory.routes, fleet)), mtaStsPolicy: mtaStsPolicy({domain, nodes: inventory.hosts}), caaIssuers: caaIssuersOf(inventory)}
       : undefined,
-    credentials: user && password && domain ? {user: user.includes('@') ? user : `${user}@${domain}`, password} : undefined,
+    credentials,
     otherLocal: domain ? `${other ?? 'ceo'}@${domain}` : undefined,
     ca: caFile ? readCa(caFile) : undefined,
     edgeVia: fleet.find((n) => n.role === 'edge'),

@@ -2,6 +2,7 @@ import type {TSchema} from '@sinclair/typebox'
 
 import {Answers, AnswersFile} from './answers.js'
 import {Blueprint} from './blueprint.js'
+import {DrillReport} from './drill.js'
 import {ErrorReport} from './error.js'
 import {Inventory} from './inventory.js'
 import {AssessReport, AuditVerifyReport, BlueprintList, EvidencePack, TraceReport, DeployReport, DnsReport, ExecReport, LabDownReport, LabStatusReport, LabUpReport, MatrixReport, VerifyChecks, VerifyReport} from './reports.js'
@@ -40,6 +41,7 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'trace-report': {kind: 'output', schema: TraceReport, description: 'trace --json'},
   'route-plan': {kind: 'output', schema: RoutePlan, description: 'route plan --json; route plan --current reads one (the plan deployed now)'},
   'route-apply-report': {kind: 'output', schema: RouteApplyReport, description: 'route apply --json'},
+  'drill-report': {kind: 'output', schema: DrillReport, description: 'drill --json'},
   'evidence-pack': {kind: 'output', schema: EvidencePack, description: 'verify --evidence DIR: DIR/evidence.json'},
   'blueprint-list': {kind: 'output', schema: BlueprintList, description: 'blueprint list --json (blueprint show --json: schema blueprint)'},
   'assess-report': {kind: 'output', schema: AssessReport, description: 'assess --json'},
