@@ -155,7 +155,8 @@ const lastLine = (result: {stdout: string; stderr: string}) => (result.stderr.tr
 
 /**
  * `mailops dns --apply --server`: reads what the primary has, sends one UPDATE with what differs
- * (nothing when nothing does), and reads back until the server answers with every record.
+ * (nothing when nothing does), and reads the sets back once: a set still differing is an error
+ * (the server took the update but does not serve it).
  */
 export async function pushRecords(server: UpdateServer, zone: string, records: readonly DnsRecord[], dryRun: boolean): Promise<PushedUpdate> {
   const plan = planUpdate(zone, records, await currentSets(server, records))
