@@ -83,7 +83,7 @@ export function dnsRecords(input: DnsInput): DnsRecord[] {
   const names = recordNames(input.domain, input.dkimSelector)
   const policy = mtaStsPolicy(input)
   return [
-    ...input.nodes.map((n): DnsRecord => ({name: fqdn(n), type: 'A', value: n.address})),
+    ...input.nodes.map((n): DnsRecord => ({name: fqdn(n), type: isIPv6(n.address) ? 'AAAA' : 'A', value: n.address})),
     ...edges.map((n): DnsRecord => ({name: `${input.domain}.`, type: 'MX', priority: 10, value: fqdn(n)})),
     ...edges.flatMap((n): DnsRecord[] =>
       n.tlsa
@@ -93,7 +93,7 @@ export function dnsRecords(input: DnsInput): DnsRecord[] {
           ]
         : [],
     ),
-    {name: `${input.domain}.`, type: 'TXT', value: `v=spf1 ${senders.map((n) => `ip4:${n.address}`).join(' ')} -all`, comment: 'SPF'},
+    {name: `${input.domain}.`, type: 'TXT', value: `v=spf1 ${senders.map((n) => `${isIPv6(n.address) ? 'ip6' : 'ip4'}:${n.address}`).join(' ')} -all`, comment: 'SPF'},
     {name: `${names.dkim}.`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${input.dkimPublic}`, comment: 'DKIM'},
     {name: `${names.dmarc}.`, type: 'TXT', value: `v=DMARC1; p=${input.dmarcPolicy}; adkim=s; aspf=s; rua=mailto:dmarc-reports@${input.domain}`, comment: 'DMARC'},
     {name: `${names.mtaSts}.`, type: 'TXT', value: `v=STSv1; id=${mtaStsId(policy)}`, comment: 'MTA-STS'},

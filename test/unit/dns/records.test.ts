@@ -89,6 +89,10 @@ describe('DNS records', () => {
     // An edge with an IPv6 address is an AAAA of the policy host.
     const v6 = {...input, nodes: input.nodes.map((n) => (n.name === 'mx-ap' ? {...n, address: '2001:db8::13'} : n))}
     expect(dnsRecords(v6).filter((r) => r.name === 'mta-sts.example.com.').map((r) => `${r.type} ${r.value}`)).toEqual(['A 198.18.0.12', 'AAAA 2001:db8::13'])
+    // ...and of its own name, and a core or egress edge with one is an ip6 mechanism of SPF.
+    expect(dnsRecords(v6).filter((r) => r.name === 'mx-ap.example.com.').map((r) => `${r.type} ${r.value}`)).toEqual(['AAAA 2001:db8::13'])
+    const v6core = {...input, nodes: input.nodes.map((n) => (n.role === 'core' ? {...n, address: '2001:db8::11'} : n))}
+    expect(dnsRecords({...v6core, egressEdges: ['mx-eu']}).find((r) => r.comment === 'SPF')!.value).toBe('v=spf1 ip6:2001:db8::11 ip4:198.18.0.12 -all')
   })
 
   it('publishes a CAA issue record per allowed CA, and none when no CA is named', () => {
