@@ -103,20 +103,24 @@ export async function runDrill(options: DrillRequest): Promise<{report: DrillRep
     process.once('SIGINT', onSigint)
     const nextId = () => String(++sequence)
 
-    // One sender per edge, a canary each interval (the next at once when one took longer).
-    const senders = edges.map(async (edge) => {
+    // One sender per edge, a canary each interval (the next at once when one took longer); and
+    // from the fault on, a submission on the replica each interval until one is accepted.
+    const paced = async (send: () => Promise<void>) => {
       while (sending) {
         const began = Date.now()
-        canaries.push(await sendThroughEdge(target(edge), nextId(), ctx))
-        // Submission on the replica, tried once per interval from the fault until it works.
-        if (edge === edges[0] && Date.now() >= faultAt && !submitted) {
-          const attempt = await submitOn(target(replica), nextId(), ctx)
-          canaries.push(attempt)
-          submitted = attempt.accepted
-        }
+        await send()
         await sleep(Math.max(0, request.intervalMs - (Date.now() - began)))
       }
-    })
+    }
+    const senders = [
+      ...edges.map((edge) => paced(async () => void canaries.push(await sendThroughEdge(target(edge), nextId(), ctx)))),
+      paced(async () => {
+        if (Date.now() < faultAt || submitted) return
+        const attempt = await submitOn(target(replica), nextId(), ctx)
+        canaries.push(attempt)
+        submitted = attempt.accepted
+      }),
+    ]
     const byId = () => new Map(canaries.map((c) => [c.id, c]))
     const watchers = [...watches].map(async ([name, watch]) => {
       while (watching) {

@@ -60,11 +60,12 @@ export function drillFigures(t: DrillTimeline): DrillFigures {
     .sort((a, b) => a.sentAt - b.sentAt)
   const rpoMs = missing.length ? t.faultAt - Math.min(...missing.map((c) => c.sentAt)) : 0
 
-  // Lag: canaries the primary showed first (before the fault, and after the repair).
+  // Lag: canaries the primary showed first and the replica then showed while both ran (before
+  // the fault, or sent after the repair); one the fault cut off is the RPO's, not lag.
   const lags = accepted
     .filter((c) => c.sentAt < t.faultAt || c.sentAt >= t.repairAt)
     .map((c) => [onPrimary.get(c.id), onReplica.get(c.id)] as const)
-    .filter(([p, r]) => p && r && r.seenAt >= p.seenAt)
+    .filter(([p, r]) => p && r && r.seenAt >= p.seenAt && (r.seenAt < t.faultAt || p.seenAt >= t.repairAt))
     .map(([p, r]) => r!.seenAt - p!.seenAt)
     .sort((a, b) => a - b)
   const lag = lags.length

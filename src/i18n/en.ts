@@ -532,7 +532,7 @@ export const en = {
   "drill.row.smtp": "mail delivered on {core}",
   "drill.row.imap": "read over IMAP on {core}",
   "drill.row.submit": "submission on {core}",
-  "drill.row.lag": "replication lag ({samples} canaries)",
+  "drill.row.lag": "replication lag ({samples, plural, one {# canary} other {# canaries}})",
   "drill.row.resync": "resync of {core} after the repair",
   "drill.row.lost": "canaries lost",
   "drill.row.duplicates": "canaries held twice",
