@@ -130,7 +130,8 @@ export async function runDrill(options: DrillRequest): Promise<{report: DrillRep
           for (const found of look.canaries) if (!seen[name].has(found.id)) seen[name].set(found.id, {seenAt: look.at, deliveredAt: found.deliveredAt})
           if (name === replica.name && replicaImapAt === null && look.at >= faultAt) {
             const sent = byId()
-            if (look.canaries.some((f) => (sent.get(f.id)?.sentAt ?? 0) >= faultAt)) replicaImapAt = look.at
+            // An edge's canary: the submission canary, delivered on the replica itself, proves no inbound path.
+            if (look.canaries.some((f) => (sent.get(f.id)?.sentAt ?? 0) >= faultAt && sent.get(f.id)!.via.startsWith('edge:'))) replicaImapAt = look.at
           }
         }
         await sleep(POLL_MS)
@@ -235,7 +236,9 @@ export function drillChecks(f: DrillFigures, uidvalidity: DrillReport['uidvalidi
     f.rtoMs === null
       ? {id: 'rto', status: 'fail', message: t('drill.check.rtoNever', {smtp: s(f.smtpMs), imap: s(f.imapMs), submit: s(f.submitMs)})}
       : {id: 'rto', status: f.rtoMs <= targets.rtoMs ? 'pass' : 'fail', message: t('drill.check.rto', {rto: s(f.rtoMs), target: s(targets.rtoMs), smtp: s(f.smtpMs), imap: s(f.imapMs), submit: s(f.submitMs)})},
-    {id: 'rpo', status: f.rpoMs <= targets.rpoMs ? 'pass' : 'fail', message: t('drill.check.rpo', {rpo: s(f.rpoMs), target: s(targets.rpoMs), missing: f.missingAtFault.length, p50: s(f.lag.p50Ms), p95: s(f.lag.p95Ms)})},
+    f.rpoAtLeast
+      ? {id: 'rpo', status: 'fail', message: t('drill.check.rpoAtLeast', {rpo: s(f.rpoMs), target: s(targets.rpoMs), missing: f.missingAtFault.length, p50: s(f.lag.p50Ms), p95: s(f.lag.p95Ms)})}
+      : {id: 'rpo', status: f.rpoMs <= targets.rpoMs ? 'pass' : 'fail', message: t('drill.check.rpo', {rpo: s(f.rpoMs), target: s(targets.rpoMs), missing: f.missingAtFault.length, p50: s(f.lag.p50Ms), p95: s(f.lag.p95Ms)})},
     {id: 'resync', status: f.resyncMs === null ? 'fail' : 'pass', message: f.resyncMs === null ? t('drill.check.resyncNever') : t('drill.check.resync', {seconds: s(f.resyncMs)})},
     {id: 'lost', status: f.lost.length ? 'fail' : 'pass', message: t('drill.check.lost', {count: f.lost.length, ids: f.lost.slice(0, 10).join(', ')})},
     {id: 'duplicates', status: f.duplicates.length ? 'fail' : 'pass', message: t('drill.check.duplicates', {count: f.duplicates.length, ids: f.duplicates.slice(0, 10).join(', ')})},

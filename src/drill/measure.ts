@@ -59,6 +59,9 @@ export function drillFigures(t: DrillTimeline): DrillFigures {
     })
     .sort((a, b) => a.sentAt - b.sentAt)
   const rpoMs = missing.length ? t.faultAt - Math.min(...missing.map((c) => c.sentAt)) : 0
+  // The drill sees back only to its first canary: when even that one was missing (or none was
+  // accepted before the fault), the loss may reach further back than the drill can tell.
+  const rpoAtLeast = before.length === 0 || missing.some((c) => c.id === before.reduce((a, b) => (b.sentAt < a.sentAt ? b : a)).id)
 
   // Lag: canaries the primary showed first and the replica then showed while both ran (before
   // the fault, or sent after the repair); one the fault cut off is the RPO's, not lag.
@@ -79,7 +82,7 @@ export function drillFigures(t: DrillTimeline): DrillFigures {
   const cores = Object.keys(t.copies)
   const lost = accepted.filter((c) => cores.some((core) => !(t.copies[core].get(c.id) ?? 0))).map((c) => c.id)
   const duplicates = accepted.filter((c) => cores.some((core) => (t.copies[core].get(c.id) ?? 0) > 1)).map((c) => c.id)
-  return {smtpMs, imapMs, submitMs, rtoMs, rpoMs, missingAtFault: missing.map((c) => c.id), lag, resyncMs, lost, duplicates}
+  return {smtpMs, imapMs, submitMs, rtoMs, rpoMs, rpoAtLeast, missingAtFault: missing.map((c) => c.id), lag, resyncMs, lost, duplicates}
 }
 
 /**

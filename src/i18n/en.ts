@@ -542,6 +542,7 @@ export const en = {
   "drill.col.target": "target",
   "drill.summary": "drill {run}: {failed} failed, {replica} took over; canaries through {edges}: {sent} sent, {accepted} accepted, one every {interval}",
   "drill.audit": "audit: {file}",
+  "drill.check.rpoAtLeast": "at least {rpo} of mail missing on the replica at the fault (target {target}): it lacked even the drill's first canary ({missing, plural, one {# canary} other {# canaries}} missing), so the loss may reach further back; replication lag p50 {p50}, p95 {p95}. Is replication running? A longer --before sees further back",
 }
 
 export type MessageKey = keyof typeof en

@@ -544,4 +544,5 @@ export const zhCN: Record<MessageKey, string> = {
   "drill.col.target": "目标",
   "drill.summary": "演练 {run}：{failed} 故障，{replica} 接管；经由 {edges} 发送金丝雀邮件：发送 {sent} 封，接受 {accepted} 封，每 {interval} 一封",
   "drill.audit": "审计：{file}",
+  "drill.check.rpoAtLeast": "故障时副本至少缺少 {rpo} 的邮件（目标 {target}）：连演练的第一封金丝雀邮件都没有（缺少 {missing} 封），损失可能更早；复制延迟 p50 {p50}，p95 {p95}。复制在运行吗？更长的 --before 可以看得更远",
 }

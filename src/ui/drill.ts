@@ -14,7 +14,7 @@ export function renderDrill(report: DrillReport): string {
     [t('drill.row.imap', {core: report.replica}), s(f.imapMs), '', ''],
     [t('drill.row.submit', {core: report.replica}), s(f.submitMs), '', ''],
     ['RTO', s(f.rtoMs), s(report.targets.rtoMs), status('rto')],
-    ['RPO', s(f.rpoMs), s(report.targets.rpoMs), status('rpo')],
+    ['RPO', `${f.rpoAtLeast ? '≥ ' : ''}${s(f.rpoMs)}`, s(report.targets.rpoMs), status('rpo')],
     [t('drill.row.lag', {samples: f.lag.samples}), `p50 ${s(f.lag.p50Ms)} · p95 ${s(f.lag.p95Ms)} · p99 ${s(f.lag.p99Ms)}`, '', ''],
     [t('drill.row.resync', {core: report.failed}), s(f.resyncMs), '', status('resync')],
     [t('drill.row.lost'), String(f.lost.length), '0', status('lost')],

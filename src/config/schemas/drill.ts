@@ -12,6 +12,7 @@ const DrillFigures = Strict({
   submitMs: MsOrNull('fault → a submission (587, AUTH) on the replica accepted'),
   rtoMs: MsOrNull('the largest of the three; null when one never recovered'),
   rpoMs: Type.Number({minimum: 0, description: 'fault → the oldest canary the replica lacked until the repair (0: none lacked); resolution: the canary interval'}),
+  rpoAtLeast: Type.Boolean({description: 'the replica lacked even the first canary of the drill (or none was accepted before the fault): the loss may reach further back than rpoMs, and the rpo check fails'}),
   missingAtFault: Ids('canaries accepted before the fault that the replica lacked until the repair'),
   lag: Strict({
     samples: Type.Integer({minimum: 0}),

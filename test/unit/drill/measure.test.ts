@@ -49,14 +49,27 @@ describe('drill figures', () => {
 
   it('replication stopped 40 s before the fault: the replica lacks everything since, RPO is that age, and the drill fails on it', () => {
     const base = timeline()
-    const stale = new Map(base.seen.core2)
+    // Canary 0 (50 s) still replicated; 6 (60 s) and 2 (98 s) never before the repair.
+    const stale = new Map(base.seen.core2).set('0', seenAt(51_000, 50_000))
     stale.delete('2')
-    const canaries = [...base.canaries, edge('6', 60_000)]
-    const f = drillFigures({...base, canaries, seen: {core1: base.seen.core1, core2: stale}})
+    const canaries = [...base.canaries, edge('6', 60_000), edge('0', 50_000)]
+    const f = drillFigures({...base, canaries, seen: {core1: new Map(base.seen.core1).set('0', seenAt(50_400)), core2: stale}})
     expect(f.missingAtFault).toEqual(['6', '2'])
-    expect(f.rpoMs).toBe(40_000)
+    expect([f.rpoMs, f.rpoAtLeast]).toEqual([40_000, false])
     const checks = drillChecks(f, [], {rtoMs: 60_000, rpoMs: 30_000})
     expect(checks.find((c) => c.id === 'rpo')).toMatchObject({status: 'fail', message: expect.stringContaining('40.0 s of mail missing on the replica at the fault (target 30.0 s; 2 canaries)')})
+  })
+
+  it('the replica lacking even the first canary: RPO is only a lower bound, and fails whatever the target', () => {
+    const base = timeline()
+    const none = new Map(base.seen.core2)
+    none.delete('1')
+    none.delete('2')
+    const f = drillFigures({...base, seen: {...base.seen, core2: none}})
+    expect([f.rpoMs, f.rpoAtLeast, f.missingAtFault]).toEqual([10_000, true, ['1', '2']])
+    expect(drillChecks(f, [], {rtoMs: 60_000, rpoMs: 300_000}).find((c) => c.id === 'rpo')).toMatchObject({status: 'fail', message: expect.stringContaining("at least 10.0 s of mail missing on the replica at the fault (target 300.0 s): it lacked even the drill's first canary")})
+    // No canary accepted before the fault: nothing to measure the RPO with.
+    expect(drillFigures({...base, canaries: base.canaries.filter((c) => c.sentAt >= FAULT)}).rpoAtLeast).toBe(true)
   })
 
   it('a canary seen on the replica only after the repair was missing at the fault', () => {
