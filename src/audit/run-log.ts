@@ -1,4 +1,4 @@
-import type {KeyObject} from 'node:crypto'
+import {type KeyObject, randomBytes} from 'node:crypto'
 import {appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {basename, join} from 'node:path'
@@ -19,6 +19,15 @@ export interface Seal {
 /** What the signature covers: the seal's place in the chain and the run before it. */
 export const sealPayload = (seq: number, prev: string, seal: Omit<Seal, 'sig'>): string =>
   ['mailops-audit-seal/1', seal.run, seq, prev, seal.key, seal.previousRun ? `${seal.previousRun.run} ${seal.previousRun.sha256}` : '-'].join('\n')
+
+/**
+ * A new run's id: its UTC start to the millisecond, then 6 random hex digits
+ * (20261202T131656.123-6fd8a3). Run files chain in name order, so the id must sort as the runs
+ * started: with whole seconds, two runs in one second sorted by their random part, and the later
+ * one vouched for the wrong predecessor.
+ */
+export const newRunId = (now = new Date()): string =>
+  `${now.toISOString().replaceAll(/[-:]/g, '').slice(0, 19)}-${randomBytes(3).toString('hex')}`
 
 export const runFileName = (runId: string): string => `${runId}.jsonl`
 

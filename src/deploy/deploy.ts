@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto'
 import {isIPv4, isIPv6} from 'node:net'
 import {userInfo} from 'node:os'
 
@@ -18,7 +17,7 @@ import {shellQuote} from '../util/shell.js'
 import {type ExitCodeValue, toMailopsError} from '../errors.js'
 import {failureOf, FleetSession, type HostFailure, runExit} from '../fleet/session.js'
 import {signingKey} from '../audit/key.js'
-import {defaultAuditDir, RunAuditLog} from '../audit/run-log.js'
+import {defaultAuditDir, newRunId, RunAuditLog} from '../audit/run-log.js'
 
 export interface DeployOptions {
   root: string
@@ -152,7 +151,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const catalog = (options.blueprints ?? listBlueprints(options.root)).map((name) => loadBlueprint(options.root, name))
   const desired = deployOrder(options.hosts).map((host) => desiredState(catalog, options.inventory, host))
   const bounds = {...DEFAULT_BOUNDS, ...options.bounds}
-  const runId = `${new Date().toISOString().replaceAll(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
+  const runId = newRunId()
   // The key is read (or made) before any host is reached: a key that cannot sign stops the run here.
   const audit = options.dryRun ? null : RunAuditLog.open(options.auditDir ?? defaultAuditDir(), runId, signingKey())
   const connect: ConnectOptions = {knownHosts: options.inventory.knownHosts, acceptNew: options.acceptNew, connectTimeoutMs: options.connectTimeoutMs}

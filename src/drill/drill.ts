@@ -1,10 +1,9 @@
-import {randomBytes} from 'node:crypto'
 import {userInfo} from 'node:os'
 
 import {signingKey} from '../audit/key.js'
 import type {DrillReport} from '../config/schemas/drill.js'
 import {durationMs} from '../config/values.js'
-import {defaultAuditDir, RunAuditLog} from '../audit/run-log.js'
+import {defaultAuditDir, newRunId, RunAuditLog} from '../audit/run-log.js'
 import {nodeFqdn} from '../dns/names.js'
 import {ExitCode, type ExitCodeValue, InputError} from '../errors.js'
 import {domainOf, hostsOfRole, type InventoryHost, loadInventory, verifyAccountOf} from '../fleet/inventory.js'
@@ -71,7 +70,7 @@ export async function runDrill(options: DrillRequest): Promise<{report: DrillRep
   const domain = domainOf(inventory) ?? ''
   const target = (h: InventoryHost): CanaryTarget => ({name: h.name, address: h.address, fqdn: nodeFqdn(h, domain)})
 
-  const run = `${new Date().toISOString().replaceAll(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`
+  const run = newRunId()
   const ctx: CanaryContext = {run, user: account.user, password: account.password, helo: 'drill.mailops.invalid', timeoutMs: request.timeoutMs}
   const watches = new Map([failed, replica].map((c) => [c.name, new CoreWatch(target(c), account, run, request.timeoutMs)]))
   const startedAt = Date.now()

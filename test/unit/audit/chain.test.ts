@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {chainedLine, GENESIS, lineHash, readChain} from '../../../src/audit/chain.js'
-import {RunAuditLog} from '../../../src/audit/run-log.js'
+import {newRunId, RunAuditLog} from '../../../src/audit/run-log.js'
 import {verifyHostLog, verifyRunFile} from '../../../src/audit/verify.js'
 import {auditFunction} from '../../../src/deploy/apply.js'
 
@@ -89,6 +89,20 @@ describe('a run file and its seal', () => {
     expect(verifyRunFile(file, key.publicKey, new Map()).problems.map((p) => p.kind)).toEqual(['bad-signature'])
     const other = generateKeyPairSync('ed25519')
     expect(verifyRunFile(written(), other.publicKey, new Map()).problems.map((p) => p.kind)).toEqual(['other-key'])
+  })
+
+  it('chains runs started within one second in the order they started (ids sort as their start)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailops-audit-unit-'))
+    const second = Date.parse('2026-12-02T13:16:56.000Z')
+    // Twenty runs in one second: with second-resolution ids their random part decided the order.
+    const runs = Array.from({length: 20}, (_, i) => {
+      const log = RunAuditLog.open(dir, newRunId(new Date(second + i * 50)), key.privateKey)
+      log.append({host: 'core1', status: 'changed'})
+      log.seal()
+      return log
+    })
+    const previous = runs.map((log) => (JSON.parse(readFileSync(log.file, 'utf8').trim().split('\n').at(-1)!) as {seal: {previousRun: {run: string} | null}}).seal.previousRun?.run ?? null)
+    expect(previous).toEqual([null, ...runs.slice(0, -1).map((log) => log.file.split('/').at(-1)!.replace('.jsonl', ''))])
   })
 
   it('catches a seal removed with the last record', () => {
