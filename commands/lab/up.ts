@@ -16,12 +16,14 @@ export default class LabUp extends MailopsCommand {
     {description: 'A core 150 ms and 5% loss away from the edges of europe and americas, the edges 5 ms from each other', command: '<%= config.bin %> <%= command.id %> --os controller --link apac:europe=150,5% --link apac:americas=150,5% --link europe:americas=5'},
     {description: 'Two booted Debian 12 hosts', command: '<%= config.bin %> <%= command.id %> --os debian12 --hosts 2'},
     {description: "A core and an edge whose certificates come from the lab's ACME server (Pebble) by HTTP-01, renewed on the nodes", command: '<%= config.bin %> <%= command.id %> --hosts 2 --tls acme'},
+    {description: 'Two cores in two regions 80 ms apart, replicating, each with an edge beside it', command: '<%= config.bin %> <%= command.id %> --os controller --hosts 4 --cores 2 --region node3=apac --region node4=europe --link apac:europe=80'},
     {description: 'Ten hosts in a second lab', command: '<%= config.bin %> <%= command.id %> --name bench --hosts 10 --subnet 198.18.2.0/24'},
   ]
 
   static flags = {
     name: Flags.string({default: 'default', summary: 'Lab name (several labs can run side by side).'}),
-    hosts: Flags.integer({default: 3, summary: 'Number of hosts: node1 is a core, the others edges.'}),
+    hosts: Flags.integer({default: 3, summary: 'Number of hosts: node1 is a core (the first --cores are), the others edges.'}),
+    cores: Flags.integer({default: 1, min: 1, summary: 'How many of the hosts, from node1 on, are cores: two or more replicate their mailboxes to each other, and the edges fall back from one to the next (docs/resilience.md).'}),
     subnet: Flags.string({default: '198.18.0.0/24', summary: 'A /24 inside 198.18.0.0/15.'}),
     os: Flags.string({
       options: [...LAB_SYSTEMS], default: 'debian13',
@@ -52,7 +54,7 @@ export default class LabUp extends MailopsCommand {
 
   async run() {
     const {flags} = await this.parse(LabUp)
-    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, tls: flags.tls as LabTls, delays: flags.delay ?? [], regions: flags.region ?? [], links: flags.link ?? [], peers: flags.peers}, this.progress())
+    const lab = await bringLabUp({name: flags.name, hosts: flags.hosts, subnet: flags.subnet, os: flags.os as LabSystem, tls: flags.tls as LabTls, delays: flags.delay ?? [], regions: flags.region ?? [], links: flags.link ?? [], peers: flags.peers, cores: flags.cores}, this.progress())
     this.log(lab.inventory)
     return lab
   }

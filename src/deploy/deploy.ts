@@ -5,7 +5,7 @@ import {blueprintApplies, type LoadedBlueprint, loadBlueprint, listBlueprints, t
 import {certificateNames, mtaStsHost, nodeFqdn} from '../dns/names.js'
 import {t} from '../i18n/index.js'
 import {mtaStsPolicy} from '../dns/records.js'
-import {domainOf, firstCore, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {domainOf, fleetConditions, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory, replicationPeers, selectHosts} from '../fleet/inventory.js'
 import {routeClients, routeTransport} from '../fleet/routes.js'
 import {type ApplyBounds, applyBundle, type ApplyResult, applyScript, awaitCommand, CONFIRM_MARK, DEFAULT_BOUNDS, launchCommand} from './apply.js'
 import {type HostPlan, planDiff, planHash, planHost} from './plan.js'
@@ -13,6 +13,7 @@ import {type Release, SUPPORTED_RELEASES} from '../config/schemas/blueprint.js'
 import {deployFacts, gatherFacts} from '../fleet/facts.js'
 import {type ConnectOptions, SshConnection} from '../ssh/connection.js'
 import {HostError} from '../ssh/errors.js'
+import {knownHostLines, readKnownHosts} from '../ssh/known-hosts.js'
 import {shellQuote} from '../util/shell.js'
 import {type ExitCodeValue, toMailopsError} from '../errors.js'
 import {failureOf, FleetSession, type HostFailure, runExit} from '../fleet/session.js'
@@ -80,16 +81,22 @@ const DEFAULT_PROBE_TIMEOUT_MS = 60_000
 /** Every blueprint for the host's role, rendered with its variables: all checked before any connection (also what bench/ansible/playbook.mjs hands Ansible, so both tools write the same files). */
 export function desiredState(catalog: readonly LoadedBlueprint[], inventory: LoadedInventory, host: InventoryHost): Desired {
   // What mailops knows of the fleet, for every blueprint: inventory vars may override none of it.
-  const core = firstCore(inventory.hosts)
+  const domain = domainOf(inventory) ?? ''
+  const cores = hostsOfRole(inventory.hosts, 'core')
   const edges = hostsOfRole(inventory.hosts, 'edge').map((h) => h.address)
+  const conditions = fleetConditions(inventory.hosts)
   const facts = {
     role: host.role,
     host_name: host.name,
-    core_address: core?.address ?? '',
-    core_name: core?.name ?? '',
+    // The cores an edge relays the domain's mail to, in inventory order: the first while it answers,
+    // the next when it does not (Postfix tries a next-hop list in turn), each verified by its name.
+    core_nexthops: cores.map((c) => `[${c.address}]:25`).join(', '),
+    core_tls_policy: cores.map((c) => `[${c.address}]:25 secure match=${nodeFqdn(c, domain)}`),
+    ...conditions,
+    ...(conditions.replication === 'on' && host.role === 'core' ? replicationFacts(inventory, host, cores) : {}),
     edge_addresses: edges,
     // The hop from a core to each edge (a route's egress) verified by the edge's certificate name.
-    edge_tls_policy: hostsOfRole(inventory.hosts, 'edge').map((h) => `[${h.address}]:25 secure match=${nodeFqdn(h, domainOf(inventory) ?? '')}`),
+    edge_tls_policy: hostsOfRole(inventory.hosts, 'edge').map((h) => `[${h.address}]:25 secure match=${nodeFqdn(h, domain)}`),
     // Every core, as a CIDR host route: the edges' postscreen lets them in (a core probing or relaying is no bot).
     core_networks: hostsOfRole(inventory.hosts, 'core').map((h) => `${h.address}/${isIPv6(h.address) ? 128 : 32}`),
     // The firewall's rules name addresses per family (nft's ip and ip6 saddr).
@@ -100,13 +107,13 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     // The MTA-STS policy the edges serve, and the name they serve it under: the text mailops dns announces.
     ...mtaSts(inventory),
     // What the node's certificate must carry (the acme blueprint asks its ACME server for these).
-    certificate_names: certificateNames(host, domainOf(inventory) ?? ''),
+    certificate_names: certificateNames(host, domain),
     // The route plan the inventory names (vars.route_plan): a core's transport(5) lines, and the
     // cores an edge relays outbound mail for. Empty without a plan: every deploy renders the plan.
     route_transport: routeTransport(inventory.routes, host.name),
     route_clients: routeClients(inventory.routes, host.name, inventory.hosts),
   }
-  const blueprints = catalog.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars))
+  const blueprints = catalog.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars, conditions))
   const desired: Desired = {host, files: Object.fromEntries(SUPPORTED_RELEASES.map((release) => [release, []])) as unknown as Desired['files'], packages: [], services: {}, secrets: [], encryptStore: false}
   for (const blueprint of blueprints) {
     const vars = resolveVariables(blueprint, host.name, inventory.secrets, inventory.vars, host.vars, facts)
@@ -120,6 +127,22 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
     if (typeof storeKey === 'string' && storeKey !== '') desired.encryptStore = true
   }
   return desired
+}
+
+/**
+ * A replicating core's view of the others (docs/resilience.md): it syncs with the cores after it
+ * in the inventory (each pair once, by the first of the two), takes sync logins from all of them,
+ * and knows their SSH host keys from the inventory's known_hosts (pinned, never learnt on the way).
+ */
+function replicationFacts(inventory: LoadedInventory, host: InventoryHost, cores: readonly InventoryHost[]) {
+  const others = cores.filter((c) => c.name !== host.name)
+  const peers = replicationPeers(cores, host)
+  const known = readKnownHosts(inventory.knownHosts)
+  return {
+    replication_peers: peers.map((c) => ({name: c.name, address: c.address, port: c.port})),
+    replication_sources: others.map((c) => c.address),
+    replication_known_hosts: peers.flatMap((c) => knownHostLines(known, c.address, c.port)),
+  }
 }
 
 function mtaSts(inventory: LoadedInventory): {mta_sts_host: string; mta_sts_policy: string} {

@@ -7,7 +7,7 @@ import {hostVerdict, readRuns, type RunsReading} from '../audit/verify.js'
 import {blueprintApplies, listBlueprints, loadBlueprint} from '../blueprint/load.js'
 import {InputError, toMailopsError} from '../errors.js'
 import {gatherFacts} from '../fleet/facts.js'
-import {hostsOfRole, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
+import {fleetConditions, hostsOfRole, type LoadedInventory, loadInventory, selectHosts} from '../fleet/inventory.js'
 import {failureOf, FleetSession, type HostFailure} from '../fleet/session.js'
 import {t} from '../i18n/index.js'
 import {type Control, covers, PROFILES, type ProfileName} from './profiles.js'
@@ -77,7 +77,7 @@ export async function gatherEvidence(request: EvidenceRequest, session?: FleetSe
   // The blueprints deploy gives the host (its role, and their `when`, e.g. acme only on vars.tls_source acme).
   const pathsOf = (name: string) => {
     const host = hostOf(name)
-    return catalog.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars)).flatMap((b) => b.files.map((f) => f.path))
+    return catalog.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars, fleetConditions(inventory.hosts))).flatMap((b) => b.files.map((f) => f.path))
   }
   const roleOf = (name: string) => hostOf(name).role
   const ask = (s: FleetSession) => s.each(targets, (connection, target) => gatherFacts(connection, {files: pathsOf(target.name), auditLog: true}))

@@ -26,7 +26,7 @@ const ACCESS = ['auth.login', 'auth.bad-login', 'auth.throttle', 'auth.sender', 
 // DNSSEC keeps the records mail's origin and routing depend on from being forged; delivery.forgery is spoofed mail refused.
 const ORIGIN = ['delivery.outbound-dkim', 'delivery.outbound-spf', 'delivery.outbound-dmarc', 'delivery.forgery', 'dns.spf', 'dns.dkim', 'dns.dmarc', 'dns.dnssec', 'dns.mta-sts', 'dns.mta-sts-policy', 'dns.tls-rpt'] as const
 // Outbound routes (vars.route_plan): deployed as planned, each egress edge relaying, so mail has its path and a fallback.
-const RESILIENCE = ['network.port', 'network.ipv6', 'host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.renewal', 'delivery.inbound', 'route.transport', 'route.egress'] as const
+const RESILIENCE = ['network.port', 'network.ipv6', 'host.services', 'host.queue', 'host.disk', 'host.memory', 'host.certificate', 'host.renewal', 'host.replication', 'delivery.inbound', 'route.transport', 'route.egress'] as const
 /**
  * Checks that evidence no control: they show interoperability with other mail servers (RFC 5321's
  * greeting, EHLO, postmaster, SIZE; SMTPUTF8; MX and PTR records; Authentication-Results; the spam

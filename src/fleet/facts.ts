@@ -80,11 +80,28 @@ export interface HostFacts {
   storedPlain: {found: string[]; messages: number; plain: number; plainExamples: string[]}
   /** how many Maildir message files under MAIL_STORE do not start with mail_crypt's magic (deploy encrypts them) */
   plainMessages: number
+  /**
+   * Replication (blueprint replication): per peer, what the core's sync loop last wrote to
+   * REPLICATION_STATE_DIR/PEER.json, and the host's clock when it was read (epoch seconds)
+   */
+  replication: {now: number; peers: ReplicationState[]}
   /** the host's audit log (AUDIT_FILE), line by line; empty when it has none */
   auditLog: string[]
   /** the mail log lines of one message (asked for by its Message-ID): each with the log it is from */
   mailTrail: Array<{source: 'postfix' | 'dovecot' | 'rspamd'; line: string}>
 }
+
+/** One peer's replication state, as the sync loop writes it (blueprints/replication/templates/mailops-replicate). */
+export interface ReplicationState {
+  peer: string
+  /** when the last sync that completed for every mailbox began (epoch s; everything stored before is on both); null: none yet */
+  lastOk: number | null
+  lastTry: number
+  /** what the last failed round said ('' after a complete one) */
+  error: string
+}
+
+export const REPLICATION_STATE_DIR = '/var/lib/mailops/replication'
 
 /** What a fact's shell fragment needs: the names it reports on, or nothing. */
 interface FactArgs {
@@ -237,6 +254,25 @@ export const FACTS: {[K in keyof HostFacts]: Fact<K>} = {
         (f) => (f[0] === 'absent' ? {state: 'absent' as const} : {state: 'present' as const, enabled: f[0] === 'enabled', active: f[1] === 'active', ...(/^@\d+$/.test(f[2] ?? '') ? {next: new Date(Number(f[2].slice(1)) * 1000)} : {})}),
         {state: 'absent' as const},
       ),
+  },
+  replication: {
+    tag: 'V',
+    script: () =>
+      [
+        `printf 'V\tnow\t%s\n' "$(date +%s.%N)"`,
+        `for f in ${REPLICATION_STATE_DIR}/*.json; do [ -f "$f" ] && printf 'V\tpeer\t%s\n' "$(head -c 4096 "$f" | tr -d '\t\n')"; done`,
+      ].join('\n'),
+    parse: (rows) => ({
+      now: Number(rows.find((r) => r[0] === 'now')?.[1] ?? Number.NaN),
+      peers: rows.filter((r) => r[0] === 'peer').flatMap((r) => {
+        try {
+          const state = JSON.parse(r[1]) as Partial<ReplicationState>
+          return typeof state.peer === 'string' ? [{peer: state.peer, lastOk: typeof state.lastOk === 'number' ? state.lastOk : null, lastTry: Number(state.lastTry), error: String(state.error ?? '')}] : []
+        } catch {
+          return []
+        }
+      }),
+    }),
   },
   dkimPublic: {
     tag: 'K',

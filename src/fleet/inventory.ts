@@ -144,3 +144,18 @@ export function hostsOfRole<H extends Pick<InventoryHost, 'role'>>(hosts: readon
 export function firstCore<H extends Pick<InventoryHost, 'role'>>(hosts: readonly H[]): H | undefined {
   return hosts.find((h) => h.role === 'core')
 }
+
+/**
+ * What the fleet decides about a host beside its vars, as blueprint `when` conditions read it:
+ * replication is on for every core once the inventory has two or more (docs/resilience.md).
+ * Passed as the last layer, so that no inventory var can claim otherwise.
+ */
+export function fleetConditions(hosts: readonly Pick<InventoryHost, 'role'>[]): {replication: 'on' | 'off'} {
+  return {replication: hostsOfRole(hosts, 'core').length >= 2 ? 'on' : 'off'}
+}
+
+/** The cores a replicating core syncs with: those after it in the inventory (each pair once, by its first). */
+export function replicationPeers<H extends Pick<InventoryHost, 'role' | 'name'>>(hosts: readonly H[], core: Pick<InventoryHost, 'name'>): H[] {
+  const cores = hostsOfRole(hosts, 'core')
+  return cores.slice(cores.findIndex((c) => c.name === core.name) + 1)
+}

@@ -148,6 +148,7 @@ export const en = {
   'lab.foreignFolder': "{dir} exists but is not a mailops lab (it has no {marker}); nothing was touched: choose another --name, or remove the folder yourself",
   'lab.badHostCount': "a lab has 1 to {max} hosts, not {count}",
   'lab.badPeerCount': "--peers takes 0 to {max} destination servers beside the hosts (a lab has 200 addresses in all), not {count}",
+  'lab.badCoreCount': "--cores takes 1 to {hosts} (the lab's --hosts; node1 on are cores, the rest edges), not {count}",
   'lab.acmeNeedsBooted': "--tls acme needs booted hosts (--os debian13 or debian12): an ACME node renews its certificate by a systemd timer, and --os {os} has no systemd",
   'lab.badSubnet': "subnet '{subnet}' must be a /24 inside 198.18.0.0/15, e.g. 198.18.0.0/24",
   'lab.noCgroups': "no cgroup pids and memory controllers are mounted; lab hosts would run without limits",

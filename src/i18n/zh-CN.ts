@@ -150,6 +150,7 @@ export const zhCN: Record<MessageKey, string> = {
   'lab.foreignFolder': "{dir} 已存在但不是 mailops 实验环境（没有 {marker}）；未做任何操作：请换一个 --name，或自行删除该目录",
   'lab.badHostCount': "实验环境的主机数必须在 1 到 {max} 之间，而不是 {count}",
   'lab.badPeerCount': "--peers 的目标邮件服务器数必须在 0 到 {max} 之间（实验环境共有 200 个地址，含主机），而不是 {count}",
+  'lab.badCoreCount': "--cores 必须在 1 到 {hosts} 之间（即实验环境的 --hosts；从 node1 起为核心节点，其余为边缘节点），而不是 {count}",
   'lab.acmeNeedsBooted': "--tls acme 需要启动式主机（--os debian13 或 debian12）：ACME 节点靠 systemd 定时器续期证书，而 --os {os} 没有 systemd",
   'lab.badSubnet': "子网 '{subnet}' 必须是 198.18.0.0/15 内的 /24，例如 198.18.0.0/24",
   'lab.noCgroups': "未挂载 cgroup 的 pids 和 memory 控制器；实验主机将没有资源限制",

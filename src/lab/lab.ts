@@ -53,13 +53,14 @@ export interface LabUpOptions {
   links?: RegionLink[]
   /** Destination mail servers (peer1..N) beside the hosts; none when not given. */
   peers?: number
+  /** How many of the hosts, from node1 on, are cores (replicating when two or more); one when not given. */
+  cores?: number
   /** What the hosts run (see LAB_SYSTEMS); booted Debian 13, the current stable, when not given. */
   os?: LabSystem
   /** Who issues the nodes' certificates (LAB_TLS): the lab's CA when not given. */
   tls?: LabTls
 }
 
-/** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
 /**
  * The process this run holds labs for: $MAILOPS_LAB_HOLDER names it (a test run sets its own PID,
  * and every command it starts inherits it). Unset: labs are held by nobody.
@@ -82,8 +83,9 @@ function refuseHeldByAnother(name: string): void {
   throw new MailopsError(t('lab.held', {name, pid: holder.pid, command: commandLine(holder.pid).trim().slice(0, 120)}), {code: 'LAB_IN_USE', exit: ExitCode.checksFailed, hint: t('lab.heldHint', {pid: holder.pid})})
 }
 
+/** Creates the lab's hosts and writes its inventory and known_hosts; cleans up a crashed lab first. */
 export async function labUp(options: LabUpOptions, progress: LabStepReporter): Promise<LabState> {
-  const spec = labSpec(options.name, options.hosts, options.subnet, options.regions, options.peers)
+  const spec = labSpec(options.name, options.hosts, options.subnet, options.regions, options.peers, options.cores)
   const impairments = options.impairments ?? {}
   const links = options.links ?? []
   const ends = linkEnds(spec)

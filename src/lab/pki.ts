@@ -68,6 +68,8 @@ export async function labMailSetup(spec: LabSpec, dir: string, tls: LabTls = 'ca
       await quiet`openssl x509 -req -in ${file('csr')} -CA ${at('ca.pem')} -CAkey ${at('ca.key')} -set_serial ${`0x${randomBytes(16).toString('hex')}`} -days 365 -extfile ${file('ext')} -out ${file('pem')}`
     }),
     quiet`openssl genrsa -out ${at('dkim.key')} 2048`,
+    // The cores' replication login (blueprint replication), used once a lab has two cores.
+    quiet`ssh-keygen -q -t ed25519 -N ${''} -C mailops-replication -f ${at('replication.key')}`,
     // The key pair the cores encrypt stored mail with (docs/encryption-at-rest.md): every lab core does.
     (async () => {
       await quiet`openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out ${at('mail-crypt.key')}`
@@ -79,7 +81,7 @@ export async function labMailSetup(spec: LabSpec, dir: string, tls: LabTls = 'ca
   const read = (file: string) => readFileSync(at(file), 'utf8').trim()
   const secretsFile = 'secrets.yaml'
   const tlsKeys = Object.fromEntries(spec.hosts.map((h) => [`${h.name}/tls_key`, read(`tls-${h.name}.key`)]))
-  writeFileSync(at(secretsFile), stringify({...tlsKeys, dkim_private_key: read('dkim.key'), mail_crypt_private_key: read('mail-crypt.key'), verify_password: password}), {mode: 0o600})
+  writeFileSync(at(secretsFile), stringify({...tlsKeys, dkim_private_key: read('dkim.key'), mail_crypt_private_key: read('mail-crypt.key'), replication_key: `${read('replication.key')}\n`, verify_password: password}), {mode: 0o600})
   chmodSync(at(secretsFile), 0o600)
   const acme = tls === 'acme' ? acmeVars(spec, dir, read('ca.pem')) : {}
   return {
@@ -94,6 +96,7 @@ export async function labMailSetup(spec: LabSpec, dir: string, tls: LabTls = 'ca
       tls_ca_cert: read('ca.pem'),
       ...acme,
       mail_crypt_public_key: read('mail-crypt.pub'),
+      replication_public_key: read('replication.key.pub'),
       mail_users: [{name: 'demo', password_hash: hash}],
       postmaster_to: 'demo',
       verify_user: 'demo',

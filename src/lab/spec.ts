@@ -91,13 +91,16 @@ export function inLabRange(ip: string): boolean {
  * The /24's position in 198.18.0.0/15 (0-511) keeps interface names of different labs apart.
  * `regions` places hosts by name (`--region node1=hq`) instead of by index.
  */
-export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24', regions: Readonly<Record<string, string>> = {}, peerCount = 0): LabSpec {
+export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24', regions: Readonly<Record<string, string>> = {}, peerCount = 0, coreCount = 1): LabSpec {
   checkLabName(name)
   if (!Number.isInteger(hostCount) || hostCount < 1 || hostCount > MAX_HOSTS) {
     throw InputError.at(undefined, 'lab.badHostCount', {count: hostCount, max: MAX_HOSTS})
   }
   if (!Number.isInteger(peerCount) || peerCount < 0 || hostCount + peerCount > MAX_HOSTS) {
     throw InputError.at(undefined, 'lab.badPeerCount', {count: peerCount, max: MAX_HOSTS - hostCount})
+  }
+  if (!Number.isInteger(coreCount) || coreCount < 1 || coreCount > hostCount) {
+    throw InputError.at(undefined, 'lab.badCoreCount', {count: coreCount, hosts: hostCount})
   }
   const match = /^(\d+\.\d+\.\d+)\.0\/24$/.exec(subnet)
   const base = match ? ipToInt(`${match[1]}.0`) : Number.NaN
@@ -124,8 +127,8 @@ export function labSpec(name: string, hostCount: number, subnet = '198.18.0.0/24
       name: hostName,
       fqdn: `${hostName}.${domain}`,
       ...wired(index, hostName),
-      // The first node holds mailboxes; the others are edges spread over the three zones.
-      role: index === 1 ? 'core' : 'edge',
+      // The first nodes hold mailboxes (node1 alone unless --cores); the others are edges spread over the three zones.
+      role: index <= coreCount ? 'core' : 'edge',
       region: regions[hostName] ?? ZONES[(index - 1) % ZONES.length],
     }
   })

@@ -19,6 +19,8 @@ export interface LabUpRequest {
   links?: readonly string[]
   /** destination mail servers beside the hosts */
   peers?: number
+  /** how many hosts, from node1 on, are cores */
+  cores?: number
 }
 
 /** `mailops lab up`: the delays checked, the lab started, and where its inventory, known_hosts and key are. */
@@ -26,7 +28,7 @@ export async function bringLabUp(request: LabUpRequest, progress: LabStepReporte
   const impairments = Object.fromEntries(request.delays.map(parseImpairment).map((d) => [d.host, d.impairment]))
   const regions = Object.fromEntries((request.regions ?? []).map(parseRegionPlacement).map((r) => [r.host, r.region]))
   const links = (request.links ?? []).map(parseRegionLink)
-  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, regions, links, peers: request.peers, os: request.os, tls: request.tls}, progress)
+  const state = await labUp({name: request.name, hosts: request.hosts, subnet: request.subnet, impairments, regions, links, peers: request.peers, cores: request.cores, os: request.os, tls: request.tls}, progress)
   const files = labFiles(request.name)
   return {
     name: request.name,

@@ -86,6 +86,17 @@ export function knownKeyTypes(entries: readonly KnownHostEntry[], host: string, 
   return [...new Set(entries.filter((e) => e.marker === undefined && patternsMatch(e.patterns, token)).map((e) => e.keyType))]
 }
 
+/**
+ * The known_hosts lines that pin host:port (its keys and revocations, hashed entries included),
+ * written for that name alone: what a node that logs in to another is given of the operator's file.
+ */
+export function knownHostLines(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
+  const token = hostToken(host, port)
+  return entries
+    .filter((e) => e.marker !== '@cert-authority' && patternsMatch(e.patterns, token))
+    .map((e) => `${e.marker ? `${e.marker} ` : ''}${token} ${e.keyType} ${e.key.toString('base64')}`)
+}
+
 export function readKnownHosts(path: string): KnownHostEntry[] {
   return existsSync(path) ? parseKnownHosts(readFileSync(path, 'utf8')) : []
 }

@@ -13,7 +13,7 @@ const MEMORY_FREE = {warn: 10, fail: 5}
 
 /** The facts verify's host group and dns.dkim read: one exec per node (public keys only, nothing secret). */
 export const hostFacts = (services: readonly string[]) =>
-  ({services, failedUnits: true, mailQueue: true, disks: true, memory: true, certificate: true, renewalTimer: true, logrotate: true, firewall: true, dkimPublic: true}) satisfies FactRequest
+  ({services, failedUnits: true, mailQueue: true, disks: true, memory: true, certificate: true, renewalTimer: true, logrotate: true, firewall: true, dkimPublic: true, replication: true}) satisfies FactRequest
 export type HostHealth = FactsOf<ReturnType<typeof hostFacts>>
 
 export const parseHost = (output: string): HostHealth => parseFacts(hostFacts([]), output)
@@ -100,6 +100,22 @@ export function hostChecks(all: HostHealth, now: Date, wanted: (id: CheckResult[
 const RENEW_BEFORE_DAYS = 30
 
 /** host.renewal: an ACME node's renewal timer will run before its certificate is due. */
+/** Replication lag: pass within 30 s, warn up to the source's RPO (5 min), fail beyond. */
+export const REPLICATION_LAG_S = {warn: 30, fail: 300}
+
+/** host.replication: how long ago the newest complete sync with each peer began, on the core's own clock. */
+export function replicationOutcome(facts: HostHealth['replication'], peers: readonly string[], now = facts.now): CheckResult {
+  const rows = peers.map((peer) => {
+    const state = facts.peers.find((p) => p.peer === peer)
+    const lag = state?.lastOk == null ? null : Math.max(0, now - state.lastOk)
+    const status = lag === null ? 'fail' : lag > REPLICATION_LAG_S.fail ? 'fail' : lag > REPLICATION_LAG_S.warn ? 'warn' : 'pass'
+    const said = state?.error ? `; last round failed: ${state.error}` : ''
+    return {status, text: lag === null ? `${peer}: never synced${state ? said : ' (no state: is mailops-replicate running?)'}` : `${peer}: synced ${lag.toFixed(1)} s ago${said}`}
+  })
+  const worst = rows.some((r) => r.status === 'fail') ? 'fail' : rows.some((r) => r.status === 'warn') ? 'warn' : 'pass'
+  return outcome('host.replication', worst, rows.map((r) => r.text).join('; '), {evidence: `/var/lib/mailops/replication/*.json at ${new Date(now * 1000).toISOString()}`})
+}
+
 export function renewalOutcome(timer: HostHealth['renewalTimer'], cert: HostHealth['certificate']): CheckResult {
   if (timer.state === 'absent') return outcome('host.renewal', 'fail', `${RENEWAL_TIMER} is not installed: the certificate is never renewed`)
   const evidence = `${RENEWAL_TIMER}: ${timer.enabled ? 'enabled' : 'not enabled'}, ${timer.active ? 'active' : 'inactive'}, next run ${timer.next?.toISOString() ?? 'none'}${cert.notAfter ? `; certificate notAfter ${cert.notAfter.toISOString()}` : ''}`

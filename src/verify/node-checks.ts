@@ -13,7 +13,7 @@ import {dkimDnsCheck, type DnsExpectations, domainDnsChecks, ptrCheck} from './d
 import {daneCheck} from './dnssec.js'
 import {mtaStsPolicyCheck} from './mta-sts.js'
 import {gatherFacts} from '../fleet/facts.js'
-import {hostChecks, hostFacts, type HostHealth} from './host.js'
+import {hostChecks, hostFacts, type HostHealth, replicationOutcome} from './host.js'
 import {ipv6Check, networkChecks, portStates} from './network.js'
 import type {Selection} from './select.js'
 import {nextHopOutcome, nextHopScript} from './next-hop.js'
@@ -33,6 +33,8 @@ export interface MailNode extends VerifyNode {
   services?: string[]
   /** of those, the ones only a systemd host runs (the firewall's) */
   systemdServices?: string[]
+  /** a replicating core: the cores it syncs with (those after it in the inventory; none for the last) */
+  replicationPeers?: string[]
 }
 
 export interface VerifySetup {
@@ -104,6 +106,15 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
     add(['auth.login', 'auth.bad-login', 'auth.sender'], async () => {
       const senders = wanted('auth.sender') ? await senderChecks(node, ctx) : []
       return [...(await loginChecks(node, ctx, wanted)), ...senders]
+    })
+  }
+  if (node.ssh && node.replicationPeers && node.replicationPeers.length > 0) {
+    add(['host.replication'], async () => {
+      try {
+        return [replicationOutcome((await facts(node)).replication, node.replicationPeers!)]
+      } catch (error) {
+        return sshError(error as MailopsError, ['host.replication'])
+      }
     })
   }
   if (node.ssh) {

@@ -11,7 +11,7 @@ import {egressEdges} from '../fleet/routes.js'
 import {mtaStsPolicy} from '../dns/records.js'
 import {InputError} from '../errors.js'
 import {t} from '../i18n/index.js'
-import {caaIssuersOf, dkimSelectorOf, domainOf, type InventoryHost, type LoadedInventory, loadInventory, selectHosts, verifyAccountOf} from '../fleet/inventory.js'
+import {caaIssuersOf, dkimSelectorOf, domainOf, fleetConditions, type InventoryHost, type LoadedInventory, loadInventory, replicationPeers, selectHosts, verifyAccountOf} from '../fleet/inventory.js'
 import {CHECK_IDS, type CheckId, groupOf} from './catalog.js'
 import {type DnsExpectations, dnsResolver} from './dns.js'
 import type {MailNode, VerifySetup} from './node-checks.js'
@@ -47,15 +47,21 @@ function expectedIssuer(inventory: LoadedInventory, host: InventoryHost): Expect
   return {source: 'files', ...(leaf ? {leafSha256: new X509Certificate(leaf).fingerprint256} : {})}
 }
 
+/** A replicating core's peers: the cores after it in the inventory, each pair synced (and checked) by its first. */
+function replicationPeersOf(inventory: LoadedInventory, host: InventoryHost): {replicationPeers?: string[]} {
+  if (host.role !== 'core' || fleetConditions(inventory.hosts).replication !== 'on') return {}
+  return {replicationPeers: replicationPeers(inventory.hosts, host).map((c) => c.name)}
+}
+
 /** Nodes, domain, account and CA from an inventory; the services each must run from its role's blueprints. */
 function inventoryTargets(root: string, inventory: LoadedInventory, hosts: LoadedInventory['hosts']): InventoryTargets {
   const domain = domainOf(inventory)
   const blueprints = listBlueprints(root).map((name) => loadBlueprint(root, name))
   const services = (host: InventoryHost, systemdOnly = false) => [
-    ...new Set(blueprints.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars)).flatMap((b) => Object.entries(b.services).filter(([, s]) => s.daemon !== false && (!systemdOnly || s.init === 'systemd')).map(([name]) => name))),
+    ...new Set(blueprints.filter((b) => blueprintApplies(b, host.role, inventory.vars, host.vars, fleetConditions(inventory.hosts))).flatMap((b) => Object.entries(b.services).filter(([, s]) => s.daemon !== false && (!systemdOnly || s.init === 'systemd')).map(([name]) => name))),
   ]
   const fleet = inventory.hosts.map(
-    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? nodeFqdn(h, domain) : h.address, ssh: h, services: services(h), systemdServices: services(h, true), issuer: expectedIssuer(inventory, h)}),
+    (h): MailNode => ({name: h.name, address: h.address, role: h.role, fqdn: domain ? nodeFqdn(h, domain) : h.address, ssh: h, services: services(h), systemdServices: services(h, true), issuer: expectedIssuer(inventory, h), ...replicationPeersOf(inventory, h)}),
   )
   const nodes = fleet.filter((n) => hosts.some((h) => h.name === n.name))
   const credentials = verifyAccountOf(inventory)

@@ -9,13 +9,7 @@ import {blueprintApplies, listBlueprints, loadBlueprint, renderFiles, resolveVar
 import {renderTemplate} from '../../../src/blueprint/template.js'
 import {SUPPORTED_RELEASES} from '../../../src/config/schemas/blueprint.js'
 import {ROOT} from '../../helpers/cli.js'
-
-/** A key and a self-signed certificate for it, made by openssl as an operator would. */
-function keyAndCert(): {key: string; cert: string} {
-  const dir = mkdtempSync(join(tmpdir(), 'mailops-pem-'))
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=t', '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], {stdio: 'ignore'})
-  return {key: readFileSync(join(dir, 'k'), 'utf8'), cert: readFileSync(join(dir, 'c'), 'utf8')}
-}
+import {keyAndCert} from '../../helpers/pem.js'
 
 describe('templates', () => {
   it('fills placeholders, lists and conditions, inserting values as they are', () => {
@@ -39,7 +33,7 @@ describe('templates', () => {
 describe('variables are checked by meaning before any connection', () => {
   const edge = loadBlueprint(ROOT, 'edge')
   const pem = keyAndCert()
-  const given = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', ssh_port: 22, mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\r\n', tls_cert: pem.cert}
+  const given = {domain: 'example.com', host_name: 'mx1', core_nexthops: '[198.18.0.11]:25', core_tls_policy: ['[198.18.0.11]:25 secure match=core1.example.com'], ssh_port: 22, mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\r\n', tls_cert: pem.cert}
   const resolve = (vars: Record<string, unknown>, key = pem.key) => () => resolveVariables(edge, 'mx1', {tls_key: key}, {...given, ...vars})
 
   it('accepts good values', () => {
@@ -77,10 +71,10 @@ describe('variables are checked by meaning before any connection', () => {
 
 describe('bundled blueprints', () => {
   it('load, and render with their defaults plus a value for each required variable', () => {
-    expect(listBlueprints(ROOT)).toEqual(['acme', 'base', 'core', 'edge', 'outbound'])
+    expect(listBlueprints(ROOT)).toEqual(['acme', 'base', 'core', 'edge', 'outbound', 'replication'])
     const pem = keyAndCert()
     const samples = {string: 'sample', integer: 1, boolean: true, list: []}
-    const special: Record<string, string> = {domain: 'example.com', tls_cert: pem.cert, tls_key: pem.key, dkim_private_key: pem.key, acme_directory: 'https://acme.example/dir', acme_email: 'postmaster@example.com'}
+    const special: Record<string, string> = {domain: 'example.com', tls_cert: pem.cert, tls_key: pem.key, dkim_private_key: pem.key, acme_directory: 'https://acme.example/dir', acme_email: 'postmaster@example.com', replication: 'on', core_nexthops: '[198.18.0.11]:25, [198.18.0.12]:25', replication_key: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n-----END OPENSSH PRIVATE KEY-----\n', replication_public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 mailops-replication'}
     for (const name of listBlueprints(ROOT)) {
       const blueprint = loadBlueprint(ROOT, name)
       const required = Object.entries(blueprint.variables).filter(([, v]) => v.default === undefined)
@@ -91,7 +85,7 @@ describe('bundled blueprints', () => {
         expect(files.length).toBeGreaterThan(0)
         for (const f of files) expect(f.content).not.toMatch(/\{\{/)
         // A file rendered from a secret is marked, so that it is never read back or shown.
-        for (const f of files) expect(f.sensitive, `${name}: ${f.path}`).toBe(['/etc/mailops/tls/key.pem', '/etc/opendkim/keys/dkim.private', '/etc/mailops/mail-crypt/private.pem'].includes(f.path))
+        for (const f of files) expect(f.sensitive, `${name}: ${f.path}`).toBe(['/etc/mailops/tls/key.pem', '/etc/opendkim/keys/dkim.private', '/etc/mailops/mail-crypt/private.pem', '/etc/mailops/replication/key'].includes(f.path))
       }
     }
   })
@@ -222,7 +216,7 @@ describe('blueprints render for the host\'s release', () => {
 
 describe("a blueprint's when (one inventory choice, vars.tls_source, picks blueprints, files and variables)", () => {
   const pem = keyAndCert()
-  const facts = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', ssh_port: 22, certificate_names: ['mx1.example.com', 'mta-sts.example.com'], mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 604800\n'}
+  const facts = {domain: 'example.com', host_name: 'mx1', core_nexthops: '[198.18.0.11]:25', core_tls_policy: ['[198.18.0.11]:25 secure match=core1.example.com'], ssh_port: 22, certificate_names: ['mx1.example.com', 'mta-sts.example.com'], mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 604800\n'}
   const edge = loadBlueprint(ROOT, 'edge')
   const acme = loadBlueprint(ROOT, 'acme')
   const paths = (vars: Record<string, unknown>) => renderFiles(edge, vars, SUPPORTED_RELEASES[1]).map((f) => f.path)
@@ -276,7 +270,7 @@ describe("a blueprint's when (one inventory choice, vars.tls_source, picks bluep
     expect(obtain).toContain('export REQUESTS_CA_BUNDLE=/etc/mailops/acme/ca.pem')
     expect(files['/etc/systemd/system/certbot.service.d/mailops.conf']).toContain('Environment=REQUESTS_CA_BUNDLE=/etc/mailops/acme/ca.pem')
     expect(files['/etc/mailops/acme/check']).toContain("for name in 'mx1.example.com' 'mta-sts.example.com'; do")
-    const publicCa = resolveVariables(acme, 'mx1', {}, {tls_source: 'acme', acme_directory: 'https://acme.example/dir', acme_email: 'postmaster@example.com'}, facts)
+    const publicCa = resolveVariables(acme, 'mx1', {}, {tls_source: 'acme', acme_directory: 'https://acme.example/dir', acme_email: 'postmaster@example.com', replication: 'on', core_nexthops: '[198.18.0.11]:25, [198.18.0.12]:25', replication_key: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n-----END OPENSSH PRIVATE KEY-----\n', replication_public_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 mailops-replication'}, facts)
     const rendered = Object.fromEntries(renderFiles(acme, publicCa, SUPPORTED_RELEASES[1]).map((f) => [f.path, f.content]))
     expect(rendered['/etc/mailops/acme/obtain']).not.toContain('REQUESTS_CA_BUNDLE')
     expect(rendered['/etc/systemd/system/certbot.service.d/mailops.conf']).not.toContain('Environment=')
@@ -288,7 +282,7 @@ describe('outbound routes (the route plan the inventory names) in the core and e
   const core = loadBlueprint(ROOT, 'core')
   const edge = loadBlueprint(ROOT, 'edge')
   const coreFacts = {domain: 'example.com', host_name: 'core1', edge_addresses: ['198.18.0.12'], edge_ipv4: ['198.18.0.12'], edge_ipv6: [], ssh_port: 22, tls_cert: pem.cert}
-  const edgeFacts = {domain: 'example.com', host_name: 'mx1', core_address: '198.18.0.11', core_name: 'core1', ssh_port: 22, mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\r\n', tls_cert: pem.cert}
+  const edgeFacts = {domain: 'example.com', host_name: 'mx1', core_nexthops: '[198.18.0.11]:25', core_tls_policy: ['[198.18.0.11]:25 secure match=core1.example.com'], ssh_port: 22, mta_sts_host: 'mta-sts.example.com', mta_sts_policy: 'version: STSv1\r\n', tls_cert: pem.cert}
   const file = (files: ReturnType<typeof renderFiles>, path: string) => files.find((f) => f.path === path)!.content
   const body = (text: string) => text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))
 

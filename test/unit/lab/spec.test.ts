@@ -46,3 +46,11 @@ describe('lab spec', () => {
     expect(() => labSpec('Bad-Name', 1)).toThrow(/lower-case/)
   })
 })
+
+describe('lab spec with --cores', () => {
+  it('makes node1..N cores and the rest edges, and refuses a core count the hosts cannot hold', () => {
+    expect(labSpec('rr', 4, '198.18.9.0/24', {}, 0, 2).hosts.map((h) => h.role)).toEqual(['core', 'core', 'edge', 'edge'])
+    expect(() => labSpec('rr', 2, '198.18.9.0/24', {}, 0, 3)).toThrow("--cores takes 1 to 2 (the lab's --hosts; node1 on are cores, the rest edges), not 3")
+    expect(() => labSpec('rr', 2, '198.18.9.0/24', {}, 0, 0)).toThrow('not 0')
+  })
+})

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {hostChecks, parseHost} from '../../../src/verify/host.js'
+import {hostChecks, parseHost, replicationOutcome} from '../../../src/verify/host.js'
 
 const now = new Date('2026-11-23T00:00:00Z')
 const all = () => true
@@ -117,5 +117,21 @@ describe('host checks', () => {
   it('names the stopped service and how to start it', () => {
     const [services] = hostChecks(parseHost(output({dovecot: 0})), now, (id) => id === 'host.services')
     expect(services).toMatchObject({status: 'fail', message: 'not running: dovecot', hint: expect.stringContaining('service dovecot start')})
+  })
+})
+
+describe('host.replication', () => {
+  // What the sync loop writes, read back through the fact's own parser: a tab or a broken line is no state.
+  const facts = (...states: string[]) => parseHost(['V\tnow\t1000.5', ...states.map((s) => `V\tpeer\t${s}`)].join('\n')).replication
+  const state = (peer: string, lastOk: number | null, error = '') => JSON.stringify({peer, address: '198.18.0.12', lastOk, lastTry: 999, tookS: 0.3, error})
+
+  it('passes within 30 s, warns up to 5 min (the RPO), fails beyond, for a peer never synced and for one with no state', () => {
+    expect(replicationOutcome(facts(state('core2', 990)), ['core2'])).toMatchObject({status: 'pass', message: 'core2: synced 10.5 s ago'})
+    expect(replicationOutcome(facts(state('core2', 900, 'demo@x (exit 1): Host key verification failed.')), ['core2'])).toMatchObject({status: 'warn', message: 'core2: synced 100.5 s ago; last round failed: demo@x (exit 1): Host key verification failed.'})
+    expect(replicationOutcome(facts(state('core2', 600)), ['core2']).status).toBe('fail')
+    expect(replicationOutcome(facts(state('core2', null, 'refused')), ['core2'])).toMatchObject({status: 'fail', message: 'core2: never synced; last round failed: refused'})
+    expect(replicationOutcome(facts('{"peer": "core2", broken'), ['core2'])).toMatchObject({status: 'fail', message: 'core2: never synced (no state: is mailops-replicate running?)'})
+    // The worst peer decides.
+    expect(replicationOutcome(facts(state('core2', 995), state('core3', 100)), ['core2', 'core3']).status).toBe('fail')
   })
 })
