@@ -7,6 +7,7 @@ import {defaultAuditDir, newRunId, RunAuditLog} from '../audit/run-log.js'
 import {nodeFqdn} from '../dns/names.js'
 import {ExitCode, type ExitCodeValue, InputError} from '../errors.js'
 import {domainOf, hostsOfRole, type InventoryHost, loadInventory, verifyAccountOf} from '../fleet/inventory.js'
+import {gatherFacts} from '../fleet/facts.js'
 import {FleetSession} from '../fleet/session.js'
 import {HostError} from '../ssh/errors.js'
 import {t} from '../i18n/index.js'
@@ -143,9 +144,11 @@ export async function runDrill(options: DrillRequest): Promise<{report: DrillRep
 
     let faulted = false
     let repaired = false
+    let replicationAtFault: DrillReport['replicationAtFault'] = null
     try {
       request.progress(t('drill.before', {run, seconds: request.beforeMs / 1000, edges: edges.length}))
       await wait(request.beforeMs)
+      replicationAtFault = await replicationState(session, failed, replica)
       request.progress(t('drill.fault', {host: failed.name}))
       faulted = true
       const stopped = await connection.exec(stopScript(), {timeoutMs: 40_000})
@@ -212,8 +215,9 @@ export async function runDrill(options: DrillRequest): Promise<{report: DrillRep
       targets: {rtoMs: request.rtoMs, rpoMs: request.rpoMs},
       canaries: {sent: canaries.length, accepted: accepted.length, refused: refused.length, intervalMs: request.intervalMs, firstRefusal: refused[0] ? `${refused[0].via}: ${refused[0].error}` : null},
       figures,
+      replicationAtFault,
       uidvalidity,
-      checks: drillChecks(figures, uidvalidity, request),
+      checks: drillChecks(figures, uidvalidity, request, replicationAtFault),
       removed,
       audit: null,
     }
@@ -226,18 +230,38 @@ export async function runDrill(options: DrillRequest): Promise<{report: DrillRep
   })
 }
 
+/**
+ * The pair's replication state just before the fault: the sync loop of whichever of the two syncs
+ * with the other (the first in the inventory) wrote it. Unreadable counts as none: the drill goes on.
+ */
+async function replicationState(session: FleetSession, failed: InventoryHost, replica: InventoryHost): Promise<DrillReport['replicationAtFault']> {
+  for (const [core, peer] of [[failed, replica], [replica, failed]]) {
+    const facts = await gatherFacts(await session.connection(core), {replication: true}).catch(() => undefined)
+    const state = facts?.replication.peers.find((p) => p.peer === peer.name)
+    if (facts && state) return {core: core.name, peer: peer.name, lastSyncAgeMs: state.lastOk === null ? null : Math.max(0, Math.round((facts.replication.now - state.lastOk) * 1000)), error: state.error}
+  }
+  return null
+}
+
 const s = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`)
 
+/** What the pair's sync loop said at the fault, for the RPO verdict: how far back the replica was complete. */
+function lastSync(sync: DrillReport['replicationAtFault']): string {
+  if (!sync) return t('drill.sync.none')
+  const said = sync.error ? t('drill.sync.error', {error: sync.error}) : ''
+  return sync.lastSyncAgeMs === null ? t('drill.sync.never', {core: sync.core, peer: sync.peer}) + said : t('drill.sync.age', {core: sync.core, peer: sync.peer, age: s(sync.lastSyncAgeMs)}) + said
+}
+
 /** The drill's verdicts: recovery within --rto, loss within --rpo, and a clean failback. */
-export function drillChecks(f: DrillFigures, uidvalidity: DrillReport['uidvalidity'], targets: {rtoMs: number; rpoMs: number}): DrillReport['checks'] {
+export function drillChecks(f: DrillFigures, uidvalidity: DrillReport['uidvalidity'], targets: {rtoMs: number; rpoMs: number}, sync: DrillReport['replicationAtFault'] = null): DrillReport['checks'] {
   const changed = uidvalidity.filter((u) => u.after !== null && u.after !== u.before)
   return [
     f.rtoMs === null
       ? {id: 'rto', status: 'fail', message: t('drill.check.rtoNever', {smtp: s(f.smtpMs), imap: s(f.imapMs), submit: s(f.submitMs)})}
       : {id: 'rto', status: f.rtoMs <= targets.rtoMs ? 'pass' : 'fail', message: t('drill.check.rto', {rto: s(f.rtoMs), target: s(targets.rtoMs), smtp: s(f.smtpMs), imap: s(f.imapMs), submit: s(f.submitMs)})},
     f.rpoAtLeast
-      ? {id: 'rpo', status: 'fail', message: t('drill.check.rpoAtLeast', {rpo: s(f.rpoMs), target: s(targets.rpoMs), missing: f.missingAtFault.length, p50: s(f.lag.p50Ms), p95: s(f.lag.p95Ms)})}
-      : {id: 'rpo', status: f.rpoMs <= targets.rpoMs ? 'pass' : 'fail', message: t('drill.check.rpo', {rpo: s(f.rpoMs), target: s(targets.rpoMs), missing: f.missingAtFault.length, p50: s(f.lag.p50Ms), p95: s(f.lag.p95Ms)})},
+      ? {id: 'rpo', status: 'fail', message: `${t('drill.check.rpoAtLeast', {rpo: s(f.rpoMs), target: s(targets.rpoMs), missing: f.missingAtFault.length, p50: s(f.lag.p50Ms), p95: s(f.lag.p95Ms)})}; ${lastSync(sync)}`}
+      : {id: 'rpo', status: f.rpoMs <= targets.rpoMs ? 'pass' : 'fail', message: `${t('drill.check.rpo', {rpo: s(f.rpoMs), target: s(targets.rpoMs), missing: f.missingAtFault.length, p50: s(f.lag.p50Ms), p95: s(f.lag.p95Ms)})}; ${lastSync(sync)}`},
     {id: 'resync', status: f.resyncMs === null ? 'fail' : 'pass', message: f.resyncMs === null ? t('drill.check.resyncNever') : t('drill.check.resync', {seconds: s(f.resyncMs)})},
     {id: 'lost', status: f.lost.length ? 'fail' : 'pass', message: t('drill.check.lost', {count: f.lost.length, ids: f.lost.slice(0, 10).join(', ')})},
     {id: 'duplicates', status: f.duplicates.length ? 'fail' : 'pass', message: t('drill.check.duplicates', {count: f.duplicates.length, ids: f.duplicates.slice(0, 10).join(', ')})},

@@ -154,8 +154,11 @@ export function fleetConditions(hosts: readonly Pick<InventoryHost, 'role'>[]): 
   return {replication: hostsOfRole(hosts, 'core').length >= 2 ? 'on' : 'off'}
 }
 
-/** The cores a replicating core syncs with: those after it in the inventory (each pair once, by its first). */
+/**
+ * The cores a replicating core syncs with: every other one. Each core runs the sync as master of
+ * its own changes (dsync skips a mailbox whose state it saw unchanged on its side, so a deletion on
+ * the other side reaches it only through the other side's own round), as Dovecot's replicator does.
+ */
 export function replicationPeers<H extends Pick<InventoryHost, 'role' | 'name'>>(hosts: readonly H[], core: Pick<InventoryHost, 'name'>): H[] {
-  const cores = hostsOfRole(hosts, 'core')
-  return cores.slice(cores.findIndex((c) => c.name === core.name) + 1)
+  return hostsOfRole(hosts, 'core').filter((c) => c.name !== core.name)
 }

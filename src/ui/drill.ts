@@ -16,6 +16,7 @@ export function renderDrill(report: DrillReport): string {
     ['RTO', s(f.rtoMs), s(report.targets.rtoMs), status('rto')],
     ['RPO', `${f.rpoAtLeast ? '≥ ' : ''}${s(f.rpoMs)}`, s(report.targets.rpoMs), status('rpo')],
     [t('drill.row.lag', {samples: f.lag.samples}), `p50 ${s(f.lag.p50Ms)} · p95 ${s(f.lag.p95Ms)} · p99 ${s(f.lag.p99Ms)}`, '', ''],
+    [t('drill.row.lastSync'), report.replicationAtFault ? s(report.replicationAtFault.lastSyncAgeMs) : '-', '', ''],
     [t('drill.row.resync', {core: report.failed}), s(f.resyncMs), '', status('resync')],
     [t('drill.row.lost'), String(f.lost.length), '0', status('lost')],
     [t('drill.row.duplicates'), String(f.duplicates.length), '0', status('duplicates')],

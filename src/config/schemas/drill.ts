@@ -46,6 +46,18 @@ export const DrillReport = Strict({
     firstRefusal: Type.Union([Type.String(), Type.Null()]),
   }),
   figures: DrillFigures,
+  replicationAtFault: Type.Union(
+    [
+      Strict({
+        core: Type.String({description: 'the core whose sync loop reported it (the first of the pair syncs with the second)'}),
+        peer: Type.String(),
+        lastSyncAgeMs: Type.Union([Type.Number({minimum: 0}), Type.Null()], {description: 'how long before the fault the last complete sync began (everything stored before it was on both cores); null: none ever completed'}),
+        error: Type.String({description: "the loop's last failed round ('' when the last round was complete)"}),
+      }),
+      Type.Null(),
+    ],
+    {description: "the pair's replication state just before the fault, as its sync loop wrote it (/var/lib/mailops/replication/PEER.json); null: neither core had one (replication not deployed)"},
+  ),
   uidvalidity: Type.Array(Strict({core: Type.String(), mailbox: Type.String(), before: Type.Integer(), after: Type.Union([Type.Integer(), Type.Null()])})),
   checks: Type.Array(
     Strict({

@@ -27,11 +27,12 @@ function report(): DrillReport {
     copies: {node1: both, node2: both},
   })
   const uidvalidity = [{core: 'node1', mailbox: 'INBOX', before: 1764670000, after: 1764670000}]
+  const replicationAtFault = {core: 'node1', peer: 'node2', lastSyncAgeMs: 41_200, error: 'demo@x (exit 1): Connection refused'}
   return {
     run: '20261202T103000-abcdef', failed: 'node1', replica: 'node2', edges: ['node3', 'node4'], fault: 'services',
     startedAt: '2026-12-02T10:30:00.000Z', faultAt: '2026-12-02T10:30:10.000Z', repairAt: '2026-12-02T10:30:40.000Z', endedAt: '2026-12-02T10:31:00.000Z',
     targets: {rtoMs: 60_000, rpoMs: 30_000}, canaries: {sent: 4, accepted: 4, refused: 0, intervalMs: 2000, firstRefusal: null},
-    figures, uidvalidity, checks: drillChecks(figures, uidvalidity, {rtoMs: 60_000, rpoMs: 30_000}), removed: 6, audit: '/tmp/audit/20261202T103000-abcdef-drill.jsonl',
+    figures, replicationAtFault, uidvalidity, checks: drillChecks(figures, uidvalidity, {rtoMs: 60_000, rpoMs: 30_000}, replicationAtFault), removed: 6, audit: '/tmp/audit/20261202T103000-abcdef-drill.jsonl',
   }
 }
 
@@ -46,6 +47,9 @@ describe('drill output', () => {
     // Canary 0 took 1 s; canary 1 reached the replica only after the repair: RPO's, not lag.
     expect(text).toMatch(/│ replication lag \(1 canary\) +│ p50 1\.0 s · p95 1\.0 s · p99 1\.0 s +│/)
     expect(text).toContain('✗ rpo: 40.0 s of mail missing on the replica at the fault (target 30.0 s; 1 canary)')
+    // The sync loop's own word on how far back the replica was complete, and why.
+    expect(text).toContain("; node1's last complete sync with node2 began 41.2 s before the fault (its last round: demo@x (exit 1): Connection refused)")
+    expect(text).toMatch(/│ last complete sync before the fault +│ 41\.2 s +│/)
     expect(text).toContain('audit: /tmp/audit/20261202T103000-abcdef-drill.jsonl')
   })
 
