@@ -22,28 +22,34 @@ export function decryptArchive(archive: string, identity: string, plainTar: stri
 }
 
 /**
- * Members of a tar listing (`tar -tv`) that an archive of ours never has: anything but plain files
- * and folders (a link could point an extraction out of its folder), absolute names, `..`.
+ * Members of a tar listing (`tar -tv`) that an archive of ours never has: a name outside
+ * manifest.json, mail/ and config/, an absolute name or `..`, and in manifest.json and mail/
+ * anything but plain files and folders (a link could point an extraction out of its folder).
+ * config/ keeps the core's own links (Postfix's makedefs.out); it is never unpacked.
  */
 export function unsafeMembers(listing: string): string[] {
   const bad: string[] = []
   for (const line of listing.split('\n')) {
     if (line === '') continue
     const type = line[0]
-    // GNU tar -tv: "drwx------ 0/0 0 2026-12-02 16:41 mail/" - the name is the sixth field onwards.
-    const name = line.split(/\s+/).slice(5).join(' ')
-    if ((type !== '-' && type !== 'd') || name.startsWith('/') || name.split('/').includes('..')) bad.push(line.slice(0, 200))
+    // GNU tar -tv: "drwx------ 0/0 0 2026-12-02 16:41 mail/" - the name is the sixth field on (a link's "-> target" after it).
+    const shown = line.split(/\s+/).slice(5).join(' ')
+    const name = type === 'l' ? shown.split(' -> ')[0] : type === 'h' ? shown.split(' link to ')[0] : shown
+    const top = name.split('/')[0]
+    const plain = type === '-' || type === 'd'
+    const where = top === 'manifest.json' ? type === '-' && name === top : top === 'mail' ? plain : top === 'config'
+    if (!where || name.startsWith('/') || name.split('/').includes('..')) bad.push(line.slice(0, 200))
   }
   return bad
 }
 
-/** Unpacks a decrypted archive into `dir` after checking its members; the manifest read and checked against its schema. */
+/** Unpacks a decrypted archive's manifest and mail into `dir` after checking its members; the manifest read and checked against its schema. */
 export function unpackArchive(plainTar: string, dir: string): BackupManifest {
   const listed = spawnSync('tar', ['-tv', '--numeric-owner', '-f', plainTar], {encoding: 'utf8', maxBuffer: 512 * 1024 * 1024})
   if (listed.status !== 0) throw new ArchiveError(`tar: ${listed.stderr.trim() || `exited with ${listed.status}`}`)
   const bad = unsafeMembers(listed.stdout)
   if (bad.length > 0) throw new ArchiveError(`the archive holds what a mailops backup never does: ${bad.slice(0, 3).join('; ')}`)
-  const unpacked = spawnSync('tar', ['-x', '--no-same-owner', '--no-same-permissions', '-f', plainTar, '-C', dir], {encoding: 'utf8'})
+  const unpacked = spawnSync('tar', ['-x', '--no-same-owner', '--no-same-permissions', '-f', plainTar, '-C', dir, 'manifest.json', 'mail'], {encoding: 'utf8'})
   if (unpacked.status !== 0) throw new ArchiveError(`tar: ${unpacked.stderr.trim() || `exited with ${unpacked.status}`}`)
   let manifest: unknown
   try {

@@ -1,4 +1,4 @@
-import {createReadStream, mkdtempSync, rmSync, statSync} from 'node:fs'
+import {createReadStream, mkdirSync, mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
@@ -77,6 +77,7 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
   try {
     // 1. decrypt and unpack: age's authentication and tar's, on the controller.
     const plainTar = join(work, 'archive.tar')
+    mkdirSync(join(work, 'x'))
     let manifest: BackupManifest
     try {
       request.progress(t('restore.decrypting', {archive}))
@@ -105,10 +106,10 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
     // 3. fresh enough: a backup that stopped being made is a failure, not an old success.
     report.ageMs = now() - Date.parse(manifest.createdAt)
     if (!(report.ageMs <= maxAgeMs)) {
-      fail('fresh', t('restore.check.stale', {created: manifest.createdAt, age: hours(report.ageMs), max: hours(maxAgeMs)}))
+      fail('fresh', t('restore.check.stale', {created: manifest.createdAt, age: span(report.ageMs), max: span(maxAgeMs)}))
       return finish()
     }
-    pass('fresh', t('restore.check.fresh', {created: manifest.createdAt, age: hours(report.ageMs), max: hours(maxAgeMs)}))
+    pass('fresh', t('restore.check.fresh', {created: manifest.createdAt, age: span(report.ageMs), max: span(maxAgeMs)}))
     if (!target || !inventory) return finish()
 
     await FleetSession.with(inventory, {acceptNew: request.acceptNew}, async (session) => {
@@ -156,6 +157,13 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
   }
 }
 
-const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`
+/** An age or a bound in the unit that reads best: 40 s, 25 min, 26.0 h, 7.0 d. */
+export function span(ms: number): string {
+  const s = ms / 1000
+  if (s < 120) return `${Math.round(s)} s`
+  if (s < 7200) return `${Math.round(s / 60)} min`
+  if (s < 48 * 3600) return `${(s / 3600).toFixed(1)} h`
+  return `${(s / 86_400).toFixed(1)} d`
+}
 
 const describe = (d: RestoreReport['differences'][number]) => t('restore.difference', {user: d.user, mailbox: d.mailbox, expected: d.expected, found: d.found, missing: d.missing, extra: d.extra})

@@ -55,7 +55,8 @@ export function exportScript(users: readonly string[], withConfig: boolean): str
     '  mkdir "$d/mail/$u" && chown "$uid:$gid" "$d/mail/$u" || { rm -rf "$d"; exit 1; }',
     '  doveadm -o "$plain" backup -u "$u" "maildir:$d/mail/$u" </dev/null || { echo "doveadm backup of $u failed" >&2; rm -rf "$d"; exit 1; }',
     'done',
-    ...(withConfig ? [`for p in ${CONFIG_PATHS.map(shellQuote).join(' ')}; do`, '  if [ -e "$p" ]; then cp -a --parents "$p" "$d/config" || { rm -rf "$d"; exit 1; }; echo "config $p"; fi', 'done'] : []),
+    // tar, not cp -a --parents: coreutils 9.1's fails on the lab's overlay file system.
+    ...(withConfig ? [`for p in ${CONFIG_PATHS.map(shellQuote).join(' ')}; do`, '  if [ -e "$p" ]; then tar -c -C / "${p#/}" | tar -x -C "$d/config" || { echo "copying $p failed" >&2; rm -rf "$d"; exit 1; }; echo "config $p"; fi', 'done'] : []),
     'cd "$d/mail" || exit 1',
     'find . -type f \\( -path "*/cur/*" -o -path "*/new/*" \\) -exec sha256sum {} + || { echo "hashing the export failed" >&2; rm -rf "$d"; exit 1; }',
   ].join('\n')
@@ -121,8 +122,9 @@ export function parseTarget(stdout: string): Array<{user: string; known: boolean
 
 /**
  * Restores the archive's mail (a plain tar of it on stdin) into each account on this host:
- * `doveadm backup -R` makes the account's mailboxes identical to the archive's (written as this
- * host's own configuration says: encrypted to its key where mail_crypt is on). Ownership and modes
+ * `doveadm backup -R` makes the account's mailboxes identical to the archive's, written as this
+ * host's own configuration says: encrypted to its key where mail_crypt is on. Not hard-linked:
+ * Dovecot links a maildir file it copies, which keeps the archive's plain text at rest. Ownership and modes
  * come from here, never from the archive.
  */
 export function restoreScript(users: readonly string[]): string {
@@ -137,7 +139,7 @@ export function restoreScript(users: readonly string[]): string {
     '  uid=$(doveadm user -f uid "$u" 2>/dev/null) && gid=$(doveadm user -f gid "$u" 2>/dev/null) || { echo "no account $u on this core" >&2; rm -rf "$d"; exit 1; }',
     '  [ -d "$d/mail/$u" ] || { echo "the archive has no mail folder for $u" >&2; rm -rf "$d"; exit 1; }',
     '  chown -R "$uid:$gid" "$d/mail/$u" || { rm -rf "$d"; exit 1; }',
-    '  doveadm backup -R -u "$u" "maildir:$d/mail/$u" </dev/null || { echo "doveadm backup -R of $u failed" >&2; rm -rf "$d"; exit 1; }',
+    '  doveadm -o maildir_copy_with_hardlinks=no backup -R -u "$u" "maildir:$d/mail/$u" </dev/null || { echo "doveadm backup -R of $u failed" >&2; rm -rf "$d"; exit 1; }',
     'done',
     'rm -rf "$d"',
   ].join('\n')

@@ -412,7 +412,7 @@ export const en = {
   "tco.noRate": "all amounts in {currency}, no conversion",
   "input.notNumber": "{flag}: '{value}' is not a number; e.g. 120000000, 120M or 1.5k",
   "input.notPositive": "{flag}: '{value}' must be greater than 0",
-  "input.notDuration": "{flag}: '{value}' is not a duration; write seconds (1.5) or with a unit: 200ms, 2s, 1m",
+  "input.notDuration": "{flag}: '{value}' is not a duration; write seconds (1.5) or with a unit: 200ms, 2s, 1m, 1h, 1d",
   "input.durationRange": "{flag}: '{value}' must be between 1 ms and {max} s (a bare number is seconds)",
   "input.durationHint": "Every duration flag of mailops is in seconds; for milliseconds write the unit, e.g. {value}ms",
   "plan.budgetCurrency": "a plan in {currency} needs its budget or the revenue it comes from: give --budget or --revenue (the default revenue is in USD)",

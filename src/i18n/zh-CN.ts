@@ -414,7 +414,7 @@ export const zhCN: Record<MessageKey, string> = {
   "tco.noRate": "所有金额均以 {currency} 计，无需换算",
   "input.notNumber": "{flag}：'{value}' 不是数字；例如 120000000、120M 或 1.5k",
   "input.notPositive": "{flag}：'{value}' 必须大于 0",
-  "input.notDuration": "{flag}：'{value}' 不是时长；请写秒数（1.5）或带单位：200ms、2s、1m",
+  "input.notDuration": "{flag}：'{value}' 不是时长；请写秒数（1.5）或带单位：200ms、2s、1m、1h、1d",
   "input.durationRange": "{flag}：'{value}' 必须在 1 毫秒到 {max} 秒之间（不带单位的数字表示秒）",
   "input.durationHint": "mailops 所有时长参数都以秒为单位；毫秒请写上单位，例如 {value}ms",
   "plan.budgetCurrency": "以 {currency} 计的计划需要预算或其来源的营收：请给出 --budget 或 --revenue（默认营收以美元计）",
