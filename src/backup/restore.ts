@@ -40,6 +40,9 @@ export interface RestoreRequest {
 
 type Check = RestoreReport['checks'][number]
 
+/** How far ahead of this machine's clock a backup may say it was made (another controller's clock, a little off). */
+const FUTURE_SLACK_MS = 5 * 60_000
+
 /** An identity file others could read is refused: it opens every backup. */
 export function checkIdentity(path: string): void {
   const stat = statSync(path, {throwIfNoEntry: false})
@@ -105,6 +108,10 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
 
     // 3. fresh enough: a backup that stopped being made is a failure, not an old success.
     report.ageMs = now() - Date.parse(manifest.createdAt)
+    if (report.ageMs < -FUTURE_SLACK_MS) {
+      fail('fresh', t('restore.check.future', {created: manifest.createdAt}))
+      return finish()
+    }
     if (!(report.ageMs <= maxAgeMs)) {
       fail('fresh', t('restore.check.stale', {created: manifest.createdAt, age: span(report.ageMs), max: span(maxAgeMs)}))
       return finish()

@@ -570,6 +570,7 @@ export const en = {
   "restore.check.manifestFailed": "the archive does not hold what its manifest lists: {problems}",
   "restore.check.fresh": "made {created}, {age} ago (at most {max})",
   "restore.check.stale": "stale: made {created}, {age} ago, more than --max-age {max}. Are backups still running?",
+  "restore.check.future": "made {created}, in the future by this machine's clock: a clock is wrong, or the date was not written by mailops backup",
   "restore.check.target": "{host} has every account ({users}) and no mail ({messages} messages)",
   "restore.check.targetAccounts": "{host} lacks accounts of the archive: {users} (deploy the core blueprint there with the same vars.mail_users)",
   "restore.check.targetBusy": "{host} is not a scratch core: it holds {messages} messages (or is {source}, the archive's source); a restore replaces its mailboxes. Restore into an empty core, or give --force",

@@ -572,6 +572,7 @@ export const zhCN: Record<MessageKey, string> = {
   "restore.check.manifestFailed": "归档内容与其清单不符：{problems}",
   "restore.check.fresh": "创建于 {created}，{age} 之前（最多 {max}）",
   "restore.check.stale": "已过期：创建于 {created}，{age} 之前，超过 --max-age {max}。备份还在运行吗？",
+  "restore.check.future": "创建于 {created}，按本机时钟是未来时间：有时钟出错，或该日期不是 mailops backup 写入的",
   "restore.check.target": "{host} 拥有所有账户（{users} 个）且没有邮件（{messages} 封）",
   "restore.check.targetAccounts": "{host} 缺少归档中的账户：{users}（请在该节点用相同的 vars.mail_users 部署 core 蓝图）",
   "restore.check.targetBusy": "{host} 不是临时核心节点：它有 {messages} 封邮件（或它就是归档的来源 {source}）；恢复会替换其邮箱。请恢复到空的核心节点，或使用 --force",
