@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync} from 'node:fs'
+import {accessSync, closeSync, constants, createReadStream, createWriteStream, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync} from 'node:fs'
 import {hostname, userInfo} from 'node:os'
 import {join, resolve} from 'node:path'
 
@@ -8,7 +8,7 @@ import {defaultAuditDir, newRunId, RunAuditLog} from '../audit/run-log.js'
 import type {BackupManifest, BackupReport} from '../config/schemas/backup.js'
 import {InputError} from '../errors.js'
 import {domainOf, hostsOfRole, type InventoryHost, type LoadedInventory, loadInventory} from '../fleet/inventory.js'
-import {FleetSession} from '../fleet/session.js'
+import {failureOf, FleetSession} from '../fleet/session.js'
 import {t} from '../i18n/index.js'
 import {HostError} from '../ssh/errors.js'
 import {mailboxEntries, parseHashListing} from './manifest.js'
@@ -61,21 +61,29 @@ export async function runBackup(request: BackupRequest): Promise<BackupReport> {
   if (typeof recipient !== 'string' || !isRecipient(recipient)) throw InputError.at(undefined, 'backup.noRecipient', {file: inventory.file})
   const folder = resolve(request.to)
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw InputError.at(undefined, 'output.noFolder', {flag: '--to', path: request.to, folder})
+  try {
+    accessSync(folder, constants.W_OK)
+  } catch {
+    throw InputError.at(undefined, 'backup.folderNotWritable', {path: request.to})
+  }
   const users = accountsOf(inventory, core)
   const run = newRunId()
   const archive = join(folder, `${core.name}-${run}.tar.age`)
   const partial = join(folder, `.${core.name}-${run}.tar.age.partial`)
+  const audit = RunAuditLog.open(request.auditDir ?? defaultAuditDir(), `${run}-backup`, signingKey())
 
   const manifest = await FleetSession.with(inventory, {acceptNew: request.acceptNew}, async (session) => {
     const connection = await session.connection(core)
     request.progress(t('backup.exporting', {host: core.name, users: users.length}))
+    // The backup's point in time is when the export began: mail that arrived during it may be in it or not.
+    const createdAt = new Date().toISOString()
     const exported = await connection.exec(exportScript(users, true), {timeoutMs: request.timeoutMs})
     if (exported.code !== 0) throw new HostError(core.name, 'BACKUP_EXPORT', t('backup.exportFailed', {reason: exported.stderr.trim() || `exit ${exported.code}`}))
     const {dir, dovecot, config, listing} = parseExport(exported.stdout)
     let packed = false
     try {
       const mailboxes = mailboxEntries(parseHashListing(listing))
-      const manifest: BackupManifest = {format: 'mailops-backup/1', run, host: core.name, createdAt: new Date().toISOString(), dovecot, users, mailboxes, messages: mailboxes.reduce((n, b) => n + b.messages, 0), config}
+      const manifest: BackupManifest = {format: 'mailops-backup/1', run, host: core.name, createdAt, dovecot, users, mailboxes, messages: mailboxes.reduce((n, b) => n + b.messages, 0), config}
       request.progress(t('backup.packing', {messages: manifest.messages, archive}))
       const fd = openSync(partial, 'wx', 0o600)
       try {
@@ -97,10 +105,14 @@ export async function runBackup(request: BackupRequest): Promise<BackupReport> {
       // The plain export must not outlive the run on the core, whatever failed.
       if (!packed) await connection.exec(cleanupScript(dir), {timeoutMs: 60_000}).catch(() => undefined)
     }
+  }).catch((error: unknown) => {
+    // A failed backup is on the record too: the trail shows the nights without one.
+    audit.append({run, operator: operator(), backup: {host: core.name, failed: failureOf(error)}})
+    audit.seal()
+    throw error
   })
 
   const {sha256, bytes} = await fileDigest(archive)
-  const audit = RunAuditLog.open(request.auditDir ?? defaultAuditDir(), `${run}-backup`, signingKey())
   audit.append({run, operator: operator(), backup: {host: core.name, archive, sha256, bytes, createdAt: manifest.createdAt, users: users.length, messages: manifest.messages, mailboxes: manifest.mailboxes.length}})
   audit.seal()
   return {

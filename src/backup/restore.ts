@@ -8,7 +8,7 @@ import type {BackupManifest, RestoreReport} from '../config/schemas/backup.js'
 import {durationMs} from '../config/values.js'
 import {ExitCode, type ExitCodeValue, InputError} from '../errors.js'
 import {loadInventory} from '../fleet/inventory.js'
-import {FleetSession} from '../fleet/session.js'
+import {failureOf, FleetSession, type HostFailure} from '../fleet/session.js'
 import {t} from '../i18n/index.js'
 import {HostError} from '../ssh/errors.js'
 import {ArchiveError, decryptArchive, hashUnpacked, unpackArchive} from './archive.js'
@@ -148,16 +148,20 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
       report.differences = differences
       if (differences.length > 0) fail('verify', t('restore.check.verifyFailed', {host: target.name, count: differences.length, which: differences.slice(0, 10).map(describe).join('; ')}))
       else pass('verify', t('restore.check.verify', {host: target.name, messages: manifest.messages, mailboxes: manifest.mailboxes.length}))
+    }).catch((error: unknown) => {
+      // The scratch core unreachable or failing mid-way: on the record, then the error's own exit code.
+      finish(failureOf(error))
+      throw error
     })
     return finish()
   } finally {
     rmSync(work, {recursive: true, force: true})
   }
 
-  function finish(): {report: RestoreReport; exit: ExitCodeValue} {
+  function finish(failed?: HostFailure): {report: RestoreReport; exit: ExitCodeValue} {
     report.ms = performance.now() - started
     const audit = RunAuditLog.open(request.auditDir ?? defaultAuditDir(), `${run}-restore`, signingKey())
-    audit.append({run, operator: operator(), restore: {archive, mode, host: report.host, source: report.source, createdAt: report.createdAt, messages: report.messages, checks: checks.map((c) => `${c.id}:${c.status}`), differences: report.differences.length}})
+    audit.append({run, operator: operator(), restore: {archive, mode, host: report.host, source: report.source, createdAt: report.createdAt, messages: report.messages, checks: checks.map((c) => `${c.id}:${c.status}`), differences: report.differences.length, ...(failed ? {failed} : {})}})
     audit.seal()
     report.audit = audit.file
     return {report, exit: checks.every((c) => c.status === 'pass') ? ExitCode.ok : ExitCode.checksFailed}

@@ -546,6 +546,7 @@ export const en = {
   "backup.notACore": "{flag} {name} is not a core of {file}; its cores: {valid}",
   "backup.noAccounts": "no accounts to back up on {host}: set vars.mail_users and vars.domain in {file}",
   "backup.noRecipient": "no backup key: set vars.backup_recipient in {file} to an age public key (age-keygen -o backup.key; age-keygen -y backup.key prints it)",
+  "backup.folderNotWritable": "--to {path}: this user cannot write there",
   "backup.exporting": "{host}: exporting {users, plural, one {# account} other {# accounts}} (doveadm backup, plain)",
   "backup.packing": "packing {messages, plural, one {# message} other {# messages}}, encrypted on the core, into {archive}",
   "backup.exportFailed": "the mailbox export failed, no archive was written: {reason}",

@@ -548,6 +548,7 @@ export const zhCN: Record<MessageKey, string> = {
   "backup.notACore": "{flag} {name} 不是 {file} 中的核心节点；其核心节点：{valid}",
   "backup.noAccounts": "{host} 上没有可备份的账户：请在 {file} 中设置 vars.mail_users 和 vars.domain",
   "backup.noRecipient": "没有备份密钥：请在 {file} 中将 vars.backup_recipient 设为 age 公钥（age-keygen -o backup.key；age-keygen -y backup.key 会打印公钥）",
+  "backup.folderNotWritable": "--to {path}：当前用户无法写入该处",
   "backup.exporting": "{host}：正在导出 {users} 个账户（doveadm backup，明文）",
   "backup.packing": "正在打包 {messages} 封邮件，在核心节点上加密，写入 {archive}",
   "backup.exportFailed": "邮箱导出失败，未写入任何归档：{reason}",

@@ -147,5 +147,8 @@ describe('mailops backup → restore --verify into a fresh core', () => {
     expect(result.stderr).toContain('no account ghost@')
     expect(readdirSync(empty)).toEqual([])
     expect(sh('node1', 'ls /var/tmp').stdout.trim()).toBe('')
+    // The failure is on the signed record as well: the trail shows a night without a backup.
+    const records = readdirSync(auditDir).filter((f) => f.endsWith('-backup.jsonl')).map((f) => readFileSync(join(auditDir, f), 'utf8'))
+    expect(records.filter((r) => r.includes('"failed"') && r.includes('no account ghost@'))).toHaveLength(1)
   })
 })
