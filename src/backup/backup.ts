@@ -77,12 +77,12 @@ export async function runBackup(request: BackupRequest): Promise<BackupReport> {
     request.progress(t('backup.exporting', {host: core.name, users: users.length}))
     // The backup's point in time is when the export began: mail that arrived during it may be in it or not.
     const createdAt = new Date().toISOString()
-    const exported = await connection.exec(exportScript(users, true), {timeoutMs: request.timeoutMs})
+    const exported = await connection.exec(exportScript(users, true, keepSeconds(request.timeoutMs)), {timeoutMs: request.timeoutMs})
     if (exported.code !== 0) throw new HostError(core.name, 'BACKUP_EXPORT', t('backup.exportFailed', {reason: exported.stderr.trim() || `exit ${exported.code}`}))
-    const {dir, dovecot, config, listing} = parseExport(exported.stdout)
+    const {dir, dovecot, config, listing} = onHost(core.name, () => parseExport(exported.stdout))
     let packed = false
     try {
-      const mailboxes = mailboxEntries(parseHashListing(listing))
+      const mailboxes = mailboxEntries(onHost(core.name, () => parseHashListing(listing)))
       const manifest: BackupManifest = {format: 'mailops-backup/1', run, host: core.name, createdAt, dovecot, users, mailboxes, messages: mailboxes.reduce((n, b) => n + b.messages, 0), config}
       request.progress(t('backup.packing', {messages: manifest.messages, archive}))
       const fd = openSync(partial, 'wx', 0o600)
@@ -128,6 +128,18 @@ export async function runBackup(request: BackupRequest): Promise<BackupReport> {
     config: manifest.config.length,
     ms: performance.now() - started,
     audit: audit.file,
+  }
+}
+
+/** How long an export's plain copy may stay on the core: the export's and the pack's time bounds, and a minute. */
+export const keepSeconds = (timeoutMs: number): number => Math.ceil((2 * timeoutMs) / 1000) + 60
+
+/** What a host printed, read; output that is not what the script prints is the host's failure (exit 1), not a bug of ours. */
+export function onHost<T>(host: string, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    throw new HostError(host, 'BACKUP_EXPORT', t('backup.exportFailed', {reason: (error as Error).message}))
   }
 }
 

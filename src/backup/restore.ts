@@ -12,7 +12,7 @@ import {failureOf, FleetSession, type HostFailure} from '../fleet/session.js'
 import {t} from '../i18n/index.js'
 import {HostError} from '../ssh/errors.js'
 import {ArchiveError, decryptArchive, hashUnpacked, unpackArchive} from './archive.js'
-import {coreNamed, operator} from './backup.js'
+import {coreNamed, keepSeconds, onHost, operator} from './backup.js'
 import {compareMailboxes, mailboxEntries, manifestProblems, parseHashListing} from './manifest.js'
 import {cleanupScript, exportScript, parseExport, parseTarget, restoreScript, targetScript} from './scripts.js'
 
@@ -140,11 +140,11 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
 
       // 6. verify: what the core now serves, exported and hashed as the backup was, against the manifest.
       request.progress(t('restore.verifying', {host: target.name}))
-      const exported = await connection.exec(exportScript(manifest.users, false), {timeoutMs: request.timeoutMs})
+      const exported = await connection.exec(exportScript(manifest.users, false, keepSeconds(request.timeoutMs)), {timeoutMs: request.timeoutMs})
       if (exported.code !== 0) throw new HostError(target.name, 'RESTORE_VERIFY', t('backup.exportFailed', {reason: exported.stderr.trim() || `exit ${exported.code}`}))
-      const {dir, listing} = parseExport(exported.stdout)
+      const {dir, listing} = onHost(target.name, () => parseExport(exported.stdout))
       await connection.exec(cleanupScript(dir), {timeoutMs: 60_000})
-      const differences = compareMailboxes(manifest.mailboxes, mailboxEntries(parseHashListing(listing)))
+      const differences = compareMailboxes(manifest.mailboxes, mailboxEntries(onHost(target.name, () => parseHashListing(listing))))
       report.differences = differences
       if (differences.length > 0) fail('verify', t('restore.check.verifyFailed', {host: target.name, count: differences.length, which: differences.slice(0, 10).map(describe).join('; ')}))
       else pass('verify', t('restore.check.verify', {host: target.name, messages: manifest.messages, mailboxes: manifest.mailboxes.length}))

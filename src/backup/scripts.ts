@@ -32,7 +32,8 @@ function scratch(dir: string): string {
  * Exports every account's mailboxes (doveadm backup, which reads them as Dovecot does: decrypted)
  * into a fresh scratch folder as plain maildirs, copies the deployed configuration beside them,
  * and lists SHA-256 of every message file. Output: `MAILOPS-EXPORT DIR VERSION`, a `config PATH`
- * line per path copied, then sha256sum's lines. The folder stays for packScript (or cleanupScript).
+ * line per path copied, then sha256sum's lines. The folder stays for packScript (or cleanupScript),
+ * at most `keepSeconds`.
  *
  * The copy is written in plain text although the store may be encrypted (mail_crypt): age encrypts
  * the whole archive, and a copy encrypted to the source's key could not be read on any other core.
@@ -40,11 +41,15 @@ function scratch(dir: string): string {
  * empty crypt_write_algorithm. Chosen by version: 2.3's doveconf -h exits 0 for a setting it does
  * not have, so asking it proves nothing.
  */
-export function exportScript(users: readonly string[], withConfig: boolean): string {
+export function exportScript(users: readonly string[], withConfig: boolean, keepSeconds: number): string {
+  if (!Number.isInteger(keepSeconds) || keepSeconds < 1) throw new Error(`not a number of seconds: ${keepSeconds}`)
   return [
     'set -u',
     'umask 077',
     'd=$(mktemp -d /var/tmp/mailops-backup.XXXXXXXX) || exit 1',
+    // The plain copy outlives no run: if the controller is killed between export and pack, nobody
+    // would remove it, so a detached watchdog does once the run's time is up.
+    `setsid sh -c 'sleep ${keepSeconds}; rm -rf "$0"' "$d" </dev/null >/dev/null 2>&1 &`,
     // The mail user (doveadm drops to it) must reach its folder below ours; nothing else can list it.
     'chmod 711 "$d" && mkdir "$d/mail" "$d/config" && chmod 711 "$d/mail" || { rm -rf "$d"; exit 1; }',
     'version=$(dovecot --version | cut -d" " -f1)',

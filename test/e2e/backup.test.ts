@@ -1,12 +1,13 @@
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse, stringify} from 'yaml'
 
+import {exportScript, parseExport} from '../../src/backup/scripts.js'
 import {BackupReport, RestoreReport} from '../../src/config/schemas/backup.js'
-import {mailops} from '../helpers/cli.js'
+import {mailops, ROOT, userEnv} from '../helpers/cli.js'
 import {expectValid} from '../helpers/schema.js'
 
 // Backup of a core and its restore into a scratch core, on a lab of their own: node1 is the core
@@ -151,4 +152,25 @@ describe('mailops backup → restore --verify into a fresh core', () => {
     const records = readdirSync(auditDir).filter((f) => f.endsWith('-backup.jsonl')).map((f) => readFileSync(join(auditDir, f), 'utf8'))
     expect(records.filter((r) => r.includes('"failed"') && r.includes('no account ghost@'))).toHaveLength(1)
   })
+
+  it('a backup killed mid-way leaves no archive, and no plain copy on the core once its time is up', async () => {
+    const killed = mkdtempSync(join(out, 'killed-'))
+    // --timeout 5: the core's watchdog removes an orphaned export after 2 × 5 + 60 s at most.
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'backup', '-i', inventory, '--host', 'node1', '--to', killed, '--audit-dir', auditDir, '--timeout', '5'], {env: {...userEnv(), NO_COLOR: '1'}, stdio: ['ignore', 'ignore', 'pipe']})
+    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('exporting') && resolve()))
+    child.kill('SIGKILL')
+    await new Promise((resolve) => child.once('close', resolve))
+    expect(readdirSync(killed).filter((f) => f.endsWith('.tar.age'))).toEqual([])
+    let left = sh('node1', 'ls /var/tmp').stdout.trim()
+    for (let i = 0; i < 80 && left !== ''; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      left = sh('node1', 'ls /var/tmp').stdout.trim()
+    }
+    expect(left).toBe('')
+    // The watchdog itself: an export nobody packs or removes (the controller gone between the two).
+    const orphan = parseExport(sh('node1', exportScript(USERS, false, 3)).stdout).dir
+    expect(sh('node1', `ls -d ${orphan}`).code).toBe(0)
+    await new Promise((resolve) => setTimeout(resolve, 5000))
+    expect(sh('node1', `ls -d ${orphan}`).code).not.toBe(0)
+  }, 120_000)
 })

@@ -8,7 +8,7 @@ const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8
 
 describe('the scripts run on a core take only checked values', () => {
   it.each([["a quote", "demo'@example.net"], ['a space', 'demo @example.net'], ['a command', '$(reboot)@example.net'], ['no domain', 'demo'], ['a path', '../demo@example.net']])('refuses an account name with %s', (_what, user) => {
-    for (const script of [() => exportScript([user], true), () => restoreScript([user]), () => targetScript([user])]) expect(script).toThrow(/not an account name/)
+    for (const script of [() => exportScript([user], true, 60), () => restoreScript([user]), () => targetScript([user])]) expect(script).toThrow(/not an account name/)
   })
 
   it.each(['/tmp/x', '/var/tmp/mailops-backup.', '/var/tmp/mailops-backup.abc/../../etc', '/var/tmp/mailops-backup.abcdefgh; rm -rf /', '/'])('refuses %s as a scratch folder to pack or remove', (dir) => {
@@ -22,11 +22,13 @@ describe('the scripts run on a core take only checked values', () => {
   })
 
   it('exports plain on both Dovecot lines: 2.3 by mail_crypt_save_version=0, 2.4 by an empty crypt_write_algorithm', () => {
-    const script = exportScript(['demo@example.net'], false)
+    const script = exportScript(['demo@example.net'], false, 60)
     expect(script).toContain('2.3.*) plain="plugin/mail_crypt_save_version=0"')
     expect(script).toContain('*) plain="crypt_write_algorithm="')
     expect(script).not.toContain('config ')
-    expect(exportScript(['demo@example.net'], true)).toContain('/etc/mailops')
+    expect(exportScript(['demo@example.net'], true, 60)).toContain('/etc/mailops')
+    expect(script).toContain(`sleep 60; rm -rf`)
+    expect(() => exportScript(['demo@example.net'], false, 0)).toThrow(/seconds/)
   })
 
   it('restores without hard links, so the scratch core encrypts what it stores', () => {
