@@ -45,11 +45,11 @@ export function unsafeMembers(listing: string): string[] {
 
 /** Unpacks a decrypted archive's manifest and mail into `dir` after checking its members; the manifest read and checked against its schema. */
 export function unpackArchive(plainTar: string, dir: string): BackupManifest {
-  const listed = spawnSync('tar', ['-tv', '--numeric-owner', '-f', plainTar], {encoding: 'utf8', maxBuffer: 512 * 1024 * 1024})
+  const listed = spawnSync('tar', ['-tvz', '--numeric-owner', '-f', plainTar], {encoding: 'utf8', maxBuffer: 512 * 1024 * 1024})
   if (listed.status !== 0) throw new ArchiveError(`tar: ${listed.stderr.trim() || `exited with ${listed.status}`}`)
   const bad = unsafeMembers(listed.stdout)
   if (bad.length > 0) throw new ArchiveError(`the archive holds what a mailops backup never does: ${bad.slice(0, 3).join('; ')}`)
-  const unpacked = spawnSync('tar', ['-x', '--no-same-owner', '--no-same-permissions', '-f', plainTar, '-C', dir, 'manifest.json', 'mail'], {encoding: 'utf8'})
+  const unpacked = spawnSync('tar', ['-xz', '--no-same-owner', '--no-same-permissions', '-f', plainTar, '-C', dir, 'manifest.json', 'mail'], {encoding: 'utf8'})
   if (unpacked.status !== 0) throw new ArchiveError(`tar: ${unpacked.stderr.trim() || `exited with ${unpacked.status}`}`)
   let manifest: unknown
   try {

@@ -79,7 +79,7 @@ export function parseExport(stdout: string): {dir: string; dovecot: string; conf
 
 /**
  * Writes the manifest (stdin) beside the export and streams manifest, mail and configuration as
- * one tar through age to stdout: encrypted on the core, the controller only ever holds ciphertext.
+ * one tar, gzipped (mail is mostly text: about a third of its size, for little CPU), through age to stdout: encrypted on the core, the controller only ever holds ciphertext.
  * A tar that fails part-way still ends age's stream cleanly, so it is flagged in a file and the
  * exit status says so: the controller then throws the bytes away.
  */
@@ -92,7 +92,7 @@ export function packScript(dir: string, recipient: string): string {
     `d=${d}`,
     'cat > "$d/manifest.json" || { rm -rf "$d"; exit 1; }',
     'cd "$d" || exit 1',
-    `{ tar -c --numeric-owner manifest.json mail config || : > "$d/tar-failed"; } | age -r ${shellQuote(recipient)} || { echo "age failed" >&2; rm -rf "$d"; exit 1; }`,
+    `{ tar -cz --numeric-owner manifest.json mail config || : > "$d/tar-failed"; } | age -r ${shellQuote(recipient)} || { echo "age failed" >&2; rm -rf "$d"; exit 1; }`,
     'if [ -e "$d/tar-failed" ]; then echo "tar failed" >&2; rm -rf "$d"; exit 1; fi',
     'rm -rf "$d"',
   ].join('\n')
@@ -126,7 +126,7 @@ export function parseTarget(stdout: string): Array<{user: string; known: boolean
 }
 
 /**
- * Restores the archive's mail (a plain tar of it on stdin) into each account on this host:
+ * Restores the archive's mail (the decrypted archive, a gzipped tar, on stdin) into each account on this host:
  * `doveadm backup -R` makes the account's mailboxes identical to the archive's, written as this
  * host's own configuration says: encrypted to its key where mail_crypt is on. Not hard-linked:
  * Dovecot links a maildir file it copies, which keeps the archive's plain text at rest. Ownership and modes
@@ -138,7 +138,7 @@ export function restoreScript(users: readonly string[]): string {
     'umask 077',
     'd=$(mktemp -d /var/tmp/mailops-restore.XXXXXXXX) || exit 1',
     'chmod 711 "$d"',
-    'tar -x --no-same-owner --no-same-permissions -C "$d" mail || { echo "tar failed" >&2; rm -rf "$d"; exit 1; }',
+    'tar -xz --no-same-owner --no-same-permissions -C "$d" mail || { echo "tar failed" >&2; rm -rf "$d"; exit 1; }',
     'chmod 711 "$d/mail"',
     `for u in ${accounts(users)}; do`,
     '  uid=$(doveadm user -f uid "$u" 2>/dev/null) && gid=$(doveadm user -f gid "$u" 2>/dev/null) || { echo "no account $u on this core" >&2; rm -rf "$d"; exit 1; }',

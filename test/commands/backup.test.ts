@@ -12,7 +12,7 @@ import {RestoreReport} from '../../src/config/schemas/backup.js'
 import {mailops, tempFile} from '../helpers/cli.js'
 import {expectValid} from '../helpers/schema.js'
 
-// Archives made here as backup makes them on a core (maildir files, a manifest, tar | age): restore
+// Archives made here as backup makes them on a core (maildir files, a manifest, tar -z | age): restore
 // --verify-only checks them on this machine alone, so every way an archive goes wrong is tested
 // without a lab. Restoring into a core is tested in test/e2e/backup.test.ts.
 const work = mkdtempSync(join(tmpdir(), 'mailops-backup-cmd-'))
@@ -50,7 +50,7 @@ function archive(options: Making = {}): string {
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
   options.afterManifest?.(dir)
   const file = join(work, `a${made}.tar.age`)
-  execFileSync('sh', ['-c', `tar -c -C "$1" manifest.json mail config | age -r "$2" > "$3"`, 'sh', dir, recipient, file])
+  execFileSync('sh', ['-c', `tar -cz -C "$1" manifest.json mail config | age -r "$2" > "$3"`, 'sh', dir, recipient, file])
   return file
 }
 

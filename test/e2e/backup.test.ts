@@ -82,10 +82,10 @@ describe('mailops backup → restore --verify into a fresh core', () => {
     expect(bytes.includes('Subject: backup 1')).toBe(false)
     // The store is encrypted at rest on the core; the archive's copy is plain (age encrypts it all).
     expect(sh('node1', `head -c 7 $(ls /var/mail/vhosts/${DOMAIN}/demo/new/* | head -1)`).stdout).toBe('CRYPTED')
-    const inside = spawnSync('sh', ['-c', `age -d -i ${identity} ${archive} | tar -xO --wildcards 'mail/demo@*/new/*'`], {encoding: 'utf8', maxBuffer: 64 * 1024 * 1024})
+    const inside = spawnSync('sh', ['-c', `age -d -i ${identity} ${archive} | tar -xzO --wildcards 'mail/demo@*/new/*'`], {encoding: 'utf8', maxBuffer: 64 * 1024 * 1024})
     expect(inside.stdout).toContain('héllo wörld 你好')
     expect(inside.stdout).not.toContain('CRYPTED')
-    const listing = spawnSync('sh', ['-c', `age -d -i ${identity} ${archive} | tar -t`], {encoding: 'utf8'}).stdout
+    const listing = spawnSync('sh', ['-c', `age -d -i ${identity} ${archive} | tar -tz`], {encoding: 'utf8'}).stdout
     expect(listing).toContain('config/etc/mailops/mail-crypt/private.pem')
     expect(listing).toContain('config/etc/dovecot/dovecot.conf')
     expect(sh('node1', 'ls /var/tmp').stdout.trim()).toBe('')
