@@ -11,7 +11,7 @@
  * docs/architecture.md says the same in prose and where a new feature goes.
  * Known violations (none today) would be listed in .dependency-cruiser-known-violations.json.
  */
-const FEATURES = '^src/(assess|latency|matrix|tco|rollout|report|deploy|verify|dns|lab|blueprint|drill|route|audit|trace|evidence)/'
+const FEATURES = '^src/(assess|latency|matrix|tco|rollout|report|deploy|verify|dns|lab|blueprint|drill|backup|route|audit|trace|evidence)/'
 const FLEET = '^src/fleet/'
 const BASE = '^src/(ssh|config|catalog|util|i18n)/|^src/errors\\.ts$'
 const UI = '^src/ui/|^src/command\\.ts$'

@@ -12,9 +12,10 @@ cd "$(dirname "$0")/.."
 # installed before the tests' first lab runs, not by a later lab while another one's hosts run;
 # for the same reason the edge's filter (rspamd, redis-server) and the core's Sieve (dovecot-sieve),
 # which namespace lab hosts run from the machine's own /, nginx (the edges' MTA-STS policy server), and the core's outbound TLS
-# policy maps (postfix-mta-sts-resolver; python3-dnspython for mailops' DANE map).
+# policy maps (postfix-mta-sts-resolver; python3-dnspython for mailops' DANE map); age (backup archives: encrypted on the
+# core, decrypted by restore on this machine, and the lab's identity).
 # The lab installs its own packages (mailops lab up).
-debian_packages=(hyperfine tmux chromium fonts-noto-cjk nsd ldnsutils unbound knot bind9-dnsutils pebble libxml2-utils testssl.sh mmdebstrap systemd-container tinyproxy rspamd redis-server dovecot-sieve nginx postfix-mta-sts-resolver python3-dnspython)
+debian_packages=(hyperfine tmux chromium fonts-noto-cjk nsd ldnsutils unbound knot bind9-dnsutils pebble libxml2-utils testssl.sh mmdebstrap systemd-container tinyproxy rspamd redis-server dovecot-sieve nginx postfix-mta-sts-resolver python3-dnspython age)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

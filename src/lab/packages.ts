@@ -10,6 +10,8 @@ import {t} from '../i18n/index.js'
 export const LAB_PACKAGES = [
   'openssh-server', 'openssh-client', 'tini', 'iproute2', 'iputils-ping', 'sudo', 'procps', 'util-linux', 'python3-minimal', 'openssl',
   'postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'dovecot-sieve', 'opendkim', 'opendkim-tools', 'logrotate', 'redis-server', 'rspamd', 'nftables', 'ca-certificates', 'swaks', 'libnet-ssleay-perl', 'libio-socket-ssl-perl', 'curl',
+  // mailops backup encrypts its archives with age on the core; the lab's controller makes the identity.
+  'age',
   // The edges' MTA-STS policy server; the core's outbound TLS policy maps (MTA-STS, and DANE before it).
   'nginx', 'postfix-mta-sts-resolver', 'python3-dnspython',
 ]

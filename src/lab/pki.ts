@@ -48,7 +48,7 @@ export interface LabMailSetup {
 /**
  * What a lab needs to deploy the mail blueprints as it is: a private CA with a key and a
  * certificate of its own for every host (the names certificateNames gives it, its address: one stolen key
- * impersonates one node, not all), a DKIM key, the key pair stored mail is encrypted with, and a demo mailbox (also postmaster, and the
+ * impersonates one node, not all), a DKIM key, the key pair stored mail is encrypted with, the age identity backups are encrypted to (backup.key, 0600), and a demo mailbox (also postmaster, and the
  * account `mailops verify` logs in with). Keys (HOST/tls_key) and its password go to a 0600
  * secrets file; the CA to ca.pem for clients (tls_ca_file, which verify checks chains against)
  * and to tls_ca_cert (which the edges verify the core against). Per host, tls-HOST.csr and
@@ -70,6 +70,11 @@ export async function labMailSetup(spec: LabSpec, dir: string, tls: LabTls = 'ca
     quiet`openssl genrsa -out ${at('dkim.key')} 2048`,
     // The cores' replication login (blueprint replication), used once a lab has two cores.
     quiet`ssh-keygen -q -t ed25519 -N ${''} -C mailops-replication -f ${at('replication.key')}`,
+    // The age identity backups are encrypted to (docs/backup.md): restore --identity backup.key.
+    (async () => {
+      await quiet`age-keygen -o ${at('backup.key')}`
+      chmodSync(at('backup.key'), 0o600)
+    })(),
     // The key pair the cores encrypt stored mail with (docs/encryption-at-rest.md): every lab core does.
     (async () => {
       await quiet`openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out ${at('mail-crypt.key')}`
@@ -97,6 +102,7 @@ export async function labMailSetup(spec: LabSpec, dir: string, tls: LabTls = 'ca
       ...acme,
       mail_crypt_public_key: read('mail-crypt.pub'),
       replication_public_key: read('replication.key.pub'),
+      backup_recipient: (await quiet`age-keygen -y ${at('backup.key')}`).stdout.trim(),
       mail_users: [{name: 'demo', password_hash: hash}],
       postmaster_to: 'demo',
       verify_user: 'demo',

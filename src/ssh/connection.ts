@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs'
-import type {Readable} from 'node:stream'
+import type {Readable, Writable} from 'node:stream'
 import {Client, type ClientChannel, type ConnectConfig} from 'ssh2'
 
 import {InputError, type MailopsError} from '../errors.js'
@@ -34,6 +34,8 @@ export interface ConnectOptions {
 export interface ExecOptions {
   /** Bytes for the command's stdin (secrets and files travel here, never in argv). */
   stdin?: string | Buffer | Readable
+  /** Where stdout goes as bytes (a backup archive), instead of into the result as text; not ended here. */
+  stdout?: Writable
   timeoutMs?: number
 }
 
@@ -155,7 +157,8 @@ export class SshConnection {
         const stderr: Buffer[] = []
         let code: number | null = null
         let signal: string | undefined
-        opened.on('data', (chunk: Buffer) => stdout.push(chunk))
+        if (options.stdout) opened.pipe(options.stdout, {end: false})
+        else opened.on('data', (chunk: Buffer) => stdout.push(chunk))
         opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
         opened.on('exit', (exitCode: number | null, exitSignal?: string) => {
           code = exitCode

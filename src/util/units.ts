@@ -28,14 +28,14 @@ export function parseShare(text: string): number | 'ambiguous' | undefined {
   return Math.abs(value) > 1 ? 'ambiguous' : value
 }
 
-const DURATION_UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000}
+const DURATION_UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
 
 /**
- * A duration in milliseconds: 200ms, 1.5s, 2m; a bare number is seconds (as every --timeout
+ * A duration in milliseconds: 200ms, 1.5s, 2m, 26h, 7d (a backup's --max-age); a bare number is seconds (as every --timeout
  * of mailops reads it). Undefined when it is not one.
  */
 export function parseDurationMs(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m)?$/i.exec(text.trim())
+  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d)?$/i.exec(text.trim())
   if (!match) return undefined
   const value = Number(match[1]) * DURATION_UNIT_MS[(match[2] ?? 's').toLowerCase()]
   return Number.isFinite(value) ? value : undefined

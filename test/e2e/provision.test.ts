@@ -111,7 +111,7 @@ describe('mailops deploy on booted bare Debian hosts', () => {
     expect(dry.code, dry.stderr).toBe(0)
     const planned = dry.json().hosts
     expect(planned.map((h: {host: string; packages: string[]}) => [h.host, h.packages])).toEqual([
-      ['node1', ['postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'dovecot-sieve', 'opendkim', 'logrotate', 'nftables', 'postfix-mta-sts-resolver', 'python3-dnspython']],
+      ['node1', ['postfix', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-lmtpd', 'dovecot-sieve', 'opendkim', 'logrotate', 'nftables', 'age', 'postfix-mta-sts-resolver', 'python3-dnspython']],
       ['node2', ['postfix', 'logrotate', 'redis-server', 'rspamd', 'nftables', 'nginx', 'postfix-mta-sts-resolver', 'python3-dnspython']],
     ])
     expect(postfixState('node2')).toBe('0\ninactive\nno-main.cf\nno-policy\n')

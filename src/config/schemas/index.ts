@@ -1,6 +1,7 @@
 import type {TSchema} from '@sinclair/typebox'
 
 import {Answers, AnswersFile} from './answers.js'
+import {BackupManifest, BackupReport, RestoreReport} from './backup.js'
 import {Blueprint} from './blueprint.js'
 import {DrillReport} from './drill.js'
 import {ErrorReport} from './error.js'
@@ -42,6 +43,9 @@ export const SCHEMAS: Record<string, {kind: 'input' | 'output' | 'internal'; sch
   'route-plan': {kind: 'output', schema: RoutePlan, description: 'route plan --json; route plan --current reads one (the plan deployed now)'},
   'route-apply-report': {kind: 'output', schema: RouteApplyReport, description: 'route apply --json'},
   'drill-report': {kind: 'output', schema: DrillReport, description: 'drill --json'},
+  'backup-report': {kind: 'output', schema: BackupReport, description: 'backup --json'},
+  'restore-report': {kind: 'output', schema: RestoreReport, description: 'restore --json'},
+  'backup-manifest': {kind: 'internal', schema: BackupManifest, description: "manifest.json inside a backup archive: each folder's messages and their SHA-256"},
   'evidence-pack': {kind: 'output', schema: EvidencePack, description: 'verify --evidence DIR: DIR/evidence.json'},
   'blueprint-list': {kind: 'output', schema: BlueprintList, description: 'blueprint list --json (blueprint show --json: schema blueprint)'},
   'assess-report': {kind: 'output', schema: AssessReport, description: 'assess --json'},

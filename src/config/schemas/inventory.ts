@@ -16,6 +16,12 @@ const DomainVars = Type.Object(
         description: 'The CAs allowed to issue certificates for the domain: mailops dns publishes a CAA issue record for each (RFC 8659), verify dns.caa expects them. Empty or absent: no CAA record, and dns.caa warns.',
       }),
     ),
+    backup_recipient: Type.Optional(
+      Type.String({
+        pattern: '^age1[02-9ac-hj-np-z]{58}$',
+        description: 'The age public key (age-keygen -y IDENTITY) `mailops backup` encrypts archives to, on the core; restore --identity takes the private key (docs/backup.md).',
+      }),
+    ),
     route_plan: Type.Optional(
       Type.String({
         minLength: 1,
@@ -23,7 +29,7 @@ const DomainVars = Type.Object(
       }),
     ),
   },
-  {additionalProperties: true, description: 'variables for blueprints, and the domain\'s own (caa_issuers, route_plan)'},
+  {additionalProperties: true, description: 'variables for blueprints, and the domain\'s own (caa_issuers, route_plan, backup_recipient)'},
 )
 
 const Connection = {

@@ -1,0 +1,176 @@
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parse, stringify} from 'yaml'
+
+import {exportScript, parseExport} from '../../src/backup/scripts.js'
+import {BackupReport, RestoreReport} from '../../src/config/schemas/backup.js'
+import {mailops, ROOT, userEnv} from '../helpers/cli.js'
+import {expectValid} from '../helpers/schema.js'
+
+// Backup of a core and its restore into a scratch core, on a lab of their own: node1 is the core
+// the mail is on, node2 a second core deployed with the same accounts and no mail. Light hosts
+// (Debian 12, Dovecot 2.3), mail_crypt on as the lab deploys it: the stores are encrypted at rest.
+const LAB = {name: 'bkptest', subnet: '198.18.171.0/24'}
+const DOMAIN = `${LAB.name}.mailops.test`
+const labDir = `/var/lib/mailops/lab/${LAB.name}`
+const identity = `${labDir}/backup.key`
+const USERS = [`demo@${DOMAIN}`, `alice@${DOMAIN}`]
+const MESSAGES = 60
+const out = mkdtempSync(join(tmpdir(), 'mailops-backup-e2e-'))
+const auditDir = join(out, 'audit')
+let inventory: string
+let archive: string
+
+const sh = (host: string, command: string) => mailops(['lab', 'ssh', '--name', LAB.name, host, '--', command])
+const restore = (...args: string[]) => mailops(['restore', '-i', inventory, '--identity', identity, '--audit-dir', auditDir, '--json', ...args])
+const statuses = (report: {checks: Array<{id: string; status: string}>}) => report.checks.map((c) => `${c.id}:${c.status}`)
+/** Messages per account and folder on a core, as Dovecot counts them. */
+const counts = (host: string) => {
+  const listed = sh(host, USERS.map((u) => `doveadm mailbox status -u ${u} messages INBOX Junk | sed "s|^|${u} |"`).join('; ')).stdout
+  return listed.trim().split('\n').filter(Boolean).sort()
+}
+
+// Through Dovecot's LMTP socket, as Postfix delivers: every tenth message marked as spam (the
+// core's Sieve files it into Junk; they are all alice's, i odd), one of 300 KB (several of age's 64 KiB chunks), UTF-8 text.
+const DELIVER = `
+import smtplib
+c = smtplib.LMTP('/var/run/dovecot/lmtp')
+users = ${JSON.stringify(USERS)}
+for i in range(${MESSAGES}):
+    u = users[i % 2]
+    spam = 'X-Spam: Yes\\r\\n' if i % 10 == 9 else ''
+    body = ('x' * 300_000) if i == 7 else f'message {i}: héllo wörld 你好'
+    c.sendmail('peer@example.org', [u], (f'From: peer@example.org\\r\\nTo: {u}\\r\\nSubject: backup {i}\\r\\nMessage-ID: <b{i}@example.org>\\r\\n{spam}Content-Type: text/plain; charset=utf-8\\r\\n\\r\\n{body}\\r\\n').encode())
+c.quit()
+`
+
+beforeAll(() => {
+  const up = mailops(['lab', 'up', '--name', LAB.name, '--hosts', '2', '--subnet', LAB.subnet, '--os', 'controller'])
+  if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`)
+  const lab = parse(readFileSync(`${labDir}/inventory.yaml`, 'utf8'))
+  lab.hosts[1].role = 'core'
+  lab.vars.mail_users.push({name: 'alice', password_hash: lab.vars.mail_users[0].password_hash})
+  inventory = `${labDir}/inventory-backup.yaml`
+  writeFileSync(inventory, stringify(lab))
+  const deployed = mailops(['deploy', '-i', inventory, '--json', '--audit-dir', auditDir])
+  if (deployed.code !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`)
+  const delivered = sh('node1', `python3 - <<'EOF'\n${DELIVER}\nEOF`)
+  if (delivered.code !== 0) throw new Error(`delivery failed: ${delivered.stderr}`)
+}, 240_000)
+
+afterAll(() => {
+  mailops(['lab', 'down', '--name', LAB.name])
+  rmSync(out, {recursive: true, force: true})
+})
+
+describe('mailops backup → restore --verify into a fresh core', () => {
+  it('backs up the core: every message in the manifest, an age archive of mode 0600, plain mail inside it, nothing left on the core', () => {
+    const result = mailops(['backup', '-i', inventory, '--host', 'node1', '--to', out, '--audit-dir', auditDir, '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const report = result.json()
+    expectValid(BackupReport, report)
+    archive = report.archive
+    expect(report.messages).toBe(MESSAGES)
+    expect(report.mailboxes.map((b: {user: string; mailbox: string; messages: number}) => `${b.user} ${b.mailbox} ${b.messages}`).sort()).toEqual([`alice@${DOMAIN} INBOX 24`, `alice@${DOMAIN} Junk 6`, `demo@${DOMAIN} INBOX 30`])
+    expect(statSync(archive).mode & 0o777).toBe(0o600)
+    expect(readdirSync(out).filter((f) => f.endsWith('.partial'))).toEqual([])
+    const bytes = readFileSync(archive)
+    expect(bytes.subarray(0, 21).toString()).toBe('age-encryption.org/v1')
+    expect(bytes.includes('Subject: backup 1')).toBe(false)
+    // The store is encrypted at rest on the core; the archive's copy is plain (age encrypts it all).
+    expect(sh('node1', `head -c 7 $(ls /var/mail/vhosts/${DOMAIN}/demo/new/* | head -1)`).stdout).toBe('CRYPTED')
+    const inside = spawnSync('sh', ['-c', `age -d -i ${identity} ${archive} | tar -xzO --wildcards 'mail/demo@*/new/*'`], {encoding: 'utf8', maxBuffer: 64 * 1024 * 1024})
+    expect(inside.stdout).toContain('héllo wörld 你好')
+    expect(inside.stdout).not.toContain('CRYPTED')
+    const listing = spawnSync('sh', ['-c', `age -d -i ${identity} ${archive} | tar -tz`], {encoding: 'utf8'}).stdout
+    expect(listing).toContain('config/etc/mailops/mail-crypt/private.pem')
+    expect(listing).toContain('config/etc/dovecot/dovecot.conf')
+    expect(sh('node1', 'ls /var/tmp').stdout.trim()).toBe('')
+    expect(readFileSync(report.audit, 'utf8')).toMatch(/"backup".*\n.*"seal"/)
+  })
+
+  it('refuses a damaged archive before touching the scratch core (exit 1)', () => {
+    const damaged = join(out, 'damaged.tar.age')
+    const bytes = Buffer.from(readFileSync(archive))
+    bytes[bytes.length - 5000] ^= 0x20
+    writeFileSync(damaged, bytes)
+    const result = restore('--from', damaged, '--host', 'node2', '--verify')
+    expect(result.code).toBe(1)
+    expect(statuses(result.json())).toEqual(['decrypt:fail'])
+    expect(counts('node2').every((line) => / messages=0$/.test(line))).toBe(true)
+  })
+
+  it('fails a stale backup (exit 1)', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2100))
+    const result = restore('--from', archive, '--host', 'node2', '--verify', '--max-age', '2s')
+    expect(result.code).toBe(1)
+    expect(statuses(result.json())).toEqual(['decrypt:pass', 'manifest:pass', 'fresh:fail'])
+    expect(result.json().checks[2].message).toMatch(/^stale:/)
+  })
+
+  it('restores into the scratch core and proves it holds the identical message set, encrypted at rest there (exit 0)', () => {
+    const dry = restore('--from', archive, '--host', 'node2', '--dry-run')
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(statuses(dry.json())).toEqual(['decrypt:pass', 'manifest:pass', 'fresh:pass', 'target:pass'])
+    const before = counts('node1')
+    const result = restore('--from', archive, '--host', 'node2', '--verify')
+    expect(result.code, result.stdout + result.stderr).toBe(0)
+    const report = result.json()
+    expectValid(RestoreReport, report)
+    expect(statuses(report)).toEqual(['decrypt:pass', 'manifest:pass', 'fresh:pass', 'target:pass', 'restore:pass', 'verify:pass'])
+    expect(report).toMatchObject({source: 'node1', host: 'node2', messages: MESSAGES, differences: []})
+    expect(counts('node2')).toEqual(before)
+    expect(sh('node2', `head -c 7 $(ls /var/mail/vhosts/${DOMAIN}/demo/cur/* /var/mail/vhosts/${DOMAIN}/demo/new/* 2>/dev/null | head -1)`).stdout).toBe('CRYPTED')
+    expect(sh('node2', 'ls /var/tmp').stdout.trim()).toBe('')
+  })
+
+  it('refuses to restore over mail (the scratch core now, the source always) unless --force (exit 1)', () => {
+    for (const host of ['node2', 'node1']) {
+      const result = restore('--from', archive, '--host', host, '--verify')
+      expect(result.code, host).toBe(1)
+      expect(statuses(result.json()).at(-1), host).toBe('target:fail')
+    }
+    const forced = restore('--from', archive, '--host', 'node2', '--verify', '--force')
+    expect(forced.code, forced.stderr).toBe(0)
+  })
+
+  it('a backup that fails on the core writes no archive (exit 1)', () => {
+    const lab = parse(readFileSync(inventory, 'utf8'))
+    lab.vars.mail_users.push({name: 'ghost', password_hash: lab.vars.mail_users[0].password_hash})
+    const ghost = `${labDir}/inventory-ghost.yaml`
+    writeFileSync(ghost, stringify(lab))
+    const empty = mkdtempSync(join(out, 'failed-'))
+    const result = mailops(['backup', '-i', ghost, '--host', 'node1', '--to', empty, '--audit-dir', auditDir])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('no account ghost@')
+    expect(readdirSync(empty)).toEqual([])
+    expect(sh('node1', 'ls /var/tmp').stdout.trim()).toBe('')
+    // The failure is on the signed record as well: the trail shows a night without a backup.
+    const records = readdirSync(auditDir).filter((f) => f.endsWith('-backup.jsonl')).map((f) => readFileSync(join(auditDir, f), 'utf8'))
+    expect(records.filter((r) => r.includes('"failed"') && r.includes('no account ghost@'))).toHaveLength(1)
+  })
+
+  it('a backup killed mid-way leaves no archive, and no plain copy on the core once its time is up', async () => {
+    const killed = mkdtempSync(join(out, 'killed-'))
+    // --timeout 5: the core's watchdog removes an orphaned export after 2 × 5 + 60 s at most.
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'backup', '-i', inventory, '--host', 'node1', '--to', killed, '--audit-dir', auditDir, '--timeout', '5'], {env: {...userEnv(), NO_COLOR: '1'}, stdio: ['ignore', 'ignore', 'pipe']})
+    await new Promise<void>((resolve) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('exporting') && resolve()))
+    child.kill('SIGKILL')
+    await new Promise((resolve) => child.once('close', resolve))
+    expect(readdirSync(killed).filter((f) => f.endsWith('.tar.age'))).toEqual([])
+    let left = sh('node1', 'ls /var/tmp').stdout.trim()
+    for (let i = 0; i < 80 && left !== ''; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      left = sh('node1', 'ls /var/tmp').stdout.trim()
+    }
+    expect(left).toBe('')
+    // The watchdog itself: an export nobody packs or removes (the controller gone between the two).
+    const orphan = parseExport(sh('node1', exportScript(USERS, false, 3)).stdout).dir
+    expect(sh('node1', `ls -d ${orphan}`).code).toBe(0)
+    await new Promise((resolve) => setTimeout(resolve, 5000))
+    expect(sh('node1', `ls -d ${orphan}`).code).not.toBe(0)
+  }, 120_000)
+})
