@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 status=0
-for bench in startup.sh ssh.sh latency.sh deploy.sh verify.sh faults.sh consultant.sh; do
+for bench in startup.sh ssh.sh latency.sh deploy.sh verify.sh faults.sh consultant.sh replication.sh; do
   bash "$bench" || status=1
 done
 exit $status

@@ -198,6 +198,7 @@ function expectExampleWorks(example: DocumentedExample): void {
     const name = flagValue(words, '--name')!
     const state = readState(name)!
     expect(state.spec.hosts.length, `${shown}\n(hosts)`).toBe(Number(flagValue(words, '--hosts') ?? labUpFlags.hosts.default))
+    expect(state.spec.hosts.filter((h) => h.role === 'core').length, `${shown}\n(cores)`).toBe(Number(flagValue(words, '--cores') ?? labUpFlags.cores.default))
     expect(run.stdout, shown).toContain(labFiles(name).inventory)
     for (const delay of words.flatMap((w, i) => (w === '--delay' ? [words[i + 1]] : []))) {
       const [, impaired, ms, loss] = /^([^=]+)=(\d+(?:\.\d+)?)(?:ms)?(?:,(\d+(?:\.\d+)?)%)?$/.exec(delay)!
