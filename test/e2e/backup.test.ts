@@ -11,7 +11,8 @@ import {mailops, ROOT, userEnv} from '../helpers/cli.js'
 import {expectValid} from '../helpers/schema.js'
 
 // Backup of a core and its restore into a scratch core, on a lab of their own: node1 is the core
-// the mail is on, node2 a second core deployed with the same accounts and no mail. Light hosts
+// the mail is on, node2 a second core deployed with the same accounts and no mail (each deployed
+// alone: not a replicating pair). Light hosts
 // (Debian 12, Dovecot 2.3), mail_crypt on as the lab deploys it: the stores are encrypted at rest.
 const LAB = {name: 'bkptest', subnet: '198.18.171.0/24'}
 const DOMAIN = `${LAB.name}.mailops.test`
@@ -55,8 +56,13 @@ beforeAll(() => {
   lab.vars.mail_users.push({name: 'alice', password_hash: lab.vars.mail_users[0].password_hash})
   inventory = `${labDir}/inventory-backup.yaml`
   writeFileSync(inventory, stringify(lab))
-  const deployed = mailops(['deploy', '-i', inventory, '--json', '--audit-dir', auditDir])
-  if (deployed.code !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`)
+  // Each core deployed as a fleet of its own: deployed together, two cores replicate (docs/resilience.md), and node2 would not stay without mail.
+  for (const host of lab.hosts) {
+    const alone = `${labDir}/inventory-${host.name}.yaml`
+    writeFileSync(alone, stringify({...lab, hosts: [host]}))
+    const deployed = mailops(['deploy', '-i', alone, '--json', '--audit-dir', auditDir])
+    if (deployed.code !== 0) throw new Error(`deploy of ${host.name} failed: ${deployed.stdout}${deployed.stderr}`)
+  }
   const delivered = sh('node1', `python3 - <<'EOF'\n${DELIVER}\nEOF`)
   if (delivered.code !== 0) throw new Error(`delivery failed: ${delivered.stderr}`)
 }, 240_000)
