@@ -130,16 +130,16 @@ export function desiredState(catalog: readonly LoadedBlueprint[], inventory: Loa
 }
 
 /**
- * A replicating core's view of the others (docs/resilience.md): it syncs with each of them, takes
- * sync logins from them, and knows their SSH host keys from the inventory's known_hosts (pinned,
- * never learnt on the way).
+ * A replicating core's view of the others (docs/resilience.md): it syncs with the cores after it
+ * in the inventory (each pair by its first), takes sync logins from all of them, and knows their
+ * SSH host keys from the inventory's known_hosts (pinned, never learnt on the way).
  */
 function replicationFacts(inventory: LoadedInventory, host: InventoryHost, cores: readonly InventoryHost[]) {
   const peers = replicationPeers(cores, host)
   const known = readKnownHosts(inventory.knownHosts)
   return {
     replication_peers: peers.map((c) => ({name: c.name, address: c.address, port: c.port})),
-    replication_sources: peers.map((c) => c.address),
+    replication_sources: cores.filter((c) => c.name !== host.name).map((c) => c.address),
     replication_known_hosts: peers.flatMap((c) => knownHostLines(known, c.address, c.port)),
   }
 }

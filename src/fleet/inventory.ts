@@ -155,10 +155,12 @@ export function fleetConditions(hosts: readonly Pick<InventoryHost, 'role'>[]): 
 }
 
 /**
- * The cores a replicating core syncs with: every other one. Each core runs the sync as master of
- * its own changes (dsync skips a mailbox whose state it saw unchanged on its side, so a deletion on
- * the other side reaches it only through the other side's own round), as Dovecot's replicator does.
+ * The cores a replicating core syncs with: those after it in the inventory, so that each pair is
+ * synced by one of its two (its first) and never by both at once: two syncs of one mailbox in
+ * opposite directions at the same time each copied a new message over, and the other core held it
+ * twice (seen on the lab in a drill).
  */
 export function replicationPeers<H extends Pick<InventoryHost, 'role' | 'name'>>(hosts: readonly H[], core: Pick<InventoryHost, 'name'>): H[] {
-  return hostsOfRole(hosts, 'core').filter((c) => c.name !== core.name)
+  const cores = hostsOfRole(hosts, 'core')
+  return cores.slice(cores.findIndex((c) => c.name === core.name) + 1)
 }

@@ -299,7 +299,7 @@ export const CHECKS = {
   'host.replication': {
     scope: 'core',
     proves:
-      "A core of an inventory with two or more (blueprint replication) has synced every mailbox with each other core within the last 30 s (warn up to 5 min, the source's RPO; fail beyond, or never): the age of the newest complete sync is the most mail a core's loss would take with it. Read from what the core's sync loop wrote (/var/lib/mailops/replication/PEER.json), against the core's own clock.",
+      "A core of an inventory with two or more (blueprint replication) has synced every mailbox with each core after it in the inventory (each pair is synced by its first core) within the last 30 s (warn up to 5 min, the source's RPO; fail beyond, or never): the age of the newest complete sync is the most mail a core's loss would take with it. Read from what the core's sync loop wrote (/var/lib/mailops/replication/PEER.json), against the core's own clock.",
     fix: "Read the error the check shows (the loop's last failed round); on the core: service mailops-replicate status (systemctl status on systemd), then run one round by hand: doveadm sync -u USER ssh -F none -i /etc/mailops/replication/key -o UserKnownHostsFile=/etc/mailops/replication/known_hosts root@PEER doveadm dsync-server -u USER. 'Host key verification failed': the peer's key is not in the inventory's known_hosts (deploy again once it is).",
   },
   'host.renewal': {

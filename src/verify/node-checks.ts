@@ -33,7 +33,7 @@ export interface MailNode extends VerifyNode {
   services?: string[]
   /** of those, the ones only a systemd host runs (the firewall's) */
   systemdServices?: string[]
-  /** a replicating core: the cores it syncs with (every other core) */
+  /** a replicating core: the cores it syncs with (those after it in the inventory; none for the last) */
   replicationPeers?: string[]
 }
 
@@ -108,7 +108,7 @@ async function verifyNode(node: MailNode, setup: VerifySetup, facts: (node: Mail
       return [...(await loginChecks(node, ctx, wanted)), ...senders]
     })
   }
-  if (node.ssh && node.replicationPeers) {
+  if (node.ssh && node.replicationPeers && node.replicationPeers.length > 0) {
     add(['host.replication'], async () => {
       try {
         return [replicationOutcome((await facts(node)).replication, node.replicationPeers!)]

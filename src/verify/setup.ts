@@ -47,7 +47,7 @@ function expectedIssuer(inventory: LoadedInventory, host: InventoryHost): Expect
   return {source: 'files', ...(leaf ? {leafSha256: new X509Certificate(leaf).fingerprint256} : {})}
 }
 
-/** A replicating core's peers: every other core, each of which it syncs with. */
+/** A replicating core's peers: the cores after it in the inventory, each pair synced (and checked) by its first. */
 function replicationPeersOf(inventory: LoadedInventory, host: InventoryHost): {replicationPeers?: string[]} {
   if (host.role !== 'core' || fleetConditions(inventory.hosts).replication !== 'on') return {}
   return {replicationPeers: replicationPeers(inventory.hosts, host).map((c) => c.name)}
