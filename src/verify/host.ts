@@ -99,7 +99,6 @@ export function hostChecks(all: HostHealth, now: Date, wanted: (id: CheckResult[
 /** Days before expiry from which certbot renews (its renew_before_expiry default), and host.renewal wants the timer to run by then. */
 const RENEW_BEFORE_DAYS = 30
 
-/** host.renewal: an ACME node's renewal timer will run before its certificate is due. */
 /** Replication lag: pass within 30 s, warn up to the source's RPO (5 min), fail beyond. */
 export const REPLICATION_LAG_S = {warn: 30, fail: 300}
 
@@ -116,6 +115,7 @@ export function replicationOutcome(facts: HostHealth['replication'], peers: read
   return outcome('host.replication', worst, rows.map((r) => r.text).join('; '), {evidence: `/var/lib/mailops/replication/*.json at ${new Date(now * 1000).toISOString()}`})
 }
 
+/** host.renewal: an ACME node's renewal timer will run before its certificate is due. */
 export function renewalOutcome(timer: HostHealth['renewalTimer'], cert: HostHealth['certificate']): CheckResult {
   if (timer.state === 'absent') return outcome('host.renewal', 'fail', `${RENEWAL_TIMER} is not installed: the certificate is never renewed`)
   const evidence = `${RENEWAL_TIMER}: ${timer.enabled ? 'enabled' : 'not enabled'}, ${timer.active ? 'active' : 'inactive'}, next run ${timer.next?.toISOString() ?? 'none'}${cert.notAfter ? `; certificate notAfter ${cert.notAfter.toISOString()}` : ''}`
