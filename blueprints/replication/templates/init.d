@@ -16,7 +16,9 @@ case "${1:-}" in
   start)
     running && exit 0
     # --background detaches the loop into a session (and process group) of its own: stop ends the group.
-    start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$pidfile" --exec "$daemon" < /dev/null > /dev/null 2>&1
+    # What it says (a failed sync, a second copy expunged) goes to its log, as systemd's journal has it.
+    mkdir -p /var/log/mailops
+    start-stop-daemon --start --quiet --background --make-pidfile --pidfile "$pidfile" --startas /bin/sh -- -c "exec $daemon >> /var/log/mailops/replicate.log 2>&1" < /dev/null > /dev/null 2>&1
     ;;
   stop)
     if running; then kill -TERM -- "-$(cat "$pidfile")" 2>/dev/null || kill -TERM "$(cat "$pidfile")"; fi
