@@ -36,8 +36,7 @@ export class CoreWatch {
         if (!examined.ok) continue
         const validity = /\[UIDVALIDITY (\d+)\]/.exec(examined.response)?.[1]
         if (validity) uidvalidity[mailbox] = Number(validity)
-        const {response} = await session.command(`UID SEARCH HEADER X-Mailops-Drill ${imapQuote(this.run)}`)
-        const uids = /^\* SEARCH((?: \d+)+)/m.exec(response)?.[1].trim().replaceAll(' ', ',')
+        const uids = (await session.uidSearch(`HEADER X-Mailops-Drill ${imapQuote(this.run)}`)).join(',')
         if (!uids) continue
         const fetched = await session.command(`UID FETCH ${uids} (INTERNALDATE BODY.PEEK[HEADER.FIELDS (X-Mailops-Drill)])`)
         canaries.push(...parseCanaryFetch(fetched.response, this.run))
@@ -55,8 +54,7 @@ export class CoreWatch {
     let removed = 0
     for (const mailbox of CANARY_MAILBOXES) {
       if (!(await session.command(`SELECT ${imapQuote(mailbox)}`)).ok) continue
-      const {response} = await session.command(`UID SEARCH HEADER X-Mailops-Drill ${imapQuote(this.run)}`)
-      const uids = /^\* SEARCH((?: \d+)+)/m.exec(response)?.[1].trim().replaceAll(' ', ',')
+      const uids = (await session.uidSearch(`HEADER X-Mailops-Drill ${imapQuote(this.run)}`)).join(',')
       if (!uids) continue
       await session.command(`UID STORE ${uids} +FLAGS.SILENT (\\Deleted)`)
       await session.command(`UID EXPUNGE ${uids}`)

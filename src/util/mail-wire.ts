@@ -262,9 +262,19 @@ export class ImapSession {
     return {ok: new RegExp(`^${tag} OK`, 'm').test(response), response}
   }
 
+  /** UID SEARCH in the selected mailbox: the UIDs found, in the server's order (none: []). */
+  async uidSearch(criteria: string): Promise<number[]> {
+    return searchResult((await this.command(`UID SEARCH ${criteria}`)).response)
+  }
+
   logout(): Promise<void> {
     return this.wire.farewell(() => this.command('LOGOUT'))
   }
+}
+
+/** The numbers of an IMAP SEARCH response's untagged `* SEARCH n n …` line (RFC 3501 7.2.5; RFC 7162's MODSEQ after them). */
+export function searchResult(response: string): number[] {
+  return (/^\* SEARCH((?: \d+)*)(?: \(MODSEQ \d+\))? ?\r?$/m.exec(response)?.[1] ?? '').split(' ').filter(Boolean).map(Number)
 }
 
 /** A POP3 conversation. */

@@ -74,8 +74,7 @@ export async function fetchAndDelete(
     while (Date.now() < deadline) {
       for (const mailbox of mailboxes) {
         await session.command(`SELECT ${imapQuote(mailbox)}`)
-        const {response} = await session.command(`UID SEARCH HEADER X-Mailops-Verify ${tag}`)
-        const uids = /^\* SEARCH((?: \d+)+)/m.exec(response)?.[1].trim().replaceAll(' ', ',')
+        const uids = (await session.uidSearch(`HEADER X-Mailops-Verify ${tag}`)).join(',')
         if (!uids) continue
         const seen = performance.now()
         const headers = options.headers ? headerLiteral((await session.command(`UID FETCH ${uids} (BODY.PEEK[HEADER.FIELDS (${options.headers.join(' ')})])`)).response) : ''

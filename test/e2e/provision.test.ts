@@ -23,7 +23,7 @@ async function imapMessage(text: string): Promise<string> {
     expect((await session.command(`LOGIN ${imapQuote(CORE.user)} ${imapQuote(password)}`)).ok).toBe(true)
     for (let i = 0; i < 60; i++) {
       await session.command('SELECT INBOX')
-      const uid = /^\* SEARCH (\d+)/m.exec((await session.command(`UID SEARCH BODY ${text}`)).response)?.[1]
+      const [uid] = await session.uidSearch(`BODY ${text}`)
       if (uid) return (await session.command(`UID FETCH ${uid} (BODY.PEEK[])`)).response
       await new Promise((resolve) => setTimeout(resolve, 500))
     }
@@ -40,7 +40,7 @@ async function imapDigests(): Promise<Map<string, string>> {
   try {
     expect((await session.command(`LOGIN ${imapQuote(CORE.user)} ${imapQuote(password)}`)).ok).toBe(true)
     expect((await session.command('SELECT INBOX')).ok).toBe(true)
-    const uids = (/^\* SEARCH([\d ]*)/m.exec((await session.command('UID SEARCH ALL')).response)?.[1] ?? '').trim().split(' ').filter(Boolean)
+    const uids = await session.uidSearch('ALL')
     const digests = new Map<string, string>()
     for (const uid of uids) {
       const {ok, response} = await session.command(`UID FETCH ${uid} (BODY.PEEK[])`)
@@ -48,7 +48,7 @@ async function imapDigests(): Promise<Map<string, string>> {
       expect(ok && literal, response.slice(0, 300)).toBeTruthy()
       // The wire decodes UTF-8; the messages are valid UTF-8, so re-encoding gives the bytes back.
       const bytes = Buffer.from(response.slice(literal!.index + literal![0].length), 'utf8').subarray(0, Number(literal![1]))
-      digests.set(uid, createHash('sha256').update(bytes).digest('hex'))
+      digests.set(String(uid), createHash('sha256').update(bytes).digest('hex'))
     }
     return digests
   } finally {

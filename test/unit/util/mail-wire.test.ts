@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {ehloKeywords, imapQuote, imapResponseEnd, pop3ResponseEnd, smtpReplyEnd} from '../../../src/util/mail-wire.js'
+import {ehloKeywords, imapQuote, imapResponseEnd, pop3ResponseEnd, searchResult, smtpReplyEnd} from '../../../src/util/mail-wire.js'
 
 describe('protocol framing', () => {
   it('finds the end of a multi-line SMTP reply only at its last line', () => {
@@ -25,5 +25,16 @@ describe('protocol framing', () => {
 
   it('quotes IMAP strings so a password cannot break out of the argument', () => {
     expect(imapQuote('p"a\\ss')).toBe('"p\\"a\\\\ss"')
+  })
+
+  it('reads the UIDs of a SEARCH response, and none from an empty one or another untagged line', () => {
+    expect(searchResult('* SEARCH 2 84 882\r\na3 OK Search completed.\r\n')).toEqual([2, 84, 882])
+    expect(searchResult('* SEARCH\r\na3 OK Search completed.\r\n')).toEqual([])
+    expect(searchResult('* SEARCH 5 7 (MODSEQ 917162500)\r\na3 OK\r\n')).toEqual([5, 7])
+    // Another untagged response first (an EXISTS from a delivery meanwhile) does not hide it.
+    expect(searchResult('* 12 EXISTS\r\n* SEARCH 12\r\na4 OK\r\n')).toEqual([12])
+    // Not a SEARCH line: a header value quoting one, a mailbox called "SEARCH 1".
+    expect(searchResult('* LIST () "/" "SEARCH 1"\r\na5 OK\r\n')).toEqual([])
+    expect(searchResult('* SEARCH 1 x\r\na6 OK\r\n')).toEqual([])
   })
 })
