@@ -66,6 +66,8 @@ describe('mailops lab', () => {
     // node2's own link, and node1's, which carries the hq ↔ americas pair.
     const forwarders = Object.values(JSON.parse(readFileSync(`/var/lib/mailops/lab/${NAME}/lab.json`, 'utf8')).forwarders) as number[]
     expect(forwarders).toHaveLength(2)
+    // Ahead of the hosts' processes for the CPU (nice, the 19th field of /proc/PID/stat).
+    expect(forwarders.map((pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[16]))).toEqual([-10, -10])
 
     // node2 sits behind the emulated link: 50 ms more per round trip, node1 does not. The delay is
     // a floor, so the fastest of 5 pings shows it; scheduling noise on a busy CI machine only adds
