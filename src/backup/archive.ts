@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {readdirSync, readFileSync, statfsSync, statSync} from 'node:fs'
 import {join, relative} from 'node:path'
 
 import type {BackupManifest} from '../config/schemas/backup.js'
@@ -10,6 +10,17 @@ import {type MessageHash, messageAt} from './manifest.js'
 
 /** Why an archive cannot be used, in the words of the tool that found it. */
 export class ArchiveError extends Error {}
+
+/** An archive that would unpack to more than `dir` has free (the headroom kept): nothing was unpacked. */
+export class ArchiveSpaceError extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly free: number,
+    readonly dir: string,
+  ) {
+    super(`the archive unpacks to ${mebibytes(bytes)}, and ${dir} has ${mebibytes(free)} free`)
+  }
+}
 
 /**
  * Decrypts an archive on the controller into `plainTar` (age authenticates every 64 KiB chunk and
@@ -43,12 +54,50 @@ export function unsafeMembers(listing: string): string[] {
   return bad
 }
 
-/** Unpacks a decrypted archive's manifest and mail into `dir` after checking its members; the manifest read and checked against its schema. */
-export function unpackArchive(plainTar: string, dir: string): BackupManifest {
+/** The largest message a core takes (the blueprints' bound on message_size_limit): no file of an archive's mail/ is larger. */
+export const LARGEST_MESSAGE_BYTES = 1024 ** 3
+/** Space left free on a filesystem an archive unpacks into, for everything else the machine writes meanwhile. */
+export const UNPACK_HEADROOM_BYTES = 256 * 1024 ** 2
+/** A size as restore's messages give it. */
+export const mebibytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`
+
+/**
+ * What the manifest and mail/ of a listing (`tar -tv`) unpack to: the sum of their files' sizes
+ * (the third field), and the files of mail/ larger than any message. A small gzip can hold a huge
+ * tar (zeros shrink a thousandfold): counted from the listing, before anything is unpacked.
+ */
+export function unpackSize(listing: string): {bytes: number; oversized: string[]} {
+  let bytes = 0
+  const oversized: string[] = []
+  for (const line of listing.split('\n')) {
+    if (line[0] !== '-') continue
+    const fields = line.split(/\s+/)
+    const top = fields.slice(5).join(' ').split('/')[0]
+    if (top !== 'manifest.json' && top !== 'mail') continue
+    const size = Number(fields[2])
+    bytes += size
+    if (size > LARGEST_MESSAGE_BYTES) oversized.push(line.slice(0, 200))
+  }
+  return {bytes, oversized}
+}
+
+/**
+ * Unpacks a decrypted archive's manifest and mail into `dir` after checking its members and that
+ * they fit (refused with what they need and what is free, never by filling the disk); the manifest
+ * read and checked against its schema, and the bytes unpacked.
+ */
+export function unpackArchive(plainTar: string, dir: string): {manifest: BackupManifest; bytes: number} {
   const listed = spawnSync('tar', ['-tvz', '--numeric-owner', '-f', plainTar], {encoding: 'utf8', maxBuffer: 512 * 1024 * 1024})
   if (listed.status !== 0) throw new ArchiveError(`tar: ${listed.stderr.trim() || `exited with ${listed.status}`}`)
   const bad = unsafeMembers(listed.stdout)
   if (bad.length > 0) throw new ArchiveError(`the archive holds what a mailops backup never does: ${bad.slice(0, 3).join('; ')}`)
+  const {bytes, oversized} = unpackSize(listed.stdout)
+  if (oversized.length > 0) throw new ArchiveError(`the archive holds files larger than any message a core takes (${mebibytes(LARGEST_MESSAGE_BYTES)}): ${oversized.slice(0, 3).join('; ')}`)
+  const stats = statfsSync(dir)
+  const free = stats.bavail * stats.bsize
+  if (bytes + UNPACK_HEADROOM_BYTES > free) {
+    throw new ArchiveSpaceError(bytes, free, dir)
+  }
   const unpacked = spawnSync('tar', ['-xz', '--no-same-owner', '--no-same-permissions', '-f', plainTar, '-C', dir, 'manifest.json', 'mail'], {encoding: 'utf8'})
   if (unpacked.status !== 0) throw new ArchiveError(`tar: ${unpacked.stderr.trim() || `exited with ${unpacked.status}`}`)
   let manifest: unknown
@@ -59,7 +108,7 @@ export function unpackArchive(plainTar: string, dir: string): BackupManifest {
   }
   const errors = schemaErrors(schemaOf('backup-manifest'), manifest)
   if (errors.length > 0) throw new ArchiveError(`manifest.json: ${errors.slice(0, 3).join('; ')}`)
-  return manifest as BackupManifest
+  return {manifest: manifest as BackupManifest, bytes}
 }
 
 /** SHA-256 of every message file under an unpacked archive's mail/ (as exportScript hashes them on a host). */

@@ -11,10 +11,10 @@ import {loadInventory} from '../fleet/inventory.js'
 import {failureOf, FleetSession, type HostFailure} from '../fleet/session.js'
 import {t} from '../i18n/index.js'
 import {HostError} from '../ssh/errors.js'
-import {ArchiveError, decryptArchive, hashUnpacked, unpackArchive} from './archive.js'
+import {ArchiveError, ArchiveSpaceError, decryptArchive, hashUnpacked, mebibytes, UNPACK_HEADROOM_BYTES, unpackArchive} from './archive.js'
 import {coreNamed, keepSeconds, onHost, operator} from './backup.js'
 import {compareMailboxes, mailboxEntries, manifestProblems, parseHashListing} from './manifest.js'
-import {cleanupScript, exportScript, parseExport, parseTarget, restoreScript, targetScript} from './scripts.js'
+import {cleanupScript, exportScript, parseExport, parseTarget, parseTargetSpace, restoreScript, targetScript} from './scripts.js'
 
 export type {RestoreReport}
 
@@ -82,14 +82,16 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
     const plainTar = join(work, 'archive.tar')
     mkdirSync(join(work, 'x'))
     let manifest: BackupManifest
+    let bytes: number
     try {
       request.progress(t('restore.decrypting', {archive}))
       decryptArchive(archive, request.identity, plainTar)
-      manifest = unpackArchive(plainTar, join(work, 'x'))
+      ;({manifest, bytes} = unpackArchive(plainTar, join(work, 'x')))
       pass('decrypt', t('restore.check.decrypt'))
     } catch (error) {
-      if (!(error instanceof ArchiveError)) throw error
-      fail('decrypt', t('restore.check.decryptFailed', {reason: error.message}))
+      if (error instanceof ArchiveSpaceError) fail('decrypt', t('restore.check.unpackSpace', {need: mebibytes(error.bytes), dir: error.dir, free: mebibytes(error.free), kept: mebibytes(UNPACK_HEADROOM_BYTES)}))
+      else if (error instanceof ArchiveError) fail('decrypt', t('restore.check.decryptFailed', {reason: error.message}))
+      else throw error
       return finish()
     }
     report.source = manifest.host
@@ -128,6 +130,14 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
       const holding = accounts.reduce((n, a) => n + a.messages, 0)
       if (probed.code !== 0 || unknown.length > 0) return void fail('target', t('restore.check.targetAccounts', {host: target.name, users: unknown.join(', ') || probed.stderr.trim()}))
       if (!request.force && (holding > 0 || target.name === manifest.host)) return void fail('target', t('restore.check.targetBusy', {host: target.name, messages: holding, source: manifest.host}))
+      // The mail is unpacked in /var/tmp, then copied into the accounts: twice its size when both are one filesystem.
+      const space = parseTargetSpace(probed.stdout)
+      if (!space) return void fail('target', t('restore.check.targetAccounts', {host: target.name, users: probed.stderr.trim() || 'no free space reported'}))
+      const needs = space.sameFilesystem
+        ? [{where: '/var/tmp', need: 2 * bytes, free: space.tmpFree}]
+        : [{where: '/var/tmp', need: bytes, free: space.tmpFree}, {where: space.home, need: bytes, free: space.homeFree}]
+      const lacking = needs.find((n) => n.need + UNPACK_HEADROOM_BYTES > n.free)
+      if (lacking) return void fail('target', t('restore.check.targetSpace', {host: target.name, where: lacking.where, need: mebibytes(lacking.need), free: mebibytes(lacking.free), kept: mebibytes(UNPACK_HEADROOM_BYTES)}))
       pass('target', t('restore.check.target', {host: target.name, users: manifest.users.length, messages: holding}))
       if (request.dryRun) return
 

@@ -103,17 +103,26 @@ export function cleanupScript(dir: string): string {
 }
 
 /**
- * Before a restore: whether each account exists on the scratch host and how much mail it holds.
- * Output: `account USER known|unknown MESSAGES` a line.
+ * Before a restore: whether each account exists on the scratch host and how much mail it holds,
+ * and the free space where restoreScript unpacks (/var/tmp) and where the mail goes (the first
+ * known account's home, or the nearest folder of it that exists).
+ * Output: `account USER known|unknown MESSAGES` a line, then `space TMP_KIB HOME_KIB SAME HOME` (SAME
+ * 1 when both are one filesystem).
  */
 export function targetScript(users: readonly string[]): string {
   return [
+    'home=',
     `for u in ${accounts(users)}; do`,
     '  if doveadm user "$u" >/dev/null 2>&1; then',
     '    n=$(doveadm mailbox status -u "$u" messages "*" 2>/dev/null | sed -n "s/.*messages=\\([0-9]*\\).*/\\1/p" | awk "{s+=\\$1} END {print s+0}")',
     '    echo "account $u known $n"',
+    '    [ -n "$home" ] || home=$(doveadm user -f home "$u" 2>/dev/null)',
     '  else echo "account $u unknown 0"; fi',
     'done',
+    'while [ -n "$home" ] && [ ! -e "$home" ]; do home=$(dirname "$home"); done',
+    '[ -n "$home" ] || home=/',
+    'same=0; [ "$(stat -c %d /var/tmp)" = "$(stat -c %d "$home")" ] && same=1',
+    'echo "space $(df -Pk /var/tmp | awk "NR == 2 {print \\$4}") $(df -Pk "$home" | awk "NR == 2 {print \\$4}") $same $home"',
   ].join('\n')
 }
 
@@ -123,6 +132,12 @@ export function parseTarget(stdout: string): Array<{user: string; known: boolean
     .map((l) => /^account (\S+) (known|unknown) (\d+)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({user: m[1], known: m[2] === 'known', messages: Number(m[3])}))
+}
+
+/** targetScript's free space, in bytes; undefined when the line is missing (the probe failed). */
+export function parseTargetSpace(stdout: string): {tmpFree: number; homeFree: number; sameFilesystem: boolean; home: string} | undefined {
+  const m = /^space (\d+) (\d+) ([01]) (\/.*)$/m.exec(stdout)
+  return m ? {tmpFree: Number(m[1]) * 1024, homeFree: Number(m[2]) * 1024, sameFilesystem: m[3] === '1', home: m[4]} : undefined
 }
 
 /**

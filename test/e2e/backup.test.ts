@@ -1,5 +1,5 @@
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -115,6 +115,48 @@ describe('mailops backup → restore --verify into a fresh core', () => {
     expect(result.code).toBe(1)
     expect(statuses(result.json())).toEqual(['decrypt:pass', 'manifest:pass', 'fresh:fail'])
     expect(result.json().checks[2].message).toMatch(/^stale:/)
+  })
+
+  it('refuses an archive that would not fit, on this machine or on the scratch core, before unpacking it there (exit 1)', () => {
+    // A gzip bomb: 200 MiB of zeros in mail/, about 200 KiB packed, encrypted to the backup's own recipient (a public key).
+    const bomb = mkdtempSync(join(tmpdir(), 'mailops-bomb-'))
+    const small = mkdtempSync(join(tmpdir(), 'mailops-small-'))
+    try {
+      mkdirSync(join(bomb, 'mail', USERS[0], 'cur'), {recursive: true})
+      writeFileSync(join(bomb, 'manifest.json'), '{}')
+      writeFileSync(join(bomb, 'mail', USERS[0], 'cur', '1'), '')
+      truncateSync(join(bomb, 'mail', USERS[0], 'cur', '1'), 200 * 1024 ** 2)
+      const recipient = spawnSync('age-keygen', ['-y', identity], {encoding: 'utf8'}).stdout.trim()
+      const packed = spawnSync('sh', ['-c', `tar -cz -C '${bomb}' manifest.json mail | age -r '${recipient}' > '${bomb}.tar.age'`], {encoding: 'utf8'})
+      expect(packed.status, packed.stderr).toBe(0)
+      expect(statSync(`${bomb}.tar.age`).size).toBeLessThan(1024 ** 2)
+      // This machine's work folder (TMPDIR) has 400 MiB: less than the 200 MiB and the 256 MiB kept free.
+      expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=400m', 'tmpfs', small]).status).toBe(0)
+      const result = mailops(['restore', '--from', `${bomb}.tar.age`, '--identity', identity, '--audit-dir', auditDir, '--verify-only', '--json'], {TMPDIR: small})
+      expect(result.code, result.stderr).toBe(1)
+      expect(statuses(result.json())).toEqual(['decrypt:fail'])
+      expect(result.json().checks[0].message, result.stdout).toMatch(/^the archive unpacks to 200\.0 MiB, and \/tmp\/mailops-small-\w+\/mailops-restore-\w+\/x has \d+\.\d MiB free \(256\.0 MiB more are kept free\); nothing was unpacked/)
+      expect(readdirSync(small)).toEqual([])
+      // The scratch core's /var/tmp, where a restore unpacks the mail, has 128 MiB: a real archive
+      // no longer fits with the 256 MiB kept free. Nothing is restored, and --dry-run says so too.
+      expect(sh('node2', 'mount -t tmpfs -o size=128m tmpfs /var/tmp').code).toBe(0)
+      try {
+        for (const mode of ['--dry-run', '--verify']) {
+          const refused = restore('--from', archive, '--host', 'node2', mode)
+          expect(refused.code, mode).toBe(1)
+          expect(statuses(refused.json()), mode).toEqual(['decrypt:pass', 'manifest:pass', 'fresh:pass', 'target:fail'])
+          expect(refused.json().checks[3].message, mode).toMatch(/^node2 has 128\.0 MiB free in \/var\/tmp, and the restore needs \d+\.\d MiB there/)
+        }
+        expect(counts('node2').every((line) => / messages=0$/.test(line))).toBe(true)
+      } finally {
+        sh('node2', 'umount /var/tmp')
+      }
+    } finally {
+      spawnSync('umount', [small])
+      rmSync(small, {recursive: true, force: true})
+      rmSync(bomb, {recursive: true, force: true})
+      rmSync(`${bomb}.tar.age`, {force: true})
+    }
   })
 
   it('restores into the scratch core and proves it holds the identical message set, encrypted at rest there (exit 0)', () => {

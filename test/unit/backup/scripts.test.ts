@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
-import {unsafeMembers} from '../../../src/backup/archive.js'
+import {LARGEST_MESSAGE_BYTES, unpackSize, unsafeMembers} from '../../../src/backup/archive.js'
 import {span} from '../../../src/backup/restore.js'
-import {cleanupScript, exportScript, packScript, parseExport, parseTarget, restoreScript, targetScript} from '../../../src/backup/scripts.js'
+import {cleanupScript, exportScript, packScript, parseExport, parseTarget, parseTargetSpace, restoreScript, targetScript} from '../../../src/backup/scripts.js'
 
 const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p'
 
@@ -72,6 +72,21 @@ describe('unsafeMembers: what a mailops archive never holds', () => {
     ['a member elsewhere', line('-', 'etc/passwd')],
     ['a folder named manifest.json', line('d', 'manifest.json/')],
   ])('flags %s', (_what, member) => expect(unsafeMembers(member)).toHaveLength(1))
+})
+
+describe('unpackSize: what an archive unpacks to, from its listing', () => {
+  const line = (type: string, size: number, name: string) => `${type}rw------- 0/0 ${size} 2026-12-02 16:41 ${name}`
+  it('sums the files of the manifest and mail/ only (config/ is never unpacked), and flags a file larger than any message', () => {
+    const listing = [line('-', 120, 'manifest.json'), line('d', 0, 'mail/'), line('-', 1000, 'mail/u@d/cur/1 with space'), line('-', 5_000_000, 'config/etc/big'), line('-', LARGEST_MESSAGE_BYTES + 1, 'mail/u@d/cur/2'), ''].join('\n')
+    expect(unpackSize(listing)).toEqual({bytes: 120 + 1000 + LARGEST_MESSAGE_BYTES + 1, oversized: [line('-', LARGEST_MESSAGE_BYTES + 1, 'mail/u@d/cur/2')]})
+  })
+})
+
+describe('parseTargetSpace', () => {
+  it('reads the free space of /var/tmp and of the mail folder, in bytes, and whether they are one filesystem', () => {
+    expect(parseTargetSpace('account a@b known 0\nspace 131072 2048 0 /var/mail/vhosts/b/a\n')).toEqual({tmpFree: 128 * 1024 ** 2, homeFree: 2 * 1024 ** 2, sameFilesystem: false, home: '/var/mail/vhosts/b/a'})
+    expect(parseTargetSpace('account a@b known 0\n')).toBeUndefined()
+  })
 })
 
 describe('span', () => {
