@@ -86,7 +86,7 @@ export async function runRestore(request: RestoreRequest): Promise<{report: Rest
     try {
       request.progress(t('restore.decrypting', {archive}))
       decryptArchive(archive, request.identity, plainTar)
-      ;({manifest, bytes} = unpackArchive(plainTar, join(work, 'x')))
+      ;({manifest, bytes} = await unpackArchive(plainTar, join(work, 'x')))
       pass('decrypt', t('restore.check.decrypt'))
     } catch (error) {
       if (error instanceof ArchiveSpaceError) fail('decrypt', t('restore.check.unpackSpace', {need: mebibytes(error.bytes), dir: error.dir, free: mebibytes(error.free), kept: mebibytes(UNPACK_HEADROOM_BYTES)}))

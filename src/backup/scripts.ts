@@ -2,6 +2,7 @@
  * The root shell scripts backup and restore run on a core over SSH. Every value put into them is
  * checked first (an account name, a scratch folder of ours, an age recipient) and quoted.
  */
+import {ACCOUNT_PATTERN} from '../config/schemas/backup.js'
 import {shellQuote} from '../util/shell.js'
 
 /**
@@ -13,7 +14,7 @@ export const CONFIG_PATHS = ['/etc/mailops', '/etc/dovecot', '/etc/postfix', '/e
 /** Our scratch folders on a host, the only paths the cleanup and pack scripts accept. */
 const SCRATCH = /^\/var\/tmp\/mailops-(backup|restore)\.[A-Za-z0-9]{8,}$/
 const RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/
-const ACCOUNT = /^[a-z0-9][a-z0-9._-]{0,63}@[a-z0-9.-]+$/
+const ACCOUNT = new RegExp(ACCOUNT_PATTERN)
 
 export const isScratch = (dir: string): boolean => SCRATCH.test(dir)
 export const isRecipient = (recipient: string): boolean => RECIPIENT.test(recipient)
@@ -154,6 +155,8 @@ export function restoreScript(users: readonly string[]): string {
     'd=$(mktemp -d /var/tmp/mailops-restore.XXXXXXXX) || exit 1',
     'chmod 711 "$d"',
     'tar -xz --no-same-owner --no-same-permissions -C "$d" mail || { echo "tar failed" >&2; rm -rf "$d"; exit 1; }',
+    // The controller checked what its tar made of this stream; this core's tar may be another version.
+    'if [ -n "$(find "$d/mail" \\( ! -type f ! -type d \\) -o \\( -type f -links +1 \\) | head -1)" ]; then echo "the archive holds a link, device, pipe or hard link in mail/" >&2; rm -rf "$d"; exit 1; fi',
     'chmod 711 "$d/mail"',
     `for u in ${accounts(users)}; do`,
     '  uid=$(doveadm user -f uid "$u" 2>/dev/null) && gid=$(doveadm user -f gid "$u" 2>/dev/null) || { echo "no account $u on this core" >&2; rm -rf "$d"; exit 1; }',

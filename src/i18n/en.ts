@@ -582,7 +582,7 @@ export const en = {
   "restore.check.targetAccounts": "{host} lacks accounts of the archive: {users} (deploy the core blueprint there with the same vars.mail_users)",
   "restore.check.targetBusy": "{host} is not a scratch core: it holds {messages} messages (or is {source}, the archive's source); a restore replaces its mailboxes. Restore into an empty core, or give --force",
   "restore.check.targetSpace": "{host} has {free} free in {where}, and the restore needs {need} there ({kept} more are kept free): make room on {host}, or restore into a core with more",
-  "restore.check.unpackSpace": "the archive unpacks to {need}, and {dir} has {free} free ({kept} more are kept free); nothing was unpacked or restored: make room there, or set TMPDIR to a folder with more",
+  "restore.check.unpackSpace": "the archive unpacks to at least {need}, and {dir} has {free} free ({kept} more are kept free); nothing was unpacked or restored: make room there, or set TMPDIR to a folder with more",
   "restore.check.restore": "restored {messages, plural, one {# message} other {# messages}} into {host}",
   "restore.check.restoreFailed": "the restore into {host} failed: {reason}",
   "restore.check.verify": "{host} holds exactly the archive's {messages, plural, one {# message} other {# messages}} in {mailboxes, plural, one {# folder} other {# folders}} (SHA-256 of each)",

@@ -584,7 +584,7 @@ export const zhCN: Record<MessageKey, string> = {
   "restore.check.targetAccounts": "{host} 缺少归档中的账户：{users}（请在该节点用相同的 vars.mail_users 部署 core 蓝图）",
   "restore.check.targetBusy": "{host} 不是临时核心节点：它有 {messages} 封邮件（或它就是归档的来源 {source}）；恢复会替换其邮箱。请恢复到空的核心节点，或使用 --force",
   "restore.check.targetSpace": "{host} 的 {where} 只有 {free} 可用空间，而恢复需要 {need}（另需保留 {kept}）：请在 {host} 上腾出空间，或恢复到空间更大的核心节点",
-  "restore.check.unpackSpace": "归档解包后为 {need}，而 {dir} 只有 {free} 可用空间（另需保留 {kept}）；未解包也未恢复任何内容：请腾出空间，或将 TMPDIR 设为空间更大的目录",
+  "restore.check.unpackSpace": "归档解包后至少为 {need}，而 {dir} 只有 {free} 可用空间（另需保留 {kept}）；未解包也未恢复任何内容：请腾出空间，或将 TMPDIR 设为空间更大的目录",
   "restore.check.restore": "已将 {messages} 封邮件恢复到 {host}",
   "restore.check.restoreFailed": "恢复到 {host} 失败：{reason}",
   "restore.check.verify": "{host} 恰好拥有归档中 {mailboxes} 个文件夹的 {messages} 封邮件（逐封 SHA-256）",

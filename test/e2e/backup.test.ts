@@ -36,6 +36,35 @@ const counts = (host: string) => {
 
 // Through Dovecot's LMTP socket, as Postfix delivers: every tenth message marked as spam (the
 // core's Sieve files it into Junk; they are all alice's, i odd), one of 300 KB (several of age's 64 KiB chunks), UTF-8 text.
+/**
+ * An archive as an attacker who knows the backup's age recipient (a public key) builds it, with
+ * Python's tarfile (pax): manifest.json ({}), then each member - a file of `zeros` bytes, a
+ * symlink to `link`, or a pipe - with the mtime given.
+ */
+function hostileArchive(file: string, members: Array<{name: string; zeros?: number; link?: string; fifo?: boolean; mtime?: number}>): void {
+  const script = `
+import io, json, subprocess, sys, tarfile
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.n = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
+file, recipient, members = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+age = subprocess.Popen(["age", "-r", recipient, "-o", file], stdin=subprocess.PIPE)
+with tarfile.open(fileobj=age.stdin, mode="w|gz", format=tarfile.PAX_FORMAT) as t:
+    info = tarfile.TarInfo("manifest.json"); info.size = 2; t.addfile(info, io.BytesIO(b"{}"))
+    for m in members:
+        info = tarfile.TarInfo(m["name"]); info.mtime = m.get("mtime", 0); info.mode = 0o644
+        if "link" in m: info.type, info.linkname = tarfile.SYMTYPE, m["link"]; t.addfile(info)
+        elif m.get("fifo"): info.type = tarfile.FIFOTYPE; t.addfile(info)
+        else: info.size = m["zeros"]; t.addfile(info, io.BufferedReader(Zeros(m["zeros"])))
+age.stdin.close()
+sys.exit(age.wait())
+`
+  const recipient = spawnSync('age-keygen', ['-y', identity], {encoding: 'utf8'}).stdout.trim()
+  const built = spawnSync('/usr/bin/python3', ['-c', script, file, recipient, JSON.stringify(members)], {encoding: 'utf8'})
+  expect(built.status, built.stderr).toBe(0)
+}
 const DELIVER = `
 import smtplib
 c = smtplib.LMTP('/var/run/dovecot/lmtp')
@@ -118,24 +147,20 @@ describe('mailops backup → restore --verify into a fresh core', () => {
   })
 
   it('refuses an archive that would not fit, on this machine or on the scratch core, before unpacking it there (exit 1)', () => {
-    // A gzip bomb: 200 MiB of zeros in mail/, about 200 KiB packed, encrypted to the backup's own recipient (a public key).
+    // A gzip bomb: 200 MiB of zeros in mail/, about 200 KiB packed, encrypted to the backup's own
+    // recipient (a public key). Its mtime out of tar's date range shifts `tar -tv`'s fields, so that
+    // the name ends in " config" and a listing parser would take it for a member of config/.
     const bomb = mkdtempSync(join(tmpdir(), 'mailops-bomb-'))
     const small = mkdtempSync(join(tmpdir(), 'mailops-small-'))
     try {
-      mkdirSync(join(bomb, 'mail', USERS[0], 'cur'), {recursive: true})
-      writeFileSync(join(bomb, 'manifest.json'), '{}')
-      writeFileSync(join(bomb, 'mail', USERS[0], 'cur', '1'), '')
-      truncateSync(join(bomb, 'mail', USERS[0], 'cur', '1'), 200 * 1024 ** 2)
-      const recipient = spawnSync('age-keygen', ['-y', identity], {encoding: 'utf8'}).stdout.trim()
-      const packed = spawnSync('sh', ['-c', `tar -cz -C '${bomb}' manifest.json mail | age -r '${recipient}' > '${bomb}.tar.age'`], {encoding: 'utf8'})
-      expect(packed.status, packed.stderr).toBe(0)
+      hostileArchive(`${bomb}.tar.age`, [{name: `mail/${USERS[0]}/cur/big config`, zeros: 200 * 1024 ** 2, mtime: 10 ** 18}])
       expect(statSync(`${bomb}.tar.age`).size).toBeLessThan(1024 ** 2)
       // This machine's work folder (TMPDIR) has 400 MiB: less than the 200 MiB and the 256 MiB kept free.
       expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=400m', 'tmpfs', small]).status).toBe(0)
       const result = mailops(['restore', '--from', `${bomb}.tar.age`, '--identity', identity, '--audit-dir', auditDir, '--verify-only', '--json'], {TMPDIR: small})
       expect(result.code, result.stderr).toBe(1)
       expect(statuses(result.json())).toEqual(['decrypt:fail'])
-      expect(result.json().checks[0].message, result.stdout).toMatch(/^the archive unpacks to 200\.0 MiB, and \/tmp\/mailops-small-\w+\/mailops-restore-\w+\/x has \d+\.\d MiB free \(256\.0 MiB more are kept free\); nothing was unpacked/)
+      expect(result.json().checks[0].message, result.stdout).toMatch(/^the archive unpacks to at least \d+\.\d MiB, and \/tmp\/mailops-small-\w+\/mailops-restore-\w+\/x has \d+\.\d MiB free \(256\.0 MiB more are kept free\); nothing was unpacked/)
       expect(readdirSync(small)).toEqual([])
       // The scratch core's /var/tmp, where a restore unpacks the mail, has 128 MiB: a real archive
       // no longer fits with the 256 MiB kept free. Nothing is restored, and --dry-run says so too.
@@ -157,6 +182,23 @@ describe('mailops backup → restore --verify into a fresh core', () => {
       rmSync(bomb, {recursive: true, force: true})
       rmSync(`${bomb}.tar.age`, {force: true})
     }
+  })
+
+  it('refuses a link or a pipe among the mail, also where tar -tv reads its name wrongly, before the scratch core is touched (exit 1)', () => {
+    // Found from outside: a symlink to the core's /etc/passwd, restored, was served over IMAP as a
+    // message (exit 0); a pipe blocked doveadm until --timeout. The mtime shifts tar -tv's fields.
+    const link = join(out, 'link.tar.age')
+    const pipe = join(out, 'pipe.tar.age')
+    hostileArchive(link, [{name: `mail/${USERS[0]}/cur/2:2, config`, link: '/etc/passwd', mtime: 10 ** 18}])
+    hostileArchive(pipe, [{name: `mail/${USERS[0]}/cur/3:2, config`, fifo: true, mtime: 10 ** 18}])
+    for (const file of [link, pipe]) {
+      const result = restore('--from', file, '--host', 'node2', '--timeout', '60')
+      expect(result.code, file).toBe(1)
+      expect(statuses(result.json()), file).toEqual(['decrypt:fail'])
+      expect(result.json().checks[0].message, file).toContain(`a link, device, pipe or hard link): mail/${USERS[0]}/cur/`)
+    }
+    expect(counts('node2').every((line) => / messages=0$/.test(line))).toBe(true)
+    expect(sh('node2', 'ls /var/tmp').stdout.trim()).toBe('')
   })
 
   it('restores into the scratch core and proves it holds the identical message set, encrypted at rest there (exit 0)', () => {

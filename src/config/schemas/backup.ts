@@ -13,6 +13,9 @@ const MailboxEntry = Strict({
   hashes: Type.Array(Sha256, {description: 'SHA-256 of each message as stored (headers and body, decrypted), sorted'}),
 })
 
+/** An account as backup and restore take it (the only values their scripts on a core interpolate). */
+export const ACCOUNT_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}@[a-z0-9.-]+$'
+
 /** manifest.json inside a backup archive: what restore --verify compares a restored host with. */
 export const BackupManifest = Strict({
   format: Type.Literal('mailops-backup/1'),
@@ -20,7 +23,7 @@ export const BackupManifest = Strict({
   host: Type.String({description: 'the core the mail came from'}),
   createdAt: Type.String({format: 'date-time', description: 'when the mailboxes were exported; restore --max-age is counted from here'}),
   dovecot: Type.String({description: "the source's Dovecot version"}),
-  users: Type.Array(Type.String({minLength: 1}), {description: 'every account exported, with or without mail'}),
+  users: Type.Array(Type.String({pattern: ACCOUNT_PATTERN}), {description: 'every account exported, with or without mail'}),
   mailboxes: Type.Array(MailboxEntry, {description: 'every folder that holds mail'}),
   messages: Count,
   config: Type.Array(Type.String(), {description: 'the configuration and key paths copied from the core (under config/ in the archive)'}),

@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {compareMailboxes, listHash, mailboxEntries, manifestProblems, messageAt, parseHashListing} from '../../../src/backup/manifest.js'
+import {schemaOf} from '../../../src/config/registry.js'
 import type {BackupManifest} from '../../../src/config/schemas/backup.js'
+import {schemaErrors} from '../../../src/config/validate.js'
 
 const h = (c: string) => c.repeat(64)
 const U = 'demo@example.net'
@@ -94,6 +96,11 @@ describe('manifestProblems', () => {
   }
 
   it('passes a manifest as backup writes it', () => expect(manifestProblems(good())).toEqual([]))
+
+  it('is refused by its schema when a user is not an account name (restore would put it in a script on the core)', () => {
+    expect(schemaErrors(schemaOf('backup-manifest'), good())).toEqual([])
+    expect(schemaErrors(schemaOf('backup-manifest'), {...good(), users: ["x'; touch /tmp/pwn #@example.net"]}).join()).toMatch(/^users\[0\]: /)
+  })
 
   it('catches a count, a list hash or a total edited without the rest', () => {
     const count = good()

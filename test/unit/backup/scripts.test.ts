@@ -1,6 +1,10 @@
+import {spawnSync} from 'node:child_process'
+import {linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {LARGEST_MESSAGE_BYTES, unpackSize, unsafeMembers} from '../../../src/backup/archive.js'
+import {LARGEST_MESSAGE_BYTES, unpackedTree, unsafeMembers} from '../../../src/backup/archive.js'
 import {span} from '../../../src/backup/restore.js'
 import {cleanupScript, exportScript, packScript, parseExport, parseTarget, parseTargetSpace, restoreScript, targetScript} from '../../../src/backup/scripts.js'
 
@@ -74,11 +78,26 @@ describe('unsafeMembers: what a mailops archive never holds', () => {
   ])('flags %s', (_what, member) => expect(unsafeMembers(member)).toHaveLength(1))
 })
 
-describe('unpackSize: what an archive unpacks to, from its listing', () => {
-  const line = (type: string, size: number, name: string) => `${type}rw------- 0/0 ${size} 2026-12-02 16:41 ${name}`
-  it('sums the files of the manifest and mail/ only (config/ is never unpacked), and flags a file larger than any message', () => {
-    const listing = [line('-', 120, 'manifest.json'), line('d', 0, 'mail/'), line('-', 1000, 'mail/u@d/cur/1 with space'), line('-', 5_000_000, 'config/etc/big'), line('-', LARGEST_MESSAGE_BYTES + 1, 'mail/u@d/cur/2'), ''].join('\n')
-    expect(unpackSize(listing)).toEqual({bytes: 120 + 1000 + LARGEST_MESSAGE_BYTES + 1, oversized: [line('-', LARGEST_MESSAGE_BYTES + 1, 'mail/u@d/cur/2')]})
+describe('unpackedTree: what tar made, from the files themselves', () => {
+  it('counts plain files, and names links, pipes, hard links and files larger than any message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailops-tree-'))
+    try {
+      const cur = join(dir, 'mail', 'u@d', 'cur')
+      mkdirSync(cur, {recursive: true})
+      writeFileSync(join(dir, 'manifest.json'), '{}')
+      writeFileSync(join(cur, '1'), 'x'.repeat(1000))
+      symlinkSync('/etc/passwd', join(cur, '2'))
+      linkSync(join(cur, '1'), join(cur, '3'))
+      expect(spawnSync('mkfifo', [join(cur, '4')]).status).toBe(0)
+      writeFileSync(join(cur, '5'), '')
+      truncateSync(join(cur, '5'), LARGEST_MESSAGE_BYTES + 1)
+      const tree = unpackedTree(dir)
+      expect(tree.strange.sort()).toEqual(['mail/u@d/cur/1', 'mail/u@d/cur/2', 'mail/u@d/cur/3', 'mail/u@d/cur/4'])
+      expect(tree.oversized).toEqual(['mail/u@d/cur/5'])
+      expect(tree.bytes).toBe(2 + LARGEST_MESSAGE_BYTES + 1)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
 
