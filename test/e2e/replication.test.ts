@@ -1,4 +1,7 @@
 import {spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {isDeepStrictEqual as isEqual} from 'node:util'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -24,7 +27,10 @@ const onHost = (host: string, script: string) => mailops(['lab', 'ssh', '--name'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 type Check = {id: string; status: string; message: string}
 const verify = (only: string) => mailops(['verify', '-i', inventory, '--only', only, '--json'])
-const drill = (...args: string[]) => mailops(['drill', '-i', inventory, '--fail', 'node1', '--interval', '2', '--before', '10', '--outage', '30', '--after', '10', '--settle', '90', '--rto', '60s', '--rpo', '30s', ...args], {}, 400_000)
+// The drills' signed records in a folder of this file's own: `audit verify` of the shared default
+// folder once met another test file's run that had not finished (unsealed) and failed.
+const auditDir = mkdtempSync(join(tmpdir(), 'mailops-drill-audit-'))
+const drill = (...args: string[]) => mailops(['drill', '-i', inventory, '--audit-dir', auditDir, '--fail', 'node1', '--interval', '2', '--before', '10', '--outage', '30', '--after', '10', '--settle', '90', '--rto', '60s', '--rpo', '30s', ...args], {}, 400_000)
 /** A message delivered on the core itself (LMTP), with a header of its own to find it by. */
 const deliver = (host: string, tag: string) => onHost(host, `printf 'From: a@example.org\\nTo: ${USER}\\nSubject: ${tag}\\nX-Test-Tag: ${tag}\\n\\n${tag}\\n' | doveadm save -u ${USER}`)
 const count = (host: string, tag: string) => Number(onHost(host, `doveadm search -u ${USER} header X-Test-Tag ${tag} | wc -l`).stdout.trim())
@@ -39,6 +45,7 @@ describe('replicated cores: replication, edge fallback, mailops drill', () => {
   })
   afterAll(() => {
     mailops(['lab', 'down', '--name', NAME])
+    rmSync(auditDir, {recursive: true, force: true})
   })
 
   it('replicates both ways within seconds, deletions too, and verify says how far behind (host.replication)', async () => {
@@ -149,7 +156,8 @@ describe('replicated cores: replication, edge fallback, mailops drill', () => {
     expect(onHost('node3', `grep -c 'Verified TLS connection established to ${NET}.12' /var/log/postfix.log`).stdout.trim()).not.toBe('0')
     const after = verify('host,delivery.inbound')
     expect(after.code, after.stdout.slice(0, 3000)).toBe(0)
-    const audit = mailops(['audit', 'verify', '--audit-dir', report.audit.replace(/\/[^/]+$/, '')])
+    expect(report.audit.startsWith(`${auditDir}/`)).toBe(true)
+    const audit = mailops(['audit', 'verify', '--audit-dir', auditDir])
     expect(audit.code, audit.stdout).toBe(0)
   })
 
